@@ -1,0 +1,1 @@
+"""Pure domain: items, identity, threads, MIME and HTML. No Qt, no SQL."""

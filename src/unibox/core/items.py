@@ -1,0 +1,164 @@
+"""Normalized items: what channels produce and the store ingests.
+
+Plain frozen dataclasses, no behaviour beyond trivial helpers, so they can
+cross threads and process boundaries (they pickle) and be compared in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class ParseState(StrEnum):
+    """How much of a message unibox could make sense of."""
+
+    COMPLETE = "complete"  # headers and body parsed
+    HEADERS = "headers"  # only headers fetched so far; the body follows
+    PARTIAL = "partial"  # could not be fully parsed; raw source kept
+
+
+class FolderRole(StrEnum):
+    """What a mail folder is for, from SPECIAL-USE or well-known names."""
+
+    INBOX = "inbox"
+    SENT = "sent"
+    DRAFTS = "drafts"
+    ARCHIVE = "archive"
+    TRASH = "trash"
+    JUNK = "junk"
+    ALL = "all"
+    FLAGGED = "flagged"
+    NONE = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """One mailbox as written in a header: display name and address."""
+
+    email: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    """A part of a message meant to be saved or shown apart from the text."""
+
+    filename: str  # already reduced to a safe base name
+    content_type: str
+    size: int
+    content_id: str = ""
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """What core.mime extracts from RFC 5322 source.
+
+    `parse_error` is a sentence for a person ("The message is nested more than
+    64 levels deep"), set whenever `state` is PARTIAL.
+    """
+
+    state: ParseState
+    message_id: str = ""  # without angle brackets
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    subject: str = ""
+    from_: tuple[Address, ...] = ()
+    sender: tuple[Address, ...] = ()
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    bcc: tuple[Address, ...] = ()
+    reply_to: tuple[Address, ...] = ()
+    date: datetime | None = None  # timezone-aware
+    text: str = ""  # readable text body (plain preferred, else from HTML)
+    html: str = ""  # sanitized HTML for display, "" when the mail has none
+    attachments: tuple[AttachmentInfo, ...] = ()
+    parse_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedMail:
+    """One message as a mail channel got it from a folder, before parsing."""
+
+    uid: int
+    flags: tuple[str, ...]
+    size: int
+    internal_date: datetime | None
+    raw: bytes  # full source, or only the header block when headers_only
+    headers_only: bool = False
+    modseq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A fetched mail together with its parsed form, ready for store.ingest."""
+
+    uid: int
+    flags: tuple[str, ...]
+    size: int
+    internal_date: datetime | None
+    parsed: ParsedMessage
+    raw: bytes | None  # full source; None when only headers are known
+    modseq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFolder:
+    """A folder as the server lists it."""
+
+    name: str
+    delimiter: str
+    role: FolderRole
+    flags: tuple[str, ...] = ()
+    selectable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FolderStatus:
+    """Sync state of a folder on the server, as SELECT reports it."""
+
+    uidvalidity: int
+    uidnext: int
+    exists: int
+    highestmodseq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagUpdate:
+    """Flags of one message changed on the server."""
+
+    uid: int
+    flags: tuple[str, ...]
+    modseq: int | None = None
+
+
+@dataclass(slots=True)
+class ChangeSet:
+    """What one store write changed, so each view refreshes only that."""
+
+    messages_added: set[int] = field(default_factory=set)
+    messages_changed: set[int] = field(default_factory=set)
+    messages_removed: set[int] = field(default_factory=set)
+    conversations: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+    folders: set[int] = field(default_factory=set)
+
+    def merge(self, other: ChangeSet) -> None:
+        self.messages_added |= other.messages_added
+        self.messages_changed |= other.messages_changed
+        self.messages_removed |= other.messages_removed
+        self.conversations |= other.conversations
+        self.people |= other.people
+        self.folders |= other.folders
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.messages_added
+            or self.messages_changed
+            or self.messages_removed
+            or self.conversations
+            or self.people
+            or self.folders
+        )

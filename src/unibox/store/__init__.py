@@ -1,0 +1,1 @@
+"""The local SQLite store: schema, migrations, ingest, queries. Imports core only."""

@@ -1,0 +1,130 @@
+"""Accounts: server settings and a keyring reference, never a secret."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from unibox.core.errors import UserError
+from unibox.store.schema import Account
+
+
+@dataclass(frozen=True, slots=True)
+class MailServer:
+    host: str
+    port: int
+    security: str  # "ssl", "starttls" or "plain"
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """Everything needed to reach a mail account except the password."""
+
+    imap: MailServer
+    smtp: MailServer | None
+    username: str
+    ca_file: str = ""
+    fingerprint: str = ""  # pinned SHA-256 of the server certificate, hex
+    excluded_folders: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @staticmethod
+    def from_json(text: str) -> MailSettings:
+        raw: dict[str, Any] = json.loads(text)
+        smtp = raw.get("smtp")
+        return MailSettings(
+            imap=MailServer(**raw["imap"]),
+            smtp=MailServer(**smtp) if smtp else None,
+            username=raw["username"],
+            ca_file=raw.get("ca_file", ""),
+            fingerprint=raw.get("fingerprint", ""),
+            excluded_folders=tuple(raw.get("excluded_folders", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    id: int
+    name: str
+    kind: str
+    email: str
+    display_name: str
+    secret_ref: str
+    settings: MailSettings
+    last_sync_at: int | None
+    last_error: str
+
+
+def _info(a: Account) -> AccountInfo:
+    return AccountInfo(
+        a.id,
+        a.name,
+        a.kind,
+        a.email,
+        a.display_name,
+        a.secret_ref,
+        MailSettings.from_json(a.settings_json),
+        a.last_sync_at,
+        a.last_error,
+    )
+
+
+def add_account(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    email: str,
+    display_name: str,
+    settings: MailSettings,
+    secret_ref: str,
+) -> AccountInfo:
+    if session.scalar(select(Account.id).where(Account.name == name)) is not None:
+        raise UserError(f"An account named “{name}” already exists.")
+    a = Account(
+        name=name,
+        kind=kind,
+        email=email,
+        display_name=display_name,
+        settings_json=settings.to_json(),
+        secret_ref=secret_ref,
+        created_at=int(time.time()),
+        last_error="",
+    )
+    session.add(a)
+    session.flush()
+    return _info(a)
+
+
+def list_accounts(session: Session) -> list[AccountInfo]:
+    return [_info(a) for a in session.scalars(select(Account).order_by(Account.name))]
+
+
+def get_account(session: Session, name: str) -> AccountInfo:
+    a = session.scalar(select(Account).where(Account.name == name))
+    if a is None:
+        raise UserError(f"There is no account named “{name}”.")
+    return _info(a)
+
+
+def remove_account(session: Session, name: str) -> AccountInfo:
+    a = session.scalar(select(Account).where(Account.name == name))
+    if a is None:
+        raise UserError(f"There is no account named “{name}”.")
+    info = _info(a)
+    session.delete(a)
+    return info
+
+
+def record_sync(session: Session, account_id: int, error: str) -> None:
+    values: dict[str, Any] = {"last_error": error}
+    if not error:
+        values["last_sync_at"] = int(time.time())
+    session.execute(update(Account).where(Account.id == account_id).values(**values))

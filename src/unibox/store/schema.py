@@ -1,0 +1,244 @@
+"""The SQLite schema as typed SQLAlchemy ORM classes.
+
+The tables are created by the Alembic migrations in `migrations/`, never by
+`create_all` in production code; a test checks that the two agree. Times are
+stored as integer Unix seconds (UTC): compact, fast to sort, portable.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    """A remote account: its server settings and a keyring reference, never a secret."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    settings_json: Mapped[str] = mapped_column(Text, default="{}")
+    secret_ref: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[int] = mapped_column(Integer)
+    last_sync_at: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Folder(Base):
+    """A mail folder of an account with the server state needed to sync it."""
+
+    __tablename__ = "folder"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(1000))
+    delimiter: Mapped[str] = mapped_column(String(4), default="/")
+    role: Mapped[str] = mapped_column(String(20), default="")
+    sync_enabled: Mapped[bool] = mapped_column(default=True)
+    uidvalidity: Mapped[int | None] = mapped_column(Integer)
+    uidnext: Mapped[int | None] = mapped_column(Integer)
+    highestmodseq: Mapped[int | None] = mapped_column(Integer)
+    last_sync_at: Mapped[int | None] = mapped_column(Integer)
+
+
+class Person(Base):
+    """A human being, reachable through one or more handles."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(400), default="")
+    is_me: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[int] = mapped_column(Integer)
+
+
+class Handle(Base):
+    """A normalized address of some kind (email, phone, jid, …) owned by a person."""
+
+    __tablename__ = "handle"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(400))
+    display_name: Mapped[str] = mapped_column(String(400), default="")
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+
+
+class Conversation(Base):
+    """A mail thread (or, later, a chat room)."""
+
+    __tablename__ = "conversation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20), default="mail")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    subject_key: Mapped[str] = mapped_column(Text, default="")
+    last_message_at: Mapped[int] = mapped_column(Integer, default=0)
+    message_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_conversation_subject", "account_id", "subject_key", "last_message_at"),
+    )
+
+
+class ThreadRef(Base):
+    """Every Message-ID seen in a thread, so late parents join their children."""
+
+    __tablename__ = "thread_ref"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    message_id_header: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Message(Base):
+    """One message. Flags mirror the server; `deleted_at` hides orphans."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        Index("ix_message_msgid", "account_id", "message_id_header"),
+        Index("ix_message_sent", "sent_at"),
+        Index("ix_message_conversation", "conversation_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
+    message_id_header: Mapped[str] = mapped_column(String(1000), default="")
+    in_reply_to: Mapped[str] = mapped_column(String(1000), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    sender_handle_id: Mapped[int | None] = mapped_column(ForeignKey("handle.id"), index=True)
+    sent_at: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[int | None] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(3), default="in")
+    snippet: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    has_attachments: Mapped[bool] = mapped_column(default=False)
+    parse_state: Mapped[str] = mapped_column(String(10))
+    parse_error: Mapped[str] = mapped_column(Text, default="")
+    is_seen: Mapped[bool] = mapped_column(default=False)
+    is_flagged: Mapped[bool] = mapped_column(default=False)
+    is_answered: Mapped[bool] = mapped_column(default=False)
+    is_draft: Mapped[bool] = mapped_column(default=False)
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    deleted_at: Mapped[int | None] = mapped_column(Integer)
+
+
+class MessageLocation(Base):
+    """Where a message lives on the server: (folder, UID). One message, many places."""
+
+    __tablename__ = "message_location"
+    __table_args__ = (UniqueConstraint("folder_id", "uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), index=True
+    )
+    folder_id: Mapped[int] = mapped_column(ForeignKey("folder.id", ondelete="CASCADE"))
+    uid: Mapped[int] = mapped_column(Integer)
+    modseq: Mapped[int | None] = mapped_column(Integer)
+    flags: Mapped[str] = mapped_column(Text, default="")
+
+
+class MessageBody(Base):
+    """Text and sanitized HTML, kept apart so message lists stay small.
+
+    `names` and `addresses` are the participants as written in this message:
+    immutable, so the full-text index built from them can be maintained.
+    """
+
+    __tablename__ = "message_body"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    names: Mapped[str] = mapped_column(Text, default="")
+    addresses: Mapped[str] = mapped_column(Text, default="")
+
+
+class MessageRaw(Base):
+    """The exact RFC 5322 source, zlib-compressed."""
+
+    __tablename__ = "message_raw"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), primary_key=True
+    )
+    codec: Mapped[str] = mapped_column(String(10), default="zlib")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Participant(Base):
+    """A handle's role in a message (from, to, cc, …) with the name as written."""
+
+    __tablename__ = "participant"
+    __table_args__ = (Index("ix_participant_handle", "handle_id", "role"),)
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(10), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handle_id: Mapped[int] = mapped_column(ForeignKey("handle.id"))
+    name: Mapped[str] = mapped_column(String(400), default="")
+
+
+class Attachment(Base):
+    """An attachment's description; its bytes stay in the raw source."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(400))
+    content_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    content_id: Mapped[str] = mapped_column(String(400), default="")
+    inline: Mapped[bool] = mapped_column(default=False)
+
+
+# The full-text index is an FTS5 virtual table over the view below; SQLAlchemy
+# does not model virtual tables, so migrations create them with this DDL.
+FTS_DDL = (
+    """
+    CREATE VIEW message_search AS
+    SELECT b.message_id AS message_id, m.subject AS subject, b.text AS body,
+           b.names AS names, b.addresses AS addresses
+    FROM message_body AS b JOIN message AS m ON m.id = b.message_id
+    """,
+    """
+    CREATE VIRTUAL TABLE message_fts USING fts5(
+        subject, body, names, addresses,
+        content='message_search', content_rowid='message_id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+)

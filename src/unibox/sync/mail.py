@@ -1,0 +1,244 @@
+"""Syncing one mail account: folders, expunges, flags, then new mail.
+
+Order of work, so the newest mail shows first on a large account:
+1. the folder list, then per folder a cheap STATUS: unchanged folders cost
+   one round trip and nothing else;
+2. per changed folder (inbox first): expunges, flag changes (CONDSTORE's
+   CHANGEDSINCE where offered, else a full FLAGS comparison), and the headers
+   of new mail, newest first;
+3. bodies, newest first, parsed on every core and written in batches.
+Each batch is one transaction keyed by (folder, UID): a kill at any point
+leaves a consistent store that the next run completes without duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from unibox.channels.imap import ImapSession
+from unibox.channels.imap_conn import ImapEndpoint
+from unibox.core.items import ChangeSet, FetchedMail, FolderRole, FolderStatus, IncomingMessage
+from unibox.store import folders as store_folders
+from unibox.store.accounts import AccountInfo, record_sync
+from unibox.store.folders import FolderState
+from unibox.store.ingest import Ingestor
+from unibox.store.store import Store
+from unibox.sync.parsing import Parser
+
+log = logging.getLogger("unibox.sync")
+
+# Fewer new messages than this are fetched whole at once: a headers pass would
+# only add a round trip.
+HEADERS_FIRST_THRESHOLD = 200
+_ROLE_ORDER = {FolderRole.INBOX.value: 0, FolderRole.SENT.value: 1, FolderRole.ARCHIVE.value: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    account: str
+    folder: str
+    phase: str  # "folders", "headers", "bodies", "flags", "done"
+    done: int
+    total: int
+
+
+@dataclass(slots=True)
+class SyncReport:
+    account: str
+    new_messages: int = 0
+    bodies: int = 0
+    flag_changes: int = 0
+    removed: int = 0
+    folders_checked: int = 0
+    folders_changed: int = 0
+    changes: ChangeSet = field(default_factory=ChangeSet)
+
+
+def endpoint_for(account: AccountInfo) -> ImapEndpoint:
+    s = account.settings
+    return ImapEndpoint(
+        host=s.imap.host,
+        port=s.imap.port,
+        security=s.imap.security,
+        username=s.username,
+        ca_file=s.ca_file,
+        fingerprint=s.fingerprint,
+    )
+
+
+class MailAccountSync:
+    """One sync run of one account over one connection."""
+
+    def __init__(
+        self,
+        store: Store,
+        account: AccountInfo,
+        password: str,
+        *,
+        parser: Parser | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_changes: Callable[[ChangeSet], None] | None = None,
+        only_folders: Iterable[str] | None = None,
+    ) -> None:
+        self.store = store
+        self.account = account
+        self.endpoint = endpoint_for(account)
+        self._password = password
+        self.parser = parser or Parser()
+        self._own_parser = parser is None
+        self.on_progress = on_progress or (lambda _p: None)
+        self.on_changes = on_changes or (lambda _c: None)
+        self.only_folders = set(only_folders) if only_folders is not None else None
+        self.report = SyncReport(account.name)
+
+    def run(self) -> SyncReport:
+        try:
+            with ImapSession(self.endpoint, self._password) as imap:
+                self._run(imap)
+        except Exception as exc:
+            with self.store.write() as s:
+                record_sync(s, self.account.id, str(exc) or type(exc).__name__)
+            raise
+        finally:
+            if self._own_parser:
+                self.parser.close()
+        with self.store.write() as s:
+            record_sync(s, self.account.id, "")
+        return self.report
+
+    def _run(self, imap: ImapSession) -> None:
+        self.on_progress(Progress(self.account.name, "", "folders", 0, 0))
+        remote = imap.list_folders()
+        with self.store.write() as s:
+            states = store_folders.upsert_folders(s, self.account.id, remote)
+        excluded = set(self.account.settings.excluded_folders)
+        todo = [
+            f
+            for f in states
+            if f.sync_enabled
+            and f.name not in excluded
+            and (self.only_folders is None or f.name in self.only_folders)
+        ]
+        todo.sort(key=lambda f: (_ROLE_ORDER.get(f.role, 2), f.name))
+        needs_bodies: list[tuple[FolderState, FolderStatus]] = []
+        renumbered = False
+        for folder in todo:
+            self.report.folders_checked += 1
+            status = imap.status(folder.name)
+            if folder.uidvalidity is not None and status.uidvalidity != folder.uidvalidity:
+                log.info("%s: UIDVALIDITY changed; re-matching by Message-ID", folder.name)
+                with self.store.write() as s:
+                    store_folders.reset_uidvalidity(s, folder.id)
+                renumbered = True
+                folder = _reset(folder)
+            if self._unchanged(folder, status):
+                continue
+            self.report.folders_changed += 1
+            needs_bodies.append((folder, self._sync_folder_structure(imap, folder)))
+        for folder, seen in needs_bodies:
+            self._fetch_bodies(imap, folder)
+            # The state from before fetching: whatever changed since shows up next time.
+            with self.store.write() as s:
+                store_folders.save_status(s, folder.id, seen)
+        if renumbered:
+            with self.store.write() as s:
+                self._emit(store_folders.hide_unplaced(s, self.account.id))
+        self.on_progress(Progress(self.account.name, "", "done", 1, 1))
+
+    def _unchanged(self, folder: FolderState, status: FolderStatus) -> bool:
+        if folder.uidvalidity != status.uidvalidity or folder.uidnext != status.uidnext:
+            return False
+        if status.highestmodseq is not None and folder.highestmodseq != status.highestmodseq:
+            return False
+        with self.store.read() as s:
+            local = store_folders.local_uids(s, folder.id)
+            missing = store_folders.uids_missing_body(s, folder.id)
+        return len(local) == status.exists and not missing
+
+    def _sync_folder_structure(self, imap: ImapSession, folder: FolderState) -> FolderStatus:
+        """Expunges, flag changes and headers of new mail for one folder."""
+        status = imap.select(folder.name)
+        server = imap.all_uids()
+        with self.store.read() as s:
+            local = store_folders.local_uids(s, folder.id)
+        server_set = set(server)
+        gone = [u for u in local if u not in server_set]
+        if gone:
+            with self.store.write() as s:
+                self._emit(store_folders.remove_uids(s, folder.id, gone))
+            self.report.removed += len(gone)
+        known = [u for u in server if u in local]
+        if known:
+            self._sync_flags(imap, folder, known, local)
+        new = [u for u in server if u not in local]
+        if len(new) > HEADERS_FIRST_THRESHOLD:
+            self._ingest_stream(folder, "headers", imap.fetch_headers(new), len(new))
+        elif new:
+            self._ingest_stream(folder, "bodies", imap.fetch_full(new), len(new))
+        self.report.new_messages += len(new)
+        return status
+
+    def _sync_flags(
+        self, imap: ImapSession, folder: FolderState, known: list[int], local: dict[int, str]
+    ) -> None:
+        since = folder.highestmodseq if imap.condstore else None
+        updates = imap.fetch_flags(known, changed_since=since)
+        changed = [u for u in updates if u.uid in local and " ".join(u.flags) != local[u.uid]]
+        if changed:
+            with self.store.write() as s:
+                self._emit(store_folders.apply_flags(s, folder.id, changed))
+            self.report.flag_changes += len(changed)
+
+    def _fetch_bodies(self, imap: ImapSession, folder: FolderState) -> None:
+        with self.store.read() as s:
+            missing = store_folders.uids_missing_body(s, folder.id)
+        if not missing:
+            return
+        imap.select(folder.name)
+        self._ingest_stream(folder, "bodies", imap.fetch_full(missing), len(missing))
+
+    def _ingest_stream(
+        self, folder: FolderState, phase: str, chunks: Iterator[list[FetchedMail]], total: int
+    ) -> None:
+        """Fetch the next chunk while the previous one is parsed, then write in order."""
+        ingestor = Ingestor(self.account.id, folder.id, [self.account.email])
+        pending: Future[list[IncomingMessage]] | None = None
+        done = 0
+        self.on_progress(Progress(self.account.name, folder.name, phase, 0, total))
+        for chunk in chunks:
+            future = self.parser.submit(chunk, total)
+            if pending is not None:
+                done += self._write(ingestor, pending.result(), phase)
+                self.on_progress(Progress(self.account.name, folder.name, phase, done, total))
+            pending = future
+        if pending is not None:
+            done += self._write(ingestor, pending.result(), phase)
+            self.on_progress(Progress(self.account.name, folder.name, phase, done, total))
+
+    def _write(self, ingestor: Ingestor, items: list[IncomingMessage], phase: str) -> int:
+        with self.store.write() as s:
+            self._emit(ingestor.ingest(s, items))
+        if phase == "bodies":
+            self.report.bodies += len(items)
+        return len(items)
+
+    def _emit(self, changes: ChangeSet) -> None:
+        self.report.changes.merge(changes)
+        if changes:
+            self.on_changes(changes)
+
+
+def _reset(folder: FolderState) -> FolderState:
+    return FolderState(
+        folder.id,
+        folder.account_id,
+        folder.name,
+        folder.role,
+        folder.sync_enabled,
+        None,
+        None,
+        None,
+    )

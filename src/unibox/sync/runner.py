@@ -1,0 +1,116 @@
+"""Running account syncs: retries with backoff, and IMAP IDLE for push."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from unibox.channels.imap import ImapSession
+from unibox.core.errors import ChannelError
+from unibox.core.items import ChangeSet
+from unibox.secrets import SecretStore
+from unibox.store.accounts import AccountInfo
+from unibox.store.store import Store
+from unibox.sync.mail import MailAccountSync, Progress, SyncReport, endpoint_for
+from unibox.sync.parsing import Parser
+
+log = logging.getLogger("unibox.sync")
+
+ONE_SHOT_BACKOFF = (1.0, 3.0, 8.0)
+WATCH_BACKOFF = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
+IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before 29 minutes
+
+
+@dataclass(frozen=True, slots=True)
+class SyncFailure:
+    account: str
+    message: str
+    retryable: bool
+
+
+class SyncRunner:
+    """Syncs accounts with one shared parser pool; reports progress and changes."""
+
+    def __init__(
+        self,
+        store: Store,
+        secrets: SecretStore,
+        *,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_changes: Callable[[ChangeSet], None] | None = None,
+        on_error: Callable[[SyncFailure], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.secrets = secrets
+        self.on_progress = on_progress
+        self.on_changes = on_changes
+        self.on_error = on_error or (lambda _f: None)
+        self.sleep = sleep
+        self.parser = Parser()
+
+    def close(self) -> None:
+        self.parser.close()
+
+    def sync_once(
+        self,
+        account: AccountInfo,
+        *,
+        backoff: Sequence[float] = ONE_SHOT_BACKOFF,
+        only_folders: Sequence[str] | None = None,
+    ) -> SyncReport:
+        """Sync one account, retrying what may pass (a dropped connection); raises the rest."""
+        password = self.secrets.get(account.secret_ref)
+        attempt = 0
+        while True:
+            try:
+                return MailAccountSync(
+                    self.store,
+                    account,
+                    password,
+                    parser=self.parser,
+                    on_progress=self.on_progress,
+                    on_changes=self.on_changes,
+                    only_folders=only_folders,
+                ).run()
+            except ChannelError as exc:
+                self.on_error(SyncFailure(account.name, str(exc), exc.retryable))
+                if not exc.retryable or attempt >= len(backoff):
+                    raise
+                log.info("%s: %s; retrying in %.0f s", account.name, exc, backoff[attempt])
+                self.sleep(backoff[attempt])
+                attempt += 1
+
+    def watch(self, account: AccountInfo, interval: float, stop: threading.Event) -> None:
+        """Sync now, then keep the inbox pushed (IDLE) and everything else polled."""
+        failures = 0
+        next_full = 0.0
+        while not stop.is_set():
+            try:
+                if time.monotonic() >= next_full:
+                    self.sync_once(account, backoff=())
+                    next_full = time.monotonic() + interval
+                self._idle_until(account, next_full, stop)
+                failures = 0
+            except ChannelError as exc:
+                if not exc.retryable:
+                    raise
+                delay = WATCH_BACKOFF[min(failures, len(WATCH_BACKOFF) - 1)]
+                failures += 1
+                log.info("%s: %s; trying again in %.0f s", account.name, exc, delay)
+                stop.wait(delay)
+
+    def _idle_until(self, account: AccountInfo, deadline: float, stop: threading.Event) -> None:
+        password = self.secrets.get(account.secret_ref)
+        with ImapSession(endpoint_for(account), password) as imap:
+            if "IDLE" not in imap.capabilities:
+                stop.wait(max(0.0, deadline - time.monotonic()))
+                return
+            imap.select("INBOX")
+            while not stop.is_set() and time.monotonic() < deadline:
+                wait = min(IDLE_RENEW_SECONDS, max(1.0, deadline - time.monotonic()), 5.0)
+                if imap.idle_wait(wait):
+                    self.sync_once(account, backoff=(), only_folders=["INBOX"])

@@ -1,0 +1,85 @@
+"""Building normalized items and stores for tests without a parser or a server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from unibox.core.items import (
+    Address,
+    AttachmentInfo,
+    FolderRole,
+    IncomingMessage,
+    ParsedMessage,
+    ParseState,
+    RemoteFolder,
+)
+from unibox.store import accounts, folders
+from unibox.store.store import Store
+
+BASE = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def parsed(
+    subject: str = "Hello",
+    *,
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: tuple[str, ...] = (),
+    from_: tuple[Address, ...] = (Address("ann@example.org", "Ann Example"),),
+    to: tuple[Address, ...] = (Address("me@example.com", "Me"),),
+    day: int = 0,
+    text: str = "Body text",
+    attachments: tuple[AttachmentInfo, ...] = (),
+    state: ParseState = ParseState.COMPLETE,
+) -> ParsedMessage:
+    return ParsedMessage(
+        state=state,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        subject=subject,
+        from_=from_,
+        to=to,
+        date=BASE + timedelta(days=day),
+        text=text if state != ParseState.HEADERS else "",
+        attachments=attachments,
+    )
+
+
+def item(uid: int, p: ParsedMessage, *, flags: tuple[str, ...] = (), raw: bytes | None = None,
+         headers_only: bool = False) -> IncomingMessage:
+    if raw is None and not headers_only:
+        raw = f"Subject: {p.subject}\r\nMessage-ID: <{p.message_id}>\r\n\r\n{p.text}\r\n".encode()
+    return IncomingMessage(
+        uid=uid,
+        flags=flags,
+        size=len(raw or b""),
+        internal_date=p.date,
+        parsed=p,
+        raw=None if headers_only else raw,
+    )
+
+
+def new_store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "profile" / "unibox.sqlite3")
+
+
+def add_account(store: Store, name: str = "Work", email: str = "me@example.com") -> int:
+    settings = accounts.MailSettings(
+        imap=accounts.MailServer("127.0.0.1", 143, "plain"), smtp=None, username="me"
+    )
+    with store.write() as s:
+        info = accounts.add_account(
+            s, name=name, kind="imap", email=email, display_name="Me",
+            settings=settings, secret_ref=f"mail:{name}",
+        )
+    return info.id
+
+
+def add_folders(store: Store, account_id: int, *names: str) -> dict[str, int]:
+    roles = {"INBOX": FolderRole.INBOX, "Sent": FolderRole.SENT, "Archive": FolderRole.ARCHIVE}
+    remote = [RemoteFolder(n, "/", roles.get(n, FolderRole.NONE)) for n in names]
+    with store.write() as s:
+        states = folders.upsert_folders(s, account_id, remote)
+    return {f.name: f.id for f in states}
