@@ -47,8 +47,14 @@ def parsed(
     )
 
 
-def item(uid: int, p: ParsedMessage, *, flags: tuple[str, ...] = (), raw: bytes | None = None,
-         headers_only: bool = False) -> IncomingMessage:
+def item(
+    uid: int,
+    p: ParsedMessage,
+    *,
+    flags: tuple[str, ...] = (),
+    raw: bytes | None = None,
+    headers_only: bool = False,
+) -> IncomingMessage:
     if raw is None and not headers_only:
         raw = f"Subject: {p.subject}\r\nMessage-ID: <{p.message_id}>\r\n\r\n{p.text}\r\n".encode()
     return IncomingMessage(
@@ -71,8 +77,13 @@ def add_account(store: Store, name: str = "Work", email: str = "me@example.com")
     )
     with store.write() as s:
         info = accounts.add_account(
-            s, name=name, kind="imap", email=email, display_name="Me",
-            settings=settings, secret_ref=f"mail:{name}",
+            s,
+            name=name,
+            kind="imap",
+            email=email,
+            display_name="Me",
+            settings=settings,
+            secret_ref=f"mail:{name}",
         )
     return info.id
 

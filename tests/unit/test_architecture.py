@@ -21,9 +21,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def _modules() -> list[tuple[str, set[str]]]:
-    return [
-        (p.relative_to(SRC).as_posix(), _imports(p)) for p in sorted(SRC.rglob("*.py"))
-    ]
+    return [(p.relative_to(SRC).as_posix(), _imports(p)) for p in sorted(SRC.rglob("*.py"))]
 
 
 def test_only_the_window_imports_qt() -> None:
@@ -63,8 +61,7 @@ def test_store_imports_only_core() -> None:
         for rel, names in _modules()
         if rel.startswith("store/")
         for n in names
-        if n.startswith("unibox.")
-        and not n.startswith(("unibox.core", "unibox.store"))
+        if n.startswith("unibox.") and not n.startswith(("unibox.core", "unibox.store"))
     ]
     assert offenders == []
 

@@ -9,8 +9,10 @@ from unibox.core.query import fts_match, parse_query
 
 
 def test_operators_are_recognized() -> None:
-    q = parse_query('invoice from:ann to:bob@x.org subject:"march plan" has:attachment '
-                    "before:2024-03-01 after:2024-01-01 in:inbox is:unread")
+    q = parse_query(
+        'invoice from:ann to:bob@x.org subject:"march plan" has:attachment '
+        "before:2024-03-01 after:2024-01-01 in:inbox is:unread"
+    )
     assert q.words == ["invoice"]
     assert q.from_ == ["ann"]
     assert q.to == ["bob@x.org"]

@@ -74,8 +74,15 @@ def test_every_address_becomes_a_handle_of_one_person(store: Store) -> None:
         f,
         [
             item(1, parsed("a", message_id="a@x", from_=(Address("Ann@Example.org", "Ann"),))),
-            item(2, parsed("b", message_id="b@x", from_=(Address("ann@example.org", "Ann E."),),
-                           to=(Address("me@example.com"), Address("bob@example.org", "Bob")))),
+            item(
+                2,
+                parsed(
+                    "b",
+                    message_id="b@x",
+                    from_=(Address("ann@example.org", "Ann E."),),
+                    to=(Address("me@example.com"), Address("bob@example.org", "Bob")),
+                ),
+            ),
         ],
     )
     with store.read() as s:
@@ -93,10 +100,10 @@ def test_replies_join_their_thread_even_when_they_arrive_first(store: Store) -> 
     acc = add_account(store)
     f = add_folders(store, acc, "INBOX")["INBOX"]
     root = parsed("Quote", message_id="root@x", day=0)
-    r1 = parsed("Re: Quote", message_id="r1@x", in_reply_to="root@x", references=("root@x",),
-                day=1)
-    r2 = parsed("Re: Quote", message_id="r2@x", in_reply_to="r1@x",
-                references=("root@x", "r1@x"), day=2)
+    r1 = parsed("Re: Quote", message_id="r1@x", in_reply_to="root@x", references=("root@x",), day=1)
+    r2 = parsed(
+        "Re: Quote", message_id="r2@x", in_reply_to="r1@x", references=("root@x", "r1@x"), day=2
+    )
     # Newest first, in separate batches, as a sync delivers them.
     _ingest(store, acc, f, [item(3, r2)])
     _ingest(store, acc, f, [item(2, r1)])
@@ -155,15 +162,42 @@ def test_search_operators(store: Store) -> None:
     acc = add_account(store)
     fs = add_folders(store, acc, "INBOX", "Archive")
     pdf = AttachmentInfo("offer.pdf", "application/pdf", 1200)
-    _ingest(store, acc, fs["INBOX"], [
-        item(1, parsed("Offer for Müller", message_id="1@x", day=10, attachments=(pdf,),
-                       from_=(Address("zoe@mueller.de", "Zoë Müller"),), text="Angebot anbei")),
-        item(2, parsed("Lunch", message_id="2@x", day=20, text="Pizza?",
-                       to=(Address("bob@example.org", "Bob"),))),
-    ])
-    _ingest(store, acc, fs["Archive"], [
-        item(1, parsed("Old offer", message_id="3@x", day=1, text="Angebot alt")),
-    ])
+    _ingest(
+        store,
+        acc,
+        fs["INBOX"],
+        [
+            item(
+                1,
+                parsed(
+                    "Offer for Müller",
+                    message_id="1@x",
+                    day=10,
+                    attachments=(pdf,),
+                    from_=(Address("zoe@mueller.de", "Zoë Müller"),),
+                    text="Angebot anbei",
+                ),
+            ),
+            item(
+                2,
+                parsed(
+                    "Lunch",
+                    message_id="2@x",
+                    day=20,
+                    text="Pizza?",
+                    to=(Address("bob@example.org", "Bob"),),
+                ),
+            ),
+        ],
+    )
+    _ingest(
+        store,
+        acc,
+        fs["Archive"],
+        [
+            item(1, parsed("Old offer", message_id="3@x", day=1, text="Angebot alt")),
+        ],
+    )
 
     def subjects(q: str) -> list[str]:
         with store.read() as s:

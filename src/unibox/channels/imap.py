@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import imapclient
@@ -59,9 +59,14 @@ def folder_role(name: str, flags: Sequence[bytes], delimiter: str) -> FolderRole
 
 
 def _flags(raw: Any) -> tuple[str, ...]:
-    return tuple(
-        f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f) for f in raw or ()
-    )
+    # \Recent belongs to one session, not to the message: it would look like a change.
+    flags = (f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f) for f in raw or ())
+    return tuple(f for f in flags if f != "\\Recent")
+
+
+def _utc(value: Any) -> datetime | None:
+    # imapclient's own tzinfo class does not survive pickling into the parse pool.
+    return datetime.fromtimestamp(value.timestamp(), UTC) if isinstance(value, datetime) else None
 
 
 def _modseq(data: dict[bytes, Any]) -> int | None:
@@ -147,7 +152,7 @@ class ImapSession:
             parts.append("MODSEQ")
         for start in range(0, len(wanted), HEADER_CHUNK):
             chunk = wanted[start : start + HEADER_CHUNK]
-            data = call(self.endpoint, self.client.fetch, _uid_set(sorted(chunk)), parts)
+            data = call(self.endpoint, self.client.fetch, sorted(chunk), parts)
             yield self._mails(chunk, data, b"BODY[HEADER]", headers_only=True)
 
     def fetch_full(
@@ -158,7 +163,7 @@ class ImapSession:
         if self.condstore:
             parts.append("MODSEQ")
         for chunk in _chunks(sorted(uids, reverse=True), sizes or {}):
-            data = call(self.endpoint, self.client.fetch, _uid_set(sorted(chunk)), parts)
+            data = call(self.endpoint, self.client.fetch, sorted(chunk), parts)
             yield self._mails(chunk, data, b"BODY[]", headers_only=False)
 
     def _mails(
@@ -170,13 +175,12 @@ class ImapSession:
             if d is None or key not in d:
                 continue  # expunged meanwhile; the next sync notices
             raw = d[key]
-            internal = d.get(b"INTERNALDATE")
             mails.append(
                 FetchedMail(
                     uid=uid,
                     flags=_flags(d.get(b"FLAGS")),
                     size=int(d.get(b"RFC822.SIZE") or len(raw or b"")),
-                    internal_date=internal if isinstance(internal, datetime) else None,
+                    internal_date=_utc(d.get(b"INTERNALDATE")),
                     raw=bytes(raw or b""),
                     headers_only=headers_only,
                     modseq=_modseq(d),
@@ -197,7 +201,7 @@ class ImapSession:
         for start in range(0, len(ordered), 5000):
             chunk = ordered[start : start + 5000]
             with translated(self.endpoint):
-                data = self.client.fetch(_uid_set(chunk), parts, modifiers=modifiers)
+                data = self.client.fetch(chunk, parts, modifiers=modifiers)
             for uid, d in data.items():
                 updates.append(FlagUpdate(int(uid), _flags(d.get(b"FLAGS")), _modseq(d)))
         return updates
@@ -214,20 +218,6 @@ class ImapSession:
                 # Changes reported between the last check and DONE count too.
                 _text, late = self.client.idle_done()
         return bool(responses or late)
-
-
-def _uid_set(uids: Sequence[int]) -> str:
-    """Compact UID set ("1:5,9,12:14") so large fetches stay short on the wire."""
-    ranges: list[str] = []
-    start = prev = uids[0]
-    for u in uids[1:]:
-        if u == prev + 1:
-            prev = u
-            continue
-        ranges.append(f"{start}:{prev}" if start != prev else str(start))
-        start = prev = u
-    ranges.append(f"{start}:{prev}" if start != prev else str(start))
-    return ",".join(ranges)
 
 
 def _chunks(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:

@@ -124,7 +124,9 @@ def translated(ep: ImapEndpoint) -> Iterator[None]:
     except ChannelError:
         raise
     except Exception as exc:
-        raise translate(exc, ep) from exc
+        error = translate(exc, ep)
+        log.debug("%s: %s", ep.where, error, exc_info=True)
+        raise error from exc
 
 
 def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:

@@ -1,0 +1,308 @@
+"""Read queries for the window: ids of a view, list rows by id, unread counts, one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from unibox.core.items import FolderRole
+from unibox.core.query import SearchQuery
+from unibox.store.queries import message_detail, search_ids
+from unibox.store.schema import (
+    Account,
+    Conversation,
+    Folder,
+    Handle,
+    Message,
+    MessageLocation,
+    Participant,
+)
+
+
+class ViewKind(StrEnum):
+    """The smart views across accounts, and a single folder."""
+
+    INBOX = "inbox"
+    UNREAD = "unread"
+    FLAGGED = "flagged"
+    SENT = "sent"
+    ARCHIVE = "archive"
+    FOLDER = "folder"
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Which messages the list shows: a smart view, or one folder by id."""
+
+    kind: ViewKind
+    folder_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """What one line of the message list shows."""
+
+    id: int
+    sender_name: str
+    sender_email: str
+    recipients: tuple[str, ...]  # names (else addresses) of To, for messages Mira sent
+    subject: str
+    date: datetime
+    snippet: str
+    is_seen: bool
+    is_flagged: bool
+    is_answered: bool
+    has_attachments: bool
+    outgoing: bool
+    conversation_id: int
+    thread_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageContent:
+    """Everything the reading pane shows for one message."""
+
+    id: int
+    subject: str
+    sender: Contact
+    to: tuple[Contact, ...]
+    cc: tuple[Contact, ...]
+    date: datetime
+    text: str
+    html: str
+    attachments: tuple[tuple[str, str, int], ...]  # file name, type, size
+    parse_state: str
+    parse_error: str
+    is_flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FolderEntry:
+    id: int
+    account_id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEntry:
+    id: int
+    name: str
+    email: str
+    display_name: str
+    folders: tuple[FolderEntry, ...]
+
+
+_ROLE_OF_VIEW = {
+    ViewKind.INBOX: FolderRole.INBOX,
+    ViewKind.SENT: FolderRole.SENT,
+    ViewKind.ARCHIVE: FolderRole.ARCHIVE,
+}
+# Smart views count what needs attention: unread mail, except in Sent.
+COUNTED_VIEWS = (ViewKind.INBOX, ViewKind.UNREAD, ViewKind.FLAGGED, ViewKind.ARCHIVE)
+
+
+def _folder_ids(session: Session, view: View) -> list[int] | None:
+    if view.kind is ViewKind.FOLDER:
+        return [view.folder_id] if view.folder_id is not None else []
+    role = _ROLE_OF_VIEW.get(view.kind)
+    if role is None:
+        return None
+    return list(session.scalars(select(Folder.id).where(Folder.role == role.value)))
+
+
+def _view_query(session: Session, view: View) -> Select[tuple[int]]:
+    stmt = select(Message.id).where(Message.deleted_at.is_(None))
+    folders = _folder_ids(session, view)
+    if folders is not None:
+        # Driven by the (folder_id, uid) index: one folder's locations, then sort.
+        placed = select(MessageLocation.message_id).where(MessageLocation.folder_id.in_(folders))
+        stmt = stmt.where(Message.id.in_(placed))
+    elif view.kind is ViewKind.UNREAD:
+        stmt = stmt.where(Message.is_seen.is_(False))
+    elif view.kind is ViewKind.FLAGGED:
+        stmt = stmt.where(Message.is_flagged.is_(True))
+    return stmt
+
+
+def view_ids(session: Session, view: View) -> list[int]:
+    """Ids of every message in the view, newest first."""
+    stmt = _view_query(session, view).order_by(Message.sent_at.desc(), Message.id.desc())
+    return list(session.scalars(stmt))
+
+
+def search_view_ids(session: Session, query: SearchQuery, limit: int = 5000) -> list[int]:
+    """Ids of messages matching a search across all mail, newest first."""
+    return search_ids(session, query, limit=limit)
+
+
+def rows_for(session: Session, ids: list[int]) -> list[MessageRow]:
+    """List rows for ids, in the order given; ids that vanished are left out."""
+    if not ids:
+        return []
+    sender_name = (
+        select(Participant.name)
+        .where(Participant.message_id == Message.id, Participant.role == "from")
+        .order_by(Participant.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            Message.id,
+            sender_name,
+            Handle.display_name,
+            Handle.value,
+            Message.subject,
+            Message.sent_at,
+            Message.snippet,
+            Message.is_seen,
+            Message.is_flagged,
+            Message.is_answered,
+            Message.has_attachments,
+            Message.direction,
+            Message.conversation_id,
+            Conversation.message_count,
+        )
+        .outerjoin(Handle, Handle.id == Message.sender_handle_id)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.id.in_(ids))
+    ).all()
+    outgoing = [r[0] for r in rows if r[11] == "out"]
+    recipients: dict[int, list[str]] = {}
+    if outgoing:
+        for mid, name, value in session.execute(
+            select(Participant.message_id, Participant.name, Handle.value)
+            .join(Handle, Handle.id == Participant.handle_id)
+            .where(Participant.message_id.in_(outgoing), Participant.role == "to")
+            .order_by(Participant.message_id, Participant.position)
+        ):
+            recipients.setdefault(mid, []).append(name or value)
+    by_id = {
+        r[0]: MessageRow(
+            id=r[0],
+            sender_name=r[1] or r[2] or r[3] or "",
+            sender_email=r[3] or "",
+            recipients=tuple(recipients.get(r[0], ())),
+            subject=r[4],
+            date=datetime.fromtimestamp(r[5], UTC),
+            snippet=r[6],
+            is_seen=r[7],
+            is_flagged=r[8],
+            is_answered=r[9],
+            has_attachments=r[10],
+            outgoing=r[11] == "out",
+            conversation_id=r[12],
+            thread_size=r[13] or 1,
+        )
+        for r in rows
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def message_content(session: Session, message_id: int) -> MessageContent | None:
+    """One message for the reading pane, or None when it is gone."""
+    detail = message_detail(session, message_id)
+    if detail is None:
+        return None
+    people: dict[str, list[Contact]] = {"from": [], "to": [], "cc": []}
+    for role, name, value in session.execute(
+        select(Participant.role, Participant.name, Handle.value)
+        .join(Handle, Handle.id == Participant.handle_id)
+        .where(Participant.message_id == message_id, Participant.role.in_(list(people)))
+        .order_by(Participant.role, Participant.position)
+    ):
+        people[role].append(Contact(name, value))
+    s = detail.summary
+    sender = people["from"][0] if people["from"] else Contact(s.from_name, s.from_email)
+    return MessageContent(
+        id=message_id,
+        subject=s.subject,
+        sender=sender,
+        to=tuple(people["to"]),
+        cc=tuple(people["cc"]),
+        date=s.date,
+        text=detail.text,
+        html=detail.html,
+        attachments=detail.attachments,
+        parse_state=detail.parse_state,
+        parse_error=detail.parse_error,
+        is_flagged=s.is_flagged,
+    )
+
+
+def accounts_and_folders(session: Session) -> list[AccountEntry]:
+    """Accounts by name, each with its folders: inbox first, then by role and name."""
+    order = {r.value: n for n, r in enumerate(FolderRole)}
+    folders: dict[int, list[FolderEntry]] = {}
+    for fid, aid, name, role in session.execute(
+        select(Folder.id, Folder.account_id, Folder.name, Folder.role)
+    ):
+        folders.setdefault(aid, []).append(FolderEntry(fid, aid, name, role))
+    result = []
+    for aid, name, email, display in session.execute(
+        select(Account.id, Account.name, Account.email, Account.display_name).order_by(Account.name)
+    ):
+        mine = sorted(folders.get(aid, []), key=lambda f: (order.get(f.role or "", 99), f.name))
+        result.append(AccountEntry(aid, name, email, display, tuple(mine)))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Unread messages per folder and per smart view (flagged: all flagged)."""
+
+    folders: dict[int, int]
+    views: dict[ViewKind, int]
+    total: int
+    unread: int
+
+
+def counts(session: Session) -> Counts:
+    live = Message.deleted_at.is_(None)
+    per_folder = dict(
+        session.execute(
+            select(MessageLocation.folder_id, func.count())
+            .join(Message, Message.id == MessageLocation.message_id)
+            .where(live, Message.is_seen.is_(False))
+            .group_by(MessageLocation.folder_id)
+        )
+        .tuples()
+        .all()
+    )
+    roles = dict(session.execute(select(Folder.id, Folder.role)).tuples().all())
+    views: dict[ViewKind, int] = {}
+    for kind, role in _ROLE_OF_VIEW.items():
+        views[kind] = sum(n for fid, n in per_folder.items() if roles.get(fid) == role.value)
+    unread = int(session.scalar(select(func.count()).where(live, Message.is_seen.is_(False))) or 0)
+    views[ViewKind.UNREAD] = unread
+    views[ViewKind.FLAGGED] = int(
+        session.scalar(select(func.count()).where(live, Message.is_flagged.is_(True))) or 0
+    )
+    total = int(session.scalar(select(func.count()).select_from(Message).where(live)) or 0)
+    return Counts(per_folder, views, total, unread)
+
+
+def view_size(session: Session, view: View) -> tuple[int, int]:
+    """(messages, unread) in a view."""
+    base = _view_query(session, view).subquery()
+    total = int(session.scalar(select(func.count()).select_from(base)) or 0)
+    unread = int(
+        session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.id.in_(select(base.c.id)), Message.is_seen.is_(False))
+        )
+        or 0
+    )
+    return total, unread
