@@ -18,6 +18,16 @@ class ChannelError(UserError):
         super().__init__(message)
         self.retryable = retryable
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross from sync worker processes; keep the keyword argument.
+        return (_rebuild, (type(self), str(self), self.retryable))
+
+
+def _rebuild(cls: type[ChannelError], message: str, retryable: bool) -> ChannelError:
+    error = ChannelError.__new__(cls)
+    ChannelError.__init__(error, message, retryable=retryable)
+    return error
+
 
 class AuthError(ChannelError):
     def __init__(self, message: str) -> None:

@@ -102,6 +102,8 @@ class IncomingMessage:
     parsed: ParsedMessage
     raw: bytes | None  # full source; None when only headers are known
     modseq: int | None = None
+    # "zlib" when a worker already compressed `raw` for the store (keeps that off the writer).
+    raw_codec: str = ""
 
 
 @dataclass(frozen=True, slots=True)

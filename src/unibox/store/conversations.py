@@ -7,24 +7,39 @@ threads that turn out to be one are merged.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, update
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from unibox.core.items import ParsedMessage
 from unibox.core.threads import SUBJECT_WINDOW_SECONDS, is_reply_subject, subject_key
-from unibox.store.schema import Conversation, Message, ThreadRef
+from unibox.store.schema import Conversation, Message, ThreadRef, table
+
+_C = table(Conversation)
+_M = table(Message)
+_T = table(ThreadRef)
 
 
 class Threader:
-    """Assigns conversation ids within one write transaction."""
+    """Assigns conversation ids for one batch inside one write transaction.
 
-    def __init__(self, session: Session, account_id: int) -> None:
-        self.session = session
+    Call `place` per message, then `write_new_conversations` before the
+    messages are inserted, and `finish` after.
+    """
+
+    def __init__(self, conn: Connection, account_id: int) -> None:
+        self.conn = conn
         self.account_id = account_id
         self.touched: set[int] = set()
         self._refs: dict[str, int] = {}
+        self._absent: set[str] = set()  # looked up, not in the store
         self._new_refs: dict[str, int] = {}
         self._merged: dict[int, int] = {}
+        self._pending: dict[int, dict[str, Any]] = {}  # new conversations, not yet written
+        self._by_key: dict[str, tuple[int, int]] = {}  # subject key -> (id, last date), new ones
+        self._next_id: int | None = None
 
     def final(self, conversation_id: int) -> int:
         """Where a conversation id placed earlier in the batch ended up after merges."""
@@ -34,7 +49,7 @@ class Threader:
 
     def place(self, p: ParsedMessage, sent_at: int) -> int:
         keys = [k for k in (p.message_id, *p.references, p.in_reply_to) if k]
-        found = self._lookup(keys)
+        found = {self.final(c) for c in self._lookup(keys)}
         if found:
             target = min(found)
             for other in found - {target}:
@@ -48,119 +63,137 @@ class Threader:
         self.touched.add(target)
         return target
 
+    def write_new_conversations(self) -> None:
+        if self._pending:
+            self.conn.execute(_C.insert(), list(self._pending.values()))
+            self._pending.clear()
+
     def finish(self) -> None:
         """Write new references and refresh the touched conversations' summaries."""
         if self._new_refs:
             existing = set(
-                self.session.scalars(
-                    select(ThreadRef.message_id_header).where(
-                        ThreadRef.account_id == self.account_id,
-                        ThreadRef.message_id_header.in_(list(self._new_refs)),
+                self.conn.execute(
+                    select(_T.c.message_id_header).where(
+                        _T.c.account_id == self.account_id,
+                        _T.c.message_id_header.in_(list(self._new_refs)),
                     )
-                )
+                ).scalars()
             )
-            rows = [
+            fresh = [
                 {"account_id": self.account_id, "message_id_header": k, "conversation_id": c}
                 for k, c in self._new_refs.items()
                 if k not in existing
             ]
-            if rows:
-                self.session.execute(insert(ThreadRef), rows)
-            for k in existing:
-                self.session.execute(
-                    update(ThreadRef)
+            if fresh:
+                self.conn.execute(_T.insert(), fresh)
+            moved = [{"k": k, "c": self._new_refs[k]} for k in existing]
+            if moved:
+                self.conn.execute(
+                    _T.update()
                     .where(
-                        ThreadRef.account_id == self.account_id, ThreadRef.message_id_header == k
+                        _T.c.account_id == self.account_id,
+                        _T.c.message_id_header == bindparam("k"),
                     )
-                    .values(conversation_id=self._new_refs[k])
+                    .values(conversation_id=bindparam("c")),
+                    moved,
                 )
             self._new_refs.clear()
+        self.touched = {self.final(c) for c in self.touched}
         if self.touched:
-            refresh_conversations(self.session, self.touched)
+            refresh_conversations(self.conn, self.touched)
+
+    def prefetch(self, messages: Iterable[ParsedMessage]) -> None:
+        """Look up a whole batch's references in a few queries instead of one per message."""
+        self._lookup([k for p in messages for k in (p.message_id, *p.references, p.in_reply_to)])
 
     def _lookup(self, keys: list[str]) -> set[int]:
-        missing = [k for k in keys if k not in self._refs]
-        if missing:
-            rows = self.session.execute(
-                select(ThreadRef.message_id_header, ThreadRef.conversation_id).where(
-                    ThreadRef.account_id == self.account_id,
-                    ThreadRef.message_id_header.in_(missing),
+        missing = list({k for k in keys if k and k not in self._refs and k not in self._absent})
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            rows = self.conn.execute(
+                select(_T.c.message_id_header, _T.c.conversation_id).where(
+                    _T.c.account_id == self.account_id, _T.c.message_id_header.in_(chunk)
                 )
             )
             self._refs.update({key: conv for key, conv in rows})
+            self._absent.update(k for k in chunk if k not in self._refs)
         return {self._refs[k] for k in keys if k in self._refs}
 
     def _by_subject(self, p: ParsedMessage, sent_at: int) -> int | None:
         # Only a reply (by its subject or headers) may join a thread by subject;
         # monthly "Invoice" mails must stay apart.
-        if not (is_reply_subject(p.subject) or p.in_reply_to or p.references):
-            return None
         key = subject_key(p.subject)
-        if not key:
+        if not key or not (is_reply_subject(p.subject) or p.in_reply_to or p.references):
             return None
-        return self.session.scalar(
-            select(Conversation.id)
+        recent = self._by_key.get(key)
+        if recent and abs(recent[1] - sent_at) <= SUBJECT_WINDOW_SECONDS:
+            return self.final(recent[0])
+        found = self.conn.execute(
+            select(_C.c.id)
             .where(
-                Conversation.account_id == self.account_id,
-                Conversation.subject_key == key,
-                Conversation.last_message_at >= sent_at - SUBJECT_WINDOW_SECONDS,
-                Conversation.last_message_at <= sent_at + SUBJECT_WINDOW_SECONDS,
+                _C.c.account_id == self.account_id,
+                _C.c.subject_key == key,
+                _C.c.last_message_at >= sent_at - SUBJECT_WINDOW_SECONDS,
+                _C.c.last_message_at <= sent_at + SUBJECT_WINDOW_SECONDS,
             )
-            .order_by(Conversation.last_message_at.desc())
+            .order_by(_C.c.last_message_at.desc())
             .limit(1)
-        )
+        ).scalar()
+        return self.final(found) if found is not None else None
 
     def _create(self, p: ParsedMessage, sent_at: int) -> int:
-        return self.session.execute(
-            insert(Conversation)
-            .values(
-                account_id=self.account_id,
-                kind="mail",
-                subject=p.subject,
-                subject_key=subject_key(p.subject),
-                last_message_at=sent_at,
-                message_count=0,
-            )
-            .returning(Conversation.id)
-        ).scalar_one()
+        if self._next_id is None:
+            last = self.conn.execute(select(_C.c.id).order_by(_C.c.id.desc()).limit(1)).scalar()
+            self._next_id = (last or 0) + 1
+        cid = self._next_id
+        self._next_id += 1
+        key = subject_key(p.subject)
+        self._pending[cid] = {
+            "id": cid,
+            "account_id": self.account_id,
+            "kind": "mail",
+            "subject": p.subject,
+            "subject_key": key,
+            "last_message_at": sent_at,
+            "message_count": 0,
+        }
+        if key:
+            self._by_key[key] = (cid, sent_at)
+        return cid
 
     def _merge(self, source: int, target: int) -> None:
-        s = self.session
-        s.execute(
-            update(Message).where(Message.conversation_id == source).values(conversation_id=target)
-        )
-        s.execute(
-            update(ThreadRef)
-            .where(ThreadRef.conversation_id == source)
-            .values(conversation_id=target)
-        )
+        if source in self._pending:
+            del self._pending[source]
+        else:
+            self.conn.execute(
+                _M.update().where(_M.c.conversation_id == source).values(conversation_id=target)
+            )
+            self.conn.execute(
+                _T.update().where(_T.c.conversation_id == source).values(conversation_id=target)
+            )
+            self.conn.execute(_C.delete().where(_C.c.id == source))
         for k, c in self._refs.items():
             if c == source:
                 self._refs[k] = target
                 self._new_refs[k] = target
         self.touched.discard(source)
         self._merged[source] = target
-        s.execute(delete(Conversation).where(Conversation.id == source))
 
 
-def refresh_conversations(session: Session, ids: set[int]) -> None:
+def refresh_conversations(conn: Connection | Session, ids: set[int]) -> None:
     """Recompute message count, last date and subject of the given conversations."""
-    live = (Message.conversation_id == Conversation.id) & Message.deleted_at.is_(None)
-    session.execute(
-        update(Conversation)
-        .where(Conversation.id.in_(list(ids)))
+    live = (_M.c.conversation_id == _C.c.id) & _M.c.deleted_at.is_(None)
+    conn.execute(
+        _C.update()
+        .where(_C.c.id.in_(list(ids)))
         .values(
-            message_count=select(func.count(Message.id)).where(live).scalar_subquery(),
-            last_message_at=select(func.coalesce(func.max(Message.sent_at), 0))
+            message_count=select(func.count(_M.c.id)).where(live).scalar_subquery(),
+            last_message_at=select(func.coalesce(func.max(_M.c.sent_at), 0))
             .where(live)
             .scalar_subquery(),
             subject=func.coalesce(
-                select(Message.subject)
-                .where(live)
-                .order_by(Message.sent_at)
-                .limit(1)
-                .scalar_subquery(),
-                Conversation.subject,
+                select(_M.c.subject).where(live).order_by(_M.c.sent_at).limit(1).scalar_subquery(),
+                _C.c.subject,
             ),
         )
     )

@@ -119,6 +119,20 @@ def uids_missing_body(session: Session, folder_id: int) -> list[int]:
     return list(rows)
 
 
+def missing_body_sizes(session: Session, folder_id: int) -> list[tuple[int, int]]:
+    """(UID, size) of messages known only by their headers, newest first."""
+    rows = session.execute(
+        select(MessageLocation.uid, Message.size)
+        .join(Message, Message.id == MessageLocation.message_id)
+        .where(
+            MessageLocation.folder_id == folder_id,
+            Message.parse_state == ParseState.HEADERS.value,
+        )
+        .order_by(MessageLocation.uid.desc())
+    )
+    return [(uid, size) for uid, size in rows]
+
+
 def apply_flags(session: Session, folder_id: int, updates: Sequence[FlagUpdate]) -> ChangeSet:
     changes = ChangeSet(folders={folder_id})
     for u in updates:

@@ -4,6 +4,10 @@ Keyed by (folder, UID): syncing the same mail twice, or being killed halfway
 and re-run, never duplicates a message. A new location whose Message-ID is
 already known in the account joins that message (a move, a copy in Sent, or
 a UIDVALIDITY reset), so local state survives.
+
+This is the hot path of a first sync, so it works set-at-a-time: a few
+lookups per batch, ids assigned up front (the writer holds the lock), and
+one executemany per table.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from unibox.core.items import ChangeSet, IncomingMessage, ParsedMessage, ParseState
@@ -27,9 +31,18 @@ from unibox.store.schema import (
     MessageLocation,
     MessageRaw,
     Participant,
+    next_id,
+    table,
 )
 
-_ROLES = ("from", "sender", "to", "cc", "bcc", "reply_to")
+_ROLES = (
+    ("from", "from_"),
+    ("sender", "sender"),
+    ("to", "to"),
+    ("cc", "cc"),
+    ("bcc", "bcc"),
+    ("reply_to", "reply_to"),
+)
 _FLAG_COLUMNS = {
     "\\Seen": "is_seen",
     "\\Flagged": "is_flagged",
@@ -37,20 +50,23 @@ _FLAG_COLUMNS = {
     "\\Draft": "is_draft",
 }
 SNIPPET_CHARS = 240
+_M = table(Message)
+_LOC = table(MessageLocation)
 
 
-def flag_values(flags: Iterable[str]) -> dict[str, object]:
+def flag_values(flags: Iterable[str]) -> dict[str, Any]:
     """Message columns for a set of IMAP flags (system flags and keywords)."""
     flags = list(flags)
-    values: dict[str, object] = {col: (flag in flags) for flag, col in _FLAG_COLUMNS.items()}
+    values: dict[str, Any] = {col: (flag in flags) for flag, col in _FLAG_COLUMNS.items()}
     values["keywords"] = " ".join(sorted(f for f in flags if not f.startswith("\\")))
     return values
 
 
 def make_snippet(text: str) -> str:
-    lines = (ln.strip() for ln in text.splitlines())
-    kept = [ln for ln in lines if ln and not ln.startswith(">")]
-    return " ".join(" ".join(kept)[: SNIPPET_CHARS * 2].split())[:SNIPPET_CHARS]
+    head = text[: SNIPPET_CHARS * 8]
+    kept = [ln.strip() for ln in head.splitlines()]
+    kept = [ln for ln in kept if ln and not ln.startswith(">")]
+    return " ".join(" ".join(kept).split())[:SNIPPET_CHARS]
 
 
 def _sent_at(item: IncomingMessage) -> int:
@@ -80,80 +96,126 @@ class Ingestor:
         changes = ChangeSet(folders={self.folder_id})
         if not items:
             return changes
-        by_uid = self._existing_locations(session, [it.uid for it in items])
+        conn = session.connection()
+        by_uid = self._existing_locations(conn, [it.uid for it in items])
         by_msgid = self._messages_by_msgid(
-            session, [it.parsed.message_id for it in items if it.parsed.message_id]
+            conn, [it.parsed.message_id for it in items if it.parsed.message_id]
         )
         new_items: list[IncomingMessage] = []
+        relocated: list[tuple[int, IncomingMessage]] = []
+        completed: list[tuple[int, IncomingMessage]] = []
         for item in items:
             known = by_uid.get(item.uid)
             if known is None and item.parsed.message_id in by_msgid:
                 known = by_msgid[item.parsed.message_id]
-                self._add_location(session, known.message_id, item)
-                session.execute(
-                    update(Message)
-                    .where(Message.id == known.message_id)
-                    .values(deleted_at=None, **flag_values(item.flags))
-                )
-                changes.messages_changed.add(known.message_id)
-            if known is not None:
-                if known.parse_state == ParseState.HEADERS and item.raw is not None:
-                    self._complete(session, known.message_id, item)
-                    changes.messages_changed.add(known.message_id)
-                    by_uid[item.uid] = _Known(known.message_id, item.parsed.state)
+                relocated.append((known.message_id, item))
+                by_uid[item.uid] = known
+            if known is None:
+                new_items.append(item)
                 continue
-            new_items.append(item)
+            if known.parse_state == ParseState.HEADERS and item.raw is not None:
+                completed.append((known.message_id, item))
+                known = _Known(known.message_id, item.parsed.state.value)
+                by_uid[item.uid] = known
+                if item.parsed.message_id:
+                    by_msgid[item.parsed.message_id] = known
+            changes.messages_changed.add(known.message_id)
+        if relocated:
+            self._relocate(conn, relocated)
+        if completed:
+            self._complete(conn, completed)
         if new_items:
-            self._insert_new(session, new_items, by_msgid, changes)
+            self._insert_new(conn, new_items, changes)
         return changes
 
     # -- lookups ---------------------------------------------------------------
 
-    def _existing_locations(self, session: Session, uids: list[int]) -> dict[int, _Known]:
-        rows = session.execute(
-            select(MessageLocation.uid, Message.id, Message.parse_state)
-            .join(Message, Message.id == MessageLocation.message_id)
-            .where(MessageLocation.folder_id == self.folder_id, MessageLocation.uid.in_(uids))
+    def _existing_locations(self, conn: Connection, uids: list[int]) -> dict[int, _Known]:
+        rows = conn.execute(
+            select(_LOC.c.uid, _M.c.id, _M.c.parse_state)
+            .join(_M, _M.c.id == _LOC.c.message_id)
+            .where(_LOC.c.folder_id == self.folder_id, _LOC.c.uid.in_(uids))
         )
         return {uid: _Known(mid, state) for uid, mid, state in rows}
 
-    def _messages_by_msgid(self, session: Session, msgids: list[str]) -> dict[str, _Known]:
+    def _messages_by_msgid(self, conn: Connection, msgids: list[str]) -> dict[str, _Known]:
         if not msgids:
             return {}
-        rows = session.execute(
-            select(Message.message_id_header, Message.id, Message.parse_state).where(
-                Message.account_id == self.account_id,
-                Message.message_id_header.in_(set(msgids)),
+        rows = conn.execute(
+            select(_M.c.message_id_header, _M.c.id, _M.c.parse_state).where(
+                _M.c.account_id == self.account_id, _M.c.message_id_header.in_(set(msgids))
             )
         )
         return {msgid: _Known(mid, state) for msgid, mid, state in rows}
 
     # -- writes ----------------------------------------------------------------
 
-    def _add_location(self, session: Session, message_id: int, item: IncomingMessage) -> None:
-        session.execute(
-            insert(MessageLocation).values(
-                message_id=message_id,
-                folder_id=self.folder_id,
-                uid=item.uid,
-                modseq=item.modseq,
-                flags=" ".join(item.flags),
-            )
+    def _location_row(self, message_id: int, item: IncomingMessage) -> dict[str, Any]:
+        return {
+            "message_id": message_id,
+            "folder_id": self.folder_id,
+            "uid": item.uid,
+            "modseq": item.modseq,
+            "flags": " ".join(item.flags),
+        }
+
+    def _relocate(self, conn: Connection, found: list[tuple[int, IncomingMessage]]) -> None:
+        """Known messages seen at a new place: add the place, revive, take its flags."""
+        conn.execute(_LOC.insert(), [self._location_row(mid, it) for mid, it in found])
+        conn.execute(
+            _M.update()
+            .where(_M.c.id == bindparam("mid"))
+            .values(
+                deleted_at=None,
+                is_seen=bindparam("is_seen"),
+                is_flagged=bindparam("is_flagged"),
+                is_answered=bindparam("is_answered"),
+                is_draft=bindparam("is_draft"),
+                keywords=bindparam("keywords"),
+            ),
+            [{"mid": mid, **flag_values(it.flags)} for mid, it in found],
         )
 
+    def _complete(self, conn: Connection, done: list[tuple[int, IncomingMessage]]) -> None:
+        """Messages known by their headers now have their bodies."""
+        conn.execute(
+            _M.update()
+            .where(_M.c.id == bindparam("mid"))
+            .values(
+                subject=bindparam("subject"),
+                snippet=bindparam("snippet"),
+                has_attachments=bindparam("has_attachments"),
+                parse_state=bindparam("parse_state"),
+                parse_error=bindparam("parse_error"),
+                size=bindparam("size"),
+            ),
+            [
+                {
+                    "mid": mid,
+                    # The index is built from the view: keep the subject it will read.
+                    "subject": it.parsed.subject,
+                    "snippet": make_snippet(it.parsed.text),
+                    "has_attachments": any(not a.inline for a in it.parsed.attachments),
+                    "parse_state": it.parsed.state.value,
+                    "parse_error": it.parsed.parse_error,
+                    "size": it.size,
+                }
+                for mid, it in done
+            ],
+        )
+        self._write_content(conn, done)
+
     def _insert_new(
-        self,
-        session: Session,
-        items: list[IncomingMessage],
-        by_msgid: dict[str, _Known],
-        changes: ChangeSet,
+        self, conn: Connection, items: list[IncomingMessage], changes: ChangeSet
     ) -> None:
-        next_id = (session.scalar(select(Message.id).order_by(Message.id.desc()).limit(1)) or 0) + 1
+        mid_next = next_id(conn, _M)
+        self.handles.prefetch(
+            conn, (a for it in items for _r, attr in _ROLES for a in getattr(it.parsed, attr))
+        )
+        threader = Threader(conn, self.account_id)
+        threader.prefetch(it.parsed for it in items)
         # Duplicates inside the batch (same Message-ID twice in a folder) share one row.
         first_of: dict[str, int] = {}
-        addresses = [a for it in items for role in _ROLES for a in getattr(it.parsed, _attr(role))]
-        self.handles.prefetch(session, addresses)
-        threader = Threader(session, self.account_id)
         messages: list[dict[str, Any]] = []
         locations: list[dict[str, Any]] = []
         participants: list[dict[str, Any]] = []
@@ -161,22 +223,19 @@ class Ingestor:
         for item in items:
             p = item.parsed
             if p.message_id and p.message_id in first_of:
-                mid = first_of[p.message_id]
-                locations.append(self._location_row(mid, item))
+                locations.append(self._location_row(first_of[p.message_id], item))
                 continue
-            mid = next_id
-            next_id += 1
+            mid = mid_next
+            mid_next += 1
             if p.message_id:
                 first_of[p.message_id] = mid
-                by_msgid[p.message_id] = _Known(mid, p.state)
             sent_at = _sent_at(item)
-            sender = self.handles.resolve(session, p.from_[0]) if p.from_ else None
-            conversation_id = threader.place(p, sent_at)
+            sender = self.handles.resolve(p.from_[0]) if p.from_ else None
             messages.append(
                 {
                     "id": mid,
                     "account_id": self.account_id,
-                    "conversation_id": conversation_id,
+                    "conversation_id": threader.place(p, sent_at),
                     "message_id_header": p.message_id,
                     "in_reply_to": p.in_reply_to,
                     "subject": p.subject,
@@ -196,9 +255,9 @@ class Ingestor:
                 }
             )
             locations.append(self._location_row(mid, item))
-            for role in _ROLES:
-                for pos, addr in enumerate(getattr(p, _attr(role))):
-                    ref = self.handles.resolve(session, addr)
+            for role, attr in _ROLES:
+                for pos, addr in enumerate(getattr(p, attr)):
+                    ref = self.handles.resolve(addr)
                     if ref is None:
                         continue
                     participants.append(
@@ -210,48 +269,23 @@ class Ingestor:
                             "name": addr.name,
                         }
                     )
-                    changes.people.add(ref.person_id)
+                    if not ref.is_me:
+                        changes.people.add(ref.person_id)
             if item.raw is not None:
                 completed.append((mid, item))
             changes.messages_added.add(mid)
-            changes.conversations.add(conversation_id)
+        threader.write_new_conversations()
         for row in messages:
             row["conversation_id"] = threader.final(row["conversation_id"])
-        changes.conversations = {threader.final(c) for c in changes.conversations}
-        session.execute(insert(Message), messages)
-        session.execute(insert(MessageLocation), locations)
+        conn.execute(_M.insert(), messages)
+        conn.execute(_LOC.insert(), locations)
         if participants:
-            session.execute(insert(Participant), participants)
+            conn.execute(table(Participant).insert(), participants)
         threader.finish()
         changes.conversations |= threader.touched
-        self._write_content(session, completed)
+        self._write_content(conn, completed)
 
-    def _location_row(self, message_id: int, item: IncomingMessage) -> dict[str, object]:
-        return {
-            "message_id": message_id,
-            "folder_id": self.folder_id,
-            "uid": item.uid,
-            "modseq": item.modseq,
-            "flags": " ".join(item.flags),
-        }
-
-    def _complete(self, session: Session, message_id: int, item: IncomingMessage) -> None:
-        """A message known by its headers now has its body."""
-        p = item.parsed
-        session.execute(
-            update(Message)
-            .where(Message.id == message_id)
-            .values(
-                snippet=make_snippet(p.text),
-                has_attachments=any(not a.inline for a in p.attachments),
-                parse_state=p.state.value,
-                parse_error=p.parse_error,
-                size=item.size,
-            )
-        )
-        self._write_content(session, [(message_id, item)])
-
-    def _write_content(self, session: Session, done: list[tuple[int, IncomingMessage]]) -> None:
+    def _write_content(self, conn: Connection, done: list[tuple[int, IncomingMessage]]) -> None:
         """Body, raw source, attachments and the full-text entry, all or nothing."""
         if not done:
             return
@@ -269,7 +303,8 @@ class Ingestor:
                 }
             )
             assert item.raw is not None
-            raws.append({"message_id": mid, "codec": "zlib", "data": zlib.compress(item.raw, 1)})
+            data = item.raw if item.raw_codec == "zlib" else zlib.compress(item.raw, 1)
+            raws.append({"message_id": mid, "codec": "zlib", "data": data})
             for pos, a in enumerate(p.attachments):
                 attachments.append(
                     {
@@ -283,18 +318,14 @@ class Ingestor:
                     }
                 )
             fts.append((mid, p.subject, p.text, names, addrs))
-        session.execute(insert(MessageBody), bodies)
-        session.execute(insert(MessageRaw), raws)
+        conn.execute(table(MessageBody).insert(), bodies)
+        conn.execute(table(MessageRaw).insert(), raws)
         if attachments:
-            session.execute(insert(Attachment), attachments)
-        session.connection().exec_driver_sql(
+            conn.execute(table(Attachment).insert(), attachments)
+        conn.exec_driver_sql(
             "INSERT INTO message_fts(rowid, subject, body, names, addresses) VALUES (?,?,?,?,?)",
             fts,
         )
-
-
-def _attr(role: str) -> str:
-    return "from_" if role == "from" else role
 
 
 def _search_people(p: ParsedMessage) -> tuple[str, str]:

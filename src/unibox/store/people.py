@@ -6,12 +6,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select
 
 from unibox.core.identity import EMAIL, normalize_email
 from unibox.core.items import Address
-from unibox.store.schema import Handle, Person
+from unibox.store.schema import Handle, Person, next_id, table
+
+_H = table(Handle)
+_P = table(Person)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,62 +26,73 @@ class HandleRef:
 class HandleResolver:
     """Maps addresses to handles, creating handle and person on first sight.
 
-    Caches what it has seen; valid for one sync (the writer is single).
+    `prefetch` looks up and creates a whole batch's handles at once; `resolve`
+    is then a dictionary lookup. Valid for one sync (the writer is single).
     """
 
     def __init__(self, my_addresses: Iterable[str]) -> None:
         self._mine = {normalize_email(a) for a in my_addresses} - {""}
         self._cache: dict[str, HandleRef] = {}
-        self._named: set[str] = set()
 
-    def prefetch(self, session: Session, addresses: Iterable[Address]) -> None:
-        wanted = {normalize_email(a.email) for a in addresses} - {""} - self._cache.keys()
-        values = list(wanted)
+    def prefetch(self, conn: Connection, addresses: Iterable[Address]) -> None:
+        names: dict[str, str] = {}
+        for a in addresses:
+            value = normalize_email(a.email)
+            if value and value not in self._cache and not names.get(value):
+                names[value] = a.name
+        if not names:
+            return
+        values = list(names)
+        unnamed: dict[str, HandleRef] = {}
         for start in range(0, len(values), 500):
-            rows = session.execute(
-                select(Handle.value, Handle.id, Handle.person_id, Handle.display_name).where(
-                    Handle.kind == EMAIL, Handle.value.in_(values[start : start + 500])
+            rows = conn.execute(
+                select(_H.c.value, _H.c.id, _H.c.person_id, _H.c.display_name).where(
+                    _H.c.kind == EMAIL, _H.c.value.in_(values[start : start + 500])
                 )
             )
             for value, hid, pid, name in rows:
-                self._cache[value] = HandleRef(hid, pid, value in self._mine)
-                if name:
-                    self._named.add(value)
+                ref = HandleRef(hid, pid, value in self._mine)
+                self._cache[value] = ref
+                if not name and names[value]:
+                    unnamed[value] = ref
+        self._name(conn, unnamed, names)
+        self._create(conn, {v: n for v, n in names.items() if v not in self._cache})
 
-    def resolve(self, session: Session, address: Address) -> HandleRef | None:
-        value = normalize_email(address.email)
-        if not value:
-            return None
-        ref = self._cache.get(value)
-        if ref is None:
-            ref = self._create(session, value, address.name)
-        elif address.name and value not in self._named:
-            # Keep the first real display name we learn for a bare address.
-            session.execute(
-                update(Handle).where(Handle.id == ref.handle_id).values(display_name=address.name)
-            )
-            session.execute(
-                update(Person)
-                .where(Person.id == ref.person_id, Person.display_name == value)
-                .values(display_name=address.name)
-            )
-            self._named.add(value)
-        return ref
+    def resolve(self, address: Address) -> HandleRef | None:
+        return self._cache.get(normalize_email(address.email))
 
-    def _create(self, session: Session, value: str, name: str) -> HandleRef:
-        is_me = value in self._mine
-        person_id = session.execute(
-            insert(Person)
-            .values(display_name=name or value, is_me=is_me, created_at=int(time.time()))
-            .returning(Person.id)
-        ).scalar_one()
-        handle_id = session.execute(
-            insert(Handle)
-            .values(kind=EMAIL, value=value, display_name=name, person_id=person_id)
-            .returning(Handle.id)
-        ).scalar_one()
-        ref = HandleRef(handle_id, person_id, is_me)
-        self._cache[value] = ref
-        if name:
-            self._named.add(value)
-        return ref
+    def _name(self, conn: Connection, refs: dict[str, HandleRef], names: dict[str, str]) -> None:
+        """A bare address we knew now comes with a display name: keep it."""
+        if not refs:
+            return
+        conn.execute(
+            _H.update().where(_H.c.id == bindparam("hid")).values(display_name=bindparam("n")),
+            [{"hid": r.handle_id, "n": names[v]} for v, r in refs.items()],
+        )
+        conn.execute(
+            _P.update()
+            .where(_P.c.id == bindparam("pid"), _P.c.display_name == bindparam("old"))
+            .values(display_name=bindparam("n")),
+            [{"pid": r.person_id, "old": v, "n": names[v]} for v, r in refs.items()],
+        )
+
+    def _create(self, conn: Connection, names: dict[str, str]) -> None:
+        if not names:
+            return
+        now = int(time.time())
+        pid = next_id(conn, _P)
+        hid = next_id(conn, _H)
+        people, handles = [], []
+        for value, name in names.items():
+            is_me = value in self._mine
+            people.append(
+                {"id": pid, "display_name": name or value, "is_me": is_me, "created_at": now}
+            )
+            handles.append(
+                {"id": hid, "kind": EMAIL, "value": value, "display_name": name, "person_id": pid}
+            )
+            self._cache[value] = HandleRef(hid, pid, is_me)
+            pid += 1
+            hid += 1
+        conn.execute(_P.insert(), people)
+        conn.execute(_H.insert(), handles)

@@ -7,20 +7,35 @@ stored as integer Unix seconds (UTC): compact, fast to sort, portable.
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import (
+    Connection,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a model, for set-at-a-time statements on hot paths."""
+    return cast(Table, model.__table__)
+
+
+def next_id(conn: Connection, t: Table) -> int:
+    """The next free id; safe because the single writer holds the database lock."""
+    return int(conn.execute(select(t.c.id).order_by(t.c.id.desc()).limit(1)).scalar() or 0) + 1
 
 
 class Account(Base):

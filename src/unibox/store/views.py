@@ -43,13 +43,21 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """A person as written in one message."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
 class MessageRow:
     """What one line of the message list shows."""
 
     id: int
     sender_name: str
     sender_email: str
-    recipients: tuple[str, ...]  # names (else addresses) of To, for messages Mira sent
+    recipients: tuple[Contact, ...]  # To of messages the user sent; empty otherwise
     subject: str
     date: datetime
     snippet: str
@@ -60,12 +68,6 @@ class MessageRow:
     outgoing: bool
     conversation_id: int
     thread_size: int
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    name: str
-    email: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ def _folder_ids(session: Session, view: View) -> list[int] | None:
     return list(session.scalars(select(Folder.id).where(Folder.role == role.value)))
 
 
-def _view_query(session: Session, view: View) -> Select[tuple[int]]:
+def _view_query(session: Session, view: View) -> Select[int]:
     stmt = select(Message.id).where(Message.deleted_at.is_(None))
     folders = _folder_ids(session, view)
     if folders is not None:
@@ -179,7 +181,7 @@ def rows_for(session: Session, ids: list[int]) -> list[MessageRow]:
         .where(Message.id.in_(ids))
     ).all()
     outgoing = [r[0] for r in rows if r[11] == "out"]
-    recipients: dict[int, list[str]] = {}
+    recipients: dict[int, list[Contact]] = {}
     if outgoing:
         for mid, name, value in session.execute(
             select(Participant.message_id, Participant.name, Handle.value)
@@ -187,7 +189,7 @@ def rows_for(session: Session, ids: list[int]) -> list[MessageRow]:
             .where(Participant.message_id.in_(outgoing), Participant.role == "to")
             .order_by(Participant.message_id, Participant.position)
         ):
-            recipients.setdefault(mid, []).append(name or value)
+            recipients.setdefault(mid, []).append(Contact(name or value, value))
     by_id = {
         r[0]: MessageRow(
             id=r[0],
@@ -270,17 +272,15 @@ class Counts:
 
 def counts(session: Session) -> Counts:
     live = Message.deleted_at.is_(None)
-    per_folder = dict(
+    per_folder: dict[int, int] = dict(
         session.execute(
             select(MessageLocation.folder_id, func.count())
             .join(Message, Message.id == MessageLocation.message_id)
             .where(live, Message.is_seen.is_(False))
             .group_by(MessageLocation.folder_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
-    roles = dict(session.execute(select(Folder.id, Folder.role)).tuples().all())
+    roles = {fid: role for fid, role in session.execute(select(Folder.id, Folder.role))}
     views: dict[ViewKind, int] = {}
     for kind, role in _ROLE_OF_VIEW.items():
         views[kind] = sum(n for fid, n in per_folder.items() if roles.get(fid) == role.value)

@@ -15,24 +15,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint
-from unibox.core.items import ChangeSet, FetchedMail, FolderRole, FolderStatus, IncomingMessage
+from unibox.core.items import ChangeSet, FolderRole, FolderStatus, IncomingMessage
 from unibox.store import folders as store_folders
 from unibox.store.accounts import AccountInfo, record_sync
 from unibox.store.folders import FolderState
 from unibox.store.ingest import Ingestor
 from unibox.store.store import Store
-from unibox.sync.parsing import Parser
+from unibox.sync.pipeline import FetchJob, FetchPipeline
 
 log = logging.getLogger("unibox.sync")
 
 # Fewer new messages than this are fetched whole at once: a headers pass would
 # only add a round trip.
 HEADERS_FIRST_THRESHOLD = 200
+HEADER_JOB = 1000
+BODY_JOB_MESSAGES = 250
+BODY_JOB_BYTES = 8 * 1024 * 1024
 _ROLE_ORDER = {FolderRole.INBOX.value: 0, FolderRole.SENT.value: 1, FolderRole.ARCHIVE.value: 3}
 
 
@@ -78,7 +80,7 @@ class MailAccountSync:
         account: AccountInfo,
         password: str,
         *,
-        parser: Parser | None = None,
+        pipeline: FetchPipeline | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         on_changes: Callable[[ChangeSet], None] | None = None,
         only_folders: Iterable[str] | None = None,
@@ -87,8 +89,8 @@ class MailAccountSync:
         self.account = account
         self.endpoint = endpoint_for(account)
         self._password = password
-        self.parser = parser or Parser()
-        self._own_parser = parser is None
+        self.pipeline = pipeline or FetchPipeline()
+        self._own_pipeline = pipeline is None
         self.on_progress = on_progress or (lambda _p: None)
         self.on_changes = on_changes or (lambda _c: None)
         self.only_folders = set(only_folders) if only_folders is not None else None
@@ -103,8 +105,8 @@ class MailAccountSync:
                 record_sync(s, self.account.id, str(exc) or type(exc).__name__)
             raise
         finally:
-            if self._own_parser:
-                self.parser.close()
+            if self._own_pipeline:
+                self.pipeline.close()
         with self.store.write() as s:
             record_sync(s, self.account.id, "")
         return self.report
@@ -139,7 +141,7 @@ class MailAccountSync:
             self.report.folders_changed += 1
             needs_bodies.append((folder, self._sync_folder_structure(imap, folder)))
         for folder, seen in needs_bodies:
-            self._fetch_bodies(imap, folder)
+            self._fetch_bodies(imap, folder, seen)
             # The state from before fetching: whatever changed since shows up next time.
             with self.store.write() as s:
                 store_folders.save_status(s, folder.id, seen)
@@ -173,11 +175,13 @@ class MailAccountSync:
         known = [u for u in server if u in local]
         if known:
             self._sync_flags(imap, folder, known, local)
-        new = [u for u in server if u not in local]
+        new = sorted((u for u in server if u not in local), reverse=True)
         if len(new) > HEADERS_FIRST_THRESHOLD:
-            self._ingest_stream(folder, "headers", imap.fetch_headers(new), len(new))
+            jobs = self._jobs(folder, status, _header_chunks(new), headers_only=True)
+            self._ingest_stream(imap, folder, "headers", jobs, len(new))
         elif new:
-            self._ingest_stream(folder, "bodies", imap.fetch_full(new), len(new))
+            jobs = self._jobs(folder, status, [tuple(new)], headers_only=False)
+            self._ingest_stream(imap, folder, "bodies", jobs, len(new))
         self.report.new_messages += len(new)
         return status
 
@@ -192,30 +196,40 @@ class MailAccountSync:
                 self._emit(store_folders.apply_flags(s, folder.id, changed))
             self.report.flag_changes += len(changed)
 
-    def _fetch_bodies(self, imap: ImapSession, folder: FolderState) -> None:
+    def _fetch_bodies(self, imap: ImapSession, folder: FolderState, seen: FolderStatus) -> None:
         with self.store.read() as s:
-            missing = store_folders.uids_missing_body(s, folder.id)
-        if not missing:
-            return
-        imap.select(folder.name)
-        self._ingest_stream(folder, "bodies", imap.fetch_full(missing), len(missing))
+            missing = store_folders.missing_body_sizes(s, folder.id)
+        if missing:
+            jobs = self._jobs(folder, seen, _body_chunks(missing), headers_only=False)
+            self._ingest_stream(imap, folder, "bodies", jobs, len(missing))
+
+    def _jobs(
+        self,
+        folder: FolderState,
+        status: FolderStatus,
+        chunks: Iterable[tuple[int, ...]],
+        *,
+        headers_only: bool,
+    ) -> Iterator[FetchJob]:
+        for uids in chunks:
+            yield FetchJob(
+                self.endpoint, folder.name, status.uidvalidity, uids, headers_only, self._password
+            )
 
     def _ingest_stream(
-        self, folder: FolderState, phase: str, chunks: Iterator[list[FetchedMail]], total: int
+        self,
+        imap: ImapSession,
+        folder: FolderState,
+        phase: str,
+        jobs: Iterable[FetchJob],
+        total: int,
     ) -> None:
-        """Fetch the next chunk while the previous one is parsed, then write in order."""
+        """Write each fetched chunk, in order, as the pipeline delivers it."""
         ingestor = Ingestor(self.account.id, folder.id, [self.account.email])
-        pending: Future[list[IncomingMessage]] | None = None
         done = 0
         self.on_progress(Progress(self.account.name, folder.name, phase, 0, total))
-        for chunk in chunks:
-            future = self.parser.submit(chunk, total)
-            if pending is not None:
-                done += self._write(ingestor, pending.result(), phase)
-                self.on_progress(Progress(self.account.name, folder.name, phase, done, total))
-            pending = future
-        if pending is not None:
-            done += self._write(ingestor, pending.result(), phase)
+        for items in self.pipeline.run(jobs, total, imap):
+            done += self._write(ingestor, items, phase)
             self.on_progress(Progress(self.account.name, folder.name, phase, done, total))
 
     def _write(self, ingestor: Ingestor, items: list[IncomingMessage], phase: str) -> int:
@@ -229,6 +243,30 @@ class MailAccountSync:
         self.report.changes.merge(changes)
         if changes:
             self.on_changes(changes)
+
+
+def _header_chunks(uids: list[int]) -> Iterator[tuple[int, ...]]:
+    """Newest first; a small first chunk so the newest mail shows at once."""
+    sizes = [100, 400]
+    start = 0
+    while start < len(uids):
+        size = sizes.pop(0) if sizes else HEADER_JOB
+        yield tuple(uids[start : start + size])
+        start += size
+
+
+def _body_chunks(missing: list[tuple[int, int]]) -> Iterator[tuple[int, ...]]:
+    """Jobs of bounded message count and bytes, newest first."""
+    chunk: list[int] = []
+    total = 0
+    for uid, size in missing:
+        chunk.append(uid)
+        total += size
+        if len(chunk) >= BODY_JOB_MESSAGES or total >= BODY_JOB_BYTES:
+            yield tuple(chunk)
+            chunk, total = [], 0
+    if chunk:
+        yield tuple(chunk)
 
 
 def _reset(folder: FolderState) -> FolderState:

@@ -15,7 +15,7 @@ from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
 from unibox.sync.mail import MailAccountSync, Progress, SyncReport, endpoint_for
-from unibox.sync.parsing import Parser
+from unibox.sync.pipeline import FetchPipeline
 
 log = logging.getLogger("unibox.sync")
 
@@ -50,10 +50,10 @@ class SyncRunner:
         self.on_changes = on_changes
         self.on_error = on_error or (lambda _f: None)
         self.sleep = sleep
-        self.parser = Parser()
+        self.pipeline = FetchPipeline()
 
     def close(self) -> None:
-        self.parser.close()
+        self.pipeline.close()
 
     def sync_once(
         self,
@@ -71,7 +71,7 @@ class SyncRunner:
                     self.store,
                     account,
                     password,
-                    parser=self.parser,
+                    pipeline=self.pipeline,
                     on_progress=self.on_progress,
                     on_changes=self.on_changes,
                     only_folders=only_folders,

@@ -1,0 +1,151 @@
+"""Fetching and parsing mail on every core while the writer stores it.
+
+A first sync is bound by CPU, not by the network: imapclient's response
+parser, MIME parsing and compression cost far more than moving the bytes.
+So large jobs go to worker processes that each keep their own IMAP
+connection, fetch a chunk of UIDs, parse and compress it, and hand back
+plain items. The calling thread only writes to SQLite. Small jobs (an
+incremental sync) run inline on the caller's connection.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from unibox.channels.imap import ImapSession
+from unibox.channels.imap_conn import ImapEndpoint
+from unibox.core.errors import ChannelError
+from unibox.core.items import FetchedMail, IncomingMessage
+from unibox.core.mime import parse_many, parse_message
+
+log = logging.getLogger("unibox.sync")
+
+# Below this many messages a pool costs more to start than it saves.
+POOL_THRESHOLD = 400
+# Jobs in flight per worker: enough to keep workers busy, few enough to bound memory.
+WINDOW_PER_WORKER = 2
+
+
+@dataclass(frozen=True, slots=True)
+class FetchJob:
+    """Fetch these UIDs of one folder (headers only, or whole messages)."""
+
+    endpoint: ImapEndpoint
+    folder: str
+    uidvalidity: int
+    uids: tuple[int, ...]
+    headers_only: bool
+    password: str = field(repr=False, default="")
+
+
+def to_incoming(mails: Sequence[FetchedMail], *, compress: bool) -> list[IncomingMessage]:
+    """Parse fetched mail into items for the store."""
+    import zlib
+
+    full = [m for m in mails if not m.headers_only]
+    parsed = dict(zip((m.uid for m in full), parse_many([m.raw for m in full]), strict=True))
+    for m in mails:
+        if m.headers_only:
+            parsed[m.uid] = parse_message(m.raw, headers_only=True)
+    return [
+        IncomingMessage(
+            uid=m.uid,
+            flags=m.flags,
+            size=m.size,
+            internal_date=m.internal_date,
+            parsed=parsed[m.uid],
+            raw=None if m.headers_only else (zlib.compress(m.raw, 1) if compress else m.raw),
+            modseq=m.modseq,
+            raw_codec="zlib" if compress and not m.headers_only else "",
+        )
+        for m in mails
+    ]
+
+
+def fetch_with(imap: ImapSession, job: FetchJob) -> list[FetchedMail]:
+    """Run one job on an open session (selecting the folder if needed)."""
+    if imap.selected != job.folder:
+        status = imap.select(job.folder)
+        if status.uidvalidity != job.uidvalidity:
+            raise ChannelError(
+                f"The folder “{job.folder}” was renumbered by the server during the sync.",
+                retryable=True,
+            )
+    fetch = imap.fetch_headers if job.headers_only else imap.fetch_full
+    return [m for chunk in fetch(job.uids) for m in chunk]
+
+
+# -- worker process side ----------------------------------------------------------
+
+_worker_sessions: dict[ImapEndpoint, ImapSession] = {}
+
+
+def _close_worker_sessions() -> None:
+    for session in _worker_sessions.values():
+        session.close()
+    _worker_sessions.clear()
+
+
+def _run_job(job: FetchJob) -> list[IncomingMessage]:
+    session = _worker_sessions.get(job.endpoint)
+    if session is None:
+        if not _worker_sessions:
+            atexit.register(_close_worker_sessions)
+        session = _worker_sessions[job.endpoint] = ImapSession(job.endpoint, job.password)
+    try:
+        mails = fetch_with(session, job)
+    except BaseException:
+        # A broken connection must not be reused by the next job.
+        _worker_sessions.pop(job.endpoint, None)
+        raise
+    return to_incoming(mails, compress=True)
+
+
+# -- caller side ----------------------------------------------------------------------
+
+
+class FetchPipeline:
+    """Runs fetch jobs inline or in a process pool, yielding results in job order."""
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = workers or max(1, os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(
+        self, jobs: Iterable[FetchJob], total: int, inline: ImapSession
+    ) -> Iterator[list[IncomingMessage]]:
+        if total < POOL_THRESHOLD or self.workers < 2:
+            for job in jobs:
+                yield to_incoming(fetch_with(inline, job), compress=False)
+            return
+        pool = self._ensure_pool()
+        window: deque[Future[list[IncomingMessage]]] = deque()
+        try:
+            for job in jobs:
+                window.append(pool.submit(_run_job, job))
+                if len(window) >= self.workers * WINDOW_PER_WORKER:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        finally:
+            for future in window:
+                future.cancel()
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn, not fork: the parent may hold threads, Qt or SQLite handles.
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
