@@ -1,0 +1,78 @@
+"""Session-wide fixtures: TLS material and real servers started once per pytest session."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.helpers.dovecot import Dovecot, dovecot_binary
+from tests.helpers.tls import TlsFiles, session_tls_files
+
+_user_counter = itertools.count(1)
+
+
+def _require_dovecot() -> None:
+    """Skip (locally) or fail (in CI) when Dovecot can't run here."""
+    problem = None
+    if dovecot_binary() is None:
+        problem = "Dovecot is not installed: run scripts/install-system-deps.sh"
+    elif os.geteuid() != 0:
+        problem = "the Dovecot test server needs root"
+    if problem is not None:
+        if os.environ.get("CI"):
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def tls_files() -> TlsFiles:
+    """One throwaway CA + ``localhost``/127.0.0.1 server certificate per session."""
+    return session_tls_files()
+
+
+@pytest.fixture(scope="session")
+def dovecot(tls_files: TlsFiles) -> Iterator[Dovecot]:
+    """A real Dovecot (IMAP with STARTTLS, IMAPS, POP3) shared by the whole session.
+
+    Any user name logs in with ``dovecot.password``: use ``mail_user`` for isolation.
+    """
+    _require_dovecot()
+    server = Dovecot(tls=tls_files).start()
+    try:
+        yield server
+    finally:
+        # Nothing to keep unless UNIBOX_KEEP_DOVECOT is set: then stop gracefully (full log).
+        server.stop(graceful=server.keep_dir)
+
+
+@pytest.fixture(scope="session")
+def dovecot_no_starttls(tls_files: TlsFiles) -> Iterator[Dovecot]:
+    """A second Dovecot with ``ssl = no`` (no STARTTLS, no IMAPS); started only if asked for."""
+    _require_dovecot()
+    server = Dovecot(tls=tls_files, starttls=False).start()
+    try:
+        yield server
+    finally:
+        # Nothing to keep unless UNIBOX_KEEP_DOVECOT is set: then stop gracefully (full log).
+        server.stop(graceful=server.keep_dir)
+
+
+@pytest.fixture
+def mail_user_factory(request: pytest.FixtureRequest) -> Callable[[], str]:
+    """Makes fresh, unique mail user names derived from the test's name."""
+    base = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:48] or "user"
+
+    def make() -> str:
+        return f"{base}-{next(_user_counter)}"
+
+    return make
+
+
+@pytest.fixture
+def mail_user(mail_user_factory: Callable[[], str]) -> str:
+    """A mail user name no other test uses (so its mailbox starts empty)."""
+    return mail_user_factory()
