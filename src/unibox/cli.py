@@ -59,6 +59,24 @@ def _parser() -> argparse.ArgumentParser:
     sy.add_argument("--account", help="only this account")
     sy.add_argument("--watch", action="store_true", help="keep running: push via IDLE")
 
+    fo = sub.add_parser("folders", help="list folders; choose which ones to sync")
+    fo.add_argument("--account", help="only this account")
+    fo.add_argument(
+        "--exclude",
+        metavar="FOLDER",
+        action="append",
+        default=[],
+        help="stop syncing this folder (repeatable)",
+    )
+    fo.add_argument(
+        "--include",
+        metavar="FOLDER",
+        action="append",
+        default=[],
+        help="sync this folder again (repeatable)",
+    )
+    fo.add_argument("--json", action="store_true")
+
     se = sub.add_parser("search", help="search the local store")
     se.add_argument("query", nargs="+")
     se.add_argument("--limit", type=int, default=50)
@@ -193,7 +211,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     from unibox.cli_progress import ProgressLine
     from unibox.secrets import SecretStore
     from unibox.store import accounts
-    from unibox.sync.runner import SyncRunner
+    from unibox.sync.runner import SyncFailure, SyncRunner
 
     store = _store(args)
     with store.read() as s:
@@ -203,7 +221,13 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     if not targets:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")
     progress = ProgressLine(sys.stderr)
-    runner = SyncRunner(store, SecretStore(), on_progress=progress.update)
+
+    def report(failure: SyncFailure) -> None:
+        progress.clear()
+        if args.watch:  # one-shot failures are printed once, below
+            print(f"unibox: {failure.account}: {failure.message}", file=sys.stderr)
+
+    runner = SyncRunner(store, SecretStore(), on_progress=progress.update, on_error=report)
     failed = False
     try:
         if args.watch:
@@ -232,6 +256,35 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         progress.clear()
         runner.close()
     return 1 if failed else 0
+
+
+def _cmd_folders(args: argparse.Namespace) -> int:
+    from unibox.store import accounts, folders
+
+    store = _store(args)
+    if (args.exclude or args.include) and not args.account:
+        raise UserError("Say which account with --account.")
+    with store.write() as s:
+        targets = (
+            [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
+        )
+        for account in targets:
+            for name, enabled in [(n, False) for n in args.exclude] + [
+                (n, True) for n in args.include
+            ]:
+                folders.set_sync_enabled_by_name(s, account.id, name, enabled)
+        rows = [
+            {"account": a.name, **f.as_json()}
+            for a in targets
+            for f in folders.list_folders(s, a.id)
+        ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for r in rows:
+            mark = " " if r["sync"] else "✗"
+            print(f"{mark} {r['account']}\t{r['name']}\t{r['role']}\t{r['messages']}")
+    return 0
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
@@ -268,6 +321,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "account": _cmd_account,
     "sync": _cmd_sync,
+    "folders": _cmd_folders,
     "search": _cmd_search,
     "stats": _cmd_stats,
 }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from unibox.core.errors import UserError
 from unibox.core.items import ChangeSet, FlagUpdate, FolderStatus, ParseState, RemoteFolder
 from unibox.store.conversations import refresh_conversations
 from unibox.store.ingest import flag_values
@@ -27,6 +28,16 @@ class FolderState:
     uidvalidity: int | None
     uidnext: int | None
     highestmodseq: int | None
+
+    messages: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "sync": self.sync_enabled,
+            "messages": self.messages,
+        }
 
 
 def _state(f: Folder) -> FolderState:
@@ -73,14 +84,28 @@ def upsert_folders(
 
 
 def list_folders(session: Session, account_id: int) -> list[FolderState]:
-    rows = session.scalars(
-        select(Folder).where(Folder.account_id == account_id).order_by(Folder.name)
+    """The account's folders with how many messages each holds, inbox first."""
+    counts = dict(
+        session.execute(
+            select(MessageLocation.folder_id, func.count(MessageLocation.id))
+            .join(Folder, Folder.id == MessageLocation.folder_id)
+            .where(Folder.account_id == account_id)
+            .group_by(MessageLocation.folder_id)
+        ).all()
     )
-    return [_state(f) for f in rows]
+    rows = session.scalars(select(Folder).where(Folder.account_id == account_id))
+    found = [replace(_state(f), messages=counts.get(f.id, 0)) for f in rows]
+    return sorted(found, key=lambda f: (f.role != "inbox", f.name.casefold()))
 
 
-def set_sync_enabled(session: Session, folder_id: int, enabled: bool) -> None:
-    session.execute(update(Folder).where(Folder.id == folder_id).values(sync_enabled=enabled))
+def set_sync_enabled_by_name(session: Session, account_id: int, name: str, enabled: bool) -> None:
+    done = session.execute(
+        update(Folder)
+        .where(Folder.account_id == account_id, Folder.name == name)
+        .values(sync_enabled=enabled)
+    )
+    if not done.rowcount:  # type: ignore[attr-defined]
+        raise UserError(f"There is no folder “{name}”; “unibox folders” lists them.")
 
 
 def save_status(session: Session, folder_id: int, status: FolderStatus) -> None:

@@ -7,9 +7,29 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from unibox.core.errors import UserError
 from unibox.store.engine import migrate, open_engine, read_session, write_session
+
+
+class StoreError(UserError):
+    """The local store could not be written; nothing committed before was lost."""
+
+
+def _sentence(exc: OperationalError) -> StoreError:
+    detail = str(exc.orig) if exc.orig is not None else str(exc)
+    if "full" in detail:
+        return StoreError(
+            "The disk is full, so unibox stopped writing; everything stored before is intact. "
+            "Free some space and sync again."
+        )
+    if "locked" in detail or "busy" in detail:
+        return StoreError("The store is busy in another unibox process; try again in a moment.")
+    if "readonly" in detail or "read-only" in detail:
+        return StoreError("The store is read-only; check the profile folder's permissions.")
+    return StoreError(f"The local store could not be written ({detail}).")
 
 
 class Store:
@@ -18,12 +38,19 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.engine = open_engine(path)
-        migrate(self.engine)
+        try:
+            migrate(self.engine)
+        except OperationalError as exc:
+            raise _sentence(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with write_session(self.engine) as session:
-            yield session
+        """One write transaction; a database failure becomes a StoreError sentence."""
+        try:
+            with write_session(self.engine) as session:
+                yield session
+        except OperationalError as exc:
+            raise _sentence(exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -13,6 +13,7 @@ leaves a consistent store that the next run completes without duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -101,7 +102,9 @@ class MailAccountSync:
             with ImapSession(self.endpoint, self._password) as imap:
                 self._run(imap)
         except Exception as exc:
-            with self.store.write() as s:
+            # Remember the failure for the window; if even that cannot be written
+            # (a full disk), the original error is the one to report.
+            with contextlib.suppress(Exception), self.store.write() as s:
                 record_sync(s, self.account.id, str(exc) or type(exc).__name__)
             raise
         finally:

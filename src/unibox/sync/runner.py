@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from unibox.channels.imap import ImapSession
-from unibox.core.errors import ChannelError
+from unibox.core.errors import ChannelError, UserError
 from unibox.core.items import ChangeSet
 from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
@@ -95,9 +95,11 @@ class SyncRunner:
                     next_full = time.monotonic() + interval
                 self._idle_until(account, next_full, stop)
                 failures = 0
-            except ChannelError as exc:
-                if not exc.retryable:
-                    raise
+            except UserError as exc:
+                # A full disk, a missing password or a wrong one: waiting will not help.
+                if not (isinstance(exc, ChannelError) and exc.retryable):
+                    self.on_error(SyncFailure(account.name, str(exc), False))
+                    return
                 delay = WATCH_BACKOFF[min(failures, len(WATCH_BACKOFF) - 1)]
                 failures += 1
                 log.info("%s: %s; trying again in %.0f s", account.name, exc, delay)

@@ -1,0 +1,153 @@
+"""Bad input and bad conditions: clear words, nothing lost, the store consistent."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from tests.helpers.dovecot import Dovecot
+from tests.helpers.mailgen import generate_mailbox, simple_message
+from unibox import cli
+from unibox.config import store_path
+from unibox.store import accounts
+from unibox.store.store import Store, StoreError
+from unibox.sync.mail import MailAccountSync
+
+pytestmark = pytest.mark.integration
+
+
+def _add(dovecot: Dovecot, user: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(dovecot.password + "\n"))
+    assert (
+        cli.main(
+            [
+                "account",
+                "add-mail",
+                "--name",
+                "Work",
+                "--email",
+                f"{user}@example.com",
+                "--imap-host",
+                "127.0.0.1",
+                "--imap-port",
+                str(dovecot.imap_port),
+                "--imap-security",
+                "plain",
+                "--username",
+                user,
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    capsys.readouterr()
+    assert cli.main(list(args)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+BROKEN = [
+    # A base64 part that is not base64.
+    b"From: Bad Base <bad@example.org>\r\nTo: me@example.com\r\nSubject: Broken base64\r\n"
+    b"Message-ID: <b64@x>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n!!!! not base64 at all ####\r\n",
+    # Nested far deeper than any real mail.
+    b"From: deep@example.org\r\nSubject: Very deep\r\nMessage-ID: <deep@x>\r\n"
+    + b"".join(
+        f"Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n".encode()
+        for i in range(2000)
+    )
+    + b"Content-Type: text/plain\r\n\r\nbottom\r\n",
+    # Headers only, no body, an undecodable charset and a wrong date.
+    b"From: =?x-unknown?q?Wh=FFo?= <who@example.org>\r\nSubject: =?utf-8?b?!!!?=\r\n"
+    b"Date: the day after tomorrow\r\nMessage-ID: <nobody@x>\r\n\r\n",
+]
+
+
+def test_malformed_mail_is_kept_and_does_not_stop_the_sync(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for raw in BROKEN:
+        dovecot.deliver(mail_user, raw)
+    dovecot.deliver(mail_user, simple_message("Fine", "a normal one"))
+    _add(dovecot, mail_user, monkeypatch)
+    assert cli.main(["sync"]) == 0
+    assert _json(capsys, "stats", "--json")["messages"] == 4
+    found = {r["subject"]: r for r in _json(capsys, "search", "from:example.org", "--json")}
+    assert "Broken base64" in found and "Very deep" in found
+    db = sqlite3.connect(store_path(profile))
+    states = dict(db.execute("SELECT message_id_header, parse_state FROM message"))
+    errors = dict(db.execute("SELECT message_id_header, parse_error FROM message"))
+    assert states["deep@x"] == "partial"
+    assert "nested" in errors["deep@x"]
+    # Raw sources are all kept for re-parsing or export.
+    assert db.execute("SELECT count(*) FROM message_raw").fetchone()[0] == 4
+
+
+def test_a_full_disk_is_reported_in_words_and_the_next_sync_completes(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dovecot.deliver_many(mail_user, generate_mailbox(600, seed=11))
+    _add(dovecot, mail_user, monkeypatch)
+    path = store_path(profile)
+    store = Store(path)
+    pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
+
+    @event.listens_for(store.engine, "connect")
+    def _tiny_disk(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 400}")
+
+    store.engine.dispose()
+    with store.read() as s:
+        account = accounts.get_account(s, "Work")
+    with pytest.raises(StoreError, match="The disk is full"):
+        MailAccountSync(store, account, dovecot.password).run()
+    store.engine.dispose()
+    assert Store(path).check_integrity() == []
+    # With room again, the next sync finishes the job without duplicates.
+    roomy = Store(path)
+    MailAccountSync(roomy, account, dovecot.password).run()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM message").fetchone()[0] == 600
+    assert db.execute("SELECT count(*) FROM message WHERE parse_state='headers'").fetchone()[0] == 0
+    assert roomy.check_integrity() == []
+
+
+def test_folders_can_be_left_out_of_the_sync(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dovecot.deliver(mail_user, simple_message("Keep", "inbox"))
+    dovecot.deliver(mail_user, simple_message("Spammy", "junk"), folder="Junk")
+    _add(dovecot, mail_user, monkeypatch)
+    assert cli.main(["sync"]) == 0
+    listed = {f["name"]: f for f in _json(capsys, "folders", "--json")}
+    assert listed["INBOX"]["role"] == "inbox" and listed["Junk"]["role"] == "junk"
+    assert listed["Junk"]["messages"] == 1
+    _json(capsys, "folders", "--account", "Work", "--exclude", "Junk", "--json")
+    dovecot.deliver(mail_user, simple_message("More spam", "junk"), folder="Junk")
+    assert cli.main(["sync"]) == 0
+    listed = {f["name"]: f for f in _json(capsys, "folders", "--json")}
+    assert listed["Junk"]["sync"] is False and listed["Junk"]["messages"] == 1
+    capsys.readouterr()
+    assert cli.main(["folders", "--account", "Work", "--exclude", "Nope"]) == 1
+    assert "There is no folder “Nope”" in capsys.readouterr().err
