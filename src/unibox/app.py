@@ -1,0 +1,97 @@
+"""The composition root: builds the store, the bridge and the window, then runs Qt."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from unibox.config import profile_dir, store_path
+from unibox.core.errors import UserError
+from unibox.store.store import Store
+from unibox.ui.bridge import Bridge
+from unibox.ui.icons import app_icon
+from unibox.ui.main_window import MainWindow
+from unibox.ui.theme import apply_theme, follow_system
+
+log = logging.getLogger("unibox.app")
+
+
+def application() -> QApplication:
+    """The one QApplication, themed (created if needed)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("unibox")
+        app.setDesktopFileName("unibox")
+        app.setWindowIcon(app_icon())
+        apply_theme(app)
+        follow_system(app)
+    return app
+
+
+@contextmanager
+def open_profile(profile: str | None, demo: bool) -> Iterator[Store]:
+    """The store of the profile; for the demo, a fresh one in a temporary directory."""
+    if not demo:
+        store = Store(store_path(profile_dir(profile)))
+        try:
+            yield store
+        finally:
+            store.close()
+        return
+    from unibox.demo import build_demo_profile
+
+    folder = Path(tempfile.mkdtemp(prefix="unibox-demo-"))
+    store = Store(store_path(folder))
+    try:
+        build_demo_profile(store)
+        yield store
+    finally:
+        store.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_window(store: Store, *, demo: bool = False) -> MainWindow:
+    """The main window on a store, loading its first view."""
+    window = MainWindow(Bridge(store), demo=demo)
+    window.start()
+    return window
+
+
+def _quit_on_signals(app: QApplication) -> QTimer:
+    """Ctrl+C and SIGTERM close the window like Ctrl+Q, so a demo profile is cleaned up."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_args: app.closeAllWindows())
+    # Python runs signal handlers only between bytecodes: wake it now and then.
+    wake = QTimer()
+    wake.start(300)
+    wake.timeout.connect(lambda: None)
+    return wake
+
+
+def run_gui(profile: str | None, demo: bool) -> int:
+    app = application()
+    try:
+        with open_profile(profile, demo) as store:
+            window = build_window(store, demo=demo)
+            window.show()
+            wake = _quit_on_signals(app)
+            code = app.exec()
+            wake.stop()
+            window.bridge.close()
+            return code
+    except UserError as exc:
+        print(f"unibox: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"unibox: the profile could not be opened: {exc.strerror or exc}.", file=sys.stderr)
+        return 1

@@ -1,0 +1,129 @@
+"""A demo profile: one account filled from resources/demo through the real mbox import."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from unibox.channels.importers.mbox import read_mbox
+from unibox.core.items import ChangeSet, FolderRole, IncomingMessage, RemoteFolder
+from unibox.store.accounts import MailServer, MailSettings, add_account
+from unibox.store.folders import upsert_folders
+from unibox.store.ingest import Ingestor
+from unibox.store.store import Store
+
+log = logging.getLogger("unibox.demo")
+
+DEMO_ACCOUNT = "Demo"
+DEMO_EMAIL = "mira@castell-studio.example"
+DEMO_NAME = "Mira Castell"
+# (folder on the "server", its role, the mbox it is filled from)
+DEMO_FOLDERS = (
+    ("INBOX", FolderRole.INBOX, "inbox.mbox"),
+    ("Sent", FolderRole.SENT, "sent.mbox"),
+    ("Archive", FolderRole.ARCHIVE, "archive.mbox"),
+)
+_DATE_HEADER = re.compile(rb"^Date:[^\r\n]*", re.MULTILINE | re.IGNORECASE)
+
+
+def demo_data_dir() -> Path:
+    """resources/demo of the source tree."""
+    return Path(__file__).resolve().parents[2] / "resources" / "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoProfile:
+    """What build_demo_profile made."""
+
+    account_id: int
+    folder_ids: dict[str, int]
+    messages: int
+    shift: timedelta
+    changes: ChangeSet
+
+
+def build_demo_profile(
+    store: Store, source: Path | None = None, *, now: datetime | None = None
+) -> DemoProfile:
+    """Add the demo account, its folders and mail to an empty store.
+
+    Dates are moved so the newest message arrived today (`now`, default the
+    current local time), keeping each message's time of day where possible.
+    """
+    source = source or demo_data_dir()
+    folders = {name: list(_read(source / file)) for name, _role, file in DEMO_FOLDERS}
+    shift = date_shift([m for items in folders.values() for m in items], now)
+    with store.write() as s:
+        account = add_account(
+            s,
+            name=DEMO_ACCOUNT,
+            kind="demo",
+            email=DEMO_EMAIL,
+            display_name=DEMO_NAME,
+            settings=MailSettings(
+                imap=MailServer("127.0.0.1", 143, "plain"), smtp=None, username=DEMO_EMAIL
+            ),
+            secret_ref="",
+        )
+        states = upsert_folders(
+            s, account.id, [RemoteFolder(name, "/", role) for name, role, _f in DEMO_FOLDERS]
+        )
+    folder_ids = {f.name: f.id for f in states}
+    changes = ChangeSet()
+    count = 0
+    for name, items in folders.items():
+        ingestor = Ingestor(account.id, folder_ids[name], [DEMO_EMAIL])
+        shifted = [shift_message(m, shift) for m in items]
+        with store.write() as s:
+            changes.merge(ingestor.ingest(s, shifted))
+        count += len(shifted)
+    log.info("demo profile: %d messages, dates moved by %s", count, shift)
+    return DemoProfile(account.id, folder_ids, count, shift, changes)
+
+
+def _read(path: Path) -> Iterable[IncomingMessage]:
+    for batch in read_mbox(path):
+        yield from batch
+
+
+def _when(item: IncomingMessage) -> datetime | None:
+    return item.parsed.date or item.internal_date
+
+
+def date_shift(items: list[IncomingMessage], now: datetime | None) -> timedelta:
+    """How far to move every date so the newest message lands today, not in the future."""
+    dates = [d for d in map(_when, items) if d is not None]
+    if not dates:
+        return timedelta(0)
+    now = (now or datetime.now()).astimezone()
+    newest = max(dates).astimezone(now.tzinfo)
+    whole_days = timedelta(days=(now.date() - newest.date()).days)
+    if newest + whole_days <= now:
+        return whole_days
+    # Opened earlier in the day than the newest demo mail: keep the order, lose the clock.
+    return now - newest - timedelta(minutes=7)
+
+
+def shift_message(item: IncomingMessage, shift: timedelta) -> IncomingMessage:
+    """The message as if it had been sent `shift` later; its Date header says so too."""
+    if not shift:
+        return item
+    date = item.parsed.date + shift if item.parsed.date else None
+    raw = item.raw
+    if raw is not None and date is not None:
+        head, sep, body = raw.partition(b"\n\n")
+        stamp = format_datetime(date).encode()
+        head = _DATE_HEADER.sub(lambda _m: b"Date: " + stamp, head, count=1)
+        raw = head + sep + body
+    return dataclasses.replace(
+        item,
+        parsed=dataclasses.replace(item.parsed, date=date),
+        internal_date=item.internal_date + shift if item.internal_date else None,
+        raw=raw,
+    )

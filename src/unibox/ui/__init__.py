@@ -1,0 +1,1 @@
+"""Everything Qt: the main window, its models and widgets, the bridge to the store."""

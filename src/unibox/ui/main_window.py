@@ -1,0 +1,297 @@
+"""The main window: builds the panes and wires their signals; panes know nothing of each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from unibox.core.query import SearchQuery
+from unibox.store import views
+from unibox.store.views import Counts, MessageContent, View, ViewKind
+from unibox.ui.bridge import Bridge
+from unibox.ui.icons import app_icon
+from unibox.ui.models.message_list import MessageListModel
+from unibox.ui.models.reader import MessageLoader
+from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
+from unibox.ui.widgets.message_list_view import MessageListView
+from unibox.ui.widgets.message_view import MessageView
+from unibox.ui.widgets.search_bar import SearchBar
+from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
+from unibox.ui.widgets.sidebar_view import SidebarView
+
+SHORTCUTS = (
+    (("j", "↓"), "Next message"),
+    (("k", "↑"), "Previous message"),
+    (("Enter",), "Read the message"),
+    (("Space",), "Scroll the message"),
+    (("/",), "Search"),
+    (("Esc", "u"), "Back to the list"),
+    (("?",), "Show or hide this list"),
+    (("Ctrl+Q",), "Quit"),
+)
+_TITLES = {kind: title for kind, title, _icon in SMART_VIEWS}
+
+
+class MainWindow(QMainWindow):
+    """Sidebar, message list with search, reading pane and status bar."""
+
+    def __init__(
+        self,
+        bridge: Bridge,
+        *,
+        demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.messages = MessageListModel(bridge, self)
+        self.sidebar_model = SidebarModel(bridge, self)
+        self.reader = MessageLoader(bridge, self)
+        self.setWindowTitle("unibox")
+        self.setWindowIcon(app_icon())
+        self.resize(1400, 860)
+        self._build(demo)
+        self._connect_signals()
+        self._install_shortcuts()
+        self._select_first = True
+
+    # -- building --------------------------------------------------------------
+
+    def _build(self, demo: bool) -> None:
+        self.sidebar = SidebarView()
+        self.sidebar.setModel(self.sidebar_model)
+        self.search = SearchBar()
+        self.list_title = QLabel("Unified inbox")
+        self.list_title.setObjectName("ListTitle")
+        self.list_subtitle = QLabel("")
+        self.list_subtitle.setObjectName("ListSubtitle")
+        self.message_list = MessageListView()
+        self.message_list.empty_text = ""
+        self.message_list.setModel(self.messages)
+        self.message_view = MessageView()
+
+        list_pane = QWidget()
+        list_pane.setObjectName("ListPane")
+        list_pane.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        col = QVBoxLayout(list_pane)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        top = QVBoxLayout()
+        top.setContentsMargins(16, 14, 16, 10)
+        top.setSpacing(10)
+        top.addWidget(self.search)
+        heading = QHBoxLayout()
+        heading.addWidget(self.list_title)
+        heading.addStretch(1)
+        heading.addWidget(self.list_subtitle, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addLayout(heading)
+        col.addLayout(top)
+        col.addWidget(self.message_list, 1)
+
+        side_pane = QWidget()
+        side_pane.setObjectName("Panel")
+        side = QVBoxLayout(side_pane)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        brand = QHBoxLayout()
+        brand.setContentsMargins(18, 16, 18, 8)
+        brand.setSpacing(8)
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(22, 22))
+        name = QLabel("unibox")
+        name.setObjectName("Brand")
+        brand.addWidget(logo)
+        brand.addWidget(name, 1)
+        side.addLayout(brand)
+        side.addWidget(self.sidebar, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setHandleWidth(1)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(side_pane)
+        splitter.addWidget(list_pane)
+        splitter.addWidget(self.message_view)
+        self.sidebar.setMinimumWidth(180)
+        list_pane.setMinimumWidth(320)
+        self.message_view.setMinimumWidth(360)
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([230, 440, 730])
+        self.setCentralWidget(splitter)
+
+        status = self.statusBar()
+        status.setSizeGripEnabled(False)
+        self.totals = QLabel("")
+        status.addWidget(self.totals)
+        if demo:
+            badge = QLabel("Demo profile · nothing is kept")
+            badge.setObjectName("DemoBadge")
+            status.addPermanentWidget(badge)
+        self.help_button = QToolButton()
+        self.help_button.setObjectName("HelpButton")
+        self.help_button.setText("Shortcuts  ?")
+        status.addPermanentWidget(self.help_button)
+        self.overlay = ShortcutsOverlay(SHORTCUTS, self)  # floats above every pane
+
+    def _connect_signals(self) -> None:
+        self.sidebar.view_selected.connect(self._show_view)
+        self.sidebar_model.loaded.connect(self._sidebar_loaded)
+        self.sidebar_model.counts_changed.connect(self._show_totals)
+        self.search.search_changed.connect(self._search)
+        self.search.search_error.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.search.escape_pressed.connect(self.back_to_list)
+        self.search.down_pressed.connect(self._enter_results)
+        self.messages.loaded.connect(self._list_loaded)
+        self.message_list.current_message_changed.connect(self.reader.load)
+        self.reader.loaded.connect(self._show_message)
+        self.reader.cleared.connect(self.message_view.clear)
+        self.bridge.changes.connect(self.messages.apply_changes)
+        self.bridge.changes.connect(self.sidebar_model.apply_changes)
+        self.bridge.changes.connect(self.reader.apply_changes)
+        self.bridge.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.help_button.clicked.connect(self.overlay.toggle)
+
+    def _install_shortcuts(self) -> None:
+        bindings = (
+            ("J", lambda: self.message_list.step(1)),
+            ("K", lambda: self.message_list.step(-1)),
+            ("/", self.focus_search),
+            ("U", self.back_to_list),
+            ("Escape", self.back_to_list),
+            ("?", self.overlay.toggle),
+            (QKeySequence.StandardKey.Quit, self.close),
+        )
+        for keys, slot in bindings:
+            self._bind(self, keys, slot, Qt.ShortcutContext.WindowShortcut)
+        # Enter and Space belong to the search field when it has focus.
+        for keys, slot in (
+            ("Return", self._read),
+            ("Enter", self._read),
+            ("Space", self._scroll_body),
+        ):
+            self._bind(self.message_list, keys, slot, Qt.ShortcutContext.WidgetShortcut)
+
+    def _bind(
+        self,
+        owner: QWidget,
+        keys: str | QKeySequence.StandardKey,
+        slot: Callable[[], object],
+        context: Qt.ShortcutContext,
+    ) -> None:
+        action = QAction(owner)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(context)
+        action.triggered.connect(slot)
+        owner.addAction(action)
+
+    def start(self) -> None:
+        """First load: the sidebar and the unified inbox."""
+        self.sidebar_model.reload()
+        self.messages.show_view(View(ViewKind.INBOX))
+
+    # -- reactions -------------------------------------------------------------
+
+    def _sidebar_loaded(self) -> None:
+        self.sidebar.expandAll()
+        self.sidebar.select_view(self.messages.view)
+
+    def _show_view(self, view: View) -> None:
+        if view == self.messages.view and self.messages.search is None:
+            return
+        self.search.clear_search()
+        self._select_first = True
+        self.messages.show_view(view)
+
+    def _search(self, query: SearchQuery | None) -> None:
+        self._select_first = True
+        self.messages.show_search(query)
+
+    def _list_loaded(self, count: int) -> None:
+        search = self.messages.search
+        view = self.messages.view
+        if search is not None:
+            self.list_title.setText("Search results")
+            self.list_subtitle.setText(f"{count:,} found" if count else "")
+            self.message_list.empty_text = "Nothing matches this search."
+        else:
+            self.list_title.setText(self._view_title(view))
+            self.message_list.empty_text = (
+                "No messages here."
+                if self.sidebar_model.has_accounts
+                else "No accounts yet.\nAdd one with “unibox account add-mail”,\n"
+                "or look around with “unibox --demo”."
+            )
+            self.bridge.read(lambda s: views.view_size(s, view), self._show_view_size)
+        if self._select_first and count:
+            self.message_list.select_row(0)
+            if self.focusWidget() is None or self.focusWidget() is self.message_list:
+                self.message_list.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not count:
+            self.reader.load(None)
+        self._select_first = False
+
+    def _view_title(self, view: View) -> str:
+        if view.kind is ViewKind.FOLDER:
+            index = self.sidebar_model.index_of(view)
+            return str(index.data() or "Folder") if index.isValid() else "Folder"
+        return _TITLES.get(view.kind, "")
+
+    def _show_view_size(self, size: tuple[int, int]) -> None:
+        if self.messages.search is not None:
+            return
+        total, unread = size
+        text = f"{total:,} messages"
+        if unread:
+            text += f" · {unread:,} unread"
+        self.list_subtitle.setText(text)
+
+    def _show_totals(self, counts: Counts) -> None:
+        self.totals.setText(f"{counts.total:,} messages · {counts.unread:,} unread")
+
+    def _show_message(self, content: MessageContent) -> None:
+        self.message_view.show_message(content)
+
+    # -- keyboard --------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def back_to_list(self) -> None:
+        if self.overlay.isVisible():
+            self.overlay.hide()
+        elif self.search.hasFocus() or self.message_list.hasFocus() is False:
+            self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif self.search.active:
+            self.search.clear_search()
+            self._select_first = True
+            self.messages.show_search(None)
+        if not self.message_list.currentIndex().isValid():
+            self.message_list.step(1)
+
+    def _enter_results(self) -> None:
+        self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.message_list.currentIndex().isValid():
+            self.message_list.step(1)
+
+    def _read(self) -> None:
+        if self.message_view.content is not None:
+            self.message_view.body.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _scroll_body(self) -> None:
+        bar = self.message_view.body.verticalScrollBar()
+        bar.setValue(bar.value() + bar.pageStep())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.bridge.close()
+        super().closeEvent(event)

@@ -1,0 +1,291 @@
+"""The message list: the ids of one view or search, rows fetched in pages off the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from sqlalchemy.orm import Session
+
+from unibox.core.items import ChangeSet
+from unibox.core.query import SearchQuery
+from unibox.store import views
+from unibox.store.views import MessageRow, View, ViewKind
+from unibox.ui.bridge import Bridge
+
+log = logging.getLogger("unibox.ui")
+
+PAGE = 100
+CACHE_ROWS = 3000
+SEARCH_LIMIT = 5000
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Role(IntEnum):
+    ROW = Qt.ItemDataRole.UserRole + 1  # the MessageRow, or None while it loads
+    MESSAGE_ID = Qt.ItemDataRole.UserRole + 2
+
+
+def _diff_ok(old: list[int], new: list[int]) -> bool:
+    """Whether `old` minus removed ids is in the same order within `new`."""
+    keep = set(new)
+    position = {mid: n for n, mid in enumerate(new)}
+    last = -1
+    for mid in old:
+        if mid in keep:
+            if position[mid] < last:
+                return False
+            last = position[mid]
+    return True
+
+
+class MessageListModel(QAbstractListModel):
+    """Holds only the ids of the current view; rows arrive in pages into a bounded cache.
+
+    data() never touches the store: a row not yet cached answers None and
+    schedules its page, which arrives through the bridge and is announced with
+    dataChanged. A ChangeSet refreshes only the rows it names, inserting and
+    removing rows in place so the selection stays put.
+
+    Signals:
+        loaded(int): a new view or search is in place with this many messages.
+        rows_changed(): rows were inserted or removed by a ChangeSet.
+    """
+
+    loaded = Signal(int)
+    rows_changed = Signal()
+
+    def __init__(self, bridge: Bridge, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._ids: list[int] = []
+        self._rows: OrderedDict[int, MessageRow] = OrderedDict()
+        self._wanted: set[int] = set()
+        self._asked: set[int] = set()
+        self._generation = 0
+        self.view: View = View(ViewKind.INBOX)
+        self.search: SearchQuery | None = None
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)
+        self._fetch_timer.timeout.connect(self._fetch_wanted)
+
+    # -- what the list shows ---------------------------------------------------
+
+    def show_view(self, view: View) -> None:
+        self.view = view
+        self.search = None
+        self._load()
+
+    def show_search(self, query: SearchQuery | None) -> None:
+        """Search all mail; None goes back to the current view."""
+        self.search = query if query is not None and not query.is_empty else None
+        self._load()
+
+    def reload(self) -> None:
+        self._load()
+
+    def _ids_query(self) -> Callable[[Session], list[int]]:
+        view, search = self.view, self.search
+        if search is not None:
+            return lambda s: views.search_view_ids(s, search, SEARCH_LIMIT)
+        return lambda s: views.view_ids(s, view)
+
+    def _load(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        ids_query = self._ids_query()
+
+        def query(s: Session) -> tuple[list[int], list[MessageRow]]:
+            ids = ids_query(s)
+            return ids, views.rows_for(s, ids[:PAGE])
+
+        self._bridge.read(query, lambda result: self._loaded(generation, *result))
+
+    def _loaded(self, generation: int, ids: list[int], rows: list[MessageRow]) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self._rows = OrderedDict((r.id, r) for r in rows)
+        self._wanted.clear()
+        self._asked.clear()
+        self.endResetModel()
+        self.loaded.emit(len(ids))
+
+    # -- Qt model interface ----------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        mid = self._ids[index.row()]
+        if role == Role.MESSAGE_ID:
+            return mid
+        if role not in (Role.ROW, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._rows.get(mid)
+        if row is None:
+            self._want(index.row())
+            return None if role == Role.ROW else ""
+        self._rows.move_to_end(mid)
+        if role == Role.ROW:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.subject
+        who = ", ".join(c.name for c in row.recipients) if row.outgoing else row.sender_name
+        return f"{who} — {row.subject}"
+
+    # -- lookups for the view --------------------------------------------------
+
+    def message_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, message_id: int) -> int | None:
+        try:
+            return self._ids.index(message_id)
+        except ValueError:
+            return None
+
+    def cached_row(self, row: int) -> MessageRow | None:
+        mid = self.message_id(row)
+        return self._rows.get(mid) if mid is not None else None
+
+    # -- paging ----------------------------------------------------------------
+
+    def _want(self, row: int) -> None:
+        start = row - row % PAGE
+        page = self._ids[start : start + PAGE]
+        fresh = [mid for mid in page if mid not in self._rows and mid not in self._asked]
+        if fresh:
+            self._wanted.update(fresh)
+            self._fetch_timer.start()
+
+    def _fetch_wanted(self) -> None:
+        ids = [mid for mid in self._wanted if mid not in self._rows]
+        self._wanted.clear()
+        if ids:
+            self._fetch_rows(ids)
+
+    def _fetch_rows(self, ids: list[int]) -> None:
+        self._asked.update(ids)
+        generation = self._generation
+        self._bridge.read(lambda s: views.rows_for(s, ids), lambda r: self._got_rows(generation, r))
+
+    def _got_rows(self, generation: int, rows: list[MessageRow]) -> None:
+        if generation != self._generation:
+            return
+        for r in rows:
+            self._rows[r.id] = r
+            self._rows.move_to_end(r.id)
+            self._asked.discard(r.id)
+        self._announce({r.id for r in rows})
+        while len(self._rows) > CACHE_ROWS:
+            self._rows.popitem(last=False)  # least recently shown first
+
+    def _announce(self, ids: set[int]) -> None:
+        """dataChanged over each run of consecutive rows among ids."""
+        rows = sorted(n for n, mid in enumerate(self._ids) if mid in ids)
+        start = prev = None
+        for n in [*rows, None]:
+            if n is not None and prev is not None and n == prev + 1:
+                prev = n
+                continue
+            if start is not None and prev is not None:
+                self.dataChanged.emit(self.index(start), self.index(prev), [Role.ROW])
+            start = prev = n
+
+    # -- changes from the store -----------------------------------------------
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Refresh what a ChangeSet names; reload ids only when membership may differ."""
+        membership = bool(changes.messages_added or changes.messages_removed)
+        flag_based = self.search is not None or self.view.kind in (
+            ViewKind.UNREAD,
+            ViewKind.FLAGGED,
+        )
+        if membership or (flag_based and changes.messages_changed):
+            self._refresh_ids(changes)
+            return
+        touched = [mid for mid in changes.messages_changed if mid in self._rows]
+        for mid in touched:
+            del self._rows[mid]
+        if touched:
+            self._fetch_rows(touched)
+
+    def _refresh_ids(self, changes: ChangeSet) -> None:
+        generation = self._generation
+        ids_query = self._ids_query()
+        changed = changes.messages_changed | changes.messages_added
+
+        def query(s: Session) -> tuple[list[int], list[MessageRow]]:
+            ids = ids_query(s)
+            present = set(ids)
+            return ids, views.rows_for(s, [m for m in changed if m in present])
+
+        self._bridge.read(query, lambda result: self._merge(generation, *result))
+
+    def _merge(self, generation: int, new: list[int], rows: list[MessageRow]) -> None:
+        if generation != self._generation:
+            return
+        if not _diff_ok(self._ids, new):
+            self._generation += 1
+            self._loaded(self._generation, new, [r for r in rows if r.id in set(new)])
+            return
+        keep = set(new)
+        n = len(self._ids) - 1
+        while n >= 0:  # remove runs of vanished rows, from the bottom up
+            if self._ids[n] in keep:
+                n -= 1
+                continue
+            end = n
+            while n >= 0 and self._ids[n] not in keep:
+                n -= 1
+            self.beginRemoveRows(QModelIndex(), n + 1, end)
+            for mid in self._ids[n + 1 : end + 1]:
+                self._rows.pop(mid, None)
+            del self._ids[n + 1 : end + 1]
+            self.endRemoveRows()
+        n = 0
+        while n < len(new):  # insert runs of new rows where they belong
+            if n < len(self._ids) and self._ids[n] == new[n]:
+                n += 1
+                continue
+            if n >= len(self._ids):
+                end = len(new)
+            else:  # up to the next row we already show (it is in `new`: _diff_ok)
+                anchor = self._ids[n]
+                end = n
+                while new[end] != anchor:
+                    end += 1
+            self.beginInsertRows(QModelIndex(), n, end - 1)
+            self._ids[n:n] = new[n:end]
+            self.endInsertRows()
+            n = end
+        for r in rows:
+            self._rows[r.id] = r
+        self._announce({r.id for r in rows})
+        self.rows_changed.emit()

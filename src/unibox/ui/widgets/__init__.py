@@ -1,0 +1,1 @@
+"""The widgets of the main window; none of them touches the store."""

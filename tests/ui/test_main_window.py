@@ -1,0 +1,212 @@
+"""The main window as a user drives it: models, keyboard, search, changes, shortcuts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from unibox.core.items import FlagUpdate
+from unibox.store import folders as store_folders
+from unibox.store.schema import MessageLocation
+from unibox.store.views import MessageRow, View, ViewKind
+from unibox.ui.main_window import MainWindow
+from unibox.ui.models.message_list import Role
+
+
+def _row(window: MainWindow, n: int) -> MessageRow:
+    row = window.messages.index(n).data(Role.ROW)
+    assert isinstance(row, MessageRow)
+    return row
+
+
+def _rows(qtbot: Any, window: MainWindow) -> list[MessageRow]:
+    """Every row of the list, once loaded."""
+    model = window.messages
+    for n in range(model.rowCount()):
+        model.index(n).data(Role.ROW)  # asks for the pages
+    qtbot.waitUntil(
+        lambda: all(model.cached_row(n) is not None for n in range(model.rowCount())),
+        timeout=5000,
+    )
+    return [_row(window, n) for n in range(model.rowCount())]
+
+
+def _shown_subject(window: MainWindow) -> str:
+    content = window.message_view.content
+    return content.subject if content is not None else ""
+
+
+def test_models_pass_the_model_tester(qtbot: Any, qtmodeltester: Any, window: MainWindow) -> None:
+    qtmodeltester.check(window.messages)
+    qtmodeltester.check(window.sidebar_model)
+    # Still watched by the tester: pages arriving, a view switch, a search.
+    _rows(qtbot, window)
+    with qtbot.waitSignal(window.messages.loaded):
+        window.messages.show_view(View(ViewKind.SENT))
+    with qtbot.waitSignal(window.messages.loaded):
+        window.search.setText("nordlys")
+
+
+def test_first_view_is_the_unified_inbox_newest_first(qtbot: Any, window: MainWindow) -> None:
+    rows = _rows(qtbot, window)
+    assert window.windowTitle() == "unibox"
+    assert len(rows) == 64
+    assert [r.date for r in rows] == sorted((r.date for r in rows), reverse=True)
+    assert window.list_title.text() == "Unified inbox"
+    qtbot.waitUntil(lambda: window.list_subtitle.text() == "64 messages · 15 unread")
+    assert _shown_subject(window) == rows[0].subject
+    assert "148 messages" in window.totals.text()
+    sidebar = window.sidebar_model
+    inbox = sidebar.index_of(View(ViewKind.INBOX))
+    assert inbox.data(Qt.ItemDataRole.DisplayRole) == "Unified inbox"
+    assert sidebar.data(inbox, Qt.ItemDataRole.UserRole + 2) == 15
+
+
+def test_j_and_k_move_and_the_reading_pane_follows(qtbot: Any, window: MainWindow) -> None:
+    rows = _rows(qtbot, window)
+    window.message_list.setFocus()
+    qtbot.keyClick(window.message_list, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: _shown_subject(window) == rows[1].subject)
+    assert window.message_list.currentIndex().row() == 1
+    qtbot.keyClick(window.message_list, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: _shown_subject(window) == rows[2].subject)
+    qtbot.keyClick(window.message_list, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: _shown_subject(window) == rows[1].subject)
+    # From the reading pane too, and u goes back to the list.
+    qtbot.keyClick(window.message_list, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is window.message_view.body
+    qtbot.keyClick(window.message_view.body, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: _shown_subject(window) == rows[2].subject)
+    qtbot.keyClick(window.message_view.body, Qt.Key.Key_U)
+    assert QApplication.focusWidget() is window.message_list
+
+
+def test_search_filters_as_you_type_and_esc_goes_back(qtbot: Any, window: MainWindow) -> None:
+    qtbot.keyClick(window.message_list, Qt.Key.Key_Slash)
+    assert QApplication.focusWidget() is window.search
+    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+        qtbot.keyClicks(window.search, "nordlys")
+    rows = _rows(qtbot, window)
+    assert window.list_title.text() == "Search results"
+    assert 3 <= len(rows) < 20
+    for r in rows:
+        haystack = f"{r.subject} {r.snippet} {r.sender_name} {r.recipients}".lower()
+        assert "nordlys" in haystack or "søren" in haystack
+    assert any(r.outgoing for r in rows)  # search covers Sent too
+    qtbot.waitUntil(lambda: _shown_subject(window) == rows[0].subject)
+    # j works from the results while the field keeps the query.
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.message_list
+    assert window.search.text() == "nordlys"
+    with qtbot.waitSignal(window.messages.loaded):
+        qtbot.keyClick(window.message_list, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    assert window.messages.rowCount() == 64
+
+
+def test_letters_typed_into_search_are_text_not_shortcuts(qtbot: Any, window: MainWindow) -> None:
+    window.focus_search()
+    current = window.message_list.currentIndex().row()
+    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+        qtbot.keyClicks(window.search, "juergen ku")
+    assert window.search.text() == "juergen ku"
+    assert QApplication.focusWidget() is window.search
+    assert not window.overlay.isVisible()
+    assert current == 0
+
+
+def test_search_operators_and_a_bad_one(qtbot: Any, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+        window.search.setText("is:flagged")
+    assert all(r.is_flagged for r in _rows(qtbot, window))
+    assert window.messages.rowCount() == 7
+    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+        window.search.setText("from:zoë has:attachment")
+    rows = _rows(qtbot, window)
+    assert rows and all(r.sender_name == "Zoë Müller" and r.has_attachments for r in rows)
+    with qtbot.waitSignal(window.search.search_error, timeout=5000) as bad:
+        window.search.setText("is:bogus")
+    assert "is:bogus" in bad.args[0]
+    assert window.search.property("invalid") is True
+    assert window.messages.rowCount() == len(rows)  # the last good results stay
+
+
+def test_sidebar_switches_views(qtbot: Any, window: MainWindow) -> None:
+    sent = window.sidebar_model.index_of(View(ViewKind.SENT))
+    with qtbot.waitSignal(window.messages.loaded):
+        window.sidebar.setCurrentIndex(sent)
+    rows = _rows(qtbot, window)
+    assert len(rows) == 43 and all(r.outgoing for r in rows)
+    assert window.list_title.text() == "Sent"
+    qtbot.waitUntil(lambda: _shown_subject(window) == rows[0].subject)
+    archive_folder = window.sidebar_model.index_of(View(ViewKind.FOLDER, 3))
+    assert archive_folder.data() == "Archive"
+    with qtbot.waitSignal(window.messages.loaded):
+        window.sidebar.setCurrentIndex(archive_folder)
+    assert window.messages.rowCount() == 41
+
+
+def test_a_flag_change_refreshes_only_that_row(qtbot: Any, window: MainWindow) -> None:
+    rows = _rows(qtbot, window)
+    target = next(n for n, r in enumerate(rows) if not r.is_flagged)
+    resets: list[int] = []
+    changed: list[tuple[int, int]] = []
+    window.messages.modelReset.connect(lambda: resets.append(1))
+    window.messages.dataChanged.connect(lambda a, b, _r=None: changed.append((a.row(), b.row())))
+    store = window.bridge._store
+    with store.read() as s:
+        uid, folder_id = s.execute(
+            select(MessageLocation.uid, MessageLocation.folder_id).where(
+                MessageLocation.message_id == rows[target].id
+            )
+        ).one()
+    with store.write() as s:
+        changes = store_folders.apply_flags(
+            s, folder_id, [FlagUpdate(uid, ("\\Seen", "\\Flagged"))]
+        )
+    window.bridge.post_changes(changes)
+    qtbot.waitUntil(lambda: _row(window, target).is_flagged)
+    assert resets == []
+    assert changed == [(target, target)]
+    assert _row(window, target).is_seen
+
+
+def test_new_mail_appears_on_top_without_a_reset(qtbot: Any, window: MainWindow) -> None:
+    from tests.ui.hostile import ingest_raw
+
+    _rows(qtbot, window)
+    window.message_list.step(1)
+    current = window.message_list.currentIndex().data(Role.MESSAGE_ID)
+    resets: list[int] = []
+    window.messages.modelReset.connect(lambda: resets.append(1))
+    raw = (
+        b"From: Priya Natarajan <priya@lumenhealth.example>\r\nTo: mira@castell-studio.example\r\n"
+        b"Subject: We are ready to sign\r\nMessage-ID: <sign@lumenhealth.example>\r\n"
+        b"Date: Fri, 14 Mar 2025 09:20:00 +0000\r\n\r\nContract attached tomorrow.\r\n"
+    )
+    with qtbot.waitSignal(window.messages.rows_changed, timeout=5000):
+        ingest_raw(window, raw, uid=900)
+    assert resets == []
+    assert window.messages.rowCount() == 65
+    assert _row(window, 0).subject == "We are ready to sign"
+    assert window.message_list.currentIndex().data(Role.MESSAGE_ID) == current
+    qtbot.waitUntil(
+        lambda: (
+            window.sidebar_model.index_of(View(ViewKind.INBOX)).data(Qt.ItemDataRole.UserRole + 2)
+            == 16
+        )
+    )
+
+
+def test_question_mark_shows_the_shortcuts(qtbot: Any, window: MainWindow) -> None:
+    window.message_list.setFocus()
+    qtbot.keyClick(window.message_list, Qt.Key.Key_Question)
+    assert window.overlay.isVisible()
+    keys = {k for ks, _what in window.overlay.shortcuts for k in ks}
+    assert {"j", "k", "/", "Esc", "u", "?"} <= keys
+    assert window.overlay.geometry() == window.rect()
+    qtbot.keyClick(window.overlay, Qt.Key.Key_Escape)
+    assert not window.overlay.isVisible()
