@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -137,6 +138,19 @@ class Message(Base):
         Index("ix_message_msgid", "account_id", "message_id_header"),
         Index("ix_message_sent", "sent_at"),
         Index("ix_message_conversation", "conversation_id", "sent_at"),
+        # The Unread and Flagged views read a small slice of a large table.
+        Index(
+            "ix_message_unread",
+            "sent_at",
+            sqlite_where=text("is_seen = 0 AND deleted_at IS NULL"),
+            postgresql_where=text("NOT is_seen AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_message_flagged",
+            "sent_at",
+            sqlite_where=text("is_flagged = 1 AND deleted_at IS NULL"),
+            postgresql_where=text("is_flagged AND deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,7 +180,11 @@ class MessageLocation(Base):
     """Where a message lives on the server: (folder, UID). One message, many places."""
 
     __tablename__ = "message_location"
-    __table_args__ = (UniqueConstraint("folder_id", "uid"),)
+    __table_args__ = (
+        UniqueConstraint("folder_id", "uid"),
+        # Folder views and counts: find a folder's messages without touching the table.
+        Index("ix_location_folder_message", "folder_id", "message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(
