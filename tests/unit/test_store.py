@@ -277,3 +277,29 @@ def test_store_integrity_after_heavy_use(store: Store) -> None:
     with store.write() as s:
         folders.remove_uids(s, f, list(range(0, 200, 3)))
     assert store.check_integrity() == []
+
+
+def test_schema_head_constant_matches_the_migrations() -> None:
+    from unibox.store.engine import SCHEMA_HEAD, alembic_head
+
+    assert alembic_head() == SCHEMA_HEAD
+
+
+def test_an_old_store_is_migrated_with_its_mail(tmp_path: Path) -> None:
+    from alembic import command
+
+    from unibox.store.engine import _alembic_config, open_engine, schema_version
+
+    path = tmp_path / "old.sqlite3"
+    engine = open_engine(path)
+    with engine.connect() as conn:
+        command.upgrade(_alembic_config(conn.execution_options(unibox_write=True)), "0001")
+        conn.commit()
+    engine.dispose()
+    store = Store(path)  # opening migrates
+    assert schema_version(store.engine) == "0002"
+    acc = add_account(store)
+    f = add_folders(store, acc, "INBOX")["INBOX"]
+    _ingest(store, acc, f, [item(1, parsed("After upgrade", message_id="u@x"))])
+    with store.read() as s:
+        assert [r.subject for r in queries.search(s, parse_query("upgrade"))] == ["After upgrade"]

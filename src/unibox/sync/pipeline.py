@@ -23,7 +23,6 @@ from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint
 from unibox.core.errors import ChannelError
 from unibox.core.items import FetchedMail, IncomingMessage
-from unibox.core.mime import parse_many, parse_message
 
 log = logging.getLogger("unibox.sync")
 
@@ -48,6 +47,9 @@ class FetchJob:
 def to_incoming(mails: Sequence[FetchedMail], *, compress: bool) -> list[IncomingMessage]:
     """Parse fetched mail into items for the store."""
     import zlib
+
+    # Imported here: a sync with nothing new never needs the MIME stack.
+    from unibox.core.mime import parse_many, parse_message
 
     full = [m for m in mails if not m.headers_only]
     parsed = dict(zip((m.uid for m in full), parse_many([m.raw for m in full]), strict=True))
