@@ -144,6 +144,10 @@ class ImapSession:
         found = call(self.endpoint, self.client.search, ["UID", f"{first_uid}:*"])
         return sorted(int(u) for u in found if int(u) >= first_uid)
 
+    def large_uids(self, min_bytes: int) -> set[int]:
+        """UIDs of messages larger than `min_bytes`: one cheap SEARCH, no per-message FETCH."""
+        return {int(u) for u in call(self.endpoint, self.client.search, ["LARGER", str(min_bytes)])}
+
     def fetch_headers(self, uids: Sequence[int]) -> Iterator[list[FetchedMail]]:
         """Header blocks with flags, newest first in chunks, for a quick first view."""
         wanted = sorted(uids, reverse=True)

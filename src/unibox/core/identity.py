@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import unicodedata
 
 EMAIL = "email"
 
 
+@functools.lru_cache(maxsize=65536)  # a sync sees the same few hundred addresses again and again
 def normalize_email(address: str) -> str:
     """Case-folded, IDNA-decoded form of an address; "" when it is not one.
 
@@ -21,7 +23,7 @@ def normalize_email(address: str) -> str:
     local, _, domain = address.rpartition("@")
     local = unicodedata.normalize("NFC", local).casefold()
     domain = domain.strip().rstrip(".").casefold()
-    if not local or not domain or any(c.isspace() for c in local + domain):
+    if not local or not domain or len(f"{local}@{domain}".split()) != 1:
         return ""
     if domain.startswith("xn--") or ".xn--" in domain:
         with contextlib.suppress(UnicodeError):

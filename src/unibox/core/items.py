@@ -102,8 +102,9 @@ class IncomingMessage:
     parsed: ParsedMessage
     raw: bytes | None  # full source; None when only headers are known
     modseq: int | None = None
-    # "zlib" when a worker already compressed `raw` for the store (keeps that off the writer).
+    # Set when a worker already compressed `raw` for the store (keeps that off the writer).
     raw_codec: str = ""
+    snippet: str | None = None  # the preview line, when the producer computed it
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,7 +103,7 @@ def _extract(
         length += len(segment)
     text = _join_text(segments, limits, problems)
     html = ""
-    if html_parts and not _late(deadline, limits, problems):
+    if html_parts and limits.html and not _late(deadline, limits, problems):
         sources = [_read_text(p, limits.max_html_chars, lenient, problems) for p in html_parts]
         source = "".join(sources)
         if len(source) > limits.max_html_chars:

@@ -23,6 +23,9 @@ class MimeLimits:
     max_fallback_bytes: int = 8 * MB  # the stdlib parser is ~100x slower per byte
     exact_size_bytes: int = 1 * MB  # decode attachments up to this to measure them
     time_budget: float = 1.0  # seconds, checked between the steps of a parse
+    # Produce sanitized HTML. The sync turns this off: sanitizing is a sixth of
+    # its parse time, and the reading pane derives HTML from the raw source.
+    html: bool = True
 
     def __post_init__(self) -> None:
         # Body selection recurses once per level of a tree checked against

@@ -38,7 +38,8 @@ class Threader:
         self._new_refs: dict[str, int] = {}
         self._merged: dict[int, int] = {}
         self._pending: dict[int, dict[str, Any]] = {}  # new conversations, not yet written
-        self._by_key: dict[str, tuple[int, int]] = {}  # subject key -> (id, last date), new ones
+        # subject key -> [(conversation id, last message date)], from the store and this batch
+        self._subjects: dict[str, list[tuple[int, int]]] = {}
         self._next_id: int | None = None
 
     def final(self, conversation_id: int) -> int:
@@ -103,8 +104,19 @@ class Threader:
             refresh_conversations(self.conn, self.touched)
 
     def prefetch(self, messages: Iterable[ParsedMessage]) -> None:
-        """Look up a whole batch's references in a few queries instead of one per message."""
-        self._lookup([k for p in messages for k in (p.message_id, *p.references, p.in_reply_to)])
+        """Look up a batch's references and reply subjects in a few queries, not one per message."""
+        batch = list(messages)
+        self._lookup([k for p in batch for k in (p.message_id, *p.references, p.in_reply_to)])
+        keys = list({subject_key(p.subject) for p in batch if _may_join_by_subject(p)} - {""})
+        for start in range(0, len(keys), 500):
+            rows = self.conn.execute(
+                select(_C.c.subject_key, _C.c.id, _C.c.last_message_at).where(
+                    _C.c.account_id == self.account_id,
+                    _C.c.subject_key.in_(keys[start : start + 500]),
+                )
+            )
+            for key, cid, last in rows:
+                self._subjects.setdefault(key, []).append((cid, last))
 
     def _lookup(self, keys: list[str]) -> set[int]:
         missing = list({k for k in keys if k and k not in self._refs and k not in self._absent})
@@ -122,24 +134,12 @@ class Threader:
     def _by_subject(self, p: ParsedMessage, sent_at: int) -> int | None:
         # Only a reply (by its subject or headers) may join a thread by subject;
         # monthly "Invoice" mails must stay apart.
-        key = subject_key(p.subject)
-        if not key or not (is_reply_subject(p.subject) or p.in_reply_to or p.references):
+        if not _may_join_by_subject(p):
             return None
-        recent = self._by_key.get(key)
-        if recent and abs(recent[1] - sent_at) <= SUBJECT_WINDOW_SECONDS:
-            return self.final(recent[0])
-        found = self.conn.execute(
-            select(_C.c.id)
-            .where(
-                _C.c.account_id == self.account_id,
-                _C.c.subject_key == key,
-                _C.c.last_message_at >= sent_at - SUBJECT_WINDOW_SECONDS,
-                _C.c.last_message_at <= sent_at + SUBJECT_WINDOW_SECONDS,
-            )
-            .order_by(_C.c.last_message_at.desc())
-            .limit(1)
-        ).scalar()
-        return self.final(found) if found is not None else None
+        candidates = self._subjects.get(subject_key(p.subject), [])
+        near = [(abs(last - sent_at), cid) for cid, last in candidates]
+        near = [(gap, cid) for gap, cid in near if gap <= SUBJECT_WINDOW_SECONDS]
+        return self.final(min(near)[1]) if near else None
 
     def _create(self, p: ParsedMessage, sent_at: int) -> int:
         if self._next_id is None:
@@ -158,7 +158,7 @@ class Threader:
             "message_count": 0,
         }
         if key:
-            self._by_key[key] = (cid, sent_at)
+            self._subjects.setdefault(key, []).append((cid, sent_at))
         return cid
 
     def _merge(self, source: int, target: int) -> None:
@@ -178,6 +178,10 @@ class Threader:
                 self._new_refs[k] = target
         self.touched.discard(source)
         self._merged[source] = target
+
+
+def _may_join_by_subject(p: ParsedMessage) -> bool:
+    return bool(p.in_reply_to or p.references or is_reply_subject(p.subject))
 
 
 def refresh_conversations(conn: Connection | Session, ids: set[int]) -> None:

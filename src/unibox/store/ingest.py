@@ -13,7 +13,6 @@ one executemany per table.
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,8 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from unibox.core.items import ChangeSet, IncomingMessage, ParsedMessage, ParseState
+from unibox.core.rawcodec import RAW_CODEC, compress_raw
+from unibox.core.snippets import make_snippet
 from unibox.store.conversations import Threader
 from unibox.store.people import HandleResolver
 from unibox.store.schema import (
@@ -49,7 +50,6 @@ _FLAG_COLUMNS = {
     "\\Answered": "is_answered",
     "\\Draft": "is_draft",
 }
-SNIPPET_CHARS = 240
 _M = table(Message)
 _LOC = table(MessageLocation)
 
@@ -62,11 +62,8 @@ def flag_values(flags: Iterable[str]) -> dict[str, Any]:
     return values
 
 
-def make_snippet(text: str) -> str:
-    head = text[: SNIPPET_CHARS * 8]
-    kept = [ln.strip() for ln in head.splitlines()]
-    kept = [ln for ln in kept if ln and not ln.startswith(">")]
-    return " ".join(" ".join(kept).split())[:SNIPPET_CHARS]
+def _snippet(item: IncomingMessage) -> str:
+    return item.snippet if item.snippet is not None else make_snippet(item.parsed.text)
 
 
 def _sent_at(item: IncomingMessage) -> int:
@@ -194,7 +191,7 @@ class Ingestor:
                     "mid": mid,
                     # The index is built from the view: keep the subject it will read.
                     "subject": it.parsed.subject,
-                    "snippet": make_snippet(it.parsed.text),
+                    "snippet": _snippet(it),
                     "has_attachments": any(not a.inline for a in it.parsed.attachments),
                     "parse_state": it.parsed.state.value,
                     "parse_error": it.parsed.parse_error,
@@ -245,7 +242,7 @@ class Ingestor:
                     if item.internal_date
                     else None,
                     "direction": "out" if sender and sender.is_me else "in",
-                    "snippet": make_snippet(p.text),
+                    "snippet": _snippet(item),
                     "size": item.size,
                     "has_attachments": any(not a.inline for a in p.attachments),
                     "parse_state": p.state.value,
@@ -303,8 +300,11 @@ class Ingestor:
                 }
             )
             assert item.raw is not None
-            data = item.raw if item.raw_codec == "zlib" else zlib.compress(item.raw, 1)
-            raws.append({"message_id": mid, "codec": "zlib", "data": data})
+            if item.raw_codec:
+                codec, data = item.raw_codec, item.raw
+            else:
+                codec, data = RAW_CODEC, compress_raw(item.raw)
+            raws.append({"message_id": mid, "codec": codec, "data": data})
             for pos, a in enumerate(p.attachments):
                 attachments.append(
                     {

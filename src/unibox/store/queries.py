@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from unibox.core.query import SearchQuery, fts_match
+from unibox.core.rawcodec import decompress_raw
 from unibox.store.schema import (
     Account,
     Attachment,
@@ -245,10 +245,17 @@ def message_detail(session: Session, message_id: int) -> MessageDetail | None:
         .where(Attachment.message_id == message_id)
         .order_by(Attachment.position)
     ).all()
+    html = body.html if body else ""
+    if body and not html:
+        # The sync does not store HTML; derive it, sanitized, from the raw source.
+        from unibox.core.mime import parse_message  # only when a message is opened
+
+        raw = raw_source(session, message_id)
+        html = parse_message(raw).html if raw else ""
     return MessageDetail(
         found[0],
         body.text if body else "",
-        body.html if body else "",
+        html,
         m.parse_state,
         m.parse_error,
         tuple((a, b, c) for a, b, c in atts),
@@ -257,7 +264,7 @@ def message_detail(session: Session, message_id: int) -> MessageDetail | None:
 
 def raw_source(session: Session, message_id: int) -> bytes | None:
     row = session.get(MessageRaw, message_id)
-    return zlib.decompress(row.data) if row else None
+    return decompress_raw(row.data, row.codec) if row else None
 
 
 def stats(session: Session) -> dict[str, int]:

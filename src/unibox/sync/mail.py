@@ -5,8 +5,11 @@ Order of work, so the newest mail shows first on a large account:
    one round trip and nothing else;
 2. per changed folder (inbox first): expunges, flag changes (CONDSTORE's
    CHANGEDSINCE where offered, else a full FLAGS comparison), and the headers
-   of new mail, newest first;
-3. bodies, newest first, parsed on every core and written in batches.
+   of the newest new mail (a window of HEADERS_FIRST_WINDOW), so the list
+   fills within a second or two;
+3. bodies, newest first: those of the window, then older mail whole in one
+   pass (headers for all of it first would parse every message twice),
+   fetched and parsed on every core and written in batches.
 Each batch is one transaction keyed by (folder, UID): a kill at any point
 leaves a consistent store that the next run completes without duplicates.
 """
@@ -33,7 +36,10 @@ log = logging.getLogger("unibox.sync")
 # Fewer new messages than this are fetched whole at once: a headers pass would
 # only add a round trip.
 HEADERS_FIRST_THRESHOLD = 200
+HEADERS_FIRST_WINDOW = 2000
 HEADER_JOB = 1000
+LARGE_MESSAGE_BYTES = 1024 * 1024
+SMALL_MESSAGE_GUESS = 32 * 1024
 BODY_JOB_MESSAGES = 250
 BODY_JOB_BYTES = 8 * 1024 * 1024
 _ROLE_ORDER = {FolderRole.INBOX.value: 0, FolderRole.SENT.value: 1, FolderRole.ARCHIVE.value: 3}
@@ -96,6 +102,7 @@ class MailAccountSync:
         self.on_changes = on_changes or (lambda _c: None)
         self.only_folders = set(only_folders) if only_folders is not None else None
         self.report = SyncReport(account.name)
+        self._unfetched: dict[int, list[int]] = {}  # folder id -> UIDs left for the body pass
 
     def run(self) -> SyncReport:
         try:
@@ -180,8 +187,12 @@ class MailAccountSync:
             self._sync_flags(imap, folder, known, local)
         new = sorted((u for u in server if u not in local), reverse=True)
         if len(new) > HEADERS_FIRST_THRESHOLD:
-            jobs = self._jobs(folder, status, _header_chunks(new), headers_only=True)
-            self._ingest_stream(imap, folder, "headers", jobs, len(new))
+            # Headers first for the newest mail, enough to fill the window at once;
+            # older mail then arrives whole in one pass instead of two.
+            window = new[:HEADERS_FIRST_WINDOW]
+            self._unfetched[folder.id] = new[HEADERS_FIRST_WINDOW:]
+            jobs = self._jobs(folder, status, _header_chunks(window), headers_only=True)
+            self._ingest_stream(imap, folder, "headers", jobs, len(window))
         elif new:
             jobs = self._jobs(folder, status, [tuple(new)], headers_only=False)
             self._ingest_stream(imap, folder, "bodies", jobs, len(new))
@@ -202,6 +213,16 @@ class MailAccountSync:
     def _fetch_bodies(self, imap: ImapSession, folder: FolderState, seen: FolderStatus) -> None:
         with self.store.read() as s:
             missing = store_folders.missing_body_sizes(s, folder.id)
+        unfetched = self._unfetched.pop(folder.id, [])
+        if unfetched:
+            # Sizes of never-fetched mail are unknown: ask which are large, so
+            # one job never holds a pile of big attachments in memory.
+            imap.select(folder.name)
+            large = imap.large_uids(LARGE_MESSAGE_BYTES)
+            missing += [
+                (u, BODY_JOB_BYTES if u in large else SMALL_MESSAGE_GUESS) for u in unfetched
+            ]
+            missing.sort(reverse=True)
         if missing:
             jobs = self._jobs(folder, seen, _body_chunks(missing), headers_only=False)
             self._ingest_stream(imap, folder, "bodies", jobs, len(missing))

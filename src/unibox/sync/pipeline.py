@@ -17,12 +17,14 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint
 from unibox.core.errors import ChannelError
 from unibox.core.items import FetchedMail, IncomingMessage
+from unibox.core.rawcodec import RAW_CODEC, compress_raw
+from unibox.core.snippets import make_snippet
 
 log = logging.getLogger("unibox.sync")
 
@@ -45,14 +47,16 @@ class FetchJob:
 
 
 def to_incoming(mails: Sequence[FetchedMail], *, compress: bool) -> list[IncomingMessage]:
-    """Parse fetched mail into items for the store."""
-    import zlib
-
+    """Parse fetched mail into items for the store (HTML is derived later, on open)."""
     # Imported here: a sync with nothing new never needs the MIME stack.
     from unibox.core.mime import parse_many, parse_message
+    from unibox.core.mime_limits import DEFAULT_LIMITS
 
+    limits = replace(DEFAULT_LIMITS, html=False)
     full = [m for m in mails if not m.headers_only]
-    parsed = dict(zip((m.uid for m in full), parse_many([m.raw for m in full]), strict=True))
+    parsed = dict(
+        zip((m.uid for m in full), parse_many([m.raw for m in full], limits=limits), strict=True)
+    )
     for m in mails:
         if m.headers_only:
             parsed[m.uid] = parse_message(m.raw, headers_only=True)
@@ -63,9 +67,10 @@ def to_incoming(mails: Sequence[FetchedMail], *, compress: bool) -> list[Incomin
             size=m.size,
             internal_date=m.internal_date,
             parsed=parsed[m.uid],
-            raw=None if m.headers_only else (zlib.compress(m.raw, 1) if compress else m.raw),
+            raw=None if m.headers_only else (compress_raw(m.raw) if compress else m.raw),
             modseq=m.modseq,
-            raw_codec="zlib" if compress and not m.headers_only else "",
+            raw_codec=RAW_CODEC if compress and not m.headers_only else "",
+            snippet=None if m.headers_only else make_snippet(parsed[m.uid].text),
         )
         for m in mails
     ]
