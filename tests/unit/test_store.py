@@ -303,3 +303,22 @@ def test_an_old_store_is_migrated_with_its_mail(tmp_path: Path) -> None:
     _ingest(store, acc, f, [item(1, parsed("After upgrade", message_id="u@x"))])
     with store.read() as s:
         assert [r.subject for r in queries.search(s, parse_query("upgrade"))] == ["After upgrade"]
+
+
+def test_removing_an_account_removes_its_mail_and_index_entries(store: Store) -> None:
+    from unibox.store.accounts import remove_account
+
+    work = add_account(store, "Work")
+    home = add_account(store, "Home", email="me@home.example")
+    fw = add_folders(store, work, "INBOX")["INBOX"]
+    fh = add_folders(store, home, "INBOX")["INBOX"]
+    _ingest(store, work, fw, [item(1, parsed("Quarterly zeppelin", message_id="w@x"))])
+    _ingest(store, home, fh, [item(1, parsed("Holiday zeppelin", message_id="h@x"))])
+    with store.write() as s:
+        remove_account(s, "Work")
+    with store.read() as s:
+        assert [r.subject for r in queries.search(s, parse_query("zeppelin"))] == [
+            "Holiday zeppelin"
+        ]
+        assert queries.stats(s)["accounts"] == 1
+    assert store.check_integrity() == []

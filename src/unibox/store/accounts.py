@@ -7,7 +7,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
@@ -119,6 +119,17 @@ def remove_account(session: Session, name: str) -> AccountInfo:
     if a is None:
         raise UserError(f"There is no account named “{name}”.")
     info = _info(a)
+    # The full-text index is external content: its entries go first, read back
+    # from the view they were built from, or they would dangle.
+    session.execute(
+        text(
+            "INSERT INTO message_fts(message_fts, rowid, subject, body, names, addresses) "
+            "SELECT 'delete', s.message_id, s.subject, s.body, s.names, s.addresses "
+            "FROM message_search AS s JOIN message AS m ON m.id = s.message_id "
+            "WHERE m.account_id = :account"
+        ),
+        {"account": a.id},
+    )
     session.delete(a)
     return info
 
