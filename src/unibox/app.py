@@ -14,12 +14,15 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from unibox.config import profile_dir, store_path
+from unibox.config import SYNC_INTERVAL, Settings, profile_dir, store_path
 from unibox.core.errors import UserError
+from unibox.secrets import SecretStore
+from unibox.store.accounts import list_accounts
 from unibox.store.store import Store
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.main_window import MainWindow
+from unibox.ui.sync_service import SyncService
 from unibox.ui.theme import apply_theme, follow_system
 
 log = logging.getLogger("unibox.app")
@@ -60,10 +63,38 @@ def open_profile(profile: str | None, demo: bool) -> Iterator[Store]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def build_window(store: Store, *, demo: bool = False) -> MainWindow:
-    """The main window on a store, loading its first view."""
-    window = MainWindow(Bridge(store), demo=demo)
+def build_window(
+    store: Store,
+    *,
+    demo: bool = False,
+    sync: bool = False,
+    secrets: SecretStore | None = None,
+) -> MainWindow:
+    """The main window on a store, loading its first view.
+
+    With `sync`, every mail account starts syncing on its own background
+    thread (SyncRunner.watch); the caller stops them with window.syncs.stop().
+    Settings live beside the store, in its profile folder.
+    """
+    bridge = Bridge(store)
+    settings = Settings(store.path.parent)
+    syncs = None
+    if sync:
+        syncs = SyncService(
+            store,
+            secrets or SecretStore(),
+            interval=float(settings.get(SYNC_INTERVAL)),
+            on_progress=bridge.post_progress,
+            on_changes=bridge.post_changes,
+            on_failure=bridge.post_failure,
+        )
+    window = MainWindow(bridge, demo=demo, syncs=syncs, settings=settings)
     window.start()
+    if syncs is not None:
+        with store.read() as s:
+            accounts = list_accounts(s)
+        syncs.start(accounts)
+        window.show_syncing(syncs.account_names)
     return window
 
 
@@ -82,11 +113,13 @@ def run_gui(profile: str | None, demo: bool) -> int:
     app = application()
     try:
         with open_profile(profile, demo) as store:
-            window = build_window(store, demo=demo)
+            window = build_window(store, demo=demo, sync=not demo)
             window.show()
             wake = _quit_on_signals(app)
             code = app.exec()
             wake.stop()
+            if window.syncs is not None:
+                window.syncs.stop()  # the window is already gone; this may take a few seconds
             window.bridge.close()
             return code
     except UserError as exc:

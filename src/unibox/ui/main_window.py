@@ -10,12 +10,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from unibox.config import Settings
 from unibox.core.query import SearchQuery
 from unibox.store import views
 from unibox.store.views import Counts, MessageContent, View, ViewKind
@@ -24,11 +26,13 @@ from unibox.ui.icons import app_icon
 from unibox.ui.models.message_list import MessageListModel
 from unibox.ui.models.reader import MessageLoader
 from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
+from unibox.ui.sync_service import SyncService
 from unibox.ui.widgets.message_list_view import MessageListView
 from unibox.ui.widgets.message_view import MessageView
 from unibox.ui.widgets.search_bar import SearchBar
 from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
 from unibox.ui.widgets.sidebar_view import SidebarView
+from unibox.ui.widgets.sync_status import SyncStatus
 
 SHORTCUTS = (
     (("j", "↓"), "Next message"),
@@ -38,23 +42,32 @@ SHORTCUTS = (
     (("/",), "Search"),
     (("Esc", "u"), "Back to the list"),
     (("?",), "Show or hide this list"),
+    (("F5",), "Sync now"),
     (("Ctrl+Q",), "Quit"),
 )
 _TITLES = {kind: title for kind, title, _icon in SMART_VIEWS}
 
 
 class MainWindow(QMainWindow):
-    """Sidebar, message list with search, reading pane and status bar."""
+    """Sidebar, message list with search, reading pane and status bar.
+
+    `syncs` keeps real accounts syncing (None for the demo and most tests);
+    `settings` are the profile's (None: defaults, nothing remembered).
+    """
 
     def __init__(
         self,
         bridge: Bridge,
         *,
         demo: bool = False,
+        syncs: SyncService | None = None,
+        settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.syncs = syncs
+        self.settings = settings
         self.messages = MessageListModel(bridge, self)
         self.sidebar_model = SidebarModel(bridge, self)
         self.reader = MessageLoader(bridge, self)
@@ -62,6 +75,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
         self._build(demo)
+        self._build_menus()
         self._connect_signals()
         self._install_shortcuts()
         self._select_first = True
@@ -133,6 +147,8 @@ class MainWindow(QMainWindow):
         status.setSizeGripEnabled(False)
         self.totals = QLabel("")
         status.addWidget(self.totals)
+        self.sync_status = SyncStatus()
+        status.addWidget(self.sync_status, 1)
         if demo:
             badge = QLabel("Demo profile · nothing is kept")
             badge.setObjectName("DemoBadge")
@@ -142,6 +158,33 @@ class MainWindow(QMainWindow):
         self.help_button.setText("Shortcuts  ?")
         status.addPermanentWidget(self.help_button)
         self.overlay = ShortcutsOverlay(SHORTCUTS, self)  # floats above every pane
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        mail = bar.addMenu("&Mail")
+        self.sync_action = self._action(mail, "&Sync now", "F5", self.sync_now)
+        self.sync_action.setEnabled(self.syncs is not None)
+        mail.addSeparator()
+        self._action(mail, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        view = bar.addMenu("&View")
+        self._action(view, "&Search", "/", self.focus_search)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "?", self.overlay.toggle)
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        keys: str | QKeySequence.StandardKey | None,
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = menu.addAction(text)
+        if keys is not None:
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # works while the menu bar is hidden too
+        return action
 
     def _connect_signals(self) -> None:
         self.sidebar.view_selected.connect(self._show_view)
@@ -159,17 +202,17 @@ class MainWindow(QMainWindow):
         self.bridge.changes.connect(self.sidebar_model.apply_changes)
         self.bridge.changes.connect(self.reader.apply_changes)
         self.bridge.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.bridge.sync_progress.connect(self.sync_status.on_progress)
+        self.bridge.sync_failed.connect(self.sync_status.on_failure)
+        self.sync_status.retry_requested.connect(self.retry_sync)
         self.help_button.clicked.connect(self.overlay.toggle)
 
     def _install_shortcuts(self) -> None:
         bindings = (
             ("J", lambda: self.message_list.step(1)),
             ("K", lambda: self.message_list.step(-1)),
-            ("/", self.focus_search),
             ("U", self.back_to_list),
             ("Escape", self.back_to_list),
-            ("?", self.overlay.toggle),
-            (QKeySequence.StandardKey.Quit, self.close),
         )
         for keys, slot in bindings:
             self._bind(self, keys, slot, Qt.ShortcutContext.WindowShortcut)
@@ -198,6 +241,23 @@ class MainWindow(QMainWindow):
         """First load: the sidebar and the unified inbox."""
         self.sidebar_model.reload()
         self.messages.show_view(View(ViewKind.INBOX))
+
+    def show_syncing(self, names: list[str]) -> None:
+        """These accounts have started syncing."""
+        self.sync_status.watch(names)
+
+    def sync_now(self) -> None:
+        if self.syncs is None:
+            return
+        names = self.syncs.sync_now()
+        if names:
+            self.sync_status.kicked(names)
+        else:
+            self.statusBar().showMessage("There is no mail account to sync yet.", 6000)
+
+    def retry_sync(self, name: str) -> None:
+        if self.syncs is not None:
+            self.sync_status.kicked(self.syncs.retry(name))
 
     # -- reactions -------------------------------------------------------------
 

@@ -1,0 +1,164 @@
+"""Keeps every mail account syncing in the background while the window is open."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from unibox.core.items import ChangeSet
+from unibox.secrets import SecretStore
+from unibox.store.accounts import AccountInfo
+from unibox.store.store import Store
+from unibox.sync.mail import Progress
+from unibox.sync.runner import SyncFailure, SyncRunner
+
+log = logging.getLogger("unibox.sync")
+
+SYNCED_KINDS = ("imap",)
+
+
+@dataclass(eq=False)
+class _Account:
+    info: AccountInfo
+    # Set to end the current SyncRunner.watch: "sync now", "retry" or quitting.
+    kick: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+
+
+class SyncService:
+    """One thread per account running SyncRunner.watch; never the GUI thread.
+
+    `sync_now` and `retry` end the account's current watch (at its next
+    check, within a few seconds while it idles) and start a new one, which
+    syncs at once. A watch that gave up (a wrong password, a certificate
+    problem) waits for a retry. Callbacks run on the sync threads: the
+    window passes the bridge's thread-safe post_* methods.
+
+    The engine announces a ChangeSet from inside the write transaction that
+    made it, before the commit; a view reading at once would not see it yet.
+    So each thread's ChangeSets are held until that thread's next progress
+    report or failure, which always come after the commit.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        secrets: SecretStore,
+        *,
+        interval: float,
+        on_progress: Callable[[Progress], None],
+        on_changes: Callable[[ChangeSet], None],
+        on_failure: Callable[[SyncFailure], None],
+    ) -> None:
+        self.interval = interval
+        self._on_progress = on_progress
+        self._on_changes = on_changes
+        self._on_failure = on_failure
+        self.runner = SyncRunner(
+            store,
+            secrets,
+            on_progress=self._progress,
+            on_changes=self._hold,
+            on_error=self._failure,
+        )
+        self._accounts: dict[str, _Account] = {}
+        self._held: dict[int, ChangeSet] = {}
+        self._quit = threading.Event()
+        self._lock = threading.Lock()
+
+    @property
+    def account_names(self) -> list[str]:
+        with self._lock:
+            return list(self._accounts)
+
+    def start(self, accounts: Iterable[AccountInfo]) -> None:
+        for account in accounts:
+            self.add(account)
+
+    def add(self, account: AccountInfo) -> bool:
+        """Start syncing an account (only kinds the engine syncs); False if it is not synced."""
+        if account.kind not in SYNCED_KINDS or self._quit.is_set():
+            return False
+        with self._lock:
+            if account.name in self._accounts:
+                return False
+            entry = self._accounts[account.name] = _Account(account)
+        entry.thread = threading.Thread(
+            target=self._loop, args=(entry,), name=f"sync {account.name}", daemon=True
+        )
+        entry.thread.start()
+        return True
+
+    def sync_now(self, name: str | None = None) -> list[str]:
+        """Sync this account (every account when None) now; the names kicked."""
+        with self._lock:
+            targets = [a for n, a in self._accounts.items() if name is None or n == name]
+        for entry in targets:
+            entry.kick.set()
+        return [a.info.name for a in targets]
+
+    retry = sync_now
+
+    def stop(self, timeout: float = 6.0) -> bool:
+        """Ask every watch to end and wait up to `timeout` seconds; True if all ended.
+
+        A sync in the middle of a batch finishes that batch first; one that
+        does not end in time is left to die with the process (each batch is
+        one transaction, so the store stays consistent).
+        """
+        self._quit.set()
+        with self._lock:
+            entries = list(self._accounts.values())
+        for entry in entries:
+            entry.kick.set()
+        deadline = time.monotonic() + timeout
+        for entry in entries:
+            if entry.thread is not None:
+                entry.thread.join(max(0.0, deadline - time.monotonic()))
+        ended = all(e.thread is None or not e.thread.is_alive() for e in entries)
+        if ended:
+            self.runner.close()
+        else:
+            log.info("a sync is still finishing a batch; leaving it to the process exit")
+        return ended
+
+    def _hold(self, changes: ChangeSet) -> None:
+        with self._lock:
+            self._held.setdefault(threading.get_ident(), ChangeSet()).merge(changes)
+
+    def _release(self) -> None:
+        with self._lock:
+            changes = self._held.pop(threading.get_ident(), None)
+        if changes:
+            self._on_changes(changes)
+
+    def _progress(self, progress: Progress) -> None:
+        self._release()
+        self._on_progress(progress)
+
+    def _failure(self, failure: SyncFailure) -> None:
+        self._release()
+        self._on_failure(failure)
+
+    def _loop(self, entry: _Account) -> None:
+        account = entry.info
+        while not self._quit.is_set():
+            try:
+                self.runner.watch(account, self.interval, entry.kick)
+            except Exception as exc:  # a bug: say so in words, keep the window running
+                log.exception("sync of %s stopped", account.name)
+                self._failure(
+                    SyncFailure(
+                        account.name,
+                        f"Syncing stopped because of an unexpected problem ({type(exc).__name__}).",
+                        False,
+                    )
+                )
+            if self._quit.is_set():
+                return
+            # Ended without a kick: the watch gave up on an error only the user can fix.
+            entry.kick.wait()
+            entry.kick.clear()
