@@ -173,9 +173,9 @@ class MailAccountSync:
     def _sync_folder_structure(self, imap: ImapSession, folder: FolderState) -> FolderStatus:
         """Expunges, flag changes and headers of new mail for one folder."""
         status = imap.select(folder.name)
-        server = imap.all_uids()
         with self.store.read() as s:
             local = store_folders.local_uids(s, folder.id)
+        server = self._server_uids(imap, folder, status, local)
         server_set = set(server)
         gone = [u for u in local if u not in server_set]
         if gone:
@@ -198,6 +198,16 @@ class MailAccountSync:
             self._ingest_stream(imap, folder, "bodies", jobs, len(new))
         self.report.new_messages += len(new)
         return status
+
+    def _server_uids(
+        self, imap: ImapSession, folder: FolderState, status: FolderStatus, local: dict[int, str]
+    ) -> list[int]:
+        """Every UID in the folder, asking for the whole list only when something was expunged."""
+        if folder.uidnext and local and max(local) < folder.uidnext:
+            arrived = imap.uids_from(folder.uidnext)
+            if status.exists == len(local) + len(arrived):
+                return sorted(local) + arrived  # only additions since last time
+        return imap.all_uids()
 
     def _sync_flags(
         self, imap: ImapSession, folder: FolderState, known: list[int], local: dict[int, str]
