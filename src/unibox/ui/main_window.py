@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from unibox.config import Settings
 from unibox.core.query import SearchQuery
 from unibox.store import views
+from unibox.store.accounts import AccountInfo
 from unibox.store.views import Counts, MessageContent, View, ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
@@ -27,12 +29,14 @@ from unibox.ui.models.message_list import MessageListModel
 from unibox.ui.models.reader import MessageLoader
 from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
 from unibox.ui.sync_service import SyncService
+from unibox.ui.widgets.account_dialog import AddAccountDialog
 from unibox.ui.widgets.message_list_view import MessageListView
 from unibox.ui.widgets.message_view import MessageView
 from unibox.ui.widgets.search_bar import SearchBar
 from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
 from unibox.ui.widgets.sidebar_view import SidebarView
 from unibox.ui.widgets.sync_status import SyncStatus
+from unibox.ui.widgets.welcome import WelcomePage
 
 SHORTCUTS = (
     (("j", "↓"), "Next message"),
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._install_shortcuts()
         self._select_first = True
+        self.account_dialog: AddAccountDialog | None = None
 
     # -- building --------------------------------------------------------------
 
@@ -141,7 +146,12 @@ class MainWindow(QMainWindow):
         self.message_view.setMinimumWidth(360)
         splitter.setStretchFactor(2, 1)
         splitter.setSizes([230, 440, 730])
-        self.setCentralWidget(splitter)
+        self.welcome = WelcomePage()
+        self.panes = splitter
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.welcome)
+        self.setCentralWidget(self.pages)
 
         status = self.statusBar()
         status.setSizeGripEnabled(False)
@@ -164,6 +174,8 @@ class MainWindow(QMainWindow):
         mail = bar.addMenu("&Mail")
         self.sync_action = self._action(mail, "&Sync now", "F5", self.sync_now)
         self.sync_action.setEnabled(self.syncs is not None)
+        self.add_account_action = self._action(mail, "&Add account…", None, self.add_account)
+        self.add_account_action.setEnabled(self.syncs is not None)
         mail.addSeparator()
         self._action(mail, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = bar.addMenu("&View")
@@ -206,6 +218,7 @@ class MainWindow(QMainWindow):
         self.bridge.sync_failed.connect(self.sync_status.on_failure)
         self.sync_status.retry_requested.connect(self.retry_sync)
         self.help_button.clicked.connect(self.overlay.toggle)
+        self.welcome.add_account.connect(self.add_account)
 
     def _install_shortcuts(self) -> None:
         bindings = (
@@ -246,6 +259,25 @@ class MainWindow(QMainWindow):
         """These accounts have started syncing."""
         self.sync_status.watch(names)
 
+    def add_account(self) -> AddAccountDialog | None:
+        """Open the add-account dialog (one at a time); it reports back when stored."""
+        if self.syncs is None:
+            return None
+        if self.account_dialog is None:
+            self.account_dialog = AddAccountDialog(self.bridge, self.syncs.runner.secrets, self)
+            self.account_dialog.account_added.connect(self._account_added)
+        self.account_dialog.show()
+        self.account_dialog.raise_()
+        self.account_dialog.activateWindow()
+        return self.account_dialog
+
+    def _account_added(self, account: AccountInfo) -> None:
+        self.account_dialog = None  # the next one starts with an empty form
+        self.sidebar_model.reload()
+        if self.syncs is not None and self.syncs.add(account):
+            self.sync_status.watch([account.name])
+        self.statusBar().showMessage(f"“{account.name}” was added; its mail is on its way.", 8000)
+
     def sync_now(self) -> None:
         if self.syncs is None:
             return
@@ -264,6 +296,11 @@ class MainWindow(QMainWindow):
     def _sidebar_loaded(self) -> None:
         self.sidebar.expandAll()
         self.sidebar.select_view(self.messages.view)
+        first_run = self.syncs is not None and not self.sidebar_model.has_accounts
+        self.pages.setCurrentWidget(self.welcome if first_run else self.panes)
+        self.totals.setVisible(not first_run)
+        if first_run:
+            self.welcome.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_view(self, view: View) -> None:
         if view == self.messages.view and self.messages.search is None:
@@ -288,8 +325,7 @@ class MainWindow(QMainWindow):
             self.message_list.empty_text = (
                 "No messages here."
                 if self.sidebar_model.has_accounts
-                else "No accounts yet.\nAdd one with “unibox account add-mail”,\n"
-                "or look around with “unibox --demo”."
+                else "No accounts yet: Mail › Add account…"
             )
             self.bridge.read(lambda s: views.view_size(s, view), self._show_view_size)
         if self._select_first and count:

@@ -96,7 +96,7 @@ def style_sheet(s: Scheme) -> str:
     # Longest names first so @notice_text is not eaten by @notice.
     for name, colour in sorted(asdict(s).items(), key=lambda kv: -len(kv[0])):
         text = text.replace(f"@{name}", colour)
-    return text
+    return text.replace("@icons", (resources_dir() / "icons").as_posix())
 
 
 def apply_theme(app: QApplication, dark: bool | None = None) -> Scheme:

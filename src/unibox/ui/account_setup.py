@@ -1,0 +1,131 @@
+"""Adding a mail account from the window: check the form, test the server, store it.
+
+No Qt here: the dialog runs `check_connection` and `save_account` on a task
+thread. The checks and the storing are the same as `unibox account add-mail`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from unibox.channels.imap import ImapSession
+from unibox.channels.imap_conn import ImapEndpoint, is_loopback
+from unibox.core.errors import UserError
+from unibox.core.identity import normalize_email
+from unibox.secrets import SecretStore
+from unibox.store import accounts
+from unibox.store.accounts import AccountInfo, MailServer, MailSettings
+from unibox.store.store import Store
+
+SECURITY = ("ssl", "starttls", "plain")
+IMAP_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
+SMTP_PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
+
+
+@dataclass(frozen=True, slots=True)
+class MailAccountForm:
+    """What the person typed, trimmed; the password travels separately."""
+
+    name: str
+    display_name: str
+    email: str
+    username: str
+    imap_host: str
+    imap_port: int
+    imap_security: str
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_security: str = "ssl"
+    ca_file: str = ""
+    fingerprint: str = ""
+
+
+def guess_servers(email: str) -> tuple[str, str]:
+    """The usual IMAP and SMTP host names for an address: imap.example.org, smtp.example.org."""
+    domain = email.rpartition("@")[2].strip().lower()
+    if not domain or "." not in domain:
+        return "", ""
+    return f"imap.{domain}", f"smtp.{domain}"
+
+
+def settings_for(form: MailAccountForm) -> MailSettings:
+    """The MailSettings to store, or a UserError saying what to fix."""
+    if not form.name:
+        raise UserError("Give the account a name, such as “Work”.")
+    if not normalize_email(form.email):
+        raise UserError(f"“{form.email}” is not an e-mail address.")
+    if not form.imap_host:
+        raise UserError("Enter the IMAP server, such as imap.example.org.")
+    if not form.username:
+        raise UserError("Enter the user name for the server (often the e-mail address).")
+    for host, port, security, what in (
+        (form.imap_host, form.imap_port, form.imap_security, "IMAP"),
+        (form.smtp_host, form.smtp_port, form.smtp_security, "SMTP"),
+    ):
+        if not host:
+            continue
+        if security not in SECURITY:
+            raise UserError(f"Choose how to secure the {what} connection.")
+        if not 0 < port < 65536:
+            raise UserError(f"The {what} port must be a number from 1 to 65535.")
+        if security == "plain" and not is_loopback(host):
+            raise UserError(f"Unencrypted {what} is allowed only to this computer, not to {host}.")
+    if form.ca_file and not os.path.isfile(form.ca_file):
+        raise UserError(f"The CA file “{form.ca_file}” does not exist.")
+    fingerprint = form.fingerprint.replace(":", "").replace(" ", "").lower()
+    if fingerprint and (
+        len(fingerprint) != 64 or any(c not in "0123456789abcdef" for c in fingerprint)
+    ):
+        raise UserError("A certificate fingerprint is 64 hexadecimal digits (SHA-256).")
+    return MailSettings(
+        imap=MailServer(form.imap_host, form.imap_port, form.imap_security),
+        smtp=MailServer(
+            form.smtp_host, form.smtp_port or SMTP_PORTS[form.smtp_security], form.smtp_security
+        )
+        if form.smtp_host
+        else None,
+        username=form.username,
+        ca_file=os.path.abspath(form.ca_file) if form.ca_file else "",
+        fingerprint=fingerprint,
+    )
+
+
+def check_connection(settings: MailSettings, password: str) -> int:
+    """Log in to the IMAP server and list its folders; their number, or a ChannelError."""
+    endpoint = ImapEndpoint(
+        host=settings.imap.host,
+        port=settings.imap.port,
+        security=settings.imap.security,
+        username=settings.username,
+        ca_file=settings.ca_file,
+        fingerprint=settings.fingerprint,
+    )
+    with ImapSession(endpoint, password) as imap:
+        return len(imap.list_folders())
+
+
+def save_account(
+    store: Store, secrets: SecretStore, form: MailAccountForm, settings: MailSettings, password: str
+) -> AccountInfo:
+    """The password into the keyring, the account into the store; both or neither."""
+    ref = f"mail:{form.name}"
+    with store.read() as s:
+        # Checked before the keyring is touched: the reference belongs to that account.
+        if any(a.name == form.name for a in accounts.list_accounts(s)):
+            raise UserError(f"An account named “{form.name}” already exists.")
+    secrets.set(ref, password)
+    try:
+        with store.write() as s:
+            return accounts.add_account(
+                s,
+                name=form.name,
+                kind="imap",
+                email=form.email,
+                display_name=form.display_name,
+                settings=settings,
+                secret_ref=ref,
+            )
+    except BaseException:
+        secrets.delete(ref)
+        raise

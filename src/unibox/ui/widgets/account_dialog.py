@@ -1,0 +1,328 @@
+"""The add-account dialog: fill in, test the server in the background, store, start syncing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from unibox.core.errors import UserError
+from unibox.secrets import SecretStore
+from unibox.store.accounts import AccountInfo, MailSettings
+from unibox.ui.account_setup import (
+    IMAP_PORTS,
+    SMTP_PORTS,
+    MailAccountForm,
+    check_connection,
+    guess_servers,
+    save_account,
+    settings_for,
+)
+from unibox.ui.bridge import Bridge
+
+_SECURITY_CHOICES = (
+    ("SSL/TLS", "ssl"),
+    ("STARTTLS", "starttls"),
+    ("None (local only)", "plain"),
+)
+
+
+class _Server(QWidget):
+    """Host, port and security of one server on one line; the port follows the security."""
+
+    def __init__(self, ports: dict[str, int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ports = ports
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        self.host = QLineEdit(self)
+        self.port = QLineEdit(str(ports["ssl"]), self)
+        self.port.setValidator(QIntValidator(1, 65535, self.port))
+        self.port.setFixedWidth(64)
+        self.port.setToolTip("Port")
+        self.security = QComboBox(self)
+        for text, value in _SECURITY_CHOICES:
+            self.security.addItem(text, value)
+        self.security.setFixedWidth(140)
+        row.addWidget(self.host, 1)
+        row.addWidget(self.port)
+        row.addWidget(self.security)
+        self.security.currentIndexChanged.connect(self._security_changed)
+        self.host_edited = False
+        self.host.textEdited.connect(lambda _t: setattr(self, "host_edited", True))
+
+    def _security_changed(self) -> None:
+        # Move the port along only while it still is a default one.
+        if self.port_value in self._ports.values():
+            self.port.setText(str(self._ports[self.security_value]))
+
+    @property
+    def port_value(self) -> int:
+        return int(self.port.text()) if self.port.text().isdigit() else 0
+
+    @property
+    def security_value(self) -> str:
+        return str(self.security.currentData())
+
+    def set_security(self, value: str) -> None:
+        self.security.setCurrentIndex(max(0, self.security.findData(value)))
+
+
+class AddAccountDialog(QDialog):
+    """Asks for an IMAP/SMTP account, checks that the server lets us in, then stores it.
+
+    The connection test and the keyring and store writes run on the bridge's
+    task threads; the form stays responsive and says in words what failed.
+
+    Signals:
+        account_added(AccountInfo): stored; the caller starts syncing it.
+    """
+
+    account_added = Signal(object)
+
+    def __init__(self, bridge: Bridge, secrets: SecretStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AccountDialog")
+        self.setWindowTitle("Add a mail account")
+        self.setMinimumWidth(600)
+        self._bridge = bridge
+        self._secrets = secrets
+        self._busy = False
+        self._attempt = 0  # answers of an attempt the person cancelled are dropped
+        self._edited: set[str] = set()
+        self._build()
+
+    # -- building --------------------------------------------------------------
+
+    def _build(self) -> None:
+        col = QVBoxLayout(self)
+        col.setContentsMargins(24, 20, 24, 18)
+        col.setSpacing(14)
+        title = QLabel("Add a mail account", self)
+        title.setObjectName("DialogTitle")
+        intro = QLabel(
+            "unibox keeps a copy of your mail on this computer. The password goes to "
+            "your system keyring, never into unibox's files.",
+            self,
+        )
+        intro.setObjectName("Muted")
+        intro.setWordWrap(True)
+        col.addWidget(title)
+        col.addWidget(intro)
+
+        form = QFormLayout()
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(9)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.display_name = QLineEdit(self)
+        self.display_name.setPlaceholderText("Mira Castell")
+        self.email = QLineEdit(self)
+        self.email.setPlaceholderText("you@example.org")
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.imap = _Server(IMAP_PORTS, self)
+        self.imap.host.setPlaceholderText("imap.example.org")
+        self.smtp = _Server(SMTP_PORTS, self)
+        self.smtp.host.setPlaceholderText("smtp.example.org (optional)")
+        self.username = QLineEdit(self)
+        self.account_name = QLineEdit(self)
+        self.account_name.setPlaceholderText("Work")
+        form.addRow("Your name", self.display_name)
+        form.addRow("E-mail address", self.email)
+        form.addRow("Password", self.password)
+        form.addRow(self._section("Servers"))
+        form.addRow("Incoming (IMAP)", self.imap)
+        form.addRow("Outgoing (SMTP)", self.smtp)
+        form.addRow("User name", self.username)
+        form.addRow("Account name", self.account_name)
+        self.more = QToolButton(self)
+        self.more.setObjectName("Disclosure")
+        self.more.setCheckable(True)
+        self.more.toggled.connect(self._show_advanced)
+        form.addRow("", self.more)
+        ca_row = QWidget(self)
+        ca_line = QHBoxLayout(ca_row)
+        ca_line.setContentsMargins(0, 0, 0, 0)
+        self.ca_file = QLineEdit(ca_row)
+        self.ca_file.setPlaceholderText("the CA certificate (PEM) that signed the server's")
+        browse = QPushButton("Choose…", ca_row)
+        browse.clicked.connect(self._choose_ca)
+        ca_line.addWidget(self.ca_file, 1)
+        ca_line.addWidget(browse)
+        self.fingerprint = QLineEdit(self)
+        self.fingerprint.setPlaceholderText("or the SHA-256 fingerprint of its certificate")
+        form.addRow("CA file", ca_row)
+        form.addRow("Fingerprint", self.fingerprint)
+        self._form = form
+        self._advanced_rows = (ca_row, self.fingerprint)
+        col.addLayout(form)
+        self._show_advanced(False)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("FormMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        col.addWidget(self.message)
+        col.addStretch(1)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.add_button = QPushButton("Add account", self)
+        self.add_button.setObjectName("PrimaryButton")
+        self.add_button.setDefault(True)
+        self.cancel_button.clicked.connect(self.reject)
+        self.add_button.clicked.connect(self.submit)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.add_button)
+        col.addLayout(buttons)
+
+        self.email.textChanged.connect(self._email_changed)
+        for name in ("username", "account_name"):
+            field: QLineEdit = getattr(self, name)
+            field.textEdited.connect(lambda _t, n=name: self._edited.add(n))
+
+    def _section(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName("SectionTitle")
+        return label
+
+    def _show_advanced(self, shown: bool) -> None:
+        for row in self._advanced_rows:
+            self._form.setRowVisible(row, shown)
+        arrow = "▾" if shown else "▸"
+        self.more.setText(f"{arrow} Your own server: trust its certificate")
+        self.adjustSize()
+
+    def _choose_ca(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "CA certificate", "", "Certificates (*.pem *.crt *.cer);;All files (*)"
+        )
+        if path:
+            self.ca_file.setText(path)
+
+    def _email_changed(self, text: str) -> None:
+        """Fill in what can be guessed from the address, until the person types there."""
+        address = text.strip()
+        imap, smtp = guess_servers(address)
+        if not self.imap.host_edited:
+            self.imap.host.setText(imap)
+        if not self.smtp.host_edited:
+            self.smtp.host.setText(smtp)
+        if "username" not in self._edited:
+            self.username.setText(address)
+        if "account_name" not in self._edited:
+            domain = address.rpartition("@")[2].split(".")[0]
+            self.account_name.setText(domain[:1].upper() + domain[1:] if domain else "")
+
+    # -- the form --------------------------------------------------------------
+
+    def form(self) -> MailAccountForm:
+        return MailAccountForm(
+            name=self.account_name.text().strip(),
+            display_name=self.display_name.text().strip(),
+            email=self.email.text().strip(),
+            username=self.username.text().strip(),
+            imap_host=self.imap.host.text().strip(),
+            imap_port=self.imap.port_value,
+            imap_security=self.imap.security_value,
+            smtp_host=self.smtp.host.text().strip(),
+            smtp_port=self.smtp.port_value,
+            smtp_security=self.smtp.security_value,
+            ca_file=self.ca_file.text().strip(),
+            fingerprint=self.fingerprint.text().strip(),
+        )
+
+    def say(self, text: str, *, problem: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("problem", problem)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setVisible(bool(text))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.add_button.setEnabled(not busy)
+        for w in (self.email, self.password, self.imap, self.smtp, self.username):
+            w.setEnabled(not busy)
+        for w in (self.account_name, self.ca_file, self.fingerprint, self.display_name):
+            w.setEnabled(not busy)
+
+    # -- adding ----------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Check the form here, then test the server and store the account off this thread."""
+        if self._busy:
+            return
+        form = self.form()
+        password = self.password.text()
+        try:
+            settings = settings_for(form)
+            if not password:
+                raise UserError("Enter the password of the account.")
+        except UserError as exc:
+            self.say(str(exc), problem=True)
+            return
+        self._set_busy(True)
+        self._attempt += 1
+        attempt = self._attempt
+        self.say(f"Connecting to {settings.imap.host}…")
+        self._bridge.run(
+            lambda: check_connection(settings, password),
+            lambda folders: self._connected(attempt, form, settings, password, folders),
+            lambda exc: self._failed(attempt, exc),
+        )
+
+    def _connected(
+        self,
+        attempt: int,
+        form: MailAccountForm,
+        settings: MailSettings,
+        password: str,
+        folders: int,
+    ) -> None:
+        if attempt != self._attempt:
+            return
+        self.say(f"Signed in; {folders} folders found. Saving the account…")
+        store, secrets = self._bridge.store, self._secrets
+        self._bridge.run(
+            lambda: save_account(store, secrets, form, settings, password),
+            self._saved,
+            lambda exc: self._failed(attempt, exc),
+        )
+
+    def _saved(self, account: AccountInfo) -> None:
+        # Stored, even if the person cancelled meanwhile: it syncs like any other.
+        self._set_busy(False)
+        self.account_added.emit(account)
+        if self.isVisible():
+            self.accept()
+
+    def _failed(self, attempt: int, exc: Exception) -> None:
+        if attempt != self._attempt:
+            return
+        self._set_busy(False)
+        if isinstance(exc, UserError):
+            self.say(str(exc), problem=True)
+        else:
+            self.say(f"The account could not be added ({type(exc).__name__}).", problem=True)
+
+    def reject(self) -> None:
+        self._attempt += 1  # whatever is in flight no longer concerns this dialog
+        self._set_busy(False)
+        self.say("")
+        super().reject()
