@@ -59,6 +59,7 @@ def open_engine(path: Path) -> Engine:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA cache_size=-32000")
         cur.execute("PRAGMA temp_store=MEMORY")
+        cur.execute("PRAGMA wal_autocheckpoint=8000")
         cur.close()
 
     @event.listens_for(engine, "begin")
