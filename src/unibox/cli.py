@@ -13,9 +13,9 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from unibox import __version__
 from unibox.config import SYNC_INTERVAL, Settings, profile_dir, store_path
@@ -84,7 +84,22 @@ def _parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("stats", help="counts of what the store holds")
     st.add_argument("--json", action="store_true")
+    for module in COMMAND_MODULES:
+        _COMMANDS.update(module.register(sub))
     return p
+
+
+class CommandModule(Protocol):
+    """A module adding commands: `register` adds its parsers and returns their handlers.
+
+    Keep such modules light to import; import heavy things inside handlers.
+    """
+
+    def register(self, sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]: ...
+
+
+# Commands of later capabilities (sending, people, ...) live in their own modules.
+COMMAND_MODULES: tuple[CommandModule, ...] = ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def store_for(args: argparse.Namespace) -> Any:
+    """The Store of the --profile in `args` (for command modules)."""
+    return _store(args)
 
 
 def _profile(args: argparse.Namespace) -> Path:
@@ -318,7 +338,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "account": _cmd_account,
     "sync": _cmd_sync,
     "folders": _cmd_folders,
