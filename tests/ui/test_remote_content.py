@@ -157,3 +157,88 @@ def test_hovering_a_deceptive_link_shows_where_it_really_goes(
     assert label.property("warning") is True
     assert "hostwell-account-verify.test" in label.text()
     assert "my.hostwell.example" in label.text()
+
+
+def _show_new(qtbot: Any, window: MainWindow, raw: bytes, uid: int) -> int:
+    changes = ingest_raw(window, raw, uid=uid)
+    (mid,) = changes.messages_added
+    qtbot.waitUntil(lambda: window.messages.row_of(mid) is not None, timeout=5000)
+    row = window.messages.row_of(mid)
+    assert row is not None
+    window.message_list.select_row(row)
+    qtbot.waitUntil(
+        lambda: window.message_view.content is not None and window.message_view.content.id == mid,
+        timeout=5000,
+    )
+    return mid
+
+
+def _tracker_mail(server: CountingServer, n: int, sender: str = "news@tracker.example") -> bytes:
+    body = _hostile_html(server).replace("/pixel", f"/pixel-{n}").encode()
+    return (
+        f"From: Tracker <{sender}>\r\nTo: mira@castell-studio.example\r\n"
+        f"Subject: Offer {n}\r\nMessage-ID: <offer-{n}-{sender}>\r\n"
+        "Date: Fri, 14 Mar 2025 09:25:00 +0000\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n\r\n"
+    ).encode() + body
+
+
+def test_remote_images_load_only_after_the_click(qtbot: Any, window: MainWindow) -> None:
+    view = window.message_view
+    with counting_server() as server:
+        _show_new(qtbot, window, _tracker_mail(server, 1), uid=910)
+        _settle(qtbot, window)
+        assert server.requests == []
+        assert view.load_once.isVisible() and view.load_always.isVisible()
+
+        qtbot.mouseClick(view.load_once, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "/pixel-1" in server.requests, timeout=10_000)
+        _settle(qtbot, window)
+        # Only the message's own images, from the local listener; nothing else, no file: URL.
+        assert set(server.requests) <= {"/pixel-1", "/with-srcset.png"}
+        assert not view.remote_notice.isVisible() or not view.load_once.isVisible()
+        assert window.prefs.remote_allowed_for("news@tracker.example") is False
+
+        # The next message of that sender is blocked again: the click was for one message.
+        before = len(server.requests)
+        _show_new(qtbot, window, _tracker_mail(server, 2), uid=911)
+        _settle(qtbot, window)
+        assert len(server.requests) == before
+        assert view.load_once.isVisible()
+
+
+def test_always_for_this_sender_is_remembered_and_can_be_stopped(
+    qtbot: Any, window: MainWindow
+) -> None:
+    view = window.message_view
+    with counting_server() as server:
+        _show_new(qtbot, window, _tracker_mail(server, 3), uid=920)
+        _settle(qtbot, window)
+        assert server.requests == []
+        qtbot.mouseClick(view.load_always, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "/pixel-3" in server.requests, timeout=10_000)
+        assert window.prefs.remote_allowed_for("NEWS@tracker.example")
+        assert window.settings is not None
+        assert "news@tracker.example" in window.settings.path.read_text("utf-8")
+
+        # Another message from the same sender loads by itself, and says why.
+        _show_new(qtbot, window, _tracker_mail(server, 4), uid=921)
+        qtbot.waitUntil(lambda: "/pixel-4" in server.requests, timeout=10_000)
+        assert "allowed them for this sender" in view.remote_notice.label.text()
+        assert view.stop_always.isVisible()
+
+        # Another sender stays blocked.
+        count = len(server.requests)
+        _show_new(qtbot, window, _tracker_mail(server, 5, "promo@other.example"), uid=922)
+        _settle(qtbot, window)
+        assert len(server.requests) == count
+
+        # Stop: the first sender is blocked again from the next message on.
+        _show_new(qtbot, window, _tracker_mail(server, 6), uid=923)
+        qtbot.waitUntil(lambda: "/pixel-6" in server.requests, timeout=10_000)
+        qtbot.mouseClick(view.stop_always, Qt.MouseButton.LeftButton)
+        assert not window.prefs.remote_allowed_for("news@tracker.example")
+        count = len(server.requests)
+        _show_new(qtbot, window, _tracker_mail(server, 7), uid=924)
+        _settle(qtbot, window)
+        assert len(server.requests) == count

@@ -28,6 +28,8 @@ from unibox.ui.icons import app_icon
 from unibox.ui.models.message_list import MessageListModel
 from unibox.ui.models.reader import MessageLoader
 from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
+from unibox.ui.preferences import Preferences
+from unibox.ui.reading import ReadingActions
 from unibox.ui.sync_service import SyncService
 from unibox.ui.widgets.account_dialog import AddAccountDialog
 from unibox.ui.widgets.message_list_view import MessageListView
@@ -46,6 +48,7 @@ SHORTCUTS = (
     (("/",), "Search"),
     (("Esc", "u"), "Back to the list"),
     (("?",), "Show or hide this list"),
+    (("Ctrl+Shift+H",), "Plain text or HTML"),
     (("F5",), "Sync now"),
     (("Ctrl+Q",), "Quit"),
 )
@@ -72,6 +75,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.syncs = syncs
         self.settings = settings
+        self.prefs = Preferences(settings)
         self.messages = MessageListModel(bridge, self)
         self.sidebar_model = SidebarModel(bridge, self)
         self.reader = MessageLoader(bridge, self)
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
         self._build(demo)
+        self.reading = ReadingActions(bridge, self.message_view, self.prefs, self)
         self._build_menus()
         self._connect_signals()
         self._install_shortcuts()
@@ -180,6 +185,16 @@ class MainWindow(QMainWindow):
         self._action(mail, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = bar.addMenu("&View")
         self._action(view, "&Search", "/", self.focus_search)
+        view.addSeparator()
+        self.plain_text_action = self._action(
+            view,
+            "&Plain text",
+            "Ctrl+Shift+H",
+            lambda: self.message_view.set_plain_text(self.plain_text_action.isChecked()),
+        )
+        self.plain_text_action.setCheckable(True)
+        self.plain_text_action.setChecked(self.message_view.plain_text)
+        self.message_view.plain_text_changed.connect(self.plain_text_action.setChecked)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", "?", self.overlay.toggle)
 
@@ -355,7 +370,7 @@ class MainWindow(QMainWindow):
         self.totals.setText(f"{counts.total:,} messages · {counts.unread:,} unread")
 
     def _show_message(self, content: MessageContent) -> None:
-        self.message_view.show_message(content)
+        self.reading.show(content)
 
     # -- keyboard --------------------------------------------------------------
 
@@ -390,4 +405,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.bridge.close()
+        self.reading.cleanup()
         super().closeEvent(event)

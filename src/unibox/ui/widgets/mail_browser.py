@@ -103,8 +103,16 @@ def text_to_html(text: str, muted: str, rule: str) -> str:
 class MailBrowser(QTextBrowser):
     """Shows sanitized HTML or plain text; remote (and local file) resources are refused.
 
-    Only images inside the message (data: URLs) are drawn. Every refused
-    resource is counted, so the reading pane can say what was blocked.
+    Only images inside the message are drawn: data: URLs, and whatever the
+    reading pane hands over with set_images (cid: parts of the message, and
+    remote images once the person allowed them, fetched elsewhere). This
+    widget itself never touches the network. Every refused resource is
+    counted, so the reading pane can say what was blocked.
+
+    Attributes:
+        remote_allowed: set before show_html; http(s) images are then
+            "wanted" (listed for the pane to fetch) instead of blocked.
+        wanted: the http(s) URLs of the shown HTML, when remote_allowed.
 
     Signals:
         remote_blocked(list): the distinct URLs refused so far for this message.
@@ -129,6 +137,10 @@ class MailBrowser(QTextBrowser):
         self.anchorClicked.connect(self._open)
         self.setMouseTracking(True)
         self.blocked: list[str] = []
+        self.wanted: list[str] = []
+        self.remote_allowed = False
+        self._images: dict[str, QImage] = {}
+        self._markup = ""
         self._blank: QImage | None = None
         self._hover = ""
         self._announce = QTimer(self)
@@ -148,16 +160,33 @@ class MailBrowser(QTextBrowser):
             "p { margin-top: 0; margin-bottom: 12px; }"
         )
 
-    def show_html(self, markup: str) -> None:
-        self.blocked = [
+    def show_html(self, markup: str, images: dict[str, QImage] | None = None) -> None:
+        """A new body; `images` by URL (cid:…, or allowed http(s) ones) replace earlier ones."""
+        found = [
             html.unescape(m.group(1))
             for m in _RESOURCE.finditer(markup)
             if not m.group(1).lower().startswith(("data:", "cid:"))
         ]
-        self.blocked = list(dict.fromkeys(self.blocked))
+        found = list(dict.fromkeys(found))
+        remote = [u for u in found if self.remote_allowed and _is_http(u)]
+        self.wanted = remote
+        self.blocked = [u for u in found if u not in remote]
+        self._images = dict(images or {})
+        self._markup = markup
         self.document().setDefaultStyleSheet(self._style())
         self.setHtml(qt_friendly(markup))
         self.remote_blocked.emit(list(self.blocked))
+
+    def set_images(self, images: dict[str, QImage]) -> None:
+        """Images arrived for the shown body (by URL): lay it out again with them."""
+        if not images:
+            return
+        self._images.update(images)
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        self.document().setDefaultStyleSheet(self._style())
+        self.setHtml(qt_friendly(self._markup))
+        bar.setValue(position)
 
     def show_text(self, text: str) -> None:
         p = self.palette()
@@ -169,13 +198,19 @@ class MailBrowser(QTextBrowser):
         """The only way a document gets images or style sheets: nothing from outside."""
         name = QUrl(name)
         scheme = name.scheme().lower()
-        if scheme == "data" and kind == QTextDocument.ResourceType.ImageResource.value:
-            return _data_image(name.toString())
-        if scheme != "cid":  # parts of this message: not offered yet, and nothing remote
-            url = name.toString()
-            if url not in self.blocked:
-                self.blocked.append(url)
-                self._announce.start()
+        image_kind = kind == QTextDocument.ResourceType.ImageResource.value
+        url = name.toString()
+        if image_kind and url in self._images:
+            return self._images[url]
+        if scheme == "data" and image_kind:
+            return _data_image(url)
+        allowed = self.remote_allowed and scheme in ("http", "https") and image_kind
+        if allowed and url not in self.wanted:
+            self.wanted.append(url)
+        # cid: is a part of this message, never remote
+        if scheme != "cid" and not allowed and url not in self.blocked:
+            self.blocked.append(url)
+            self._announce.start()
         if kind == QTextDocument.ResourceType.ImageResource.value:
             return self._placeholder()  # a quiet box where the image would be
         return None
@@ -218,6 +253,10 @@ class MailBrowser(QTextBrowser):
                 parts.append(fragment.text())
             it += 1
         return "".join(parts)
+
+
+def _is_http(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _data_image(url: str) -> QImage | None:

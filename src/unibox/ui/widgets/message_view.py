@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import html
 import urllib.parse
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QImage, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QStackedLayout,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,13 +37,13 @@ def _people(contacts: tuple[Contact, ...]) -> str:
 
 
 class _Notice(QFrame):
-    """A soft bar with an icon and one sentence."""
+    """A soft bar with an icon, one sentence and optional actions."""
 
     def __init__(self, icon_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("NoticeBar")
         row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 10, 6)
+        row.setContentsMargins(10, 6, 8, 6)
         row.setSpacing(8)
         self.icon_name = icon_name
         self.icon = QLabel(self)
@@ -48,53 +51,131 @@ class _Notice(QFrame):
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.label, 1)
+        text = QVBoxLayout()
+        text.setSpacing(6)
+        text.addWidget(self.label)
+        self._action_row = QWidget(self)
+        self._actions = QHBoxLayout(self._action_row)
+        self._actions.setContentsMargins(0, 0, 0, 0)
+        self._actions.setSpacing(6)
+        self._actions.addStretch(1)
+        self._action_row.hide()
+        text.addWidget(self._action_row)
+        row.addLayout(text, 1)
+        self.buttons: dict[str, QToolButton] = {}
         self.hide()
 
     def recolour(self) -> None:
         colour = self.palette().color(QPalette.ColorRole.Shadow)
         self.icon.setPixmap(pixmap(self.icon_name, colour, 16))
 
-    def say(self, text: str) -> None:
+    def add_action(self, key: str, text: str, slot: Callable[[], object]) -> QToolButton:
+        button = QToolButton(self._action_row)
+        button.setObjectName("NoticeAction")
+        button.setText(text)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(lambda _checked=False: slot())
+        button.hide()
+        self._actions.insertWidget(self._actions.count() - 1, button)
+        self.buttons[key] = button
+        return button
+
+    def say(self, text: str, actions: tuple[str, ...] = ()) -> None:
         self.label.setText(text)
+        for key, button in self.buttons.items():
+            button.setVisible(key in actions)
+        self._action_row.setVisible(any(key in self.buttons for key in actions))
         self.setVisible(bool(text))
 
 
-def _chip(name: str, content_type: str, size: int, parent: QWidget) -> QFrame:
-    chip = QFrame(parent)
-    chip.setObjectName("Chip")
-    chip.setToolTip(f"{name}\n{content_type}, {size_text(size)}")
-    row = QHBoxLayout(chip)
-    row.setContentsMargins(8, 5, 10, 5)
-    row.setSpacing(6)
-    icon = QLabel(chip)
-    kind = "image" if content_type.startswith("image/") else "file"
-    icon.setPixmap(pixmap(kind, chip.palette().color(QPalette.ColorRole.Highlight), 16))
-    label = QLabel(QFontMetrics(chip.font()).elidedText(name, Qt.TextElideMode.ElideMiddle, 240))
-    size_label = QLabel(size_text(size), chip)
-    size_label.setObjectName("ChipSize")
-    for w in (icon, label, size_label):
-        row.addWidget(w)
-    return chip
+class _Chip(QFrame):
+    """One attachment: click for Open / Save as…, double-click opens it.
+
+    Signals:
+        chosen(str): "open" or "save".
+    """
+
+    chosen = Signal(str)
+
+    def __init__(self, name: str, content_type: str, size: int, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("Chip")
+        self.name = name
+        self.setToolTip(f"{name}\n{content_type}, {size_text(size)}\nClick to open or save")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 5, 10, 5)
+        row.setSpacing(6)
+        icon = QLabel(self)
+        kind = "image" if content_type.startswith("image/") else "file"
+        icon.setPixmap(pixmap(kind, self.palette().color(QPalette.ColorRole.Highlight), 16))
+        label = QLabel(
+            QFontMetrics(self.font()).elidedText(name, Qt.TextElideMode.ElideMiddle, 240)
+        )
+        size_label = QLabel(size_text(size), self)
+        size_label.setObjectName("ChipSize")
+        for w in (icon, label, size_label):
+            row.addWidget(w)
+        self.menu = QMenu(self)
+        self.menu.addAction("Open", lambda: self.chosen.emit("open"))
+        self.menu.addAction("Save as…", lambda: self.chosen.emit("save"))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.menu.popup(self.mapToGlobal(QPoint(0, self.height() + 2)))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.menu.hide()
+        self.chosen.emit("open")
+
+
+class RemoteScope:
+    """Whether a message's remote images may load, and why."""
+
+    BLOCKED = ""
+    MESSAGE = "message"  # this message, once
+    SENDER = "sender"  # always for this sender (the allow list in the settings)
 
 
 class MessageView(QWidget):
-    """Shows one MessageContent; knows nothing of the store.
+    """Shows one MessageContent; knows nothing of the store or the network.
+
+    What it cannot do itself it asks for with signals; the answers come back
+    through add_images.
 
     Signals:
         link_hovered(str): the real target of the link under the mouse, "" when none.
+        remote_requested(str): "message" (load this once), "sender" (always for
+            this sender) or "stop" (no longer for this sender).
+        images_wanted(int, list): the message id and the http(s) image URLs to
+            fetch, now that they are allowed.
+        inline_wanted(int): the message id whose cid: images (parts of the
+            message) are wanted.
+        attachment_requested(int, int, str): message id, attachment position,
+            "open" or "save".
+        plain_text_changed(bool): the plain-text toggle was switched.
     """
 
     link_hovered = Signal(str)
+    remote_requested = Signal(str)
+    images_wanted = Signal(int, list)
+    inline_wanted = Signal(int)
+    attachment_requested = Signal(int, int, str)
+    plain_text_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReadingPane")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.content: MessageContent | None = None
+        self.remote = RemoteScope.BLOCKED
+        self.plain_text = False
+        self._images: dict[str, QImage] = {}
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self._empty_page())
         self._stack.addWidget(self._message_page())
-        self.content: MessageContent | None = None
 
     # -- building --------------------------------------------------------------
 
@@ -153,12 +234,28 @@ class MessageView(QWidget):
         self.flag.setToolTip("Flagged")
         self.date = QLabel(header)
         self.date.setObjectName("DateLabel")
+        self.text_toggle = QToolButton(header)
+        self.text_toggle.setObjectName("HeaderToggle")
+        self.text_toggle.setText("Plain text")
+        self.text_toggle.setCheckable(True)
+        self.text_toggle.setToolTip("Show the plain-text version of this message (Ctrl+Shift+H)")
+        self.text_toggle.toggled.connect(self.set_plain_text)
+        side.addWidget(self.text_toggle)
         side.addWidget(self.flag)
         side.addWidget(self.date)
         who.addLayout(side)
         who.setAlignment(side, Qt.AlignmentFlag.AlignTop)
         hcol.addLayout(who)
         self.remote_notice = _Notice("shield", header)
+        self.load_once = self.remote_notice.add_action(
+            "message", "Load for this message", lambda: self.remote_requested.emit("message")
+        )
+        self.load_always = self.remote_notice.add_action(
+            "sender", "Always for this sender", lambda: self.remote_requested.emit("sender")
+        )
+        self.stop_always = self.remote_notice.add_action(
+            "stop", "Stop for this sender", lambda: self.remote_requested.emit("stop")
+        )
         self.problem_notice = _Notice("warning", header)
         hcol.addWidget(self.remote_notice)
         hcol.addWidget(self.problem_notice)
@@ -179,10 +276,15 @@ class MessageView(QWidget):
 
     def clear(self) -> None:
         self.content = None
+        self._images = {}
         self._stack.setCurrentIndex(0)
 
-    def show_message(self, content: MessageContent) -> None:
+    def show_message(self, content: MessageContent, remote: str = RemoteScope.BLOCKED) -> None:
+        """Show a message; `remote` says whether its remote images may load (and why)."""
+        if self.content is None or self.content.id != content.id:
+            self._images = {}
         self.content = content
+        self.remote = remote
         self.subject.setText(content.subject or "(no subject)")
         s = content.sender
         muted = _muted(self)
@@ -207,11 +309,66 @@ class MessageView(QWidget):
         self._set_attachments(content)
         self.link_target.hide()
         self._stack.setCurrentIndex(1)
-        if content.html:
-            self.body.show_html(content.html)
+        self.text_toggle.setVisible(bool(content.html))
+        self.text_toggle.blockSignals(True)
+        self.text_toggle.setChecked(self.plain_text)
+        self.text_toggle.blockSignals(False)
+        self._render_body()
+        self.body.verticalScrollBar().setValue(0)
+        if self.body.wanted:
+            self.images_wanted.emit(content.id, list(self.body.wanted))
+        if self.showing_html and "cid:" in content.html:
+            self.inline_wanted.emit(content.id)
+
+    @property
+    def showing_html(self) -> bool:
+        return self.content is not None and bool(self.content.html) and not self.plain_text
+
+    def _render_body(self) -> None:
+        content = self.content
+        if content is None:
+            return
+        self.body.remote_allowed = self.remote != RemoteScope.BLOCKED
+        if self.showing_html:
+            self.body.show_html(content.html, self._images)
         else:
             self.body.show_text(content.text)
-        self.body.verticalScrollBar().setValue(0)
+            self._show_blocked([])
+
+    def set_plain_text(self, on: bool) -> None:
+        """Show the text version instead of the HTML (of this and later messages)."""
+        if on == self.plain_text:
+            return
+        self.plain_text = on
+        self.text_toggle.blockSignals(True)
+        self.text_toggle.setChecked(on)
+        self.text_toggle.blockSignals(False)
+        if self.content is not None:
+            self._render_body()
+            if self.body.wanted:
+                self.images_wanted.emit(self.content.id, list(self.body.wanted))
+            if self.showing_html and "cid:" in self.content.html:
+                self.inline_wanted.emit(self.content.id)
+        self.plain_text_changed.emit(on)
+
+    def allow_remote(self, scope: str) -> None:
+        """Remote images of the shown message may load now (or no longer, with BLOCKED)."""
+        if self.content is None or scope == self.remote:
+            return
+        self.remote = scope
+        position = self.body.verticalScrollBar().value()
+        self._render_body()
+        self.body.verticalScrollBar().setValue(position)
+        if self.body.wanted:
+            self.images_wanted.emit(self.content.id, list(self.body.wanted))
+
+    def add_images(self, message_id: int, images: dict[str, QImage]) -> None:
+        """Images (by URL) for a message; dropped unless it is still the one shown."""
+        if self.content is None or self.content.id != message_id or not images:
+            return
+        self._images.update(images)
+        if self.showing_html:
+            self.body.set_images(images)
 
     def _set_attachments(self, content: MessageContent) -> None:
         while self._chips.count():
@@ -219,20 +376,39 @@ class MessageView(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for name, content_type, size in content.attachments:
-            self._chips.addWidget(_chip(name, content_type, size, self.attachments))
+        self.chips: list[_Chip] = []
+        for position, (name, content_type, size) in enumerate(content.attachments):
+            chip = _Chip(name, content_type, size, self.attachments)
+            chip.chosen.connect(
+                lambda action, n=position, mid=content.id: self.attachment_requested.emit(
+                    mid, n, action
+                )
+            )
+            self.chips.append(chip)
+            self._chips.addWidget(chip)
         self.attachments.setVisible(bool(content.attachments))
 
     def _show_blocked(self, urls: list[str]) -> None:
+        remote = [u for u in urls if u.lower().startswith(("http:", "https:", "//"))]
+        if self.remote == RemoteScope.SENDER and self.showing_html and self.body.wanted:
+            self.remote_notice.say(
+                "Remote images are shown because you allowed them for this sender.", ("stop",)
+            )
+            return
         if not urls:
             self.remote_notice.say("")
             return
         hosts = list(dict.fromkeys(urllib.parse.urlsplit(u).hostname or u[:40] for u in urls))
-        where = ", ".join(hosts[:2]) + (f" and {len(hosts) - 2} more" if len(hosts) > 2 else "")
+        if len(hosts) > 2:
+            where = f"{hosts[0]}, {hosts[1]} and {len(hosts) - 2} more"
+        else:
+            where = " and ".join(hosts)
         things = "1 remote image was" if len(urls) == 1 else f"{len(urls)} remote images were"
+        can_load = bool(remote) and self.remote == RemoteScope.BLOCKED
         self.remote_notice.say(
             f"<b>Remote content blocked.</b> {things} not loaded from {html.escape(where)}, "
-            "so the sender cannot see that you opened this message."
+            "so the sender cannot see that you opened this message.",
+            ("message", "sender") if can_load else (),
         )
 
     def _show_link(self, href: str, claimed: str) -> None:
