@@ -155,14 +155,15 @@ def _cmd_account(args: argparse.Namespace) -> int:
                 print(f"{a.name}\t{a.email}\t{imap.host}:{imap.port} ({imap.security})")
         return 0
     if args.account_command == "remove":
-        with store.write() as s:
-            info = accounts.remove_account(s, args.name)
-        SecretStore().delete(info.secret_ref)
+        from unibox.account_service import remove_account
+
+        remove_account(store, SecretStore(), args.name)
         return 0
     return _add_mail(args, store)
 
 
 def _add_mail(args: argparse.Namespace, store: Any) -> int:
+    from unibox.account_service import create_mail_account
     from unibox.channels.imap_conn import is_loopback
     from unibox.secrets import SecretStore
     from unibox.store import accounts
@@ -189,25 +190,15 @@ def _add_mail(args: argparse.Namespace, store: Any) -> int:
         ca_file=os.path.abspath(args.ca_file) if args.ca_file else "",
         fingerprint=args.fingerprint,
     )
-    ref = f"mail:{args.name}"
-    secrets = SecretStore()
-    secrets.set(ref, password)
-    try:
-        with store.write() as s:
-            accounts.add_account(
-                s,
-                name=args.name,
-                kind="imap",
-                email=args.email,
-                display_name=args.display_name,
-                settings=settings,
-                secret_ref=ref,
-            )
-    except UserError:
-        raise
-    except Exception:
-        secrets.delete(ref)
-        raise
+    create_mail_account(
+        store,
+        SecretStore(),
+        name=args.name,
+        email=args.email,
+        display_name=args.display_name,
+        settings=settings,
+        password=password,
+    )
     return 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -16,8 +15,8 @@ import pytest
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import generate_mailbox, simple_message
 from tests.helpers.proxy import CuttingProxy
+from tests.integration.cli_helpers import add_account, run, search, stats
 from tests.integration.conftest import subprocess_env
-from unibox import cli
 from unibox.config import store_path
 from unibox.secrets import SecretStore
 from unibox.store import accounts
@@ -25,64 +24,6 @@ from unibox.store.store import Store
 from unibox.sync.runner import SyncRunner
 
 pytestmark = pytest.mark.integration
-
-
-def add_account(
-    dovecot: Dovecot,
-    user: str,
-    *,
-    security: str = "starttls",
-    port: int | None = None,
-    password: str | None = None,
-    ca: bool = True,
-    extra: tuple[str, ...] = (),
-    name: str = "Work",
-    monkeypatch: pytest.MonkeyPatch,
-) -> int:
-    if port is None:
-        port = dovecot.imaps_port if security == "ssl" else dovecot.imap_port
-    args = [
-        "account",
-        "add-mail",
-        "--name",
-        name,
-        "--email",
-        f"{user}@example.com",
-        "--imap-host",
-        "localhost" if security != "plain" else "127.0.0.1",
-        "--imap-port",
-        str(port),
-        "--imap-security",
-        security,
-        "--username",
-        user,
-        "--password-stdin",
-        *extra,
-    ]
-    if ca:
-        args += ["--ca-file", str(dovecot.ca_file)]
-    import io
-
-    monkeypatch.setattr(sys, "stdin", io.StringIO((password or dovecot.password) + "\n"))
-    return cli.main(args)
-
-
-def run(*args: str) -> int:
-    return cli.main(list(args))
-
-
-def stats(capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
-    capsys.readouterr()
-    assert run("stats", "--json") == 0
-    result: dict[str, int] = json.loads(capsys.readouterr().out)
-    return result
-
-
-def search(capsys: pytest.CaptureFixture[str], query: str) -> list[dict[str, Any]]:
-    capsys.readouterr()
-    assert run("search", query, "--json") == 0
-    result: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
-    return result
 
 
 def test_first_and_incremental_sync(

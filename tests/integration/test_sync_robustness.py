@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from sqlalchemy import event
 
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import generate_mailbox, simple_message
+from tests.integration.cli_helpers import add_account
 from unibox import cli
 from unibox.config import store_path
 from unibox.store import accounts
@@ -24,29 +23,7 @@ pytestmark = pytest.mark.integration
 
 
 def _add(dovecot: Dovecot, user: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(dovecot.password + "\n"))
-    assert (
-        cli.main(
-            [
-                "account",
-                "add-mail",
-                "--name",
-                "Work",
-                "--email",
-                f"{user}@example.com",
-                "--imap-host",
-                "127.0.0.1",
-                "--imap-port",
-                str(dovecot.imap_port),
-                "--imap-security",
-                "plain",
-                "--username",
-                user,
-                "--password-stdin",
-            ]
-        )
-        == 0
-    )
+    assert add_account(dovecot, user, security="plain", monkeypatch=monkeypatch) == 0
 
 
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
