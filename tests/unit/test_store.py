@@ -147,7 +147,8 @@ def test_headers_first_then_bodies_makes_mail_searchable(store: Store) -> None:
     _ingest(store, acc, f, [item(1, head, headers_only=True)])
     with store.read() as s:
         assert queries.stats(s)["messages_without_body"] == 1
-        assert folders.uids_missing_body(s, f) == [1]
+        assert folders.missing_body_sizes(s, f) == [(1, 0)]
+        assert folders.folder_counts(s, f) == (1, 1)
     full = parsed("Budget review", message_id="h@x", text="The zeppelin numbers are in.")
     _ingest(store, acc, f, [item(1, full)])
     with store.read() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select, text, update
@@ -30,7 +30,6 @@ class MailSettings:
     username: str
     ca_file: str = ""
     fingerprint: str = ""  # pinned SHA-256 of the server certificate, hex
-    excluded_folders: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -45,7 +44,6 @@ class MailSettings:
             username=raw["username"],
             ca_file=raw.get("ca_file", ""),
             fingerprint=raw.get("fingerprint", ""),
-            excluded_folders=tuple(raw.get("excluded_folders", ())),
         )
 
 

@@ -131,17 +131,17 @@ def local_uids(session: Session, folder_id: int) -> dict[int, str]:
     return {uid: flags for uid, flags in rows}
 
 
-def uids_missing_body(session: Session, folder_id: int) -> list[int]:
-    """UIDs whose message is known only by its headers, newest first."""
-    rows = session.scalars(
-        select(MessageLocation.uid)
-        .join(Message, Message.id == MessageLocation.message_id)
-        .where(
-            MessageLocation.folder_id == folder_id, Message.parse_state == ParseState.HEADERS.value
+def folder_counts(session: Session, folder_id: int) -> tuple[int, int]:
+    """(messages stored, of which known only by their headers) for a folder."""
+    row = session.execute(
+        select(
+            func.count(MessageLocation.id),
+            func.count(Message.id).filter(Message.parse_state == ParseState.HEADERS.value),
         )
-        .order_by(MessageLocation.uid.desc())
-    )
-    return list(rows)
+        .join(Message, Message.id == MessageLocation.message_id)
+        .where(MessageLocation.folder_id == folder_id)
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def missing_body_sizes(session: Session, folder_id: int) -> list[tuple[int, int]]:

@@ -126,13 +126,10 @@ class MailAccountSync:
         remote = imap.list_folders()
         with self.store.write() as s:
             states = store_folders.upsert_folders(s, self.account.id, remote)
-        excluded = set(self.account.settings.excluded_folders)
         todo = [
             f
             for f in states
-            if f.sync_enabled
-            and f.name not in excluded
-            and (self.only_folders is None or f.name in self.only_folders)
+            if f.sync_enabled and (self.only_folders is None or f.name in self.only_folders)
         ]
         todo.sort(key=lambda f: (_ROLE_ORDER.get(f.role, 2), f.name))
         needs_bodies: list[tuple[FolderState, FolderStatus]] = []
@@ -166,9 +163,8 @@ class MailAccountSync:
         if status.highestmodseq is not None and folder.highestmodseq != status.highestmodseq:
             return False
         with self.store.read() as s:
-            local = store_folders.local_uids(s, folder.id)
-            missing = store_folders.uids_missing_body(s, folder.id)
-        return len(local) == status.exists and not missing
+            stored, without_body = store_folders.folder_counts(s, folder.id)
+        return stored == status.exists and not without_body
 
     def _sync_folder_structure(self, imap: ImapSession, folder: FolderState) -> FolderStatus:
         """Expunges, flag changes and headers of new mail for one folder."""
