@@ -37,6 +37,12 @@ class Setting(Generic[T]):
 SYNC_INTERVAL = Setting("sync.interval_seconds", 300, "How often to check accounts without push.")
 SYNC_WORKERS = Setting("sync.parse_workers", 0, "Processes parsing mail; 0 means one per core.")
 IDLE_ENABLED = Setting("sync.idle", True, "Keep a push (IMAP IDLE) connection on the inbox.")
+PHONE_REGION = Setting(
+    "people.phone_region",
+    "",
+    "Country (ISO code such as DE or US) of phone numbers written without a country code; "
+    "empty: the country of the system locale.",
+)
 
 
 class Settings:
