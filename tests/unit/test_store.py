@@ -323,3 +323,30 @@ def test_removing_an_account_removes_its_mail_and_index_entries(store: Store) ->
         ]
         assert queries.stats(s)["accounts"] == 1
     assert store.check_integrity() == []
+
+
+def test_a_reused_message_id_with_another_subject_is_another_message(store: Store) -> None:
+    acc = add_account(store)
+    fs = add_folders(store, acc, "INBOX", "Archive")
+    _ingest(
+        store,
+        acc,
+        fs["INBOX"],
+        [
+            item(1, parsed("Invoice 7", message_id="1@localhost", text="first")),
+            item(2, parsed("Lunch?", message_id="1@localhost", text="second")),
+        ],
+    )
+    _ingest(
+        store,
+        acc,
+        fs["Archive"],
+        [
+            item(1, parsed("Weekly report", message_id="1@localhost", text="third")),
+            item(2, parsed("Invoice 7", message_id="1@localhost", text="first")),  # a real copy
+        ],
+    )
+    with store.read() as s:
+        assert queries.stats(s)["messages"] == 3
+        for word in ("first", "second", "third"):
+            assert len(queries.search(s, parse_query(word))) == 1

@@ -79,6 +79,7 @@ def _sent_at(item: IncomingMessage) -> int:
 class _Known:
     message_id: int
     parse_state: str
+    subject: str = ""
 
 
 class Ingestor:
@@ -103,20 +104,32 @@ class Ingestor:
         completed: list[tuple[int, IncomingMessage]] = []
         for item in items:
             known = by_uid.get(item.uid)
-            if known is None and item.parsed.message_id in by_msgid:
-                known = by_msgid[item.parsed.message_id]
-                relocated.append((known.message_id, item))
-                by_uid[item.uid] = known
+            if known is None:
+                # Broken mailers reuse Message-IDs: a different subject is a different message.
+                same = [
+                    k
+                    for k in by_msgid.get(item.parsed.message_id, ())
+                    if k.subject == item.parsed.subject
+                ]
+                if same:
+                    known = same[0]
+                    relocated.append((known.message_id, item))
+                    by_uid[item.uid] = known
+                    changes.messages_changed.add(known.message_id)
             if known is None:
                 new_items.append(item)
                 continue
             if known.parse_state == ParseState.HEADERS and item.raw is not None:
                 completed.append((known.message_id, item))
-                known = _Known(known.message_id, item.parsed.state.value)
-                by_uid[item.uid] = known
+                done = _Known(known.message_id, item.parsed.state.value, known.subject)
+                by_uid[item.uid] = done
                 if item.parsed.message_id:
-                    by_msgid[item.parsed.message_id] = known
-            changes.messages_changed.add(known.message_id)
+                    by_msgid[item.parsed.message_id] = [
+                        done if k.message_id == done.message_id else k
+                        for k in by_msgid.get(item.parsed.message_id, [])
+                    ]
+                known = done
+                changes.messages_changed.add(known.message_id)
         if relocated:
             self._relocate(conn, relocated)
         if completed:
@@ -135,15 +148,18 @@ class Ingestor:
         )
         return {uid: _Known(mid, state) for uid, mid, state in rows}
 
-    def _messages_by_msgid(self, conn: Connection, msgids: list[str]) -> dict[str, _Known]:
+    def _messages_by_msgid(self, conn: Connection, msgids: list[str]) -> dict[str, list[_Known]]:
+        found: dict[str, list[_Known]] = {}
         if not msgids:
-            return {}
+            return found
         rows = conn.execute(
-            select(_M.c.message_id_header, _M.c.id, _M.c.parse_state).where(
+            select(_M.c.message_id_header, _M.c.id, _M.c.parse_state, _M.c.subject).where(
                 _M.c.account_id == self.account_id, _M.c.message_id_header.in_(set(msgids))
             )
         )
-        return {msgid: _Known(mid, state) for msgid, mid, state in rows}
+        for msgid, mid, state, subject in rows:
+            found.setdefault(msgid, []).append(_Known(mid, state, subject))
+        return found
 
     # -- writes ----------------------------------------------------------------
 
@@ -212,20 +228,21 @@ class Ingestor:
         threader = Threader(conn, self.account_id)
         threader.prefetch(it.parsed for it in items)
         # Duplicates inside the batch (same Message-ID twice in a folder) share one row.
-        first_of: dict[str, int] = {}
+        first_of: dict[str, tuple[int, str]] = {}
         messages: list[dict[str, Any]] = []
         locations: list[dict[str, Any]] = []
         participants: list[dict[str, Any]] = []
         completed: list[tuple[int, IncomingMessage]] = []
         for item in items:
             p = item.parsed
-            if p.message_id and p.message_id in first_of:
-                locations.append(self._location_row(first_of[p.message_id], item))
+            twin = first_of.get(p.message_id) if p.message_id else None
+            if twin is not None and twin[1] == p.subject:
+                locations.append(self._location_row(twin[0], item))
                 continue
             mid = mid_next
             mid_next += 1
             if p.message_id:
-                first_of[p.message_id] = mid
+                first_of.setdefault(p.message_id, (mid, p.subject))
             sent_at = _sent_at(item)
             sender = self.handles.resolve(p.from_[0]) if p.from_ else None
             messages.append(
