@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from unibox.core.identity import EMAIL, normalize_email
 from unibox.core.items import FolderRole
 from unibox.core.query import SearchQuery
 from unibox.store.queries import message_detail, search_ids
@@ -20,6 +21,7 @@ from unibox.store.schema import (
     Message,
     MessageLocation,
     Participant,
+    Person,
 )
 
 
@@ -86,6 +88,9 @@ class MessageContent:
     parse_state: str
     parse_error: str
     is_flagged: bool
+    outgoing: bool = False
+    conversation_id: int = 0
+    thread_size: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +151,46 @@ def view_ids(session: Session, view: View) -> list[int]:
 def search_view_ids(session: Session, query: SearchQuery, limit: int = 5000) -> list[int]:
     """Ids of messages matching a search across all mail, newest first."""
     return search_ids(session, query, limit=limit)
+
+
+def conversation_view_ids(session: Session, view: View) -> list[int]:
+    """One id per conversation in the view (its newest message there), newest first."""
+    members = _view_query(session, view).add_columns(
+        Message.sent_at,
+        func.row_number()
+        .over(
+            partition_by=Message.conversation_id,
+            order_by=(Message.sent_at.desc(), Message.id.desc()),
+        )
+        .label("rank"),
+    )
+    ranked = members.subquery()
+    stmt = (
+        select(ranked.c.id)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.sent_at.desc(), ranked.c.id.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def newest_per_conversation(session: Session, ids: list[int]) -> list[int]:
+    """`ids` (newest first) keeping only the first of each conversation."""
+    conversation: dict[int, int] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        conversation.update(
+            session.execute(
+                select(Message.id, Message.conversation_id).where(Message.id.in_(chunk))
+            ).all()
+        )
+    seen: set[int] = set()
+    kept = []
+    for mid in ids:
+        cid = conversation.get(mid)
+        if cid is not None and cid not in seen:
+            seen.add(cid)
+            kept.append(mid)
+    return kept
 
 
 def rows_for(session: Session, ids: list[int]) -> list[MessageRow]:
@@ -227,6 +272,11 @@ def message_content(session: Session, message_id: int) -> MessageContent | None:
         people[role].append(Contact(name, value))
     s = detail.summary
     sender = people["from"][0] if people["from"] else Contact(s.from_name, s.from_email)
+    direction, size = session.execute(
+        select(Message.direction, Conversation.message_count)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.id == message_id)
+    ).one()
     return MessageContent(
         id=message_id,
         subject=s.subject,
@@ -240,6 +290,9 @@ def message_content(session: Session, message_id: int) -> MessageContent | None:
         parse_state=detail.parse_state,
         parse_error=detail.parse_error,
         is_flagged=s.is_flagged,
+        outgoing=direction == "out",
+        conversation_id=s.conversation_id,
+        thread_size=size or 1,
     )
 
 
@@ -306,3 +359,104 @@ def view_size(session: Session, view: View) -> tuple[int, int]:
         or 0
     )
     return total, unread
+
+
+# -- people ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationEntry:
+    """One conversation in a person's history."""
+
+    id: int
+    subject: str
+    last: datetime
+    messages: int  # with this person in it
+    newest_message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCard:
+    """What the person panel shows about the human behind an address."""
+
+    id: int
+    name: str
+    is_me: bool
+    handles: tuple[tuple[str, str], ...]  # (kind, value), the asked-for one first
+    messages: int  # messages they took part in
+    first: datetime | None
+    last: datetime | None
+    conversations: tuple[ConversationEntry, ...]  # most recent first
+
+
+def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | None:
+    """The person owning this e-mail address, their handles and recent conversations."""
+    value = normalize_email(email)
+    found = session.execute(
+        select(Person.id, Person.display_name, Person.is_me)
+        .join(Handle, Handle.person_id == Person.id)
+        .where(Handle.kind == EMAIL, Handle.value == value)
+    ).first()
+    if found is None:
+        return None
+    person_id, name, is_me = found
+    handles = session.execute(
+        select(Handle.id, Handle.kind, Handle.value)
+        .where(Handle.person_id == person_id)
+        .order_by(Handle.kind, Handle.value)
+    ).all()
+    handle_ids = [h[0] for h in handles]
+    shown = sorted(((k, v) for _i, k, v in handles), key=lambda kv: kv[1] != value)
+    live = Message.deleted_at.is_(None)
+    mine = (
+        select(Participant.message_id)
+        .where(Participant.handle_id.in_(handle_ids))
+        .distinct()
+        .subquery()
+    )
+    count, first, last = session.execute(
+        select(func.count(Message.id), func.min(Message.sent_at), func.max(Message.sent_at))
+        .join(mine, mine.c.message_id == Message.id)
+        .where(live)
+    ).one()
+    latest = func.max(Message.sent_at).label("latest")
+    rows = session.execute(
+        select(Message.conversation_id, latest, func.count(Message.id))
+        .join(mine, mine.c.message_id == Message.id)
+        .where(live)
+        .group_by(Message.conversation_id)
+        .order_by(latest.desc())
+        .limit(recent)
+    ).all()
+    subjects = dict(
+        session.execute(
+            select(Conversation.id, Conversation.subject).where(
+                Conversation.id.in_([r[0] for r in rows])
+            )
+        ).all()
+    )
+    conversations = []
+    for cid, when, n in rows:
+        newest = session.scalar(
+            select(Message.id)
+            .where(Message.conversation_id == cid, live)
+            .order_by(Message.sent_at.desc(), Message.id.desc())
+            .limit(1)
+        )
+        conversations.append(
+            ConversationEntry(cid, subjects.get(cid, ""), _utc(when), int(n), int(newest or 0))
+        )
+    return PersonCard(
+        id=person_id,
+        name=name or value,
+        is_me=bool(is_me),
+        handles=tuple(shown),
+        messages=int(count or 0),
+        first=_utc(first) if first is not None else None,
+        last=_utc(last) if last is not None else None,
+        conversations=tuple(conversations),
+    )
+
+
+def _utc(stamp: int) -> datetime:
+    return datetime.fromtimestamp(stamp, UTC)

@@ -26,14 +26,16 @@ from unibox.store.views import Counts, MessageContent, View, ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.models.message_list import MessageListModel
+from unibox.ui.models.person import PersonLoader
 from unibox.ui.models.reader import MessageLoader
 from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
-from unibox.ui.preferences import Preferences
+from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, Preferences
 from unibox.ui.reading import ReadingActions
 from unibox.ui.sync_service import SyncService
 from unibox.ui.widgets.account_dialog import AddAccountDialog
 from unibox.ui.widgets.message_list_view import MessageListView
 from unibox.ui.widgets.message_view import MessageView
+from unibox.ui.widgets.person_panel import PersonPanel
 from unibox.ui.widgets.search_bar import SearchBar
 from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
 from unibox.ui.widgets.sidebar_view import SidebarView
@@ -49,6 +51,8 @@ SHORTCUTS = (
     (("Esc", "u"), "Back to the list"),
     (("?",), "Show or hide this list"),
     (("Ctrl+Shift+H",), "Plain text or HTML"),
+    (("Ctrl+Shift+G",), "Group by conversation"),
+    (("Ctrl+Shift+I",), "Person panel"),
     (("F5",), "Sync now"),
     (("Ctrl+Q",), "Quit"),
 )
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.messages = MessageListModel(bridge, self)
         self.sidebar_model = SidebarModel(bridge, self)
         self.reader = MessageLoader(bridge, self)
+        self.person = PersonLoader(bridge, self)
         self.setWindowTitle("unibox")
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
@@ -104,6 +109,7 @@ class MainWindow(QMainWindow):
         self.message_list.empty_text = ""
         self.message_list.setModel(self.messages)
         self.message_view = MessageView()
+        self.person_panel = PersonPanel()
 
         list_pane = QWidget()
         list_pane.setObjectName("ListPane")
@@ -146,11 +152,14 @@ class MainWindow(QMainWindow):
         splitter.addWidget(side_pane)
         splitter.addWidget(list_pane)
         splitter.addWidget(self.message_view)
+        splitter.addWidget(self.person_panel)
         self.sidebar.setMinimumWidth(180)
         list_pane.setMinimumWidth(320)
         self.message_view.setMinimumWidth(360)
+        self.person_panel.setMinimumWidth(200)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([230, 440, 730])
+        splitter.setSizes([210, 400, 560, 230])
+        self.person_panel.setVisible(self.prefs.get(PERSON_PANEL))
         self.welcome = WelcomePage()
         self.panes = splitter
         self.pages = QStackedWidget()
@@ -193,6 +202,16 @@ class MainWindow(QMainWindow):
             lambda: self.message_view.set_plain_text(self.plain_text_action.isChecked()),
         )
         self.plain_text_action.setCheckable(True)
+        self.group_action = self._action(
+            view, "&Group by conversation", "Ctrl+Shift+G", self._toggle_grouping
+        )
+        self.group_action.setCheckable(True)
+        self.group_action.setChecked(self.messages.grouped)
+        self.person_action = self._action(
+            view, "P&erson panel", "Ctrl+Shift+I", self._toggle_person_panel
+        )
+        self.person_action.setCheckable(True)
+        self.person_action.setChecked(self.person_panel.isVisibleTo(self))
         self.plain_text_action.setChecked(self.message_view.plain_text)
         self.message_view.plain_text_changed.connect(self.plain_text_action.setChecked)
         help_menu = bar.addMenu("&Help")
@@ -234,6 +253,10 @@ class MainWindow(QMainWindow):
         self.sync_status.retry_requested.connect(self.retry_sync)
         self.help_button.clicked.connect(self.overlay.toggle)
         self.welcome.add_account.connect(self.add_account)
+        self.person.loaded.connect(self.person_panel.show_card)
+        self.bridge.changes.connect(self.person.apply_changes)
+        self.person_panel.conversation_chosen.connect(self._open_message)
+        self.person_panel.show_all.connect(self._mail_with)
 
     def _install_shortcuts(self) -> None:
         bindings = (
@@ -267,6 +290,8 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """First load: the sidebar and the unified inbox."""
+        self.messages.grouped = self.prefs.get(GROUP_CONVERSATIONS)
+        self.group_action.setChecked(self.messages.grouped)
         self.sidebar_model.reload()
         self.messages.show_view(View(ViewKind.INBOX))
 
@@ -362,6 +387,8 @@ class MainWindow(QMainWindow):
             return
         total, unread = size
         text = f"{total:,} messages"
+        if self.messages.grouped:
+            text = f"{self.messages.rowCount():,} conversations"
         if unread:
             text += f" · {unread:,} unread"
         self.list_subtitle.setText(text)
@@ -371,6 +398,36 @@ class MainWindow(QMainWindow):
 
     def _show_message(self, content: MessageContent) -> None:
         self.reading.show(content)
+        # The other person: the sender, or for mail the user sent, whom it went to.
+        other = content.to[0] if content.outgoing and content.to else content.sender
+        if self.person_panel.isVisible():
+            self.person.load(other.email)
+
+    def _toggle_grouping(self) -> None:
+        grouped = self.group_action.isChecked()
+        self.prefs.set(GROUP_CONVERSATIONS, grouped)
+        self._select_first = True
+        self.messages.set_grouped(grouped)
+
+    def _toggle_person_panel(self) -> None:
+        shown = self.person_action.isChecked()
+        self.prefs.set(PERSON_PANEL, shown)
+        self.person_panel.setVisible(shown)
+        content = self.message_view.content
+        if shown and content is not None:
+            self._show_message(content)
+
+    def _open_message(self, message_id: int) -> None:
+        """Read this message: selected in the list when it is there, else in the pane only."""
+        row = self.messages.row_of(message_id)
+        if row is not None:
+            self.message_list.select_row(row)
+        else:
+            self.reader.load(message_id)
+
+    def _mail_with(self, email: str) -> None:
+        self.search.setText(email)
+        self.search.flush()
 
     # -- keyboard --------------------------------------------------------------
 

@@ -77,6 +77,7 @@ class MessageListModel(QAbstractListModel):
         self._generation = 0
         self.view: View = View(ViewKind.INBOX)
         self.search: SearchQuery | None = None
+        self.grouped = False  # one row per conversation: its newest message
         self._fetch_timer = QTimer(self)
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
@@ -94,13 +95,25 @@ class MessageListModel(QAbstractListModel):
         self.search = query if query is not None and not query.is_empty else None
         self._load()
 
+    def set_grouped(self, grouped: bool) -> None:
+        """One row per conversation (its newest message) or one per message."""
+        if grouped != self.grouped:
+            self.grouped = grouped
+            self._load()
+
     def reload(self) -> None:
         self._load()
 
     def _ids_query(self) -> Callable[[Session], list[int]]:
-        view, search = self.view, self.search
+        view, search, grouped = self.view, self.search, self.grouped
         if search is not None:
+            if grouped:
+                return lambda s: views.newest_per_conversation(
+                    s, views.search_view_ids(s, search, SEARCH_LIMIT)
+                )
             return lambda s: views.search_view_ids(s, search, SEARCH_LIMIT)
+        if grouped:
+            return lambda s: views.conversation_view_ids(s, view)
         return lambda s: views.view_ids(s, view)
 
     def _load(self) -> None:
@@ -230,7 +243,12 @@ class MessageListModel(QAbstractListModel):
         if membership or (flag_based and changes.messages_changed):
             self._refresh_ids(changes)
             return
-        touched = [mid for mid in changes.messages_changed if mid in self._rows]
+        # A conversation that changed shows a new count on every row of it.
+        touched = [
+            mid
+            for mid, row in self._rows.items()
+            if mid in changes.messages_changed or row.conversation_id in changes.conversations
+        ]
         for mid in touched:
             del self._rows[mid]
         if touched:
@@ -240,6 +258,7 @@ class MessageListModel(QAbstractListModel):
         generation = self._generation
         ids_query = self._ids_query()
         changed = changes.messages_changed | changes.messages_added
+        changed |= {m for m, r in self._rows.items() if r.conversation_id in changes.conversations}
 
         def query(s: Session) -> tuple[list[int], list[MessageRow]]:
             ids = ids_query(s)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QSizePolicy,
     QStackedLayout,
     QToolButton,
     QVBoxLayout,
@@ -240,11 +241,22 @@ class MessageView(QWidget):
         self.text_toggle.setCheckable(True)
         self.text_toggle.setToolTip("Show the plain-text version of this message (Ctrl+Shift+H)")
         self.text_toggle.toggled.connect(self.set_plain_text)
-        side.addWidget(self.text_toggle)
         side.addWidget(self.flag)
         side.addWidget(self.date)
-        who.addLayout(side)
-        who.setAlignment(side, Qt.AlignmentFlag.AlignTop)
+        self.date.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        toggle_row = QHBoxLayout()
+        toggle_row.addStretch(1)
+        toggle_row.addWidget(self.text_toggle)
+        right = QVBoxLayout()
+        right.setSpacing(6)
+        right.addLayout(side)
+        right.addLayout(toggle_row)
+        right.addStretch(1)
+        who.addLayout(right)
+        # Long names and addresses give way (clipped) before the date does.
+        for label in (self.sender_label, self.recipients):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(80)
         hcol.addLayout(who)
         self.remote_notice = _Notice("shield", header)
         self.load_once = self.remote_notice.add_action(

@@ -1,0 +1,157 @@
+"""The person panel: who the sender is, their addresses, and your recent conversations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from unibox.store.views import ConversationEntry, PersonCard
+from unibox.ui.format import list_time
+from unibox.ui.widgets.avatar import Avatar
+
+
+def _since(when: datetime) -> str:
+    local = when.astimezone()
+    return f"{local:%b} {local.year}"
+
+
+class _ConversationButton(QPushButton):
+    """One recent conversation: subject, then count and date."""
+
+    def __init__(self, entry: ConversationEntry, width: int, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("PersonConversation")
+        self.entry = entry
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(entry.subject)
+        subject = QFontMetrics(self.font()).elidedText(
+            entry.subject or "(no subject)", Qt.TextElideMode.ElideRight, width
+        )
+        count = f"{entry.messages} messages" if entry.messages > 1 else "1 message"
+        when = list_time(entry.last, datetime.now().astimezone())
+        self.setText(f"{subject}\n{count} · {when}")
+
+
+class PersonPanel(QFrame):
+    """Shows a PersonCard; knows nothing of the store.
+
+    Signals:
+        conversation_chosen(int): the newest message id of a conversation to read.
+        show_all(str): the person's address, to list all mail with them.
+    """
+
+    conversation_chosen = Signal(int)
+    show_all = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PersonPanel")
+        self.card: PersonCard | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll)
+        body = QWidget(scroll)
+        body.setObjectName("PersonBody")
+        scroll.setWidget(body)
+        self._col = QVBoxLayout(body)
+        self._col.setContentsMargins(18, 20, 18, 18)
+        self._col.setSpacing(6)
+        self.avatar = Avatar(56, body)
+        self.name = QLabel(body)
+        self.name.setObjectName("PersonName")
+        self.name.setWordWrap(True)
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = QLabel(body)
+        self.summary.setObjectName("Muted")
+        self.summary.setWordWrap(True)
+        self.handles_title = self._title("Addresses", body)
+        self.handles = QLabel(body)
+        self.handles.setObjectName("PersonHandles")
+        self.handles.setWordWrap(True)
+        self.handles.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.recent_title = self._title("Recent conversations", body)
+        self._recent = QVBoxLayout()
+        self._recent.setSpacing(2)
+        self.all_button = QPushButton("Show all mail with them", body)
+        self.all_button.setObjectName("LinkButton")
+        self.all_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.all_button.clicked.connect(self._show_all)
+        self.empty = QLabel("Select a message to see who sent it.", body)
+        self.empty.setObjectName("Muted")
+        self.empty.setWordWrap(True)
+        self._col.addWidget(self.avatar)
+        self._col.addSpacing(4)
+        for w in (self.name, self.summary, self.handles_title, self.handles, self.recent_title):
+            self._col.addWidget(w)
+        self._col.addLayout(self._recent)
+        self._col.addWidget(self.all_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._col.addWidget(self.empty)
+        self._col.addStretch(1)
+        self.buttons: list[_ConversationButton] = []
+        self.show_card(None)
+
+    def _title(self, text: str, parent: QWidget) -> QLabel:
+        label = QLabel(text.upper(), parent)
+        label.setObjectName("PanelTitle")
+        return label
+
+    def show_card(self, card: PersonCard | None) -> None:
+        self.card = card
+        known = card is not None
+        for w in (
+            self.avatar,
+            self.name,
+            self.summary,
+            self.handles_title,
+            self.handles,
+            self.recent_title,
+            self.all_button,
+        ):
+            w.setVisible(known)
+        self.empty.setVisible(not known)
+        for button in self.buttons:
+            button.deleteLater()
+        self.buttons = []
+        if card is None:
+            return
+        email = next((v for k, v in card.handles if k == "email"), "")
+        self.avatar.set_person(card.name, email)
+        self.name.setText(card.name + ("  (you)" if card.is_me else ""))
+        parts = [f"{card.messages:,} message{'s' if card.messages != 1 else ''}"]
+        if card.first is not None:
+            parts.append(f"since {_since(card.first)}")
+        self.summary.setText(" · ".join(parts))
+        self.handles.setText("\n".join(value for _kind, value in card.handles))
+        self.recent_title.setVisible(bool(card.conversations))
+        width = max(120, self.width() - 60)
+        for entry in card.conversations:
+            button = _ConversationButton(entry, width, self)
+            button.clicked.connect(
+                lambda _c=False, mid=entry.newest_message_id: self.conversation_chosen.emit(mid)
+            )
+            self._recent.addWidget(button)
+            self.buttons.append(button)
+        first = card.name.split()[0] if card.name and "@" not in card.name else "them"
+        self.all_button.setText(f"Show all mail with {first}")
+        self.all_button.setVisible(bool(email) and not card.is_me)
+
+    def _show_all(self) -> None:
+        card = self.card
+        if card is not None:
+            email = next((v for k, v in card.handles if k == "email"), "")
+            if email:
+                self.show_all.emit(email)
