@@ -67,13 +67,33 @@ def test_first_and_incremental_sync(
     assert stats(capsys)["messages"] == 42
 
 
+@pytest.mark.parametrize("qresync", [True, False], ids=["qresync", "uid-comparison"])
 def test_changes_by_another_client_come_back(
     dovecot: Dovecot,
     mail_user: str,
     profile: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    qresync: bool,
 ) -> None:
+    from unibox.channels.imap import ImapSession
+
+    quick_resyncs: list[int] = []
+    changes_since = ImapSession.changes_since
+
+    def spy(self: ImapSession, *args: Any, **kwargs: Any) -> Any:
+        quick_resyncs.append(1)
+        return changes_since(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImapSession, "changes_since", spy)
+    if not qresync:  # as against a server without QRESYNC: UID and FLAGS comparison
+        original = ImapSession.__init__
+
+        def without_qresync(self: ImapSession, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+            self.qresync = False
+
+        monkeypatch.setattr(ImapSession, "__init__", without_qresync)
     for i in range(6):
         dovecot.deliver(mail_user, simple_message(f"Note {i}", f"body {i}"))
     add_account(dovecot, mail_user, monkeypatch=monkeypatch)
@@ -93,6 +113,7 @@ def test_changes_by_another_client_come_back(
     assert s["unread"] == 3
     assert [h["subject"] for h in search(capsys, "is:flagged")] == ["Note 2"]
     assert [h["folder"] for h in search(capsys, 'subject:"Note 5"')] == ["Archive"]
+    assert bool(quick_resyncs) == qresync
 
 
 def test_uidvalidity_change_keeps_everything(

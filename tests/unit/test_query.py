@@ -38,3 +38,12 @@ def test_bad_dates_get_a_sentence() -> None:
 
 def test_unknown_operator_is_a_word() -> None:
     assert parse_query("http://example.org").words == ["http://example.org"]
+
+
+def test_imap_uid_sets_are_read_as_servers_write_them() -> None:
+    from unibox.channels.imap import parse_uid_set
+
+    assert parse_uid_set(" 2,5:7,10 ") == {2, 5, 6, 7, 10}
+    assert parse_uid_set("9:7") == {7, 8, 9}
+    assert parse_uid_set("x,3,:4,5:y") == {3}
+    assert len(parse_uid_set("1:4294967295")) == 1_000_001  # bounded

@@ -83,8 +83,11 @@ class ImapSession:
         self.endpoint = endpoint
         self.client: imapclient.IMAPClient = connect(endpoint, password)
         self.capabilities = {c.decode().upper() for c in call(endpoint, self.client.capabilities)}
-        self.condstore = "CONDSTORE" in self.capabilities or "QRESYNC" in self.capabilities
-        if self.condstore:
+        self.qresync = "QRESYNC" in self.capabilities
+        self.condstore = "CONDSTORE" in self.capabilities or self.qresync
+        if self.qresync:  # implies CONDSTORE
+            self.qresync = b"QRESYNC" in call(endpoint, self.client.enable, "QRESYNC")
+        if self.condstore and not self.qresync:
             call(endpoint, self.client.enable, "CONDSTORE")
         self.selected: str | None = None
 
@@ -210,6 +213,25 @@ class ImapSession:
                 updates.append(FlagUpdate(int(uid), _flags(d.get(b"FLAGS")), _modseq(d)))
         return updates
 
+    def changes_since(self, uids: Sequence[int], modseq: int) -> tuple[list[FlagUpdate], set[int]]:
+        """QRESYNC: flag changes and expunged UIDs among `uids` since `modseq`, in one pass."""
+        updates: list[FlagUpdate] = []
+        vanished: set[int] = set()
+        ordered = sorted(uids)
+        imap = self.client._imap
+        for start in range(0, len(ordered), 5000):
+            chunk = ordered[start : start + 5000]
+            imap.untagged_responses.pop("VANISHED", None)
+            with translated(self.endpoint):
+                data = self.client.fetch(
+                    chunk, ["FLAGS", "MODSEQ"], modifiers=[f"CHANGEDSINCE {modseq}", "VANISHED"]
+                )
+            for uid, d in data.items():
+                updates.append(FlagUpdate(int(uid), _flags(d.get(b"FLAGS")), _modseq(d)))
+            for line in imap.untagged_responses.pop("VANISHED", []):
+                vanished |= parse_uid_set(line.decode("ascii", "replace").replace("(EARLIER)", ""))
+        return updates, vanished
+
     # -- push ------------------------------------------------------------------
 
     def idle_wait(self, seconds: float) -> bool:
@@ -222,6 +244,18 @@ class ImapSession:
                 # Changes reported between the last check and DONE count too.
                 _text, late = self.client.idle_done()
         return bool(responses or late)
+
+
+def parse_uid_set(text: str) -> set[int]:
+    """An IMAP sequence set such as "2,5:7" as UIDs (bounded: a hostile answer stays small)."""
+    found: set[int] = set()
+    for part in text.strip().split(","):
+        first, _, last = part.strip().partition(":")
+        if not first.isdigit() or (last and not last.isdigit()):
+            continue
+        low, high = sorted((int(first), int(last or first)))
+        found.update(range(low, min(high, low + 1_000_000) + 1))
+    return found
 
 
 def _chunks(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:

@@ -171,17 +171,29 @@ class MailAccountSync:
         status = imap.select(folder.name)
         with self.store.read() as s:
             local = store_folders.local_uids(s, folder.id)
-        server = self._server_uids(imap, folder, status, local)
-        server_set = set(server)
-        gone = [u for u in local if u not in server_set]
+        if imap.qresync and folder.highestmodseq and folder.uidnext and local:
+            # One pass tells flag changes and expunges (VANISHED) since last time.
+            updates, vanished = imap.changes_since(list(local), folder.highestmodseq)
+            gone = [u for u in local if u in vanished]
+            new = [u for u in imap.uids_from(folder.uidnext) if u not in local]
+        else:
+            server = self._server_uids(imap, folder, status, local)
+            server_set = set(server)
+            gone = [u for u in local if u not in server_set]
+            known = [u for u in server if u in local]
+            since = folder.highestmodseq if imap.condstore else None
+            updates = imap.fetch_flags(known, changed_since=since)
+            new = [u for u in server if u not in local]
         if gone:
             with self.store.write() as s:
                 self._emit(store_folders.remove_uids(s, folder.id, gone))
             self.report.removed += len(gone)
-        known = [u for u in server if u in local]
-        if known:
-            self._sync_flags(imap, folder, known, local)
-        new = sorted((u for u in server if u not in local), reverse=True)
+        changed = [u for u in updates if u.uid in local and " ".join(u.flags) != local[u.uid]]
+        if changed:
+            with self.store.write() as s:
+                self._emit(store_folders.apply_flags(s, folder.id, changed))
+            self.report.flag_changes += len(changed)
+        new.sort(reverse=True)
         if len(new) > HEADERS_FIRST_THRESHOLD:
             # Headers first for the newest mail, enough to fill the window at once;
             # older mail then arrives whole in one pass instead of two.
@@ -204,17 +216,6 @@ class MailAccountSync:
             if status.exists == len(local) + len(arrived):
                 return sorted(local) + arrived  # only additions since last time
         return imap.all_uids()
-
-    def _sync_flags(
-        self, imap: ImapSession, folder: FolderState, known: list[int], local: dict[int, str]
-    ) -> None:
-        since = folder.highestmodseq if imap.condstore else None
-        updates = imap.fetch_flags(known, changed_since=since)
-        changed = [u for u in updates if u.uid in local and " ".join(u.flags) != local[u.uid]]
-        if changed:
-            with self.store.write() as s:
-                self._emit(store_folders.apply_flags(s, folder.id, changed))
-            self.report.flag_changes += len(changed)
 
     def _fetch_bodies(self, imap: ImapSession, folder: FolderState, seen: FolderStatus) -> None:
         with self.store.read() as s:
