@@ -289,7 +289,7 @@ def test_schema_head_constant_matches_the_migrations() -> None:
 def test_an_old_store_is_migrated_with_its_mail(tmp_path: Path) -> None:
     from alembic import command
 
-    from unibox.store.engine import _alembic_config, open_engine, schema_version
+    from unibox.store.engine import SCHEMA_HEAD, _alembic_config, open_engine, schema_version
 
     path = tmp_path / "old.sqlite3"
     engine = open_engine(path)
@@ -298,7 +298,7 @@ def test_an_old_store_is_migrated_with_its_mail(tmp_path: Path) -> None:
         conn.commit()
     engine.dispose()
     store = Store(path)  # opening migrates
-    assert schema_version(store.engine) == "0002"
+    assert schema_version(store.engine) == SCHEMA_HEAD
     acc = add_account(store)
     f = add_folders(store, acc, "INBOX")["INBOX"]
     _ingest(store, acc, f, [item(1, parsed("After upgrade", message_id="u@x"))])

@@ -44,6 +44,7 @@ class HandleResolver:
             return
         values = list(names)
         unnamed: dict[str, HandleRef] = {}
+        mine: set[int] = set()
         for start in range(0, len(values), 500):
             rows = conn.execute(
                 select(_H.c.value, _H.c.id, _H.c.person_id, _H.c.display_name).where(
@@ -55,6 +56,12 @@ class HandleResolver:
                 self._cache[value] = ref
                 if not name and names[value]:
                     unnamed[value] = ref
+                if ref.is_me:
+                    mine.add(pid)
+        if mine:  # an account added after its address was first seen as a contact
+            conn.execute(
+                _P.update().where(_P.c.id.in_(mine), _P.c.is_me.is_(False)).values(is_me=True)
+            )
         self._name(conn, unnamed, names)
         self._create(conn, {v: n for v, n in names.items() if v not in self._cache})
 

@@ -83,6 +83,8 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(400), default="")
     is_me: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[int] = mapped_column(Integer)
+    # Set while this person is merged into another (undoable; see person_merge).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
 
 class Handle(Base):
@@ -275,3 +277,7 @@ FTS_DDL = (
     )
     """,
 )
+
+# The person record's tables live in their own module; importing it here puts
+# them on the same metadata wherever the schema is loaded.
+from unibox.store import schema_people as _schema_people  # noqa: E402, F401
