@@ -32,6 +32,7 @@ from unibox.store.schema import (
     MessageLocation,
     MessageRaw,
     Participant,
+    insert_rows,
     next_id,
     table,
 )
@@ -291,10 +292,10 @@ class Ingestor:
         threader.write_new_conversations()
         for row in messages:
             row["conversation_id"] = threader.final(row["conversation_id"])
-        conn.execute(_M.insert(), messages)
-        conn.execute(_LOC.insert(), locations)
+        insert_rows(conn, _M, messages)
+        insert_rows(conn, _LOC, locations)
         if participants:
-            conn.execute(table(Participant).insert(), participants)
+            insert_rows(conn, table(Participant), participants)
         threader.finish()
         changes.conversations |= threader.touched
         self._write_content(conn, completed)
@@ -335,10 +336,10 @@ class Ingestor:
                     }
                 )
             fts.append((mid, p.subject, p.text, names, addrs))
-        conn.execute(table(MessageBody).insert(), bodies)
-        conn.execute(table(MessageRaw).insert(), raws)
+        insert_rows(conn, table(MessageBody), bodies)
+        insert_rows(conn, table(MessageRaw), raws)
         if attachments:
-            conn.execute(table(Attachment).insert(), attachments)
+            insert_rows(conn, table(Attachment), attachments)
         conn.exec_driver_sql(
             "INSERT INTO message_fts(rowid, subject, body, names, addresses) VALUES (?,?,?,?,?)",
             fts,

@@ -36,7 +36,7 @@ log = logging.getLogger("unibox.sync")
 # Fewer new messages than this are fetched whole at once: a headers pass would
 # only add a round trip.
 HEADERS_FIRST_THRESHOLD = 200
-HEADERS_FIRST_WINDOW = 2000
+HEADERS_FIRST_WINDOW = 1000
 HEADER_JOB = 1000
 LARGE_MESSAGE_BYTES = 1024 * 1024
 SMALL_MESSAGE_GUESS = 32 * 1024
