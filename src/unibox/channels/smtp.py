@@ -1,0 +1,273 @@
+"""SMTP mail channel: hand one message to the account's submission server.
+
+The same rules as IMAP (channels/imap_conn.py): TLS verified by default
+(a CA file or a pinned certificate fingerprint for one's own server),
+STARTTLS that is not offered is an error and never a silent downgrade, and
+plain text only to loopback. Blocking (smtplib): the sync engine runs it off
+the GUI thread.
+
+The steps are taken one by one (MAIL, RCPT, DATA) rather than through
+`sendmail`, so a failure says whether the message may have left: anything
+before DATA surely did not; a connection lost during DATA may have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import socket
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from unibox.channels.imap_conn import is_loopback
+from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
+
+log = logging.getLogger("unibox.channels.smtp")
+
+TIMEOUT_SECONDS = 60.0
+# What we say in EHLO: an address literal, so the machine's name never leaks.
+EHLO_NAME = "[127.0.0.1]"
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpEndpoint:
+    """Where and how to reach a submission server (the password travels separately)."""
+
+    host: str
+    port: int
+    security: str  # "ssl" | "starttls" | "plain"
+    username: str
+    ca_file: str = ""
+    fingerprint: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+class RecipientsRejected(ChannelError):
+    """The server refused every recipient; `refused` maps address -> the server's reason."""
+
+    def __init__(self, message: str, refused: dict[str, str], *, retryable: bool) -> None:
+        super().__init__(message, retryable=retryable)
+        self.refused = refused
+
+
+class DeliveryUnknown(ConnectionLost):
+    """The connection ended during DATA: the server may or may not have taken the message."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """The server took the message; some recipients may have been refused."""
+
+    refused: dict[str, str] = field(default_factory=dict)
+    reply: str = ""
+
+
+def _tls_context(ep: SmtpEndpoint) -> ssl.SSLContext:
+    if ep.fingerprint:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE  # the pin replaces the CA check, checked before AUTH
+        return ctx
+    try:
+        return ssl.create_default_context(cafile=ep.ca_file or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SecurityError(f"The CA file “{ep.ca_file}” could not be read: {exc}.") from None
+
+
+def _check_pin(smtp: smtplib.SMTP, ep: SmtpEndpoint) -> None:
+    if not ep.fingerprint:
+        return
+    sock = smtp.sock
+    der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
+    got = hashlib.sha256(der).hexdigest() if der else ""
+    if got != ep.fingerprint.replace(":", "").lower():
+        raise SecurityError(
+            f"The certificate of {ep.host} does not match the pinned fingerprint; "
+            "unibox did not send your password or the message."
+        )
+
+
+def _reason(resp: bytes | str) -> str:
+    text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
+    return " ".join(text.split())[:200]
+
+
+def translate(exc: BaseException, ep: SmtpEndpoint) -> ChannelError:
+    """One clear sentence for a failure to reach or talk to the server."""
+    if isinstance(exc, ChannelError):
+        return exc
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SecurityError(
+            f"The certificate of {ep.host} could not be verified ({exc.verify_message}). "
+            "For your own server, give its CA file or pin its fingerprint."
+        )
+    if isinstance(exc, ssl.SSLError):
+        return SecurityError(f"The secure connection to {ep.where} failed ({exc.reason}).")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return AuthError(f"{ep.host} rejected the user name or password for {ep.username}.")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return ChannelError(
+            f"{ep.host} refused: {exc.smtp_code} {_reason(exc.smtp_error)}",
+            retryable=400 <= exc.smtp_code < 500,
+        )
+    if isinstance(exc, socket.gaierror):
+        return ConnectionLost(f"The server name {ep.host} could not be found.")
+    if isinstance(exc, ConnectionRefusedError):
+        return ConnectionLost(f"{ep.where} refused the connection; is the server running?")
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return ConnectionLost(f"{ep.where} did not answer in time.")
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
+        return ConnectionLost(f"The connection to {ep.where} was lost.")
+    if isinstance(exc, OSError):
+        return ConnectionLost(f"Could not talk to {ep.where}: {exc.strerror or exc}.")
+    if isinstance(exc, smtplib.SMTPException):
+        return ChannelError(f"{ep.host} refused a request: {exc}", retryable=True)
+    return ChannelError(
+        f"Unexpected problem with {ep.where}: {type(exc).__name__}.", retryable=True
+    )
+
+
+def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
+    """A connected, secured and (if the server offers AUTH) logged-in client."""
+    if ep.security == "plain" and not is_loopback(ep.host):
+        raise SecurityError(
+            f"Unencrypted SMTP is allowed only to this computer, not to {ep.host}; "
+            "choose SSL or STARTTLS."
+        )
+    smtp: smtplib.SMTP | None = None
+    try:
+        ctx = _tls_context(ep) if ep.security != "plain" else None
+        if ep.security == "ssl":
+            smtp = smtplib.SMTP_SSL(
+                ep.host, ep.port, local_hostname=EHLO_NAME, timeout=TIMEOUT_SECONDS, context=ctx
+            )
+        else:
+            smtp = smtplib.SMTP(ep.host, ep.port, local_hostname=EHLO_NAME, timeout=TIMEOUT_SECONDS)
+        smtp.ehlo()
+        if ep.security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise SecurityError(
+                    f"{ep.host} does not offer STARTTLS, so the connection would not be "
+                    "encrypted; unibox did not send your password or the message."
+                )
+            smtp.starttls(context=ctx)
+            smtp.ehlo()
+        _check_pin(smtp, ep)
+        if ep.username and smtp.has_extn("auth"):
+            smtp.login(ep.username, password)
+        return smtp
+    except BaseException as exc:
+        if smtp is not None:
+            _close(smtp)
+        if isinstance(exc, Exception):
+            raise translate(exc, ep) from exc
+        raise
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except Exception:
+        try:
+            smtp.close()
+        except Exception:
+            log.debug("closing the SMTP connection failed", exc_info=True)
+
+
+def _mail_options(
+    smtp: smtplib.SMTP, sender: str, recipients: Sequence[str], raw: bytes
+) -> list[str]:
+    options: list[str] = []
+    if not smtp.does_esmtp:
+        return options
+    if smtp.has_extn("size"):
+        options.append(f"SIZE={len(raw)}")
+    if not raw.isascii() and smtp.has_extn("8bitmime"):
+        options.append("BODY=8BITMIME")
+    if not all(a.isascii() for a in (sender, *recipients)):
+        if not smtp.has_extn("smtputf8"):
+            raise ChannelError(
+                "An address has non-ASCII characters and the server does not accept them "
+                "(no SMTPUTF8).",
+                retryable=False,
+            )
+        options.append("SMTPUTF8")
+    return options
+
+
+def _check_size(smtp: smtplib.SMTP, ep: SmtpEndpoint, raw: bytes) -> None:
+    limit = smtp.esmtp_features.get("size", "").strip()
+    if limit.isdigit() and 0 < int(limit) < len(raw):
+        raise ChannelError(
+            f"The message is {_mb(len(raw))}, larger than the {_mb(int(limit))} {ep.host} "
+            "accepts; remove an attachment or share it as a link.",
+            retryable=False,
+        )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(1, round(n / 1000))} KB"
+
+
+def _refusal(ep: SmtpEndpoint, code: int, resp: bytes | str, what: str) -> ChannelError:
+    reason = _reason(resp)
+    if code == 552 or "5.3.4" in reason:
+        return ChannelError(
+            f"{ep.host} refused {what} as too large ({code} {reason}).", retryable=False
+        )
+    return ChannelError(f"{ep.host} refused {what}: {code} {reason}", retryable=400 <= code < 500)
+
+
+def send(
+    ep: SmtpEndpoint, password: str, sender: str, recipients: Sequence[str], raw: bytes
+) -> SendResult:
+    """Submit one message; raises a ChannelError saying why not.
+
+    DeliveryUnknown means the connection ended during DATA: the message may
+    have been accepted, and the caller must find out before sending again.
+    """
+    if not recipients:
+        raise ChannelError("The message has no recipient.", retryable=False)
+    smtp = connect(ep, password)
+    try:
+        _check_size(smtp, ep, raw)
+        code, resp = smtp.mail(sender, _mail_options(smtp, sender, recipients, raw))
+        if code != 250:
+            smtp.rset()
+            raise _refusal(ep, code, resp, f"the sender {sender}")
+        refused: dict[str, str] = {}
+        worst = 0
+        for rcpt in recipients:
+            code, resp = smtp.rcpt(rcpt)
+            if code not in (250, 251):
+                refused[rcpt] = f"{code} {_reason(resp)}"
+                worst = max(worst, code)
+        if len(refused) == len(recipients):
+            smtp.rset()
+            listed = "; ".join(f"{a} ({why})" for a, why in refused.items())
+            raise RecipientsRejected(
+                f"{ep.host} refused every recipient: {listed}.", refused, retryable=worst < 500
+            )
+        try:
+            code, resp = smtp.data(raw)
+        except smtplib.SMTPDataError as exc:  # refused before the message was sent
+            raise _refusal(ep, exc.smtp_code, exc.smtp_error, "the message") from exc
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            raise DeliveryUnknown(
+                f"The connection to {ep.where} was lost while the message was being handed "
+                "over; it may have been sent."
+            ) from exc
+        if code != 250:
+            raise _refusal(ep, code, resp, "the message")
+        return SendResult(refused, _reason(resp))
+    except ChannelError:
+        raise
+    except Exception as exc:
+        raise translate(exc, ep) from exc
+    finally:
+        _close(smtp)

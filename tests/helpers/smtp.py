@@ -1,0 +1,177 @@
+"""A real SMTP submission server for tests: aiosmtpd on a loopback port picked at run time.
+
+Modes: "starttls" (STARTTLS required before anything else, then AUTH), "ssl"
+(implicit TLS) and "plain" (loopback only, AUTH without TLS). The server keeps
+what it accepted in `messages`; `reject` maps a recipient to the reply the
+server gives it (e.g. "550 5.1.1 No such user").
+
+Import the fixtures into a test module: `from tests.helpers.smtp import smtp_server`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from tests.helpers.ports import free_port
+from tests.helpers.tls import TlsFiles, session_tls_files
+
+# aiosmtpd says this for every connection of the "ssl" and "plain" modes, both
+# deliberate here: mark test modules with pytest.mark.filterwarnings(SMTP_WARNING).
+SMTP_WARNING = "ignore:Requiring AUTH while not requiring TLS:UserWarning"
+
+Mode = Literal["starttls", "ssl", "plain"]
+USER = "sender"
+PASSWORD = "smtp-secret-5f1c"
+
+
+@dataclass(frozen=True)
+class Received:
+    """One message as the server accepted it."""
+
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    data: bytes
+    authenticated_as: str
+
+
+@dataclass
+class _Handler:
+    messages: list[Received] = field(default_factory=list)
+    reject: dict[str, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address.lower() in self.reject:
+            return self.reject[address.lower()]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        login = session.auth_data.login if isinstance(session.auth_data, LoginPassword) else b""
+        received = Received(
+            str(envelope.mail_from),
+            tuple(envelope.rcpt_tos),
+            bytes(envelope.original_content or b""),
+            login.decode() if isinstance(login, bytes) else str(login),
+        )
+        with self.lock:
+            self.messages.append(received)
+        return "250 2.0.0 Accepted"
+
+
+def _authenticator(
+    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+) -> AuthResult:
+    if (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == USER.encode()
+        and auth_data.password == PASSWORD.encode()
+    ):
+        return AuthResult(success=True, auth_data=auth_data)
+    # handled=False: aiosmtpd then answers 535; with handled=True the client would hang.
+    return AuthResult(success=False, handled=False)
+
+
+class SmtpServer:
+    """aiosmtpd with AUTH; STARTTLS, implicit TLS or (loopback) plain."""
+
+    def __init__(self, mode: Mode = "starttls", *, tls: TlsFiles | None = None,
+                 size_limit: int = 10 * 1024 * 1024) -> None:  # fmt: skip
+        self.mode = mode
+        self.tls = tls or session_tls_files()
+        self.size_limit = size_limit
+        self.username = USER
+        self.password = PASSWORD
+        self.port = 0
+        self._handler = _Handler()
+        self._controller: Controller | None = None
+
+    @property
+    def messages(self) -> list[Received]:
+        with self._handler.lock:
+            return list(self._handler.messages)
+
+    @property
+    def reject(self) -> dict[str, str]:
+        return self._handler.reject
+
+    @property
+    def ca_file(self) -> Path:
+        return self.tls.ca_cert
+
+    def _server_context(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(str(self.tls.server_cert), str(self.tls.server_key))
+        return ctx
+
+    def start(self) -> SmtpServer:
+        params: dict[str, Any] = {
+            "authenticator": _authenticator,
+            "auth_required": True,
+            "data_size_limit": self.size_limit,
+            "server_hostname": "localhost",
+        }
+        if self.mode == "starttls":
+            params.update(tls_context=self._server_context(), require_starttls=True)
+        else:
+            # aiosmtpd 1.4 does not see implicit TLS as TLS and would then hide AUTH;
+            # the connection is encrypted all the same ("ssl"), or loopback ("plain").
+            params.update(auth_require_tls=False)
+        extra = {"ssl_context": self._server_context()} if self.mode == "ssl" else {}
+        for attempt in range(3):
+            self.port = free_port()
+            controller = Controller(
+                self._handler, hostname="127.0.0.1", port=self.port, **extra, **params
+            )
+            try:
+                controller.start()
+            except Exception:
+                if attempt == 2:
+                    raise
+                continue
+            self._controller = controller
+            break
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            with contextlib.suppress(Exception):
+                self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A STARTTLS + AUTH submission server, fresh for each test."""
+    server = SmtpServer("starttls").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_factory() -> Iterator[Any]:
+    """Starts servers of a chosen mode; all stopped after the test."""
+    started: list[SmtpServer] = []
+
+    def make(mode: Mode = "starttls", **kw: Any) -> SmtpServer:
+        server = SmtpServer(mode, **kw).start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
