@@ -1,0 +1,232 @@
+"""The People view: every contact with last touch, open items and channels; going cold.
+
+Like the message list: `people_ids` gives the ordered ids of a search, and
+`people_rows` the rows of one page of them, so a model holds ids and fetches
+rows lazily. The user's own identities and merged-away people never appear.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from unibox.store.schema import Handle, Message, Participant, Person
+from unibox.store.schema_people import PersonCard, PersonField, PersonNote, PersonTask
+
+DAY = 86400
+
+
+class PeopleSort(StrEnum):
+    LAST_TOUCH = "last_touch"  # most recent first; never-contacted last
+    NAME = "name"
+    OPEN_ITEMS = "open_items"  # most open tasks first
+    MESSAGES = "messages"  # most messages first
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One line of the People view."""
+
+    id: int
+    display_name: str
+    handle: str  # the first e-mail address, else the first handle
+    company: str
+    last_touch: datetime | None
+    open_items: int  # open tasks
+    channels: tuple[str, ...]  # handle kinds they can be reached on
+    message_count: int
+    messages_to_them: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.display_name,
+            "handle": self.handle,
+            "company": self.company,
+            "last_touch": self.last_touch.isoformat() if self.last_touch else None,
+            "open_items": self.open_items,
+            "channels": list(self.channels),
+            "messages": self.message_count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Activity:
+    last: int | None = None
+    count: int = 0
+    sent: int = 0
+
+
+def _contacts(query: str) -> Any:
+    stmt = select(Person.id).where(Person.is_me.is_(False), Person.merged_into_id.is_(None))
+    for word in query.split():
+        like = f"%{word.casefold()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Person.display_name).like(like),
+                Person.id.in_(
+                    select(Handle.person_id).where(
+                        or_(Handle.value.like(like), func.lower(Handle.display_name).like(like))
+                    )
+                ),
+                Person.id.in_(
+                    select(PersonCard.person_id).where(func.lower(PersonCard.company).like(like))
+                ),
+                Person.id.in_(
+                    select(PersonField.person_id).where(
+                        PersonField.kind == "tag", func.lower(PersonField.value).like(like)
+                    )
+                ),
+            )
+        )
+    return stmt
+
+
+def _activity(session: Session, ids: Iterable[int] | None, now: int) -> dict[int, _Activity]:
+    """Last touch, message count and messages sent to them, per person."""
+    stmt = (
+        select(
+            Handle.person_id,
+            func.max(Message.sent_at),
+            func.count(func.distinct(Message.id)),
+            func.count(func.distinct(case((Message.direction == "out", Message.id)))),
+        )
+        .select_from(Participant)
+        .join(Handle, Handle.id == Participant.handle_id)
+        .join(Message, Message.id == Participant.message_id)
+        .where(Message.deleted_at.is_(None))
+        .group_by(Handle.person_id)
+    )
+    notes = (
+        select(PersonNote.person_id, func.max(PersonNote.happened_at))
+        .where(PersonNote.happened_at <= now)
+        .group_by(PersonNote.person_id)
+    )
+    if ids is not None:
+        chosen = list(ids)
+        stmt = stmt.where(Handle.person_id.in_(chosen))
+        notes = notes.where(PersonNote.person_id.in_(chosen))
+    found = {pid: _Activity(last, n, sent) for pid, last, n, sent in session.execute(stmt)}
+    for pid, at in session.execute(notes):
+        a = found.get(pid, _Activity())
+        found[pid] = _Activity(max(a.last or 0, at), a.count, a.sent)
+    return found
+
+
+def _open_items(session: Session, ids: list[int] | None = None) -> dict[int, int]:
+    stmt = (
+        select(PersonTask.person_id, func.count())
+        .where(PersonTask.done_at.is_(None))
+        .group_by(PersonTask.person_id)
+    )
+    if ids is not None:
+        stmt = stmt.where(PersonTask.person_id.in_(ids))
+    return {pid: n for pid, n in session.execute(stmt)}
+
+
+def people_ids(
+    session: Session, query: str = "", sort: PeopleSort = PeopleSort.LAST_TOUCH
+) -> list[int]:
+    """Ids of the contacts matching `query` (name, handle, company, tag words), sorted."""
+    now = int(time.time())
+    if sort == PeopleSort.NAME:
+        stmt = _contacts(query).order_by(func.lower(Person.display_name), Person.id)
+        return list(session.scalars(stmt))
+    ids = list(session.scalars(_contacts(query)))
+    if sort == PeopleSort.OPEN_ITEMS:
+        items = _open_items(session)
+        ids.sort(key=lambda i: (-items.get(i, 0), i))
+        return ids
+    # A narrow search aggregates only its people; a broad one is cheaper whole.
+    activity = _activity(session, ids if query and len(ids) <= 2000 else None, now)
+    if sort == PeopleSort.MESSAGES:
+        ids.sort(key=lambda i: (-activity.get(i, _Activity()).count, i))
+    else:
+        ids.sort(key=lambda i: (-(activity.get(i, _Activity()).last or 0), i))
+    return ids
+
+
+def people_rows(session: Session, ids: list[int], *, now: int | None = None) -> list[PersonRow]:
+    """Rows for `ids` (a page of `people_ids`), in the order given."""
+    if not ids:
+        return []
+    now = int(time.time()) if now is None else now
+    activity = _activity(session, ids, now)
+    items = _open_items(session, ids)
+    handles: dict[int, list[tuple[str, str]]] = {}
+    for pid, kind, value in session.execute(
+        select(Handle.person_id, Handle.kind, Handle.value)
+        .where(Handle.person_id.in_(ids))
+        .order_by(Handle.id)
+    ):
+        handles.setdefault(pid, []).append((kind, value))
+    rows = session.execute(
+        select(Person.id, Person.display_name, PersonCard.company)
+        .outerjoin(PersonCard, PersonCard.person_id == Person.id)
+        .where(Person.id.in_(ids))
+    )
+    by_id = {}
+    for pid, name, company in rows:
+        own = handles.get(pid, [])
+        emails = [v for k, v in own if k == "email"]
+        a = activity.get(pid, _Activity())
+        by_id[pid] = PersonRow(
+            id=pid,
+            display_name=name,
+            handle=(emails or [v for _k, v in own] or [""])[0],
+            company=company or "",
+            last_touch=datetime.fromtimestamp(a.last, UTC) if a.last else None,
+            open_items=items.get(pid, 0),
+            channels=tuple(dict.fromkeys(k for k, _v in own)),
+            message_count=a.count,
+            messages_to_them=a.sent,
+        )
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def people(
+    session: Session,
+    query: str = "",
+    sort: PeopleSort = PeopleSort.LAST_TOUCH,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[PersonRow]:
+    return people_rows(session, people_ids(session, query, sort)[offset : offset + limit])
+
+
+def going_cold(
+    session: Session,
+    *,
+    days: int = 30,
+    min_sent: int = 3,
+    now: int | None = None,
+    limit: int = 50,
+) -> list[PersonRow]:
+    """Important people not touched for `days`: those the user wrote to `min_sent`+ times,
+    or tagged "important"; the most written-to first."""
+    now = int(time.time()) if now is None else now
+    cutoff = now - days * DAY
+    live = set(session.scalars(_contacts("")))
+    activity = _activity(session, None, now)
+    tagged = set(
+        session.scalars(
+            select(PersonField.person_id).where(
+                PersonField.kind == "tag", func.lower(PersonField.value) == "important"
+            )
+        )
+    )
+    cold = [
+        pid
+        for pid in live
+        if (activity.get(pid, _Activity()).sent >= min_sent or pid in tagged)
+        and (activity.get(pid, _Activity()).last or 0) < cutoff
+    ]
+    cold.sort(key=lambda i: (-activity.get(i, _Activity()).sent, i))
+    return people_rows(session, cold[:limit], now=now)

@@ -1,0 +1,276 @@
+"""The person record: who they are, what is pending, what was done, the numbers.
+
+One call, `person_record`, gives the window's person page and `unibox person
+show` everything but the timeline (see store.timeline, paged). Reads go
+through ix_participant_handle: a person's messages are found from their
+handles, never by scanning the message table.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from unibox.core.contacts import ContactCard
+from unibox.core.response_times import ME, THEM, Exchange, Turn, exchange
+from unibox.store.merge_suggestions import Suggestion, suggestions
+from unibox.store.merges import MergeRecord, history
+from unibox.store.person_card import read_card
+from unibox.store.person_edit import live_person
+from unibox.store.schema import Conversation, Handle, Message, Participant
+from unibox.store.schema_people import PersonNote, PersonTask
+
+DAY = 86400
+
+
+def _dt(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class HandleInfo:
+    id: int
+    kind: str  # email, phone, xmpp, matrix, mastodon, …
+    value: str
+    display_name: str  # the name last written with it
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInfo:
+    """An open (or done) task: what, who does it ("" is the user), by when."""
+
+    id: int
+    person_id: int
+    title: str
+    owner: str
+    due: datetime | None
+    done: datetime | None
+    conversation_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TouchPoint:
+    """A logged call, meeting or note: what was done and who did it ("" is the user)."""
+
+    id: int
+    kind: str
+    at: datetime
+    text: str
+    done_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A conversation whose last word waits for an answer."""
+
+    conversation_id: int
+    message_id: int
+    subject: str
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonNumbers:
+    first_contact: datetime | None
+    last_contact: datetime | None  # last message either way
+    last_touch: datetime | None  # last message or logged touch point
+    days_since_last_touch: int | None
+    messages_by_channel: dict[str, int]  # conversation kind (mail, chat, …) -> count
+    messages_from_them: int
+    messages_to_them: int
+    my_median_response_seconds: float | None
+    their_median_response_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    id: int
+    display_name: str
+    is_me: bool
+    card: ContactCard
+    handles: tuple[HandleInfo, ...]
+    open_tasks: tuple[TaskInfo, ...]
+    awaiting_my_reply: tuple[Waiting, ...]
+    awaiting_their_reply: tuple[Waiting, ...]
+    next_meeting: TouchPoint | None
+    done: tuple[TouchPoint, ...]  # latest logged touch points, newest first
+    numbers: PersonNumbers
+    suggestions: tuple[Suggestion, ...]  # pending merge suggestions about them
+    merges: tuple[MergeRecord, ...]
+
+
+def handle_ids(session: Session, person_id: int) -> list[int]:
+    return list(session.scalars(select(Handle.id).where(Handle.person_id == person_id)))
+
+
+def messages_with(handles: list[int]) -> Select[Any]:
+    """Ids of messages a person takes part in, from the participant index."""
+    return select(Participant.message_id).where(Participant.handle_id.in_(handles)).distinct()
+
+
+def person_record(
+    session: Session,
+    person_id: int,
+    *,
+    now: int | None = None,
+    waiting_days: int = 30,
+    done_limit: int = 20,
+) -> PersonRecord:
+    """Everything about a person but the timeline; follows merges to the live person.
+
+    `waiting_days` bounds "awaiting" to recent conversations: a thread that
+    ended with a thank-you a year ago awaits nobody.
+    """
+    now = int(time.time()) if now is None else now
+    person = live_person(session, person_id)
+    pid = person.id
+    handles = tuple(
+        HandleInfo(h.id, h.kind, h.value, h.display_name)
+        for h in session.scalars(select(Handle).where(Handle.person_id == pid).order_by(Handle.id))
+    )
+    hids = [h.id for h in handles]
+    turns, answered, counts = _messages(session, hids)
+    ex = exchange(turns)
+    notes = [_touch(n) for n in session.scalars(_notes(pid).limit(done_limit + 20))]
+    done = tuple(n for n in notes if n.at.timestamp() <= now)[:done_limit]
+    upcoming = session.scalars(
+        select(PersonNote)
+        .where(PersonNote.person_id == pid, PersonNote.kind == "meeting")
+        .where(PersonNote.happened_at > now)
+        .order_by(PersonNote.happened_at)
+        .limit(1)
+    ).first()
+    mine, theirs = _waiting(session, ex, answered, now - waiting_days * DAY)
+    return PersonRecord(
+        id=pid,
+        display_name=person.display_name,
+        is_me=person.is_me,
+        card=read_card(session, pid),
+        handles=handles,
+        open_tasks=tuple(open_tasks(session, pid)),
+        awaiting_my_reply=mine,
+        awaiting_their_reply=theirs,
+        next_meeting=_touch(upcoming) if upcoming is not None else None,
+        done=done,
+        numbers=_numbers(counts, turns, ex, done, now),
+        suggestions=tuple(suggestions(session, pid)),
+        merges=tuple(history(session, pid)),
+    )
+
+
+def _notes(person_id: int) -> Select[PersonNote]:
+    return (
+        select(PersonNote)
+        .where(PersonNote.person_id == person_id)
+        .order_by(PersonNote.happened_at.desc(), PersonNote.id.desc())
+    )
+
+
+def _touch(n: PersonNote) -> TouchPoint:
+    return TouchPoint(n.id, n.kind, datetime.fromtimestamp(n.happened_at, UTC), n.text, n.done_by)
+
+
+def open_tasks(session: Session, person_id: int | None = None) -> list[TaskInfo]:
+    """Open tasks (of one person, or everyone), soonest due first, undated last."""
+    stmt = select(PersonTask).where(PersonTask.done_at.is_(None))
+    if person_id is not None:
+        stmt = stmt.where(PersonTask.person_id == person_id)
+    stmt = stmt.order_by(
+        PersonTask.due_at.is_(None), PersonTask.due_at, PersonTask.created_at, PersonTask.id
+    )
+    return [
+        TaskInfo(
+            t.id, t.person_id, t.title, t.owner, _dt(t.due_at), _dt(t.done_at), t.conversation_id
+        )
+        for t in session.scalars(stmt)
+    ]
+
+
+_Counts = dict[tuple[str, str], tuple[int, int, int]]  # (channel, direction) -> n, first, last
+
+
+def _messages(session: Session, hids: list[int]) -> tuple[list[Turn], set[int], _Counts]:
+    """The person's messages as turns (theirs and mine to them), answered ids, counts."""
+    if not hids:
+        return [], set(), {}
+    rows = session.execute(
+        select(
+            Message.id,
+            Message.conversation_id,
+            Message.sent_at,
+            Message.direction,
+            Message.sender_handle_id,
+            Message.is_answered,
+            Conversation.kind,
+        )
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.id.in_(messages_with(hids)), Message.deleted_at.is_(None))
+    )
+    theirs = set(hids)
+    turns: list[Turn] = []
+    answered: set[int] = set()
+    counts: _Counts = {}
+    for mid, cid, at, direction, sender, is_answered, kind in rows:
+        n, first, last = counts.get((kind, direction), (0, at, at))
+        counts[(kind, direction)] = (n + 1, min(first, at), max(last, at))
+        if direction == "out":
+            turns.append(Turn(cid, at, ME, mid))
+        elif sender in theirs:
+            turns.append(Turn(cid, at, THEM, mid))
+            if is_answered:
+                answered.add(mid)
+    return turns, answered, counts
+
+
+def _waiting(
+    session: Session, ex: Exchange, answered: set[int], since: int
+) -> tuple[tuple[Waiting, ...], tuple[Waiting, ...]]:
+    last = [t for t in ex.last_turn.values() if t.at >= since and t.message_id not in answered]
+    rows = session.execute(
+        select(Conversation.id, Conversation.subject).where(
+            Conversation.id.in_([t.conversation_id for t in last])
+        )
+    )
+    subjects = {cid: subject for cid, subject in rows}
+
+    def waiting(by: str) -> tuple[Waiting, ...]:
+        chosen = sorted((t for t in last if t.by == by), key=lambda t: -t.at)
+        return tuple(
+            Waiting(t.conversation_id, t.message_id, subjects.get(t.conversation_id, ""), _at(t))
+            for t in chosen
+        )
+
+    return waiting(THEM), waiting(ME)
+
+
+def _at(t: Turn) -> datetime:
+    return datetime.fromtimestamp(t.at, UTC)
+
+
+def _numbers(
+    counts: _Counts, turns: list[Turn], ex: Exchange, done: tuple[TouchPoint, ...], now: int
+) -> PersonNumbers:
+    by_channel: dict[str, int] = {}
+    for (kind, _direction), (n, _f, _l) in counts.items():
+        by_channel[kind] = by_channel.get(kind, 0) + n
+    firsts = [f for _n, f, _l in counts.values()]
+    lasts = [last for _n, _f, last in counts.values()]
+    last_contact = max(lasts) if lasts else None
+    touches = [int(d.at.timestamp()) for d in done[:1]] + lasts
+    last_touch = max(touches, default=None)
+    return PersonNumbers(
+        first_contact=_dt(min(firsts) if firsts else None),
+        last_contact=_dt(last_contact),
+        last_touch=_dt(last_touch),
+        days_since_last_touch=None if last_touch is None else max(0, (now - last_touch) // DAY),
+        messages_by_channel=by_channel,
+        messages_from_them=sum(1 for t in turns if t.by == THEM),
+        messages_to_them=sum(1 for t in turns if t.by == ME),
+        my_median_response_seconds=ex.my_median(),
+        their_median_response_seconds=ex.their_median(),
+    )

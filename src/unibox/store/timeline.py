@@ -1,0 +1,179 @@
+"""A person's timeline: messages and logged touch points, interleaved by time, paged.
+
+Pages are keyset-paged (a cursor, not an offset), so the 400th page of a
+person with 20,000 messages costs what the first does. Messages are found
+from the person's handles through ix_participant_handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from unibox.store.person_edit import live_person
+from unibox.store.persons import handle_ids
+from unibox.store.schema import Conversation, Handle, Message, Participant
+from unibox.store.schema_people import PersonNote
+
+MESSAGE, NOTE = "message", "note"
+_RANK = {MESSAGE: 0, NOTE: 1}  # ties at the same second: a stable order
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TimelineCursor:
+    """Where a page ended; pass it back to get the next (older) page."""
+
+    at: int
+    rank: int
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    kind: str  # message, note (calendar events later)
+    id: int  # message id or note id
+    at: datetime
+    channel: str  # mail, chat, … for messages; call, meeting, note for notes
+    direction: str  # in, out for messages; "" for notes
+    title: str  # subject, or "" for notes
+    snippet: str  # preview line, or the note's text
+    by: str  # who sent it / who did it ("" for the user's own)
+    conversation_id: int | None
+
+    @property
+    def cursor(self) -> TimelineCursor:
+        return TimelineCursor(int(self.at.timestamp()), _RANK[self.kind], self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    entries: tuple[TimelineEntry, ...]
+    next_cursor: TimelineCursor | None  # None when this is the oldest page
+
+
+def _before(at: Any, rid: Any, rank: int, c: TimelineCursor) -> Any:
+    if rank < c.rank:
+        return at <= c.at
+    if rank > c.rank:
+        return at < c.at
+    return or_(at < c.at, and_(at == c.at, rid < c.id))
+
+
+def timeline(
+    session: Session,
+    person_id: int,
+    *,
+    before: TimelineCursor | None = None,
+    limit: int = 50,
+    channels: frozenset[str] | None = None,
+) -> TimelinePage:
+    """A page of the person's timeline, newest first.
+
+    `channels` filters: conversation kinds ("mail", …) for messages, note
+    kinds ("call", "meeting", "note") for touch points; None shows all.
+    """
+    pid = live_person(session, person_id).id
+    entries = _messages(session, handle_ids(session, pid), before, limit, channels)
+    entries += _notes(session, pid, before, limit, channels)
+    entries.sort(key=lambda e: e.cursor, reverse=True)
+    page = tuple(entries[:limit])
+    more = len(entries) > limit
+    return TimelinePage(page, page[-1].cursor if more and page else None)
+
+
+def _messages(
+    session: Session,
+    hids: list[int],
+    before: TimelineCursor | None,
+    limit: int,
+    channels: frozenset[str] | None,
+) -> list[TimelineEntry]:
+    if not hids or (channels is not None and not channels - {"call", "meeting", "note"}):
+        return []
+    sender = select(Handle.display_name).where(Handle.id == Message.sender_handle_id)
+    from_name = (
+        select(Participant.name)
+        .where(Participant.message_id == Message.id, Participant.role == "from")
+        .limit(1)
+        .scalar_subquery()
+    )
+    mine = (
+        select(Participant.message_id).where(Participant.handle_id.in_(hids)).distinct().subquery()
+    )
+    # Start from the person's participant rows, never from the whole message table.
+    stmt = (
+        select(
+            Message.id,
+            Message.sent_at,
+            Conversation.kind,
+            Message.direction,
+            Message.subject,
+            Message.snippet,
+            from_name,
+            sender.scalar_subquery(),
+            Message.conversation_id,
+        )
+        .select_from(mine)
+        .join(Message, Message.id == mine.c.message_id)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.deleted_at.is_(None))
+        .order_by((Message.sent_at + 0).desc(), Message.id.desc())
+        .limit(limit + 1)
+    )
+    if before is not None:
+        stmt = stmt.where(_before(Message.sent_at + 0, Message.id, _RANK[MESSAGE], before))
+    if channels is not None:
+        stmt = stmt.where(Conversation.kind.in_(channels))
+    return [
+        TimelineEntry(
+            MESSAGE,
+            mid,
+            datetime.fromtimestamp(at, UTC),
+            kind,
+            direction,
+            subject,
+            snippet,
+            "" if direction == "out" else (name or handle_name or ""),
+            cid,
+        )
+        for mid, at, kind, direction, subject, snippet, name, handle_name, cid in session.execute(
+            stmt
+        )
+    ]
+
+
+def _notes(
+    session: Session,
+    pid: int,
+    before: TimelineCursor | None,
+    limit: int,
+    channels: frozenset[str] | None,
+) -> list[TimelineEntry]:
+    stmt = (
+        select(PersonNote)
+        .where(PersonNote.person_id == pid)
+        .order_by(PersonNote.happened_at.desc(), PersonNote.id.desc())
+        .limit(limit + 1)
+    )
+    if before is not None:
+        stmt = stmt.where(_before(PersonNote.happened_at, PersonNote.id, _RANK[NOTE], before))
+    if channels is not None:
+        stmt = stmt.where(PersonNote.kind.in_(channels))
+    return [
+        TimelineEntry(
+            NOTE,
+            n.id,
+            datetime.fromtimestamp(n.happened_at, UTC),
+            n.kind,
+            "",
+            "",
+            n.text,
+            n.done_by,
+            None,
+        )
+        for n in session.scalars(stmt)
+    ]
