@@ -108,8 +108,12 @@ def test_quote_keeps_nested_quotes_compact() -> None:
 
 
 def test_triage_round_trips_through_keywords() -> None:
-    state = TriageState(done=True, snoozed_until=1_709_290_800, followup_due=1_709_377_200,
-                        followup_if_no_reply=True)  # fmt: skip
+    state = TriageState(
+        done=True,
+        snoozed_until=1_709_290_800,
+        followup_due=1_709_377_200,
+        followup_if_no_reply=True,
+    )
     flags = keywords_for(state)
     assert flags == {
         "$unibox-done",

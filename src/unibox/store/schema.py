@@ -292,6 +292,8 @@ FTS_DDL = (
     """,
 )
 
-# The person record's tables live in their own module; importing it here puts
+# The person record's tables (schema_people) and those of outgoing work and
+# triage (schema_actions) live in their own modules; importing them here puts
 # them on the same metadata wherever the schema is loaded.
+from unibox.store import schema_actions as _schema_actions  # noqa: E402, F401
 from unibox.store import schema_people as _schema_people  # noqa: E402, F401
