@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from unibox.channels.imap import ImapSession
 from unibox.core.errors import ChannelError, UserError
 from unibox.core.items import ChangeSet
+from unibox.core.triage import Clock, utc_now
 from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
+from unibox.sync.account_work import AccountWork, work_due
 from unibox.sync.mail import MailAccountSync, Progress, SyncReport, endpoint_for
 from unibox.sync.pipeline import FetchPipeline
 
@@ -43,6 +45,7 @@ class SyncRunner:
         on_changes: Callable[[ChangeSet], None] | None = None,
         on_error: Callable[[SyncFailure], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Clock = utc_now,
     ) -> None:
         self.store = store
         self.secrets = secrets
@@ -50,6 +53,7 @@ class SyncRunner:
         self.on_changes = on_changes
         self.on_error = on_error or (lambda _f: None)
         self.sleep = sleep
+        self.clock = clock
         self.pipeline = FetchPipeline()
 
     def close(self) -> None:
@@ -67,7 +71,10 @@ class SyncRunner:
         attempt = 0
         while True:
             try:
-                return MailAccountSync(
+                # The user's changes and mail reach the server first, then its state is read.
+                work = AccountWork(self.store, account, password, clock=self.clock)
+                self._emit(work.run().changes)
+                report = MailAccountSync(
                     self.store,
                     account,
                     password,
@@ -76,6 +83,8 @@ class SyncRunner:
                     on_changes=self.on_changes,
                     only_folders=only_folders,
                 ).run()
+                self._emit(work.after_sync(report))
+                return report
             except ChannelError as exc:
                 self.on_error(SyncFailure(account.name, str(exc), exc.retryable))
                 if not exc.retryable or attempt >= len(backoff):
@@ -83,6 +92,10 @@ class SyncRunner:
                 log.info("%s: %s; retrying in %.0f s", account.name, exc, backoff[attempt])
                 self.sleep(backoff[attempt])
                 attempt += 1
+
+    def _emit(self, changes: ChangeSet) -> None:
+        if changes and self.on_changes is not None:
+            self.on_changes(changes)
 
     def watch(self, account: AccountInfo, interval: float, stop: threading.Event) -> None:
         """Sync now, then keep the inbox pushed (IDLE) and everything else polled."""
@@ -114,5 +127,7 @@ class SyncRunner:
             imap.select("INBOX")
             while not stop.is_set() and time.monotonic() < deadline:
                 wait = min(IDLE_RENEW_SECONDS, max(1.0, deadline - time.monotonic()), 5.0)
-                if imap.idle_wait(wait):
+                # Also every few seconds: a change the user made, or a send-later time.
+                now = int(self.clock().timestamp())
+                if imap.idle_wait(wait) or work_due(self.store, account, now):
                     self.sync_once(account, backoff=(), only_folders=["INBOX"])
