@@ -8,6 +8,7 @@ their exit codes (0 success, 1 failure with a one-line reason on stderr,
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -99,7 +100,7 @@ class CommandModule(Protocol):
 
 
 # Commands of later capabilities (sending, people, ...) live in their own modules.
-COMMAND_MODULES: tuple[CommandModule, ...] = ()
+COMMAND_MODULES: tuple[CommandModule, ...] = (importlib.import_module("unibox.cli_mail_actions"),)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

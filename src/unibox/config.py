@@ -37,6 +37,11 @@ class Setting(Generic[T]):
 SYNC_INTERVAL = Setting("sync.interval_seconds", 300, "How often to check accounts without push.")
 SYNC_WORKERS = Setting("sync.parse_workers", 0, "Processes parsing mail; 0 means one per core.")
 IDLE_ENABLED = Setting("sync.idle", True, "Keep a push (IMAP IDLE) connection on the inbox.")
+UNDO_SEND_SECONDS = Setting(
+    "send.undo_seconds",
+    10,
+    "Seconds a message waits in the outbox after Send, so it can still be undone; 0 sends at once.",
+)
 PHONE_REGION = Setting(
     "people.phone_region",
     "",

@@ -71,24 +71,31 @@ class _Handler:
         return "250 2.0.0 Accepted"
 
 
-def _authenticator(
-    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
-) -> AuthResult:
-    if (
-        isinstance(auth_data, LoginPassword)
-        and auth_data.login == USER.encode()
-        and auth_data.password == PASSWORD.encode()
-    ):
-        return AuthResult(success=True, auth_data=auth_data)
-    # handled=False: aiosmtpd then answers 535; with handled=True the client would hang.
-    return AuthResult(success=False, handled=False)
+@dataclass
+class _Authenticator:
+    users: dict[bytes, bytes] = field(default_factory=lambda: {USER.encode(): PASSWORD.encode()})
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        if isinstance(auth_data, LoginPassword) and self.users.get(auth_data.login) == bytes(
+            auth_data.password
+        ):
+            return AuthResult(success=True, auth_data=auth_data)
+        # handled=False: aiosmtpd then answers 535; with handled=True the client would hang.
+        return AuthResult(success=False, handled=False)
 
 
 class SmtpServer:
     """aiosmtpd with AUTH; STARTTLS, implicit TLS or (loopback) plain."""
 
-    def __init__(self, mode: Mode = "starttls", *, tls: TlsFiles | None = None,
-                 size_limit: int = 10 * 1024 * 1024) -> None:  # fmt: skip
+    def __init__(
+        self,
+        mode: Mode = "starttls",
+        *,
+        tls: TlsFiles | None = None,
+        size_limit: int = 10 * 1024 * 1024,
+    ) -> None:
         self.mode = mode
         self.tls = tls or session_tls_files()
         self.size_limit = size_limit
@@ -96,6 +103,7 @@ class SmtpServer:
         self.password = PASSWORD
         self.port = 0
         self._handler = _Handler()
+        self._auth = _Authenticator()
         self._controller: Controller | None = None
 
     @property
@@ -106,6 +114,10 @@ class SmtpServer:
     @property
     def reject(self) -> dict[str, str]:
         return self._handler.reject
+
+    def add_user(self, login: str, password: str) -> None:
+        """Let another login submit mail (e.g. the Dovecot test user and password)."""
+        self._auth.users[login.encode()] = password.encode()
 
     @property
     def ca_file(self) -> Path:
@@ -118,7 +130,7 @@ class SmtpServer:
 
     def start(self) -> SmtpServer:
         params: dict[str, Any] = {
-            "authenticator": _authenticator,
+            "authenticator": self._auth,
             "auth_required": True,
             "data_size_limit": self.size_limit,
             "server_hostname": "localhost",

@@ -41,8 +41,13 @@ def _ep(server: SmtpServer, **kw: object) -> SmtpEndpoint:
 
 def test_starttls_with_auth_delivers_the_exact_bytes(smtp_server: SmtpServer) -> None:
     raw = _raw()
-    result = send(_ep(smtp_server), smtp_server.password, "me@example.com",
-                  ["ann@example.org", "bob@example.org"], raw)  # fmt: skip
+    result = send(
+        _ep(smtp_server),
+        smtp_server.password,
+        "me@example.com",
+        ["ann@example.org", "bob@example.org"],
+        raw,
+    )
     assert result.refused == {}
     [got] = smtp_server.messages
     assert got.rcpt_tos == ("ann@example.org", "bob@example.org")
@@ -58,11 +63,17 @@ def test_implicit_tls_and_pinning(smtp_factory: Callable[..., SmtpServer]) -> No
     send(pinned, server.password, "me@example.com", ["ann@example.org"], _raw())
     assert len(server.messages) == 2
     with pytest.raises(SecurityError, match="does not match the pinned fingerprint"):
-        send(_ep(server, ca_file="", fingerprint="00" * 32), server.password,
-             "me@example.com", ["ann@example.org"], _raw())  # fmt: skip
+        send(
+            _ep(server, ca_file="", fingerprint="00" * 32),
+            server.password,
+            "me@example.com",
+            ["ann@example.org"],
+            _raw(),
+        )
     with pytest.raises(SecurityError, match="could not be verified"):
-        send(_ep(server, ca_file=""), server.password, "me@example.com",
-             ["ann@example.org"], _raw())  # fmt: skip
+        send(
+            _ep(server, ca_file=""), server.password, "me@example.com", ["ann@example.org"], _raw()
+        )
     assert len(server.messages) == 2
 
 
@@ -78,29 +89,46 @@ def test_starttls_not_offered_is_never_a_downgrade(
 ) -> None:
     plain = smtp_factory("plain")
     with pytest.raises(SecurityError, match="does not offer STARTTLS"):
-        send(_ep(plain, security="starttls"), plain.password, "me@example.com",
-             ["ann@example.org"], _raw())  # fmt: skip
+        send(
+            _ep(plain, security="starttls"),
+            plain.password,
+            "me@example.com",
+            ["ann@example.org"],
+            _raw(),
+        )
     assert plain.messages == []
     with pytest.raises(SecurityError, match="only to this computer"):
-        send(_ep(plain, host="smtp.example.org", security="plain"), "pw", "me@example.com",
-             ["ann@example.org"], _raw())  # fmt: skip
+        send(
+            _ep(plain, host="smtp.example.org", security="plain"),
+            "pw",
+            "me@example.com",
+            ["ann@example.org"],
+            _raw(),
+        )
     # Plain text is fine to loopback.
-    send(_ep(plain, host="127.0.0.1"), plain.password, "me@example.com",
-         ["ann@example.org"], _raw())  # fmt: skip
+    send(
+        _ep(plain, host="127.0.0.1"), plain.password, "me@example.com", ["ann@example.org"], _raw()
+    )
     assert len(plain.messages) == 1
 
 
 def test_rejected_recipients_are_named(smtp_server: SmtpServer) -> None:
     smtp_server.reject["nobody@example.org"] = "550 5.1.1 No such user here"
-    result = send(_ep(smtp_server), smtp_server.password, "me@example.com",
-                  ["ann@example.org", "nobody@example.org"], _raw())  # fmt: skip
+    result = send(
+        _ep(smtp_server),
+        smtp_server.password,
+        "me@example.com",
+        ["ann@example.org", "nobody@example.org"],
+        _raw(),
+    )
     assert result.refused == {"nobody@example.org": "550 5.1.1 No such user here"}
     assert smtp_server.messages[0].rcpt_tos == ("ann@example.org",)
     with pytest.raises(
         RecipientsRejected, match=r"nobody@example.org \(550 5.1.1 No such user"
     ) as e:
-        send(_ep(smtp_server), smtp_server.password, "me@example.com",
-             ["nobody@example.org"], _raw())  # fmt: skip
+        send(
+            _ep(smtp_server), smtp_server.password, "me@example.com", ["nobody@example.org"], _raw()
+        )
     assert not e.value.retryable
 
 
