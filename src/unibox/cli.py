@@ -100,7 +100,10 @@ class CommandModule(Protocol):
 
 
 # Commands of later capabilities (sending, people, ...) live in their own modules.
-COMMAND_MODULES: tuple[CommandModule, ...] = (importlib.import_module("unibox.cli_mail_actions"),)
+COMMAND_MODULES: tuple[CommandModule, ...] = (
+    importlib.import_module("unibox.cli_mail_actions"),
+    importlib.import_module("unibox.cli_people"),
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
