@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import email.message
 import email.policy
 import io
 import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -640,3 +642,114 @@ def test_unreachable_smtp_keeps_the_message_queued_with_the_reason(
     AccountWork(store, account, dovecot.password, clock=lambda: soon).run()
     assert len(smtp_server.messages) == 1
     assert out(capsys, "outbox", "--json") == []
+
+
+def test_conflicts_with_another_client_never_lose_a_message(
+    dovecot: Dovecot,
+    smtp_server: SmtpServer,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Changes made here while offline meet changes another client made meanwhile."""
+    for name in ("Moved elsewhere", "Flagged elsewhere", "Deleted elsewhere"):
+        dovecot.deliver(mail_user, simple_message(name, "text"))
+    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
+    assert run("sync") == 0
+    moved = message_id(capsys, 'subject:"Moved elsewhere"')
+    flagged = message_id(capsys, 'subject:"Flagged elsewhere"')
+    deleted = message_id(capsys, 'subject:"Deleted elsewhere"')
+    store = Store(store_path(profile))
+    act(store, [moved], Action(ActionKind.ARCHIVE))  # recorded here, not pushed yet
+    act(store, [flagged], Action(ActionKind.READ))
+    act(store, [deleted], Action(ActionKind.FLAG))
+    other = dovecot.imap(mail_user)
+    try:
+        other.select_folder("INBOX")
+        by_subject = {
+            str(m["Subject"]): uid for uid, _f, m in folder_messages(dovecot, mail_user, "INBOX")
+        }
+        other.move([by_subject["Moved elsewhere"]], "Junk")
+        other.add_flags([by_subject["Flagged elsewhere"]], [b"\\Flagged"])
+        other.delete_messages([by_subject["Deleted elsewhere"]])
+        other.expunge()
+    finally:
+        other.logout()
+    assert run("sync") == 0
+    # The move found its message gone from the inbox: it stays where the other client put it.
+    assert subjects(dovecot, mail_user, "Junk") == ["Moved elsewhere"]
+    assert out(capsys, "search", "moved", "--json")[0]["folder"] == "Junk"
+    # Both flag changes are kept: read (here) and flagged (there).
+    [(_u, flags, _m)] = folder_messages(dovecot, mail_user, "INBOX")
+    assert b"\\Seen" in flags and b"\\Flagged" in flags
+    hit = out(capsys, "search", "flagged", "--json")[0]
+    assert not hit["unread"] and hit["flagged"]
+    assert out(capsys, "search", "deleted", "--json") == []
+    assert out(capsys, "stats", "--json")["messages"] == 2
+
+
+def test_forward_carries_the_attachments(
+    dovecot: Dovecot,
+    smtp_server: SmtpServer,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = email.message.EmailMessage()
+    original["From"] = "Ann <ann@example.org>"
+    original["To"] = f"{mail_user}@example.com"
+    original["Subject"] = "Signed contract"
+    original["Message-ID"] = "<contract-1@example.org>"
+    original.set_content("Attached.")
+    original.add_attachment(
+        b"%PDF signed", maintype="application", subtype="pdf", filename="contract.pdf"
+    )
+    dovecot.deliver(mail_user, original.as_bytes(policy=email.policy.SMTP))
+    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
+    assert run("sync") == 0
+    stdin(monkeypatch, "For your files.\n")
+    assert run("forward", str(message_id(capsys, "contract")), "--to", "legal@example.org") == 0
+    [got] = smtp_server.messages
+    sent = BytesParser(policy=email.policy.default).parsebytes(got.data)
+    assert sent["Subject"] == "Fwd: Signed contract"
+    assert sent["References"] == "<contract-1@example.org>"
+    [att] = list(sent.iter_attachments())  # type: ignore[attr-defined]
+    assert att.get_filename() == "contract.pdf" and att.get_content() == b"%PDF signed"
+
+
+def test_watch_pushes_a_change_made_locally_within_seconds(
+    dovecot: Dovecot,
+    smtp_server: SmtpServer,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window changes the store; a running `sync --watch` engine carries it to the server."""
+    dovecot.deliver(mail_user, simple_message("Watch me", "text"))
+    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
+    assert run("sync") == 0
+    mid = message_id(capsys, "watch")
+    store = Store(store_path(profile))
+    with store.read() as s:
+        account = get_account(s, "Work")
+    runner = SyncRunner(store, SecretStore())
+    stop = threading.Event()
+    worker = threading.Thread(target=runner.watch, args=(account, 3600.0, stop), daemon=True)
+    worker.start()
+    try:
+        time.sleep(1.0)  # let it reach IDLE
+        act(store, [mid], Action(ActionKind.FLAG))
+        deadline = time.monotonic() + 15
+        flagged = False
+        while time.monotonic() < deadline and not flagged:
+            [(_u, flags, _m)] = folder_messages(dovecot, mail_user, "INBOX")
+            flagged = b"\\Flagged" in flags
+            time.sleep(0.2)
+        assert flagged
+    finally:
+        stop.set()
+        worker.join(15)
+        runner.close()

@@ -267,3 +267,34 @@ def test_outbox_claims_once_and_undo_works_only_while_waiting(store: Store) -> N
         assert outbox.due_items(s, acc, T0 + 12) == []
         late = T0 + 10 + outbox.SENDING_LEASE_SECONDS
         assert [i.state for i in outbox.due_items(s, acc, late)] == ["sending"]
+
+
+def test_a_snoozed_message_archived_meanwhile_comes_back_to_the_inbox(store: Store) -> None:
+    acc, f = _mailbox(store)
+    mid = _deliver(store, acc, f["INBOX"], 4)
+    _act(store, mid, Action(ActionKind.SNOOZE, when=T0 + HOUR))
+    _act(store, mid, Action(ActionKind.ARCHIVE))
+    with store.read() as s:
+        [op] = [o for o in pending_ops.pending_for(s, acc) if o.kind == "move"]
+    with intent_write(store) as s:
+        pending_ops.finish_move(s, op.id, 11)
+    with intent_write(store) as s:
+        wake_snoozed(s, acc, T0 + HOUR)
+    [(folder, uid)] = _place(store, mid)
+    assert folder == f["INBOX"] and uid < 0
+    with store.read() as s:
+        [back] = [o for o in pending_ops.pending_for(s, acc) if o.kind == "move"]
+    assert back.source is not None and (back.source.folder, back.source.uid) == ("Archive", 11)
+    assert back.target == "INBOX"
+
+
+def test_a_flag_change_queued_before_a_move_goes_to_where_the_message_still_is(
+    store: Store,
+) -> None:
+    acc, f = _mailbox(store)
+    mid = _deliver(store, acc, f["INBOX"], 8)
+    _act(store, mid, Action(ActionKind.READ))
+    _act(store, mid, Action(ActionKind.ARCHIVE))
+    with store.read() as s:
+        places = pending_ops.places_now(s, mid)
+    assert [(p.folder, p.uid) for p in places] == [("INBOX", 8)]

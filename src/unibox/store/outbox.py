@@ -12,16 +12,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
 from unibox.core.items import FolderRole
-from unibox.core.outgoing import BuiltMessage
 from unibox.store.schema import Account, Folder
 from unibox.store.schema_actions import OutboxMessage
+
+if TYPE_CHECKING:  # the email package is not needed to read the outbox
+    from unibox.core.outgoing import BuiltMessage
 
 QUEUED = "queued"
 SENDING = "sending"

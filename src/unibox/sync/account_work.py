@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from unibox.channels.imap import ImapSession
 from unibox.core.errors import ConnectionLost
@@ -16,13 +17,13 @@ from unibox.core.items import ChangeSet
 from unibox.core.triage import Clock, utc_now
 from unibox.store import outbox, pending_ops
 from unibox.store.accounts import AccountInfo
-from unibox.store.actions import wake_snoozed
 from unibox.store.intent import intent_write
 from unibox.store.store import Store
 from unibox.store.triage import next_snooze_end, reconcile_from_keywords, snooze_ended_ids
 from unibox.sync.mail import SyncReport, endpoint_for
-from unibox.sync.push import OpPusher
-from unibox.sync.send import OutboxSender, SendFn, _send
+
+if TYPE_CHECKING:
+    from unibox.sync.send import SendFn
 
 log = logging.getLogger("unibox.sync")
 
@@ -62,7 +63,7 @@ class AccountWork:
         password: str,
         *,
         clock: Clock = utc_now,
-        send: SendFn = _send,
+        send: SendFn | None = None,
     ) -> None:
         self.store = store
         self.account = account
@@ -79,12 +80,18 @@ class AccountWork:
         with self.store.read() as s:
             waking = bool(snooze_ended_ids(s, self.now(), self.account.id))
         if waking:
+            from unibox.store.actions import wake_snoozed
+
             with intent_write(self.store) as s:
                 report.changes.merge(wake_snoozed(s, self.account.id, self.now()))
         if not work_due(self.store, self.account, self.now()):
             return report
+        # Only now: a sync with nothing to send never imports SMTP and the email package.
+        from unibox.sync.push import OpPusher
+        from unibox.sync.send import OutboxSender, smtp_send
+
         sender = OutboxSender(
-            self.store, self.account, self._password, clock=self.clock, send=self.send
+            self.store, self.account, self._password, clock=self.clock, send=self.send or smtp_send
         )
         try:
             imap = ImapSession(endpoint_for(self.account), self._password)

@@ -73,7 +73,7 @@ def smtp_endpoint(account: AccountInfo) -> smtp.SmtpEndpoint:
     )
 
 
-def _send(
+def smtp_send(
     ep: smtp.SmtpEndpoint, password: str, sender: str, rcpts: tuple[str, ...], raw: bytes
 ) -> smtp.SendResult:
     return smtp.send(ep, password, sender, rcpts, raw)
@@ -89,7 +89,7 @@ class OutboxSender:
         password: str,
         *,
         clock: Clock,
-        send: SendFn = _send,
+        send: SendFn = smtp_send,
     ) -> None:
         self.store = store
         self.account = account
