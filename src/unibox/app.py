@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from unibox.config import SYNC_INTERVAL, Settings, profile_dir, store_path
 from unibox.core.errors import UserError
-from unibox.secrets import SecretStore
-from unibox.store.accounts import list_accounts
 from unibox.store.store import Store
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.main_window import MainWindow
-from unibox.ui.sync_service import SyncService
 from unibox.ui.theme import apply_theme, follow_system
 
+if TYPE_CHECKING:
+    from unibox.secrets import SecretStore
+
 log = logging.getLogger("unibox.app")
+
+# Set to 1 and the app prints "unibox-first-paint <unix time>" to stderr when
+# the message list first paints real rows (benchmarks/bench_ui.py reads it).
+FIRST_PAINT_ENV = "UNIBOX_REPORT_FIRST_PAINT"
 
 
 def application() -> QApplication:
@@ -73,29 +80,56 @@ def build_window(
     """The main window on a store, loading its first view.
 
     With `sync`, every mail account starts syncing on its own background
-    thread (SyncRunner.watch); the caller stops them with window.syncs.stop().
+    thread (see start_syncing); the caller stops them with window.syncs.stop().
     Settings live beside the store, in its profile folder.
     """
-    bridge = Bridge(store)
-    settings = Settings(store.path.parent)
-    syncs = None
-    if sync:
-        syncs = SyncService(
-            store,
-            secrets or SecretStore(),
-            interval=float(settings.get(SYNC_INTERVAL)),
-            on_progress=bridge.post_progress,
-            on_changes=bridge.post_changes,
-            on_failure=bridge.post_failure,
-        )
-    window = MainWindow(bridge, demo=demo, syncs=syncs, settings=settings)
+    window = MainWindow(Bridge(store), demo=demo, settings=Settings(store.path.parent))
     window.start()
-    if syncs is not None:
-        with store.read() as s:
-            accounts = list_accounts(s)
-        syncs.start(accounts)
-        window.show_syncing(syncs.account_names)
+    if sync:
+        start_syncing(window, store, secrets)
     return window
+
+
+def start_syncing(window: MainWindow, store: Store, secrets: SecretStore | None = None) -> None:
+    """SyncRunner.watch for every mail account, each on its own thread, never the GUI's.
+
+    Imported and started only now: the sync engine and the keyring cost
+    a few hundred milliseconds to load, which the first paint does not wait for.
+    """
+    from unibox.secrets import SecretStore
+    from unibox.store.accounts import list_accounts
+    from unibox.ui.sync_service import SyncService
+
+    bridge = window.bridge
+    syncs = SyncService(
+        store,
+        secrets or SecretStore(),
+        interval=float(Settings(store.path.parent).get(SYNC_INTERVAL)),
+        on_progress=bridge.post_progress,
+        on_changes=bridge.post_changes,
+        on_failure=bridge.post_failure,
+    )
+    window.attach_syncs(syncs)
+    with store.read() as s:
+        accounts = list_accounts(s)
+    syncs.start(accounts)
+    window.show_syncing(syncs.account_names)
+
+
+class _FirstPaint(QObject):
+    """Prints the moment the message list is first painted with loaded rows."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        window.message_list.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._window.messages.cached_row(0) is not None:
+            stamp = time.time()
+            watched.removeEventFilter(self)
+            print(f"unibox-first-paint {stamp:.6f}", file=sys.stderr, flush=True)
+        return False
 
 
 def _quit_on_signals(app: QApplication) -> QTimer:
@@ -113,8 +147,12 @@ def run_gui(profile: str | None, demo: bool) -> int:
     app = application()
     try:
         with open_profile(profile, demo) as store:
-            window = build_window(store, demo=demo, sync=not demo)
+            window = build_window(store, demo=demo)
+            if os.environ.get(FIRST_PAINT_ENV):
+                _FirstPaint(window)
             window.show()
+            if not demo:  # once the window is up
+                QTimer.singleShot(0, lambda: start_syncing(window, store))
             wake = _quit_on_signals(app)
             code = app.exec()
             wake.stop()

@@ -210,3 +210,30 @@ def test_question_mark_shows_the_shortcuts(qtbot: Any, window: MainWindow) -> No
     assert window.overlay.geometry() == window.rect()
     qtbot.keyClick(window.overlay, Qt.Key.Key_Escape)
     assert not window.overlay.isVisible()
+
+
+def test_a_long_list_shows_its_head_first_then_the_rest(
+    qtbot: Any, qtmodeltester: Any, window: MainWindow, monkeypatch: Any
+) -> None:
+    """At 100,000 messages the newest rows come from a fast query; the rest follow."""
+    from unibox.ui.models import message_list
+
+    monkeypatch.setattr(message_list, "HEAD", 10)
+    qtmodeltester.check(window.messages)
+    resets: list[int] = []
+    window.messages.modelReset.connect(lambda: resets.append(1))
+    with qtbot.waitSignal(window.messages.completed, timeout=5000) as done:
+        window.messages.show_view(View(ViewKind.ARCHIVE))
+    assert resets == [1]  # the head replaced the old view; the rest was appended
+    assert done.args == [41]
+    rows = _rows(qtbot, window)
+    assert len(rows) == 41
+    assert [r.date for r in rows] == sorted((r.date for r in rows), reverse=True)
+    with qtbot.waitSignal(window.messages.completed, timeout=5000) as done:
+        window.search.setText("the")
+    assert window.list_subtitle.text() == f"{done.args[0]:,} found"
+    assert done.args[0] > 10
+    with qtbot.waitSignal(window.messages.completed, timeout=5000):
+        window.messages.set_grouped(True)
+    grouped = _rows(qtbot, window)
+    assert len({r.conversation_id for r in grouped}) == len(grouped)

@@ -228,6 +228,7 @@ def test_always_for_this_sender_is_remembered_and_can_be_stopped(
         assert view.stop_always.isVisible()
 
         # Another sender stays blocked.
+        _settle(qtbot, window)  # the last message's images have all arrived
         count = len(server.requests)
         _show_new(qtbot, window, _tracker_mail(server, 5, "promo@other.example"), uid=922)
         _settle(qtbot, window)
@@ -238,6 +239,7 @@ def test_always_for_this_sender_is_remembered_and_can_be_stopped(
         qtbot.waitUntil(lambda: "/pixel-6" in server.requests, timeout=10_000)
         qtbot.mouseClick(view.stop_always, Qt.MouseButton.LeftButton)
         assert not window.prefs.remote_allowed_for("news@tracker.example")
+        _settle(qtbot, window)
         count = len(server.requests)
         _show_new(qtbot, window, _tracker_mail(server, 7), uid=924)
         _settle(qtbot, window)

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from unibox.core.identity import EMAIL, normalize_email
 from unibox.core.items import FolderRole
-from unibox.core.query import SearchQuery
-from unibox.store.queries import message_detail, search_ids
+from unibox.core.query import SearchQuery, fts_match
+from unibox.store.queries import _filters, message_detail, search_ids
 from unibox.store.schema import (
     Account,
     Conversation,
@@ -128,13 +128,16 @@ def _folder_ids(session: Session, view: View) -> list[int] | None:
     return list(session.scalars(select(Folder.id).where(Folder.role == role.value)))
 
 
-def _view_query(session: Session, view: View) -> Select[int]:
+def _view_query(session: Session, view: View, *, newest_first: bool = False) -> Select[int]:
     stmt = select(Message.id).where(Message.deleted_at.is_(None))
     folders = _folder_ids(session, view)
     if folders is not None:
-        # Driven by the (folder_id, uid) index: one folder's locations, then sort.
         placed = select(MessageLocation.message_id).where(MessageLocation.folder_id.in_(folders))
-        stmt = stmt.where(Message.id.in_(placed))
+        # Whole view: driven by the folder's locations, then sorted. Its newest
+        # page: walk messages by date and keep the placed ones ("id + 0" keeps
+        # the planner from driving by id), 13 ms instead of 56 at 70,000.
+        member = Message.id + 0 if newest_first else Message.id
+        stmt = stmt.where(member.in_(placed))
     elif view.kind is ViewKind.UNREAD:
         stmt = stmt.where(Message.is_seen.is_(False))
     elif view.kind is ViewKind.FLAGGED:
@@ -142,14 +145,48 @@ def _view_query(session: Session, view: View) -> Select[int]:
     return stmt
 
 
-def view_ids(session: Session, view: View) -> list[int]:
-    """Ids of every message in the view, newest first."""
-    stmt = _view_query(session, view).order_by(Message.sent_at.desc(), Message.id.desc())
+def view_ids(session: Session, view: View, limit: int | None = None) -> list[int]:
+    """Ids of every message in the view (or the newest `limit`), newest first."""
+    stmt = _view_query(session, view, newest_first=limit is not None)
+    stmt = stmt.order_by(Message.sent_at.desc(), Message.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
 
 
+# Above this many full-text matches, walking messages newest first and keeping
+# the matching ones beats sorting every match (measured at 100,000 messages:
+# 13-22 ms against 50-80 ms for a common word; the other way round for rare ones).
+_COMMON_MATCHES = 3000
+_FTS_IDS = "SELECT rowid FROM message_fts WHERE message_fts MATCH :m"
+
+
 def search_view_ids(session: Session, query: SearchQuery, limit: int = 5000) -> list[int]:
-    """Ids of messages matching a search across all mail, newest first."""
+    """Ids of messages matching a search across all mail, newest first.
+
+    The same matches as store.queries.search_ids (the CLI's search); only the
+    plan differs for words found in very many messages.
+    """
+    match = fts_match(query)
+    # Not with a filter few messages pass (is:unread, is:flagged, has:attachment,
+    # from:, to:): walking every date to find them would lose.
+    selective = (
+        query.unread is not None or query.flagged or query.has_attachment or query.from_ or query.to
+    )
+    if match and not selective:
+        count = session.execute(
+            text(f"SELECT count(*) FROM ({_FTS_IDS} LIMIT {_COMMON_MATCHES})"), {"m": match}
+        ).scalar()
+        if count is not None and count >= _COMMON_MATCHES:
+            stmt = (
+                select(Message.id)
+                # "id + 0": not driven by the matches' ids but by the date index.
+                .where(and_(*_filters(query)), (Message.id + 0).in_(text(_FTS_IDS)))
+                .order_by(Message.sent_at.desc(), Message.id.desc())
+                .limit(limit)
+                .params(m=match)
+            )
+            return list(session.scalars(stmt))
     return search_ids(session, query, limit=limit)
 
 

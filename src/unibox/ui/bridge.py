@@ -6,7 +6,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from unibox.store.store import Store
 
 log = logging.getLogger("unibox.ui")
 T = TypeVar("T")
+Lane = Literal["main", "side", "bulk"]
 
 # A sync writes a batch every few milliseconds: views refresh at most this often.
 CHANGES_COALESCE_MS = 120
@@ -27,6 +28,12 @@ class Bridge(QObject):
 
     Reads are serialized, so a view that asks twice gets its answers in order;
     callers drop answers they no longer want (see the models' generations).
+    Reads go to one of three readers ("lanes"), each serial: "main" for what
+    someone is waiting for (the newest rows of a list, a message to open),
+    "side" for what may take long and nobody waits for (counts, the person
+    panel), "bulk" for the whole id list of a long view or search. A search
+    typed letter by letter thus never waits behind the previous letter's
+    long list; cancel_pending("bulk") drops lists nobody wants any more.
     Slow work that is not a read (a connection test, a download, a write)
     runs on a separate pool through `run`, so it never delays the list.
     Any thread may call post_changes, post_progress and post_failure (the
@@ -52,8 +59,10 @@ class Bridge(QObject):
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._lanes: dict[str, QThreadPool] = {}
+        for lane in ("main", "side", "bulk"):
+            pool = self._lanes[lane] = QThreadPool(self)
+            pool.setMaxThreadCount(1)
         self._tasks = QThreadPool(self)
         self._tasks.setMaxThreadCount(4)
         self._ids = itertools.count(1)
@@ -75,14 +84,20 @@ class Bridge(QObject):
     def store(self) -> Store:
         return self._store
 
-    def read(self, query: Callable[[Session], T], done: Callable[[T], None]) -> None:
+    def read(
+        self, query: Callable[[Session], T], done: Callable[[T], None], *, lane: Lane = "main"
+    ) -> None:
         """Run query(session) in a short read transaction off the GUI thread, then done(result)."""
 
         def work() -> T:
             with self._store.read() as session:
                 return query(session)
 
-        self._submit(self._pool, work, done, self._report)
+        self._submit(self._lanes[lane], work, done, self._report)
+
+    def cancel_pending(self, lane: Lane) -> None:
+        """Drop the reads of a lane that have not started (their done() never runs)."""
+        self._lanes[lane].clear()
 
     def run(
         self,
@@ -147,15 +162,17 @@ class Bridge(QObject):
             log.debug("the window is gone; a late sync report was dropped")
 
     def wait_idle(self, timeout_ms: int = 5000) -> bool:
-        return self._pool.waitForDone(timeout_ms) and self._tasks.waitForDone(timeout_ms)
+        pools = (*self._lanes.values(), self._tasks)
+        return all(p.waitForDone(timeout_ms) for p in pools)
 
     def close(self) -> None:
         self._closed = True
         self._flush_timer.stop()
-        for pool in (self._pool, self._tasks):
+        pools = (*self._lanes.values(), self._tasks)
+        for pool in pools:
             pool.clear()
-        self._pool.waitForDone(10_000)
-        self._tasks.waitForDone(10_000)
+        for pool in pools:
+            pool.waitForDone(10_000)
         self._callbacks.clear()
 
     @Slot()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
 from unibox.config import Settings
 from unibox.core.query import SearchQuery
 from unibox.store import views
-from unibox.store.accounts import AccountInfo
 from unibox.store.views import Counts, MessageContent, View, ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
@@ -31,8 +31,6 @@ from unibox.ui.models.reader import MessageLoader
 from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, Preferences
 from unibox.ui.reading import ReadingActions
-from unibox.ui.sync_service import SyncService
-from unibox.ui.widgets.account_dialog import AddAccountDialog
 from unibox.ui.widgets.message_list_view import MessageListView
 from unibox.ui.widgets.message_view import MessageView
 from unibox.ui.widgets.person_panel import PersonPanel
@@ -41,6 +39,11 @@ from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
 from unibox.ui.widgets.sidebar_view import SidebarView
 from unibox.ui.widgets.sync_status import SyncStatus
 from unibox.ui.widgets.welcome import WelcomePage
+
+if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
+    from unibox.store.accounts import AccountInfo
+    from unibox.ui.sync_service import SyncService
+    from unibox.ui.widgets.account_dialog import AddAccountDialog
 
 SHORTCUTS = (
     (("j", "↓"), "Next message"),
@@ -93,6 +96,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._install_shortcuts()
         self._select_first = True
+        self._view_size = (0, 0)
         self.account_dialog: AddAccountDialog | None = None
 
     # -- building --------------------------------------------------------------
@@ -241,6 +245,7 @@ class MainWindow(QMainWindow):
         self.search.escape_pressed.connect(self.back_to_list)
         self.search.down_pressed.connect(self._enter_results)
         self.messages.loaded.connect(self._list_loaded)
+        self.messages.completed.connect(self._list_completed)
         self.message_list.current_message_changed.connect(self.reader.load)
         self.reader.loaded.connect(self._show_message)
         self.reader.cleared.connect(self.message_view.clear)
@@ -299,10 +304,20 @@ class MainWindow(QMainWindow):
         """These accounts have started syncing."""
         self.sync_status.watch(names)
 
+    def attach_syncs(self, syncs: SyncService) -> None:
+        """Real accounts sync from now on: enable the actions that need it."""
+        self.syncs = syncs
+        self.sync_action.setEnabled(True)
+        self.add_account_action.setEnabled(True)
+        if self.sidebar_model.loaded_once:
+            self._sidebar_loaded()
+
     def add_account(self) -> AddAccountDialog | None:
         """Open the add-account dialog (one at a time); it reports back when stored."""
         if self.syncs is None:
             return None
+        from unibox.ui.widgets.account_dialog import AddAccountDialog
+
         if self.account_dialog is None:
             self.account_dialog = AddAccountDialog(self.bridge, self.syncs.runner.secrets, self)
             self.account_dialog.account_added.connect(self._account_added)
@@ -367,7 +382,11 @@ class MainWindow(QMainWindow):
                 if self.sidebar_model.has_accounts
                 else "No accounts yet: Mail › Add account…"
             )
-            self.bridge.read(lambda s: views.view_size(s, view), self._show_view_size)
+            self.bridge.read(
+                lambda s: views.view_size(s, view),
+                lambda size: self._show_view_size(size) if self.messages.view == view else None,
+                lane="side",
+            )
         if self._select_first and count:
             self.message_list.select_row(0)
             if self.focusWidget() is None or self.focusWidget() is self.message_list:
@@ -376,6 +395,12 @@ class MainWindow(QMainWindow):
             self.reader.load(None)
         self._select_first = False
 
+    def _list_completed(self, count: int) -> None:
+        if self.messages.search is not None:
+            self.list_subtitle.setText(f"{count:,} found" if count else "")
+        else:
+            self._show_view_size(self._view_size)
+
     def _view_title(self, view: View) -> str:
         if view.kind is ViewKind.FOLDER:
             index = self.sidebar_model.index_of(view)
@@ -383,11 +408,12 @@ class MainWindow(QMainWindow):
         return _TITLES.get(view.kind, "")
 
     def _show_view_size(self, size: tuple[int, int]) -> None:
+        self._view_size = size
         if self.messages.search is not None:
             return
         total, unread = size
         text = f"{total:,} messages"
-        if self.messages.grouped:
+        if self.messages.grouped:  # the list knows how many conversations once it is whole
             text = f"{self.messages.rowCount():,} conversations"
         if unread:
             text += f" · {unread:,} unread"

@@ -6,20 +6,22 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
-from unibox.core.attachments import AttachmentData, extract_attachment, inline_images
 from unibox.core.errors import UserError
 from unibox.store.queries import raw_source
 from unibox.store.views import MessageContent
 from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import PLAIN_TEXT, Preferences
-from unibox.ui.remote_content import fetch_images
 from unibox.ui.widgets.message_view import MessageView, RemoteScope
+
+if TYPE_CHECKING:  # the MIME stack and urllib load on first use, not at start-up
+    from unibox.core.attachments import AttachmentData
 
 log = logging.getLogger("unibox.ui")
 
@@ -86,6 +88,8 @@ class ReadingActions(QObject):
             self._view.allow_remote(RemoteScope.MESSAGE)
 
     def fetch_remote(self, message_id: int, urls: list[str]) -> None:
+        from unibox.ui.remote_content import fetch_images
+
         self._bridge.run(
             lambda: _images(fetch_images(urls)),
             lambda images: self._view.add_images(message_id, images),
@@ -93,6 +97,8 @@ class ReadingActions(QObject):
         )
 
     def load_inline(self, message_id: int) -> None:
+        from unibox.core.attachments import inline_images
+
         def query(s: Session) -> dict[str, QImage]:
             raw = raw_source(s, message_id)
             if raw is None:
@@ -119,6 +125,8 @@ class ReadingActions(QObject):
             if answer != QMessageBox.StandardButton.Save:
                 return
             action = "save"
+
+        from unibox.core.attachments import extract_attachment
 
         def query(s: Session) -> AttachmentData:
             raw = raw_source(s, message_id)

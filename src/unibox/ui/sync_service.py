@@ -7,17 +7,30 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from unibox.core.items import ChangeSet
 from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
-from unibox.sync.mail import Progress
+from unibox.sync.mail import Progress, SyncReport
 from unibox.sync.runner import SyncFailure, SyncRunner
 
 log = logging.getLogger("unibox.sync")
 
 SYNCED_KINDS = ("imap",)
+
+
+class _Runner(SyncRunner):
+    """A SyncRunner that lets the held ChangeSets go once each sync is over."""
+
+    after_sync: Callable[[], None] = staticmethod(lambda: None)
+
+    def sync_once(self, *args: Any, **kwargs: Any) -> SyncReport:
+        try:
+            return super().sync_once(*args, **kwargs)
+        finally:
+            self.after_sync()
 
 
 @dataclass(eq=False)
@@ -40,7 +53,7 @@ class SyncService:
     The engine announces a ChangeSet from inside the write transaction that
     made it, before the commit; a view reading at once would not see it yet.
     So each thread's ChangeSets are held until that thread's next progress
-    report or failure, which always come after the commit.
+    report, failure or the end of the sync, which all come after the commit.
     """
 
     def __init__(
@@ -57,13 +70,14 @@ class SyncService:
         self._on_progress = on_progress
         self._on_changes = on_changes
         self._on_failure = on_failure
-        self.runner = SyncRunner(
+        self.runner = _Runner(
             store,
             secrets,
             on_progress=self._progress,
             on_changes=self._hold,
             on_error=self._failure,
         )
+        self.runner.after_sync = self._release
         self._accounts: dict[str, _Account] = {}
         self._held: dict[int, ChangeSet] = {}
         self._quit = threading.Event()

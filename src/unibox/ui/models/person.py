@@ -39,7 +39,7 @@ class PersonLoader(QObject):
             self._done(generation, None)
             return
         self._bridge.read(
-            lambda s: person_card(s, email), lambda card: self._done(generation, card)
+            lambda s: person_card(s, email), lambda card: self._done(generation, card), lane="side"
         )
 
     def apply_changes(self, changes: ChangeSet) -> None:

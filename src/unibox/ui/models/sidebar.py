@@ -96,6 +96,7 @@ class SidebarModel(QAbstractItemModel):
         super().__init__(parent)
         self._bridge = bridge
         self._root = _Node("", "", None)
+        self.loaded_once = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(150)  # a sync sends bursts of ChangeSets
@@ -105,7 +106,7 @@ class SidebarModel(QAbstractItemModel):
         def query(s: Any) -> tuple[list[AccountEntry], Counts]:
             return views.accounts_and_folders(s), views.counts(s)
 
-        self._bridge.read(query, lambda result: self._update(*result))
+        self._bridge.read(query, lambda result: self._update(*result), lane="side")
 
     def apply_changes(self, changes: ChangeSet) -> None:
         if changes:
@@ -118,6 +119,7 @@ class SidebarModel(QAbstractItemModel):
             self._root = fresh
             self._set_counts(self._root, counts, announce=False)
             self.endResetModel()
+            self.loaded_once = True
             self.loaded.emit()
         else:
             self._set_counts(self._root, counts, announce=True)

@@ -6,14 +6,17 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from unibox.sync.mail import Progress
-from unibox.sync.runner import SyncFailure
 from unibox.ui.icons import pixmap
+
+if TYPE_CHECKING:  # the sync engine loads after the first paint
+    from unibox.sync.mail import Progress
+    from unibox.sync.runner import SyncFailure
 
 _PHASES = {
     "folders": "Checking folders",
