@@ -25,6 +25,7 @@ from tests.helpers.mailgen import simple_message
 from tests.helpers.smtp import SMTP_WARNING, SmtpServer, smtp_server
 from tests.integration.conftest import subprocess_env
 from unibox import cli
+from unibox.channels.smtp import DeliveryUnknown, SendResult
 from unibox.config import UNDO_SEND_SECONDS, Settings, store_path
 from unibox.core.triage import TriageState
 from unibox.mail_service import Outgoing, act, queue_new
@@ -38,7 +39,7 @@ from unibox.store.store import Store
 from unibox.store.triage import get_state, hidden_from_inbox, needs_followup_ids
 from unibox.sync.account_work import AccountWork
 from unibox.sync.runner import SyncRunner
-from unibox.sync.send import TEST_KILL_ENV
+from unibox.sync.send import TEST_KILL_ENV, UNKNOWN_RETRY_SECONDS
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings(SMTP_WARNING)]
 __all__ = ["smtp_server"]
@@ -229,6 +230,7 @@ def test_each_triage_action_reaches_the_server(
     names = ["Read me", "Flag me", "Archive me", "Delete me", "Done me", "Snooze me", "Junk me"]
     for name in names:
         dovecot.deliver(mail_user, simple_message(name, "body"))
+    dovecot.deliver(mail_user, simple_message("Kick-off", "notes"), folder="Projects")
     setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
     assert run("sync") == 0
     ids = {name: message_id(capsys, f'subject:"{name}"') for name in names}
@@ -263,10 +265,21 @@ def test_each_triage_action_reaches_the_server(
     }
     assert b"\\Seen" not in inbox["Read me"] and b"\\Flagged" not in inbox["Flag me"]
     assert subjects(dovecot, mail_user, "Trash") == []
+    # Not junk after all: back to the inbox, marked so the server's filter learns.
+    assert run("mark", str(ids["Junk me"]), "notjunk") == 0
+    inbox = {
+        str(m["Subject"]): flags for _u, flags, m in folder_messages(dovecot, mail_user, "INBOX")
+    }
+    assert b"$NotJunk" in inbox["Junk me"] and b"$Junk" not in inbox["Junk me"]
+    assert subjects(dovecot, mail_user, "Junk") == []
+    # Moved to a folder by name, from wherever it is now (the archive).
+    assert run("mark", str(ids["Archive me"]), "move:Projects") == 0
+    assert subjects(dovecot, mail_user, "Projects") == ["Kick-off", "Archive me"]
+    assert subjects(dovecot, mail_user, "Archive") == []
     # A sync afterwards agrees with all of it and duplicates nothing.
     assert run("sync") == 0
-    assert out(capsys, "stats", "--json")["messages"] == len(names) - 1
-    assert out(capsys, "search", "archive", "--json")[0]["folder"] == "Archive"
+    assert out(capsys, "stats", "--json")["messages"] == len(names)  # one deleted, Kick-off
+    assert out(capsys, "search", "archive", "--json")[0]["folder"] == "Projects"
 
 
 def test_kill_between_smtp_accept_and_sent_append_never_sends_twice(
@@ -753,3 +766,57 @@ def test_watch_pushes_a_change_made_locally_within_seconds(
         stop.set()
         worker.join(15)
         runner.close()
+
+
+def test_a_connection_lost_during_data_is_checked_before_sending_again(
+    dovecot: Dovecot,
+    smtp_server: SmtpServer,
+    mail_user: str,
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
+    assert run("sync") == 0
+    store = Store(store_path(profile))
+    item = queue_new(
+        store, "Work", Outgoing(to=["ann@example.org"], subject="Flaky"), undo_seconds=0
+    )
+    with store.read() as s:
+        account = get_account(s, "Work")
+    calls: list[str] = []
+
+    def lost(*_args: object) -> SendResult:
+        calls.append("lost")
+        raise DeliveryUnknown("The connection was lost while handing the message over.")
+
+    now = datetime.now(UTC)
+    AccountWork(store, account, dovecot.password, clock=lambda: now, send=lost).run()
+    with store.read() as s:
+        row = outbox.get_item(s, item.id)
+    assert row.state == "sending" and "lost" in row.last_error  # maybe sent: wait, then check
+    AccountWork(store, account, dovecot.password, clock=lambda: now, send=lost).run()
+    assert calls == ["lost"]  # not again before the lease ends
+    later = now + timedelta(seconds=UNKNOWN_RETRY_SECONDS + 1)
+    AccountWork(store, account, dovecot.password, clock=lambda: later).run()
+    assert len(smtp_server.messages) == 1  # not in Sent, so it really had not gone: sent now
+    assert subjects(dovecot, mail_user, "Sent") == ["Flaky"]
+
+
+def test_a_wrong_smtp_password_keeps_the_message_with_a_sentence(
+    dovecot: Dovecot,
+    smtp_server: SmtpServer,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
+    smtp_server.add_user(mail_user, "a-different-password")
+    stdin(monkeypatch, "text\n")
+    capsys.readouterr()
+    assert run("send", "--account", "Work", "--to", "ann@example.org", "--subject", "Auth") == 1
+    err = capsys.readouterr().err
+    assert "rejected the user name or password" in err and dovecot.password not in err
+    [row] = out(capsys, "outbox", "--json")
+    assert row["state"] == "queued" and "rejected the user name or password" in row["last_error"]
+    assert smtp_server.messages == []
