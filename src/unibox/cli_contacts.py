@@ -1,13 +1,50 @@
-"""`unibox import FILE.vcf|FILE.csv` and `unibox export people` (registered by cli_people)."""
+"""Address books: `unibox import FILE.vcf|FILE.csv`, `unibox export people`, and
+`unibox addressbook add|list|sync|remove` for CardDAV (registered through cli_people)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from unibox.core.errors import UserError
+
+
+def register_contacts(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    imp = sub.add_parser("import", help="import contacts from a .vcf or .csv file")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="show the mapping and report only")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="CSV: put COLUMN into FIELD (email, phone:work, company, custom:Label, ignore, …)",
+    )
+    exp = sub.add_parser("export", help="export people to a file")
+    exp.add_argument("what", choices=["people"])
+    exp.add_argument("--format", choices=["vcf"], default="vcf")
+    exp.add_argument("--vcard-version", choices=["3.0", "4.0"], default="4.0")
+    exp.add_argument("file", metavar="FILE", help="the file, or - for standard output")
+    exp.add_argument("query", nargs="*", help="only people matching these words")
+    ab = sub.add_parser("addressbook", help="CardDAV address books synced both ways")
+    abs_ = ab.add_subparsers(dest="book_command", required=True)
+    add = abs_.add_parser("add", help="add a CardDAV address book (password on stdin)")
+    add.add_argument("--name", required=True)
+    add.add_argument("--url", required=True, help="the server, your principal or the book")
+    add.add_argument("--username", required=True)
+    add.add_argument("--password-stdin", action="store_true", required=True)
+    add.add_argument("--ca-file", default="", help="trust this CA certificate (PEM)")
+    ls = abs_.add_parser("list", help="list address books")
+    ls.add_argument("--json", action="store_true")
+    sy = abs_.add_parser("sync", help="sync address books both ways")
+    sy.add_argument("name", nargs="?", help="only this one")
+    rm = abs_.add_parser("remove", help="forget an address book (nothing is deleted anywhere)")
+    rm.add_argument("name")
+    return {"import": cmd_import, "export": cmd_export, "addressbook": cmd_addressbook}
 
 
 def _read(path: str) -> bytes:
@@ -103,3 +140,106 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.file != "-":
         print(f"exported {len(cards)} people to {args.file}")
     return 0
+
+
+def cmd_addressbook(args: argparse.Namespace) -> int:
+    from unibox.cli import store_for
+    from unibox.store import address_books as books
+
+    store = store_for(args)
+    if args.book_command == "add":
+        return _add_book(args, store)
+    if args.book_command == "remove":
+        from unibox.secrets import SecretStore
+
+        with store.write() as s:
+            info = books.remove_book(s, args.name)
+        SecretStore().delete(info.secret_ref)
+        return 0
+    with store.read() as s:
+        found = (
+            [books.get_book(s, args.name)] if getattr(args, "name", None) else books.list_books(s)
+        )
+    if args.book_command == "list":
+        rows = [
+            {"name": b.name, "url": b.url, "username": b.username, "last_error": b.last_error}
+            for b in found
+        ]
+        if args.json:
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        for r in [] if args.json else rows:
+            print(f"{r['name']}\t{r['url']}\t{r['username']}\t{r['last_error']}")
+        return 0
+    return _sync_books(args, store, found)
+
+
+def _account(book: Any) -> Any:
+    from unibox.channels.carddav import DavAccount
+    from unibox.secrets import SecretStore
+
+    password = SecretStore().get(book.secret_ref)
+    return DavAccount(book.url, book.username, password, book.ca_file)
+
+
+def _add_book(args: argparse.Namespace, store: Any) -> int:
+    from unibox.channels.carddav import CardDavClient, DavAccount
+    from unibox.secrets import SecretStore
+    from unibox.store import address_books as books
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError("No password was given on standard input.")
+    client = CardDavClient(DavAccount(args.url, args.username, password, args.ca_file))
+    try:
+        found = client.discover()
+    finally:
+        client.close()
+    if not found:
+        raise UserError(f"No address book was found at {args.url}.")
+    ref = f"carddav:{args.name}"
+    SecretStore().set(ref, password)
+    with store.write() as s:
+        books.add_book(
+            s,
+            name=args.name,
+            url=found[0].url,
+            username=args.username,
+            secret_ref=ref,
+            ca_file=str(Path(args.ca_file).resolve()) if args.ca_file else "",
+        )
+    print(f"{args.name}: {found[0].name} at {found[0].url}")
+    return 0
+
+
+def _sync_books(args: argparse.Namespace, store: Any, found: list[Any]) -> int:
+    from unibox.channels.carddav import CardDavClient
+    from unibox.cli_people import region
+    from unibox.store import address_books as books
+    from unibox.sync.contacts import sync_address_book
+
+    failed = False
+    for book in found:
+        client = CardDavClient(_account(book))
+        try:
+            r = sync_address_book(store, client, book, region(args))
+        except UserError as exc:
+            with store.write() as s:
+                books.set_sync_result(s, book.id, str(exc))
+            print(f"unibox: {book.name}: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        finally:
+            client.close()
+        if r.people:
+            from unibox.store.merge_suggestions import refresh_suggestions
+
+            with store.write() as s:
+                refresh_suggestions(s, r.people)
+        print(
+            f"{book.name}: {r.fetched} fetched, {r.created_here} new here, "
+            f"{r.updated_here} updated here, {r.created_there} new there, "
+            f"{r.updated_there} updated there, {r.deleted_there} deleted there"
+        )
+        for conflict in r.conflicts:
+            print(f"  both sides changed {conflict}; the server's value is kept as a custom field")
+    return 1 if failed else 0

@@ -1,5 +1,5 @@
-"""Commands about people: the People list, one person's record, merges, notes, tasks,
-and address-book import/export (handlers for those in cli_contacts).
+"""Commands about people: the People list, one person's record, merges, notes, tasks;
+address books (import, export, CardDAV) come from cli_contacts.
 
 Light to import: everything heavy is imported inside the handlers.
 """
@@ -60,35 +60,9 @@ def register(sub: Any) -> dict[str, Handler]:
     done.add_argument("task", type=int, metavar="TASK_ID")
     done.add_argument("--undo", action="store_true", help="open it again")
 
-    imp = sub.add_parser("import", help="import contacts from a .vcf or .csv file")
-    imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--dry-run", action="store_true", help="show the mapping and report only")
-    imp.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="COLUMN=FIELD",
-        help="CSV: put COLUMN into FIELD (email, phone:work, company, custom:Label, ignore, …)",
-    )
-    exp = sub.add_parser("export", help="export people to a file")
-    exp.add_argument("what", choices=["people"])
-    exp.add_argument("--format", choices=["vcf"], default="vcf")
-    exp.add_argument("--vcard-version", choices=["3.0", "4.0"], default="4.0")
-    exp.add_argument("file", metavar="FILE")
-    exp.add_argument("query", nargs="*", help="only people matching these words")
-    return {"people": _cmd_people, "person": _cmd_person, "import": _import, "export": _export}
+    from unibox.cli_contacts import register_contacts
 
-
-def _import(args: argparse.Namespace) -> int:
-    from unibox.cli_contacts import cmd_import
-
-    return cmd_import(args)
-
-
-def _export(args: argparse.Namespace) -> int:
-    from unibox.cli_contacts import cmd_export
-
-    return cmd_export(args)
+    return {"people": _cmd_people, "person": _cmd_person, **register_contacts(sub)}
 
 
 def region(args: argparse.Namespace) -> str:

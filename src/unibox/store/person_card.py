@@ -19,6 +19,7 @@ from unibox.store.schema import Handle, Person
 from unibox.store.schema_people import PersonCard, PersonField
 
 ADDRESS, TAG, URL, CUSTOM = "address", "tag", "url", "custom"
+HANDLE_LABEL = "handle_label"  # label "kind:value", value the label (work, cell, …)
 
 
 @dataclass(slots=True)
@@ -41,19 +42,20 @@ def create_person(session: Session, display_name: str) -> int:
 def read_card(session: Session, person_id: int) -> ContactCard:
     """The person's card with every handle they own (empty fields when they have none)."""
     row = session.get(PersonCard, person_id)
+    fields_ = session.execute(
+        select(PersonField.kind, PersonField.label, PersonField.value)
+        .where(PersonField.person_id == person_id)
+        .order_by(PersonField.kind, PersonField.position, PersonField.id)
+    ).all()
+    labels = {label: v for k, label, v in fields_ if k == HANDLE_LABEL}
     handles = tuple(
-        CardHandle(kind, value)
+        CardHandle(kind, value, labels.get(f"{kind}:{value}", ""))
         for kind, value in session.execute(
             select(Handle.kind, Handle.value)
             .where(Handle.person_id == person_id)
             .order_by(Handle.kind, Handle.id)
         )
     )
-    fields_ = session.execute(
-        select(PersonField.kind, PersonField.label, PersonField.value)
-        .where(PersonField.person_id == person_id)
-        .order_by(PersonField.kind, PersonField.position, PersonField.id)
-    ).all()
     addresses = tuple(PostalAddress.from_json(v, label) for k, label, v in fields_ if k == ADDRESS)
     tags = tuple(v for k, _label, v in fields_ if k == TAG)
     urls = tuple(v for k, _label, v in fields_ if k == URL)
@@ -101,15 +103,23 @@ def normalized_handles(
     card: ContactCard, region: str
 ) -> tuple[list[tuple[str, str]], list[CardHandle]]:
     """(kind, value) of the card's handles, and those that are not readable as their kind."""
-    good: dict[tuple[str, str], None] = {}
+    good, bad = _normalized(card, region)
+    return list(good), bad
+
+
+def _normalized(
+    card: ContactCard, region: str
+) -> tuple[dict[tuple[str, str], str], list[CardHandle]]:
+    """(kind, value) -> the first label written for it, and the unreadable handles."""
+    good: dict[tuple[str, str], str] = {}
     bad: list[CardHandle] = []
     for h in card.handles:
         value = normalize_handle(h.kind, h.value, region)
-        if value:
-            good[(h.kind, value)] = None
-        else:
+        if not value:
             bad.append(h)
-    return list(good), bad
+        elif not good.get((h.kind, value)):
+            good[(h.kind, value)] = h.label
+    return good, bad
 
 
 def write_card(session: Session, person_id: int, card: ContactCard, region: str) -> CardWrite:
@@ -136,7 +146,13 @@ def write_card(session: Session, person_id: int, card: ContactCard, region: str)
     session.add(row)
     session.execute(delete(PersonField).where(PersonField.person_id == person_id))
     custom = list(card.custom) + [(h.label or h.kind, h.value) for h in result.unreadable]
+    labels, _bad = _normalized(card, region)
     rows = [
+        *(
+            PersonField(kind=HANDLE_LABEL, label=f"{k}:{v}", value=label)
+            for (k, v), label in labels.items()
+            if label
+        ),
         *(PersonField(kind=ADDRESS, label=a.label, value=a.to_json()) for a in card.addresses),
         *(PersonField(kind=TAG, label="", value=t) for t in dict.fromkeys(card.tags)),
         *(PersonField(kind=URL, label="", value=u) for u in dict.fromkeys(card.urls)),

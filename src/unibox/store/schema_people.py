@@ -112,3 +112,35 @@ class MergeSuggestion(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending")
     created_at: Mapped[int] = mapped_column(Integer)
     decided_at: Mapped[int | None] = mapped_column(Integer)
+
+
+class AddressBook(Base):
+    """A CardDAV address book synced both ways; the password is in the keyring."""
+
+    __tablename__ = "address_book"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    username: Mapped[str] = mapped_column(String(400))
+    secret_ref: Mapped[str] = mapped_column(String(400))
+    ca_file: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[int] = mapped_column(Integer)
+    last_sync_at: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class AddressBookCard(Base):
+    """A card on the server, the person it is, and the version both sides last agreed on."""
+
+    __tablename__ = "address_book_card"
+
+    book_id: Mapped[int] = mapped_column(
+        ForeignKey("address_book.id", ondelete="CASCADE"), primary_key=True
+    )
+    href: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str] = mapped_column(String(400), default="")
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    vcard: Mapped[str] = mapped_column(Text, default="")  # the base of three-way merges

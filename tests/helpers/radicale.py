@@ -1,0 +1,117 @@
+"""A real Radicale (CalDAV/CardDAV) on a free loopback port, for tests.
+
+    with Radicale() as server:
+        server.add_user("ann", "pw")
+        url = server.url  # http://127.0.0.1:PORT/
+
+Runs ``python -m radicale`` from the test venv as a child process, with its
+config, htpasswd (plain) and collections inside one temp dir. Users can be
+added while it runs (htpasswd is re-read per request).
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from .ports import LOOPBACK, free_port, tail_file, wait_for_port
+
+
+class Radicale:
+    """One Radicale server; `add_user`, then talk to `url` with basic auth."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="unibox-radicale-"))
+        self.port = free_port()
+        self.url = f"http://{LOOPBACK}:{self.port}/"
+        self.htpasswd = self.dir / "users"
+        self.log = self.dir / "radicale.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Radicale:
+        self.htpasswd.write_text("")
+        config = self.dir / "config"
+        config.write_text(
+            "[server]\n"
+            f"hosts = {LOOPBACK}:{self.port}\n"
+            "[auth]\n"
+            "type = htpasswd\n"
+            f"htpasswd_filename = {self.htpasswd}\n"
+            "htpasswd_encryption = plain\n"
+            "delay = 0\n"
+            "[storage]\n"
+            f"filesystem_folder = {self.dir / 'collections'}\n"
+            "[rights]\n"
+            "type = owner_only\n"
+            "[logging]\n"
+            "level = warning\n"
+        )
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "radicale", "--config", str(config)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_port(
+            self.port, process=self.process, log_path=self.log, what="Radicale", timeout=20
+        )
+        return self
+
+    def add_user(self, user: str, password: str) -> None:
+        with open(self.htpasswd, "a", encoding="utf-8") as fh:
+            fh.write(f"{user}:{password}\n")
+
+    def make_address_book(self, user: str, password: str, name: str) -> str:
+        """Create an address book with an extended MKCOL; returns its URL."""
+        import base64
+
+        path = f"/{user}/{name}/"
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<mkcol xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><set><prop>'
+            "<resourcetype><collection/><C:addressbook/></resourcetype>"
+            f"<displayname>{name}</displayname></prop></set></mkcol>"
+        )
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        conn = http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
+        try:
+            conn.request(
+                "MKCOL",
+                path,
+                body.encode(),
+                {"Authorization": f"Basic {token}", "Content-Type": "application/xml"},
+            )
+            response = conn.getresponse()
+            response.read()
+            if response.status != 201:
+                raise RuntimeError(f"MKCOL {path}: {response.status}\n{tail_file(self.log)}")
+        finally:
+            conn.close()
+        return f"{self.url.rstrip('/')}{path}"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> Radicale:
+        return self.start()
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        self.stop()
