@@ -478,6 +478,7 @@ def test_a_second_profile_sees_done_snoozed_and_follow_up(
     assert run("sync") == 0
     assert not _triage_of(profile, "Contract").done
     assert _triage_of(profile, "Contract").followup_due == when
+    assert out(capsys, "followups", "--json") == []  # due only in 2099
 
 
 def test_snooze_and_follow_up_surface_at_their_time(
@@ -599,6 +600,11 @@ def test_send_later_and_undo_send(
     rows = out(capsys, "outbox", "--json")
     assert [(r["subject"], r["state"]) for r in rows] == [("Later", "queued"), ("Never", "queued")]
     assert datetime.fromisoformat(rows[0]["send_at"]) == at
+    capsys.readouterr()
+    assert run("outbox") == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in listing] == ["queued", "queued"]
+    assert "Later" in listing[0] and "ann@example.org" in listing[0]
     assert run("outbox", "--cancel", str(rows[1]["id"])) == 0
     assert run("sync") == 0
     assert smtp_server.messages == []
