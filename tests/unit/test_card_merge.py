@@ -91,3 +91,24 @@ def test_a_card_naming_two_known_people_suggests_a_merge(tmp_path: Path) -> None
         [exported] = export_cards(s, [ann])
     assert exported.full_name == "Ann Example"
     assert {h.value for h in exported.handles} == {"ann@example.org", "+49301234567"}
+
+
+def test_cards_sharing_a_handle_in_one_file_make_one_person(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    home = ContactCard(full_name="Ann Example", handles=(CardHandle("email", "ann@example.org"),))
+    work = ContactCard(
+        full_name="Ann Example",
+        company="Acme",
+        handles=(CardHandle("email", "ANN@example.org"), CardHandle("phone", "+49 30 1234567")),
+    )
+    other = ContactCard(full_name="Bob", handles=(CardHandle("email", "bob@example.org"),))
+    with store.write() as s:
+        report = import_cards(s, [home, work, other], "")
+        assert (report.created, len(report.people)) == (2, 2)
+        cards = export_cards(s, sorted(report.people))
+    ann = next(c for c in cards if c.full_name == "Ann Example")
+    assert ann.company == "Acme"
+    assert {h.value for h in ann.handles} == {"ann@example.org", "+49301234567"}
+    with store.write() as s:  # the same file again changes nothing
+        again = import_cards(s, [home, work, other], "")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)

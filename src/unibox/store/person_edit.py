@@ -7,6 +7,7 @@ survive a power cut, unlike mail that can be fetched again.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -36,6 +37,34 @@ def live_person(session: Session, person_id: int) -> Person:
     if person is None:
         raise UserError(f"There is no person with id {person_id}.")
     return person
+
+
+def live_ids(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Each id -> the live person it is now (following merges), set-at-a-time."""
+    wanted = set(ids)
+    merged_into: dict[int, int] = {}
+    pending, queried = set(wanted), set()
+    while pending:
+        chunk = list(pending)[:500]
+        pending -= set(chunk)
+        queried |= set(chunk)
+        for pid, target in session.execute(
+            select(Person.id, Person.merged_into_id).where(
+                Person.id.in_(chunk), Person.merged_into_id.is_not(None)
+            )
+        ):
+            if target is not None:
+                merged_into[pid] = target
+                if target not in queried:
+                    pending.add(target)
+    result = {}
+    for pid in wanted:
+        live, seen = pid, set()
+        while live in merged_into and live not in seen:
+            seen.add(live)
+            live = merged_into[live]
+        result[pid] = live
+    return result
 
 
 def log_touch_point(

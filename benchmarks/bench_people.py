@@ -1,0 +1,123 @@
+"""People at scale: the person page, its timeline, the People view and imports.
+
+Builds a store with N headers-only messages (default 100,000) between the
+user and P people (default 3,000), one of whom has 20,000 of them, written
+through the real Ingestor; then times (median of --runs):
+
+* person_record and the first and the 200th timeline page of the heavy person
+  (target: "a person with 20,000 messages opens instantly", < 100 ms a page),
+* the same for an ordinary person,
+* people_ids (sorted by last touch, by name, a search), people_rows of a page,
+  going_cold, refresh_suggestions over everyone,
+* importing a 2,000-card vCard file, and exporting everyone.
+
+    .venv/bin/python benchmarks/bench_people.py [--messages N] [--people P] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from tests.helpers.items import new_store  # noqa: E402
+from tests.helpers.people_bulk import HEAVY, fill  # noqa: E402
+
+from unibox.channels.importers.vcf import read_vcards  # noqa: E402
+from unibox.channels.importers.vcf_write import to_vcf  # noqa: E402
+from unibox.core.contacts import CardHandle, ContactCard  # noqa: E402
+from unibox.store.contacts_import import export_cards, import_cards  # noqa: E402
+from unibox.store.merge_suggestions import refresh_suggestions  # noqa: E402
+from unibox.store.people_list import PeopleSort, going_cold, people_ids, people_rows  # noqa: E402
+from unibox.store.persons import person_record  # noqa: E402
+from unibox.store.timeline import timeline  # noqa: E402
+
+
+def median_ms(fn: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--messages", type=int, default=100_000)
+    ap.add_argument("--people", type=int, default=3000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    tmp = Path(tempfile.mkdtemp(prefix="unibox-bench-people-"))
+    store = new_store(tmp)
+    start = time.perf_counter()
+    share = 20_000 / args.messages
+    box = fill(store, messages=args.messages, people=args.people, heavy_share=min(share, 1.0))
+    print(f"built {args.messages} messages in {time.perf_counter() - start:.1f} s")
+    heavy = box.person(HEAVY.email)
+    ordinary = box.person("p7@example7.org")
+    with store.read() as s:
+        n = person_record(s, heavy).numbers.messages_by_channel.get("mail", 0)
+        print(f"heavy person: {n} messages")
+        cursor = timeline(s, heavy, limit=50).next_cursor
+        for _ in range(198):
+            assert cursor is not None
+            cursor = timeline(s, heavy, before=cursor, limit=50).next_cursor
+        rows: list[tuple[str, float]] = [
+            ("person_record, heavy", median_ms(lambda: person_record(s, heavy), args.runs)),
+            ("timeline page 1, heavy", median_ms(lambda: timeline(s, heavy), args.runs)),
+            (
+                "timeline page 200, heavy",
+                median_ms(lambda: timeline(s, heavy, before=cursor), args.runs),
+            ),
+            ("person_record, ordinary", median_ms(lambda: person_record(s, ordinary), args.runs)),
+            ("timeline page 1, ordinary", median_ms(lambda: timeline(s, ordinary), args.runs)),
+            ("people_ids by last touch", median_ms(lambda: people_ids(s), args.runs)),
+            ("people_ids by name", median_ms(lambda: people_ids(s, "", PeopleSort.NAME), 5)),
+            ("people_ids search 'person 12'", median_ms(lambda: people_ids(s, "person 12"), 5)),
+        ]
+        ids = people_ids(s)
+        rows.append(("people_rows, 100", median_ms(lambda: people_rows(s, ids[:100]), args.runs)))
+        rows.append(("going_cold", median_ms(lambda: going_cold(s), args.runs)))
+    with store.write() as s:
+        rows.append(("refresh_suggestions, all", median_ms(lambda: refresh_suggestions(s), 1)))
+    cards = [
+        ContactCard(
+            full_name=f"Card Person {i}",
+            company=f"Company {i % 40}",
+            handles=(
+                CardHandle("email", f"card{i}@example{i % 30}.org"),
+                CardHandle("phone", f"+49 30 {1000000 + i}"),
+            ),
+        )
+        for i in range(2000)
+    ]
+    text = to_vcf(cards, "3.0")
+    start = time.perf_counter()
+    parsed = read_vcards(text).cards
+    with store.write() as s:
+        import_cards(s, parsed, "DE")
+    rows.append(("import 2,000 vCards (parse + apply)", (time.perf_counter() - start) * 1000))
+    start = time.perf_counter()
+    with store.read() as s:
+        everyone = export_cards(s, people_ids(s, "", PeopleSort.NAME))
+    to_vcf(everyone)
+    rows.append((f"export {len(everyone)} people as vCard", (time.perf_counter() - start) * 1000))
+    for name, ms in rows:
+        print(f"{name:<40} {ms:>9.1f} ms")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
