@@ -382,11 +382,6 @@ class MainWindow(QMainWindow):
                 if self.sidebar_model.has_accounts
                 else "No accounts yet: Mail › Add account…"
             )
-            self.bridge.read(
-                lambda s: views.view_size(s, view),
-                lambda size: self._show_view_size(size) if self.messages.view == view else None,
-                lane="side",
-            )
         if self._select_first and count:
             self.message_list.select_row(0)
             if self.focusWidget() is None or self.focusWidget() is self.message_list:
@@ -398,8 +393,18 @@ class MainWindow(QMainWindow):
     def _list_completed(self, count: int) -> None:
         if self.messages.search is not None:
             self.list_subtitle.setText(f"{count:,} found" if count else "")
-        else:
-            self._show_view_size(self._view_size)
+            return
+        # Counted once the list is whole, so it never competes with its newest rows.
+        view, grouped = self.messages.view, self.messages.grouped
+        self.bridge.read(
+            lambda s: views.view_size(s, view),
+            lambda size: (
+                self._show_view_size(size)
+                if (self.messages.view, self.messages.grouped) == (view, grouped)
+                else None
+            ),
+            lane="side",
+        )
 
     def _view_title(self, view: View) -> str:
         if view.kind is ViewKind.FOLDER:

@@ -8,10 +8,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt,
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTreeView,
     QWidget,
 )
 
@@ -195,7 +195,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(text_x, y + 4 + n * 20, int(width * fraction), 9, 4, 4)
 
 
-class MessageListView(QListView):
+class MessageListView(QTreeView):
     """Shows a MessageListModel; j/k-style moves keep the row in view.
 
     Signals:
@@ -208,14 +208,23 @@ class MessageListView(QListView):
         super().__init__(parent)
         self.setObjectName("MessageList")
         self.setItemDelegate(MessageDelegate(self))
-        self.setUniformItemSizes(True)  # 100k rows without asking each one its size
+        # A tree view of one column, not a QListView: with uniform row heights it
+        # lays out in constant time, where QListView walks every row (through
+        # the Python model) on each dataChanged, 150 ms at 70,000 rows.
+        self.setUniformRowHeights(True)
+        self.setHeaderHidden(True)
+        self.setRootIsDecorated(False)
+        self.setIndentation(0)
+        self.setItemsExpandable(False)
+        self.setExpandsOnDoubleClick(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
-        self.setFrameShape(QListView.Shape.NoFrame)
+        self.setFrameShape(QTreeView.Shape.NoFrame)
         self.empty_text = "No messages"
 
     def currentChanged(self, current: _Index, previous: _Index) -> None:
