@@ -107,3 +107,55 @@ def test_screenshot_light_and_dark(qtbot: Any, todays_demo: MainWindow) -> None:
         target = SHOTS / "main_window_xvfb.png"
         subprocess.run(["import", "-window", "root", str(target)], check=True, timeout=30)
         assert target.stat().st_size > 10_000
+
+
+def test_screenshot_sync_and_conversations(qtbot: Any, todays_demo: MainWindow) -> None:
+    """Grouped by conversation, the person panel, and a long sync in the status bar."""
+    from unibox.sync.mail import Progress
+
+    window = todays_demo
+    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+        window.group_action.trigger()
+    _open(qtbot, window, "Re: Homepage v3 ready for review")
+    qtbot.waitUntil(lambda: window.person_panel.card is not None)
+    status = window.sync_status
+    status.watch(["Work"])
+    status.on_progress(Progress("Work", "INBOX", "bodies", 12_400, 48_000))
+    image = _save(qtbot, window, "main_window_grouped_syncing.png")
+    assert _colourful(image) > 40
+    assert status.bar.isVisible() and "12,400 of 48,000" in status.sentence
+    window.group_action.trigger()  # the demo profile's settings are thrown away anyway
+
+
+def test_screenshot_first_run_and_add_account(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNIBOX_INSECURE_TEST_KEYRING", str(tmp_path / "keyring.cfg"))
+    store = Store(store_path(tmp_path / "empty"))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, dark=False)
+    window = build_window(store, sync=True)
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome)
+        _save(qtbot, window, "first_run.png")
+        dialog = window.add_account()
+        assert dialog is not None
+        dialog.display_name.setText("Mira Castell")
+        dialog.email.setText("mira@castell-studio.example")
+        dialog.imap.set_security("plain")
+        dialog.submit()  # refused before anything is sent: plain text to a remote host
+        qtbot.wait(200)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert dialog.grab().toImage().save(str(SHOTS / "add_account.png"))
+        assert "Unencrypted IMAP" in dialog.message.text()
+        dialog.reject()
+    finally:
+        assert window.syncs is not None
+        window.syncs.stop()
+        window.close()
+        window.bridge.close()
+        store.close()
