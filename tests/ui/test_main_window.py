@@ -237,3 +237,12 @@ def test_a_long_list_shows_its_head_first_then_the_rest(
         window.messages.set_grouped(True)
     grouped = _rows(qtbot, window)
     assert len({r.conversation_id for r in grouped}) == len(grouped)
+
+
+def test_stray_letters_in_the_list_do_not_jump_around(qtbot: Any, window: MainWindow) -> None:
+    _rows(qtbot, window)
+    window.message_list.setFocus()
+    window.message_list.select_row(3)
+    for key in (Qt.Key.Key_Z, Qt.Key.Key_S, Qt.Key.Key_P):
+        qtbot.keyClick(window.message_list, key)
+    assert window.message_list.currentIndex().row() == 3

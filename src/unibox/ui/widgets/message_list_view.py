@@ -232,6 +232,9 @@ class MessageListView(QTreeView):
         mid = current.data(Role.MESSAGE_ID) if current.isValid() else None
         self.current_message_changed.emit(mid)
 
+    def keyboardSearch(self, search: str) -> None:
+        """Letters are shortcuts here, not a type-ahead through every row of the model."""
+
     def select_row(self, row: int) -> None:
         model = self.model()
         if model is None or not 0 <= row < model.rowCount():
