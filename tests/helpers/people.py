@@ -63,9 +63,16 @@ class Mailbox:
         """Mail from `who` to me, `hours` after BASE."""
         return self._add(subject, who, (ME, *cc), hours, reply_to, flags)
 
-    def say(self, who: Address, subject: str, hours: float, reply_to: str = "") -> str:
-        """Mail from me to `who`."""
-        return self._add(subject, ME, (who,), hours, reply_to, ())
+    def say(
+        self,
+        who: Address,
+        subject: str,
+        hours: float,
+        reply_to: str = "",
+        also: tuple[Address, ...] = (),
+    ) -> str:
+        """Mail from me to `who` (and `also`)."""
+        return self._add(subject, ME, (who, *also), hours, reply_to, ())
 
     def person(self, email: str) -> int:
         with self.store.read() as s:

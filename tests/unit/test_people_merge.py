@@ -208,3 +208,20 @@ def test_people_list_search_sort_and_going_cold(store: Store) -> None:
         )
         cold = going_cold(s, days=30, min_sent=3, now=at(24 * 61))
         assert [r.id for r in cold] == [ann]  # Bob wrote recently; I never wrote to him
+
+
+def test_a_reply_from_another_address_suggests_the_same_person(store: Store) -> None:
+    box = Mailbox(store)
+    sent = box.say(ANN, "Budget", 0)
+    box.hear(Address("ann.example@work.example", "A. E."), "Re: Budget", 1, reply_to=sent)
+    group = box.say(ANN, "Party", 2, also=(BOB,))  # to two people: a reply proves nothing
+    box.hear(Address("carl@example.org", "Carl"), "Re: Party", 3, reply_to=group)
+    with store.write() as s:
+        ms.refresh_suggestions(s)
+        found = [(x.reason, x.detail) for x in ms.suggestions(s) if x.reason == ms.REPLY_CHAIN]
+    assert found == [
+        (
+            ms.REPLY_CHAIN,
+            "ann.example@work.example answered “Budget”, which you sent only to ann@example.org.",
+        )
+    ]

@@ -19,10 +19,11 @@ from unibox.core.errors import UserError
 from unibox.core.identity import EMAIL, name_key, plus_base
 from unibox.core.items import ChangeSet
 from unibox.store.merges import merge_people
+from unibox.store.reply_chains import reply_chain_pairs
 from unibox.store.schema import Handle, Person
 from unibox.store.schema_people import MergeSuggestion, PersonCard
 
-SAME_NAME, VCARD, PLUS_ADDRESS = "same_name", "vcard", "plus_address"
+SAME_NAME, VCARD, PLUS_ADDRESS, REPLY_CHAIN = "same_name", "vcard", "plus_address", "reply_chain"
 # More people than this sharing one name are a common name, not one person.
 _MAX_NAMESAKES = 4
 
@@ -36,7 +37,7 @@ class Suggestion:
     person_name: str
     other_person_id: int
     other_name: str
-    reason: str  # same_name, vcard, plus_address
+    reason: str  # same_name, vcard, plus_address, reply_chain
     detail: str  # a sentence for the user: why unibox thinks so
     state: str  # pending, accepted, dismissed
     created_at: datetime
@@ -79,7 +80,8 @@ def _live_contacts(session: Session) -> dict[int, str]:
 
 
 def refresh_suggestions(session: Session, person_ids: Iterable[int] | None = None) -> int:
-    """Look for same-name and plus-address evidence; with `person_ids`, only about them.
+    """Look for same-name, plus-address and reply-chain evidence; with `person_ids`,
+    only about them.
 
     Returns how many new suggestions were made. Reads every contact's names
     once (fine for tens of thousands); run it after a sync, not per message.
@@ -90,6 +92,8 @@ def refresh_suggestions(session: Session, person_ids: Iterable[int] | None = Non
         return 0
     made = _same_names(session, live, focus)
     made += _plus_addresses(session, live, focus)
+    for a, b, detail in reply_chain_pairs(session, live, focus):
+        made += suggest(session, a, b, REPLY_CHAIN, detail)
     return made
 
 

@@ -107,7 +107,7 @@ class MergeSuggestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     other_person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
-    reason: Mapped[str] = mapped_column(String(20))  # same_name, vcard, plus_address
+    reason: Mapped[str] = mapped_column(String(20))  # same_name, vcard, plus_address, …
     detail: Mapped[str] = mapped_column(Text, default="")  # a sentence for the user
     state: Mapped[str] = mapped_column(String(10), default="pending")
     created_at: Mapped[int] = mapped_column(Integer)
