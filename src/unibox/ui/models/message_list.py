@@ -33,6 +33,7 @@ SEARCH_LIMIT = 5000
 # A new view or search shows its newest HEAD ids first (a fast query that
 # does not sort everything); the whole list follows in a second read.
 HEAD = 300
+REST_DELAY_MS = 250
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -87,6 +88,12 @@ class MessageListModel(QAbstractListModel):
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
         self._fetch_timer.timeout.connect(self._fetch_wanted)
+        # The whole list of a long view or search waits for typing to pause:
+        # only the newest rows are on screen, and each letter makes a new list.
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(REST_DELAY_MS)
+        self._rest_timer.timeout.connect(self._load_rest)
 
     # -- what the list shows ---------------------------------------------------
 
@@ -130,6 +137,7 @@ class MessageListModel(QAbstractListModel):
         self._generation += 1
         generation = self._generation
         # Whole lists of an earlier view or search (a letter ago) are of no use now.
+        self._rest_timer.stop()
         self._bridge.cancel_pending("bulk")
         head_query = self._ids_query(HEAD)
 
@@ -146,6 +154,10 @@ class MessageListModel(QAbstractListModel):
         if len(ids) < HEAD:  # that was all of it
             self.completed.emit(len(ids))
             return
+        self._rest_timer.start()
+
+    def _load_rest(self) -> None:
+        generation = self._generation
         self._bridge.read(
             self._ids_query(), lambda full: self._completed(generation, full), lane="bulk"
         )
