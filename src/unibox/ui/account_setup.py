@@ -1,7 +1,8 @@
 """Adding a mail account from the window: check the form, test the server, store it.
 
 No Qt here: the dialog runs `check_connection` and `save_account` on a task
-thread. The checks and the storing are the same as `unibox account add-mail`.
+thread. The checks are those of `unibox account add-mail`; the storing is shared with
+it (unibox.account_service).
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from unibox.account_service import create_mail_account
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint, is_loopback
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
 from unibox.secrets import SecretStore
-from unibox.store import accounts
 from unibox.store.accounts import AccountInfo, MailServer, MailSettings
 from unibox.store.store import Store
 
@@ -109,23 +110,12 @@ def save_account(
     store: Store, secrets: SecretStore, form: MailAccountForm, settings: MailSettings, password: str
 ) -> AccountInfo:
     """The password into the keyring, the account into the store; both or neither."""
-    ref = f"mail:{form.name}"
-    with store.read() as s:
-        # Checked before the keyring is touched: the reference belongs to that account.
-        if any(a.name == form.name for a in accounts.list_accounts(s)):
-            raise UserError(f"An account named “{form.name}” already exists.")
-    secrets.set(ref, password)
-    try:
-        with store.write() as s:
-            return accounts.add_account(
-                s,
-                name=form.name,
-                kind="imap",
-                email=form.email,
-                display_name=form.display_name,
-                settings=settings,
-                secret_ref=ref,
-            )
-    except BaseException:
-        secrets.delete(ref)
-        raise
+    return create_mail_account(
+        store,
+        secrets,
+        name=form.name,
+        email=form.email,
+        display_name=form.display_name,
+        settings=settings,
+        password=password,
+    )
