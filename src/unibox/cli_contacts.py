@@ -77,11 +77,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from unibox.cli import store_for
     from unibox.cli_people import region
     from unibox.store.contacts_import import import_cards
-    from unibox.store.durable import durable_write
+    from unibox.store.intent import intent_write
     from unibox.store.merge_suggestions import refresh_suggestions
 
     store = store_for(args)
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         report = import_cards(s, cards, region(args))
         report.suggestions += refresh_suggestions(s, report.people)
     for handle in report.unreadable:

@@ -238,11 +238,11 @@ def _suggestions(args: argparse.Namespace, store: Any) -> int:
 
 
 def _log(args: argparse.Namespace, store: Any) -> int:
-    from unibox.store.durable import durable_write
+    from unibox.store.intent import intent_write
     from unibox.store.person_edit import log_touch_point
 
     at = _time(args.at) if args.at else None
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         pid = find(s, args.who, args)
         nid = log_touch_point(s, pid, args.kind, args.text, at=at, done_by=args.by)
     print(nid)
@@ -250,20 +250,20 @@ def _log(args: argparse.Namespace, store: Any) -> int:
 
 
 def _task(args: argparse.Namespace, store: Any) -> int:
-    from unibox.store.durable import durable_write
+    from unibox.store.intent import intent_write
     from unibox.store.person_edit import add_task
 
     due = _time(args.due) if args.due else None
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         tid = add_task(s, find(s, args.who, args), args.title, due=due, owner=args.owner)
     print(tid)
     return 0
 
 
 def _done(args: argparse.Namespace, store: Any) -> int:
-    from unibox.store.durable import durable_write
+    from unibox.store.intent import intent_write
     from unibox.store.person_edit import set_task_done
 
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         set_task_done(s, args.task, not args.undo)
     return 0

@@ -16,7 +16,7 @@ from unibox.core.contacts import CardHandle, ContactCard
 from unibox.core.errors import UserError
 from unibox.core.items import Address
 from unibox.store import merge_suggestions as ms
-from unibox.store.durable import durable_write
+from unibox.store.intent import intent_write
 from unibox.store.merges import merge_people, split_person, undo
 from unibox.store.people_list import PeopleSort, going_cold, people, people_ids
 from unibox.store.person_card import read_card, write_card
@@ -46,7 +46,7 @@ def test_merge_moves_everything_and_undo_restores_it(store: Store) -> None:
     box.hear(ANN, "Home", 0)
     box.hear(ANN_WORK, "Work", 1)
     ann, work = box.person(ANN.email), box.person(ANN_WORK.email)
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         write_card(s, work, ContactCard(full_name="Ann Example", company="Acme"), "")
         log_touch_point(s, work, "call", "Called her at work", at=at(2))
         add_task(s, work, "Send slides")
@@ -191,7 +191,7 @@ def test_people_list_search_sort_and_going_cold(store: Store) -> None:
         box.say(ANN, f"To Ann {h}", h)
     box.hear(BOB, "From Bob", 24 * 60)
     ann, bob = box.person(ANN.email), box.person(BOB.email)
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         write_card(s, bob, ContactCard(full_name="Bob Other", company="Globex"), "")
         add_task(s, ann, "Call back")
     with store.read() as s:

@@ -9,7 +9,7 @@ import pytest
 from tests.helpers.items import new_store
 from tests.helpers.people import ME, Mailbox, at
 from unibox.core.items import Address
-from unibox.store.durable import durable_write
+from unibox.store.intent import intent_write
 from unibox.store.person_edit import add_task, log_touch_point, set_task_done
 from unibox.store.persons import person_record
 from unibox.store.store import Store
@@ -38,7 +38,7 @@ def test_pending_done_and_numbers(store: Store, box: Mailbox) -> None:
     box.say(ANN, "Contract draft", 30)  # waits for her
     box.hear(BOB, "Unrelated", 31, cc=(ANN,))  # she is only copied
     ann = box.person(ANN.email)
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         log_touch_point(s, ann, "call", "Talked pricing", at=at(25), done_by="Sam")
         log_touch_point(s, ann, "meeting", "Kick-off", at=at(24 * 7))
         add_task(s, ann, "Send the signed contract", due=at(48), owner="Sam")
@@ -86,7 +86,7 @@ def test_timeline_interleaves_messages_and_notes_and_pages_without_gaps(
         box.hear(ANN, f"In {h}", h)
         box.say(ANN, f"Out {h + 1}", h + 1)
     ann = box.person(ANN.email)
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         for h in (0.5, 10, 10, 39.5):  # two notes at the same second as each other
             log_touch_point(s, ann, "note", f"note {h}", at=at(h))
         log_touch_point(s, ann, "call", "same second as a message", at=at(20))
@@ -111,7 +111,7 @@ def test_timeline_interleaves_messages_and_notes_and_pages_without_gaps(
 def test_timeline_filters_by_channel(store: Store, box: Mailbox) -> None:
     box.hear(ANN, "Mail", 0)
     ann = box.person(ANN.email)
-    with durable_write(store.engine) as s:
+    with intent_write(store) as s:
         log_touch_point(s, ann, "call", "Phoned", at=at(1))
     with store.read() as s:
         calls = timeline(s, ann, channels=frozenset({"call"})).entries

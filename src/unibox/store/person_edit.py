@@ -1,6 +1,6 @@
 """What the user records about a person: touch points, tasks, handles, the shown name.
 
-Use these inside `durable_write` (store.durable): what a user typed must
+Use these inside `intent_write` (store.intent): what a user typed must
 survive a power cut, unlike mail that can be fetched again.
 """
 
