@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -372,3 +373,30 @@ def test_no_secret_in_the_store(
     for path in profile.rglob("*"):
         if path.is_file():
             assert password not in path.read_bytes(), path
+
+
+def test_a_sync_suggests_merging_one_person_seen_under_two_addresses(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    me = f"{mail_user}@example.com"
+    dovecot.deliver(
+        mail_user, simple_message("From work", "a", from_="Zoë Müller <zoe@work.example>", to=me)
+    )
+    dovecot.deliver(
+        mail_user, simple_message("From home", "b", from_="Zoë Müller <zoe@home.example>", to=me)
+    )
+    add_account(dovecot, mail_user, monkeypatch=monkeypatch)
+    assert run("sync") == 0
+    # The sync itself made the suggestion (the window shows it without asking).
+    assert _rows(store_path(profile), "SELECT count(*) FROM merge_suggestion") == 1
+    assert stats(capsys)["people"] == 2
+    capsys.readouterr()
+    assert run("person", "suggestions", "--json") == 0
+    suggested = json.loads(capsys.readouterr().out)
+    assert len(suggested) == 1 and "name" in json.dumps(suggested).lower()
+    assert run("person", "merge", "zoe@work.example", "zoe@home.example") == 0
+    assert stats(capsys)["people"] == 1

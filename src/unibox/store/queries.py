@@ -283,7 +283,11 @@ def stats(session: Session) -> dict[str, int]:
         "conversations": count(
             select(func.count(Conversation.id)).where(Conversation.message_count > 0)
         ),
-        "people": count(select(func.count(Person.id)).where(Person.is_me.is_(False))),
+        "people": count(
+            select(func.count(Person.id)).where(
+                Person.is_me.is_(False), Person.merged_into_id.is_(None)
+            )
+        ),
         "handles": count(select(func.count(Handle.id))),
         "messages_without_body": count(
             select(func.count(Message.id)).where(

@@ -84,6 +84,7 @@ class SyncRunner:
                     only_folders=only_folders,
                 ).run()
                 self._emit(work.after_sync(report))
+                self._suggest_merges(report.changes.people)
                 return report
             except ChannelError as exc:
                 self.on_error(SyncFailure(account.name, str(exc), exc.retryable))
@@ -92,6 +93,16 @@ class SyncRunner:
                 log.info("%s: %s; retrying in %.0f s", account.name, exc, backoff[attempt])
                 self.sleep(backoff[attempt])
                 attempt += 1
+
+    def _suggest_merges(self, people: set[int]) -> None:
+        """New correspondents may be people we know under another address: suggest, never merge."""
+        if not people:
+            return
+        from unibox.store.merge_suggestions import refresh_suggestions
+
+        with self.store.write() as s:
+            if refresh_suggestions(s, people):
+                self._emit(ChangeSet(people=set(people)))
 
     def _emit(self, changes: ChangeSet) -> None:
         if changes and self.on_changes is not None:
