@@ -201,7 +201,9 @@ def name_key(name: str) -> str:
     """
     if "@" in name:
         return ""
-    decomposed = unicodedata.normalize("NFKD", name)
+    # Case-fold first: some letters fold to two ("ᾀ" -> "ἀι") and would
+    # otherwise lose a letter when their marks are stripped.
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     words = re.findall(r"\w+", plain)
     if len(words) < 2:
