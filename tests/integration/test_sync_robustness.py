@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import generate_mailbox, simple_message
@@ -128,3 +128,28 @@ def test_folders_can_be_left_out_of_the_sync(
     capsys.readouterr()
     assert cli.main(["folders", "--account", "Work", "--exclude", "Nope"]) == 1
     assert "There is no folder “Nope”" in capsys.readouterr().err
+
+
+def test_changes_are_announced_only_once_readers_can_see_them(
+    dovecot: Dovecot, mail_user: str, profile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unibox.core.items import ChangeSet
+    from unibox.store.schema import Message
+
+    dovecot.deliver_many(mail_user, generate_mailbox(50, seed=4))
+    _add(dovecot, mail_user, monkeypatch)
+    store = Store(store_path(profile))
+    with store.read() as s:
+        account = accounts.get_account(s, "Work")
+    unseen: list[int] = []
+
+    def look_now(changes: ChangeSet) -> None:  # what the window's models do
+        if changes.messages_added:
+            with store.read() as s:
+                found = set(
+                    s.scalars(select(Message.id).where(Message.id.in_(changes.messages_added)))
+                )
+            unseen.extend(changes.messages_added - found)
+
+    MailAccountSync(store, account, dovecot.password, on_changes=look_now).run()
+    assert unseen == []

@@ -154,7 +154,8 @@ class MailAccountSync:
                 store_folders.save_status(s, folder.id, seen)
         if renumbered:
             with self.store.write() as s:
-                self._emit(store_folders.hide_unplaced(s, self.account.id))
+                changes = store_folders.hide_unplaced(s, self.account.id)
+            self._emit(changes)
         self.on_progress(Progress(self.account.name, "", "done", 1, 1))
 
     def _unchanged(self, folder: FolderState, status: FolderStatus) -> bool:
@@ -186,12 +187,14 @@ class MailAccountSync:
             new = [u for u in server if u not in local]
         if gone:
             with self.store.write() as s:
-                self._emit(store_folders.remove_uids(s, folder.id, gone))
+                changes = store_folders.remove_uids(s, folder.id, gone)
+            self._emit(changes)
             self.report.removed += len(gone)
         changed = [u for u in updates if u.uid in local and " ".join(u.flags) != local[u.uid]]
         if changed:
             with self.store.write() as s:
-                self._emit(store_folders.apply_flags(s, folder.id, changed))
+                changes = store_folders.apply_flags(s, folder.id, changed)
+            self._emit(changes)
             self.report.flag_changes += len(changed)
         new.sort(reverse=True)
         if len(new) > HEADERS_FIRST_THRESHOLD:
@@ -265,12 +268,14 @@ class MailAccountSync:
 
     def _write(self, ingestor: Ingestor, items: list[IncomingMessage], phase: str) -> int:
         with self.store.write() as s:
-            self._emit(ingestor.ingest(s, items))
+            changes = ingestor.ingest(s, items)
+        self._emit(changes)
         if phase == "bodies":
             self.report.bodies += len(items)
         return len(items)
 
     def _emit(self, changes: ChangeSet) -> None:
+        """Announce a change; call it after the commit, or a reader that looks at once misses it."""
         self.report.changes.merge(changes)
         if changes:
             self.on_changes(changes)

@@ -14,6 +14,7 @@ import atexit
 import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -124,6 +125,7 @@ class FetchPipeline:
     def __init__(self, workers: int = 0) -> None:
         self.workers = workers or max(1, os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     def run(
         self, jobs: Iterable[FetchJob], total: int, inline: ImapSession
@@ -146,6 +148,10 @@ class FetchPipeline:
                 future.cancel()
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
+        with self._lock:  # two accounts may start large syncs at once
+            return self._make_pool()
+
+    def _make_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # spawn, not fork: the parent may hold threads, Qt or SQLite handles.
             ctx = multiprocessing.get_context("spawn")
@@ -153,6 +159,7 @@ class FetchPipeline:
         return self._pool
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
