@@ -18,6 +18,11 @@ def _keep_singletons_alive() -> None:
     """
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
+    import PySide6
+
+    # pyproject pins PySide6 below 6.12 on these Pythons; this guards an install that did not.
+    if tuple(int(p) for p in PySide6.__version__.split(".")[:2]) < (6, 12):
+        return
     import ctypes
 
     for singleton in (None, True, False):
