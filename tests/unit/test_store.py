@@ -350,3 +350,24 @@ def test_a_reused_message_id_with_another_subject_is_another_message(store: Stor
         assert queries.stats(s)["messages"] == 3
         for word in ("first", "second", "third"):
             assert len(queries.search(s, parse_query(word))) == 1
+
+
+def test_finding_replies_to_a_message_uses_an_index(store: Store) -> None:
+    from sqlalchemy.orm import aliased
+
+    from unibox.store.schema import Message as M
+
+    reply, parent = aliased(M), aliased(M)
+    query = (
+        select(reply.id)
+        .join(
+            parent,
+            (parent.account_id == reply.account_id)
+            & (parent.message_id_header == reply.in_reply_to),
+        )
+        .where(parent.id == 1)
+    )
+    with store.read() as s:
+        sql = str(query.compile(compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(r) for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "ix_message_in_reply_to" in plan  # without it: one scan of the account per parent

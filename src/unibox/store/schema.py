@@ -152,6 +152,7 @@ class Message(Base):
     __tablename__ = "message"
     __table_args__ = (
         Index("ix_message_msgid", "account_id", "message_id_header"),
+        Index("ix_message_in_reply_to", "account_id", "in_reply_to"),
         Index("ix_message_sent", "sent_at"),
         Index("ix_message_conversation", "conversation_id", "sent_at"),
         # The Unread and Flagged views read a small slice of a large table. (The
