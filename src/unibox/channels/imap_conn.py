@@ -8,12 +8,9 @@ pinned certificate fingerprint is checked before the password is sent.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import imaplib
 import ipaddress
 import logging
-import socket
-import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +19,7 @@ from typing import Any, TypeVar
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from unibox.channels.tls import check_pin, tls_context, transport_error
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
 log = logging.getLogger("unibox.channels.imap")
@@ -55,52 +53,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _tls_context(ep: ImapEndpoint) -> ssl.SSLContext:
-    if ep.fingerprint:
-        # The pin replaces the CA check; it is verified before login.
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        return ctx
-    try:
-        return ssl.create_default_context(cafile=ep.ca_file or None)
-    except (OSError, ssl.SSLError) as exc:
-        raise SecurityError(f"The CA file “{ep.ca_file}” could not be read: {exc}.") from None
-
-
-def _check_pin(client: imapclient.IMAPClient, ep: ImapEndpoint) -> None:
-    if not ep.fingerprint:
-        return
-    sock = client._imap.sock
-    der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
-    want = ep.fingerprint.replace(":", "").lower()
-    got = hashlib.sha256(der).hexdigest() if der else ""
-    if got != want:
-        raise SecurityError(
-            f"The certificate of {ep.host} does not match the pinned fingerprint; "
-            "unibox did not send your password."
-        )
-
-
 def translate(exc: BaseException, ep: ImapEndpoint) -> ChannelError:
     """One clear sentence for whatever went wrong talking to the server."""
     if isinstance(exc, ChannelError):
         return exc
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return SecurityError(
-            f"The certificate of {ep.host} could not be verified ({exc.verify_message}). "
-            "For your own server, give its CA file or pin its fingerprint."
-        )
-    if isinstance(exc, ssl.SSLError):
-        return SecurityError(f"The secure connection to {ep.where} failed ({exc.reason}).")
+    common = transport_error(exc, ep.host, ep.where)
+    if common is not None:
+        return common
     if isinstance(exc, LoginError):
         return AuthError(f"{ep.host} rejected the user name or password for {ep.username}.")
-    if isinstance(exc, socket.gaierror):
-        return ConnectionLost(f"The server name {ep.host} could not be found.")
-    if isinstance(exc, ConnectionRefusedError):
-        return ConnectionLost(f"{ep.where} refused the connection; is the server running?")
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return ConnectionLost(f"{ep.where} did not answer in time.")
     if isinstance(exc, imaplib.IMAP4.abort | ConnectionError | EOFError):
         return ConnectionLost(f"The connection to {ep.where} was lost.")
     if isinstance(exc, OSError):
@@ -139,7 +100,7 @@ def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:
     client: imapclient.IMAPClient | None = None
     try:
         with translated(ep):
-            ctx = _tls_context(ep) if ep.security != "plain" else None
+            ctx = tls_context(ep.ca_file, ep.fingerprint) if ep.security != "plain" else None
             client = imapclient.IMAPClient(
                 ep.host,
                 port=ep.port,
@@ -155,7 +116,7 @@ def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:
                         "encrypted; unibox did not send your password."
                     )
                 client.starttls(ctx)
-            _check_pin(client, ep)
+            check_pin(client._imap.sock, ep.host, ep.fingerprint, "your password")
             client.login(ep.username, password)
             return client
     except BaseException:

@@ -13,15 +13,13 @@ before DATA surely did not; a connection lost during DATA may have.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import smtplib
-import socket
-import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from unibox.channels.imap_conn import is_loopback
+from unibox.channels.tls import check_pin, tls_context, transport_error
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
 log = logging.getLogger("unibox.channels.smtp")
@@ -67,31 +65,6 @@ class SendResult:
     reply: str = ""
 
 
-def _tls_context(ep: SmtpEndpoint) -> ssl.SSLContext:
-    if ep.fingerprint:
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE  # the pin replaces the CA check, checked before AUTH
-        return ctx
-    try:
-        return ssl.create_default_context(cafile=ep.ca_file or None)
-    except (OSError, ssl.SSLError) as exc:
-        raise SecurityError(f"The CA file “{ep.ca_file}” could not be read: {exc}.") from None
-
-
-def _check_pin(smtp: smtplib.SMTP, ep: SmtpEndpoint) -> None:
-    if not ep.fingerprint:
-        return
-    sock = smtp.sock
-    der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
-    got = hashlib.sha256(der).hexdigest() if der else ""
-    if got != ep.fingerprint.replace(":", "").lower():
-        raise SecurityError(
-            f"The certificate of {ep.host} does not match the pinned fingerprint; "
-            "unibox did not send your password or the message."
-        )
-
-
 def _reason(resp: bytes | str) -> str:
     text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
     return " ".join(text.split())[:200]
@@ -101,13 +74,9 @@ def translate(exc: BaseException, ep: SmtpEndpoint) -> ChannelError:
     """One clear sentence for a failure to reach or talk to the server."""
     if isinstance(exc, ChannelError):
         return exc
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return SecurityError(
-            f"The certificate of {ep.host} could not be verified ({exc.verify_message}). "
-            "For your own server, give its CA file or pin its fingerprint."
-        )
-    if isinstance(exc, ssl.SSLError):
-        return SecurityError(f"The secure connection to {ep.where} failed ({exc.reason}).")
+    common = transport_error(exc, ep.host, ep.where)
+    if common is not None:
+        return common
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return AuthError(f"{ep.host} rejected the user name or password for {ep.username}.")
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -115,12 +84,6 @@ def translate(exc: BaseException, ep: SmtpEndpoint) -> ChannelError:
             f"{ep.host} refused: {exc.smtp_code} {_reason(exc.smtp_error)}",
             retryable=400 <= exc.smtp_code < 500,
         )
-    if isinstance(exc, socket.gaierror):
-        return ConnectionLost(f"The server name {ep.host} could not be found.")
-    if isinstance(exc, ConnectionRefusedError):
-        return ConnectionLost(f"{ep.where} refused the connection; is the server running?")
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return ConnectionLost(f"{ep.where} did not answer in time.")
     if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
         return ConnectionLost(f"The connection to {ep.where} was lost.")
     if isinstance(exc, OSError):
@@ -141,7 +104,7 @@ def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
         )
     smtp: smtplib.SMTP | None = None
     try:
-        ctx = _tls_context(ep) if ep.security != "plain" else None
+        ctx = tls_context(ep.ca_file, ep.fingerprint) if ep.security != "plain" else None
         if ep.security == "ssl":
             smtp = smtplib.SMTP_SSL(
                 ep.host, ep.port, local_hostname=EHLO_NAME, timeout=TIMEOUT_SECONDS, context=ctx
@@ -157,7 +120,7 @@ def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
                 )
             smtp.starttls(context=ctx)
             smtp.ehlo()
-        _check_pin(smtp, ep)
+        check_pin(smtp.sock, ep.host, ep.fingerprint, "your password or the message")
         if ep.username and smtp.has_extn("auth"):
             smtp.login(ep.username, password)
         return smtp

@@ -1,0 +1,58 @@
+"""What every channel does the same way: TLS contexts, pinned certificates,
+and one sentence for a failure of the connection itself.
+
+TLS is verified by default; a pinned SHA-256 fingerprint replaces the CA
+check and is compared before anything secret is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import ssl
+
+from unibox.core.errors import ChannelError, ConnectionLost, SecurityError
+
+
+def tls_context(ca_file: str, fingerprint: str) -> ssl.SSLContext:
+    if fingerprint:
+        # The pin replaces the CA check; check_pin verifies it before login.
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    try:
+        return ssl.create_default_context(cafile=ca_file or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SecurityError(f"The CA file “{ca_file}” could not be read: {exc}.") from None
+
+
+def check_pin(sock: object, host: str, fingerprint: str, withheld: str) -> None:
+    """Raise unless the peer certificate has the pinned SHA-256 (`withheld`: what was not sent)."""
+    if not fingerprint:
+        return
+    der = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
+    got = hashlib.sha256(der).hexdigest() if der else ""
+    if got != fingerprint.replace(":", "").lower():
+        raise SecurityError(
+            f"The certificate of {host} does not match the pinned fingerprint; "
+            f"unibox did not send {withheld}."
+        )
+
+
+def transport_error(exc: BaseException, host: str, where: str) -> ChannelError | None:
+    """The sentence for a TLS or network failure, or None when it is the protocol's."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SecurityError(
+            f"The certificate of {host} could not be verified ({exc.verify_message}). "
+            "For your own server, give its CA file or pin its fingerprint."
+        )
+    if isinstance(exc, ssl.SSLError):
+        return SecurityError(f"The secure connection to {where} failed ({exc.reason}).")
+    if isinstance(exc, socket.gaierror):
+        return ConnectionLost(f"The server name {host} could not be found.")
+    if isinstance(exc, ConnectionRefusedError):
+        return ConnectionLost(f"{where} refused the connection; is the server running?")
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return ConnectionLost(f"{where} did not answer in time.")
+    return None
