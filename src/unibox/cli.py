@@ -226,7 +226,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     from unibox.cli_progress import ProgressLine
     from unibox.secrets import SecretStore
     from unibox.store import accounts
-    from unibox.sync.runner import SyncFailure, SyncRunner
+    from unibox.sync.runner import SyncFailure, SyncRunner, Wake
 
     store = _store(args)
     with store.read() as s:
@@ -247,7 +247,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     try:
         if args.watch:
             interval = float(Settings(_profile(args)).get(SYNC_INTERVAL))
-            stop = threading.Event()
+            stop = Wake()
             threads = [
                 threading.Thread(target=runner.watch, args=(a, interval, stop), daemon=True)
                 for a in targets

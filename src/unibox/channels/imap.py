@@ -7,9 +7,10 @@ Knows nothing of the store; the sync engine decides what to fetch.
 from __future__ import annotations
 
 import logging
+import select
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import imapclient
 
@@ -17,6 +18,11 @@ from unibox.channels.imap_conn import ImapEndpoint, call, connect, logout, trans
 from unibox.core.items import FetchedMail, FlagUpdate, FolderRole, FolderStatus, RemoteFolder
 
 log = logging.getLogger("unibox.channels.imap")
+
+
+class HasFileno(Protocol):
+    def fileno(self) -> int: ...
+
 
 _SPECIAL_USE = {
     b"\\Sent": FolderRole.SENT,
@@ -234,16 +240,32 @@ class ImapSession:
 
     # -- push ------------------------------------------------------------------
 
-    def idle_wait(self, seconds: float) -> bool:
-        """IDLE for up to `seconds`; True when the server reported a change."""
+    def idle_wait(self, seconds: float, wake: HasFileno | None = None) -> bool:
+        """IDLE for up to `seconds`; True when the server reported a change.
+
+        `wake` (anything with a fileno(), such as sync.runner.Wake) ends the
+        wait early as soon as it becomes readable: "sync now" or quitting.
+        """
         with translated(self.endpoint):
             self.client.idle()
             try:
-                responses = self.client.idle_check(timeout=seconds)
+                if wake is None:
+                    responses = self.client.idle_check(timeout=seconds)
+                else:
+                    responses = self._idle_check_or_wake(seconds, wake)
             finally:
                 # Changes reported between the last check and DONE count too.
                 _text, late = self.client.idle_done()
         return bool(responses or late)
+
+    def _idle_check_or_wake(self, seconds: float, wake: HasFileno) -> list[Any]:
+        sock = self.client.socket()
+        pending = getattr(sock, "pending", None)  # TLS may hold a decrypted answer already
+        if not (pending is not None and pending()):
+            readable, _w, _x = select.select([sock, wake], [], [], max(0.0, seconds))
+            if sock not in readable:
+                return []
+        return list(self.client.idle_check(timeout=0))
 
 
 def parse_uid_set(text: str) -> set[int]:

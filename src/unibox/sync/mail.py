@@ -78,6 +78,10 @@ def endpoint_for(account: AccountInfo) -> ImapEndpoint:
     )
 
 
+class SyncStopped(Exception):
+    """A sync ended early because someone asked it to stop (quitting); not a failure."""
+
+
 class MailAccountSync:
     """One sync run of one account over one connection."""
 
@@ -91,8 +95,10 @@ class MailAccountSync:
         on_progress: Callable[[Progress], None] | None = None,
         on_changes: Callable[[ChangeSet], None] | None = None,
         only_folders: Iterable[str] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
         self.store = store
+        self.should_stop = should_stop
         self.account = account
         self.endpoint = endpoint_for(account)
         self._password = password
@@ -108,6 +114,8 @@ class MailAccountSync:
         try:
             with ImapSession(self.endpoint, self._password) as imap:
                 self._run(imap)
+        except SyncStopped:
+            raise  # asked for, not a failure: the next sync goes on from here
         except Exception as exc:
             # Remember the failure for the window; if even that cannot be written
             # (a full disk), the original error is the one to report.
@@ -135,6 +143,7 @@ class MailAccountSync:
         needs_bodies: list[tuple[FolderState, FolderStatus]] = []
         renumbered = False
         for folder in todo:
+            self._check_stop()
             self.report.folders_checked += 1
             status = imap.status(folder.name)
             if folder.uidvalidity is not None and status.uidvalidity != folder.uidvalidity:
@@ -148,6 +157,7 @@ class MailAccountSync:
             self.report.folders_changed += 1
             needs_bodies.append((folder, self._sync_folder_structure(imap, folder)))
         for folder, seen in needs_bodies:
+            self._check_stop()
             self._fetch_bodies(imap, folder, seen)
             # The state from before fetching: whatever changed since shows up next time.
             with self.store.write() as s:
@@ -265,6 +275,13 @@ class MailAccountSync:
         for items in self.pipeline.run(jobs, total, imap):
             done += self._write(ingestor, items, phase)
             self.on_progress(Progress(self.account.name, folder.name, phase, done, total))
+            self._check_stop()
+
+    def _check_stop(self) -> None:
+        """Between batches only: each batch is one transaction, so nothing is half written."""
+        if self.should_stop():
+            log.info("%s: stopping between batches, as asked", self.account.name)
+            raise SyncStopped(self.account.name)
 
     def _write(self, ingestor: Ingestor, items: list[IncomingMessage], phase: str) -> int:
         with self.store.write() as s:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -16,7 +18,7 @@ from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
 from unibox.sync.account_work import AccountWork, work_due
-from unibox.sync.mail import MailAccountSync, Progress, SyncReport, endpoint_for
+from unibox.sync.mail import MailAccountSync, Progress, SyncReport, SyncStopped, endpoint_for
 from unibox.sync.pipeline import FetchPipeline
 
 log = logging.getLogger("unibox.sync")
@@ -24,6 +26,41 @@ log = logging.getLogger("unibox.sync")
 ONE_SHOT_BACKOFF = (1.0, 3.0, 8.0)
 WATCH_BACKOFF = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
 IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE before 29 minutes
+# IDLE also looks every few seconds for local work due (a change the user made, a send-later time).
+IDLE_CHECK_SECONDS = 5.0
+
+
+class Wake(threading.Event):
+    """A threading.Event that a select() can wait on too (it has a fileno()).
+
+    Setting it makes its socket readable, so an IMAP IDLE waiting on the
+    server and on this wakes at once for "sync now" or quitting, instead of
+    at its next check.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+
+    def fileno(self) -> int:
+        return self._reader.fileno()
+
+    def set(self) -> None:
+        super().set()
+        with contextlib.suppress(OSError):  # full (already readable) or closed
+            self._writer.send(b"!")
+
+    def clear(self) -> None:
+        super().clear()
+        with contextlib.suppress(OSError):
+            while self._reader.recv(512):
+                pass
+
+    def close(self) -> None:
+        self._reader.close()
+        self._writer.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +92,12 @@ class SyncRunner:
         self.sleep = sleep
         self.clock = clock
         self.pipeline = FetchPipeline()
+        # Set by request_stop(): every sync ends after its current batch.
+        self.stopping = threading.Event()
+
+    def request_stop(self) -> None:
+        """End every sync between batches (each batch is one transaction) and every watch."""
+        self.stopping.set()
 
     def close(self) -> None:
         self.pipeline.close()
@@ -82,6 +125,7 @@ class SyncRunner:
                     on_progress=self.on_progress,
                     on_changes=self.on_changes,
                     only_folders=only_folders,
+                    should_stop=self.stopping.is_set,
                 ).run()
                 self._emit(work.after_sync(report))
                 self._suggest_merges(report.changes.people)
@@ -109,10 +153,21 @@ class SyncRunner:
             self.on_changes(changes)
 
     def watch(self, account: AccountInfo, interval: float, stop: threading.Event) -> None:
-        """Sync now, then keep the inbox pushed (IDLE) and everything else polled."""
+        """Sync now, then keep the inbox pushed (IDLE) and everything else polled.
+
+        Returns soon after `stop` is set: at once while waiting when it is a
+        Wake (IDLE waits on it), else within the few seconds of one IDLE
+        check; a sync in progress first finishes its batch.
+        """
+        try:
+            self._watch(account, interval, stop)
+        except SyncStopped:
+            log.info("%s: stopped", account.name)
+
+    def _watch(self, account: AccountInfo, interval: float, stop: threading.Event) -> None:
         failures = 0
         next_full = 0.0
-        while not stop.is_set():
+        while not stop.is_set() and not self.stopping.is_set():
             try:
                 if time.monotonic() >= next_full:
                     self.sync_once(account, backoff=())
@@ -123,6 +178,8 @@ class SyncRunner:
                 # A full disk, a missing password or a wrong one: waiting will not help.
                 if not (isinstance(exc, ChannelError) and exc.retryable):
                     self.on_error(SyncFailure(account.name, str(exc), False))
+                    return
+                if self.stopping.is_set():
                     return
                 delay = WATCH_BACKOFF[min(failures, len(WATCH_BACKOFF) - 1)]
                 failures += 1
@@ -136,9 +193,15 @@ class SyncRunner:
                 stop.wait(max(0.0, deadline - time.monotonic()))
                 return
             imap.select("INBOX")
+            wake = stop if isinstance(stop, Wake) else None
             while not stop.is_set() and time.monotonic() < deadline:
-                wait = min(IDLE_RENEW_SECONDS, max(1.0, deadline - time.monotonic()), 5.0)
+                wait = min(
+                    IDLE_RENEW_SECONDS, max(1.0, deadline - time.monotonic()), IDLE_CHECK_SECONDS
+                )
                 # Also every few seconds: a change the user made, or a send-later time.
+                changed = imap.idle_wait(wait, wake)
+                if stop.is_set():
+                    return
                 now = int(self.clock().timestamp())
-                if imap.idle_wait(wait) or work_due(self.store, account, now):
+                if changed or work_due(self.store, account, now):
                     self.sync_once(account, backoff=(), only_folders=["INBOX"])

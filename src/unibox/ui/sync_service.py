@@ -14,7 +14,7 @@ from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
 from unibox.sync.mail import Progress, SyncReport
-from unibox.sync.runner import SyncFailure, SyncRunner
+from unibox.sync.runner import SyncFailure, SyncRunner, Wake
 
 log = logging.getLogger("unibox.sync")
 
@@ -37,18 +37,20 @@ class _Runner(SyncRunner):
 class _Account:
     info: AccountInfo
     # Set to end the current SyncRunner.watch: "sync now", "retry" or quitting.
-    kick: threading.Event = field(default_factory=threading.Event)
+    # A Wake, so an IDLE waiting on the server wakes at once.
+    kick: Wake = field(default_factory=Wake)
     thread: threading.Thread | None = None
 
 
 class SyncService:
     """One thread per account running SyncRunner.watch; never the GUI thread.
 
-    `sync_now` and `retry` end the account's current watch (at its next
-    check, within a few seconds while it idles) and start a new one, which
-    syncs at once. A watch that gave up (a wrong password, a certificate
-    problem) waits for a retry. Callbacks run on the sync threads: the
-    window passes the bridge's thread-safe post_* methods.
+    `sync_now` and `retry` end the account's current watch (at once while
+    it idles; after the running sync otherwise) and start a new one, which
+    syncs at once. `stop` ends every sync between two batches. A watch that
+    gave up (a wrong password, a certificate problem) waits for a retry.
+    Callbacks run on the sync threads: the window passes the bridge's
+    thread-safe post_* methods.
 
     The engine announces a ChangeSet from inside the write transaction that
     made it, before the commit; a view reading at once would not see it yet.
@@ -124,6 +126,7 @@ class SyncService:
         one transaction, so the store stays consistent).
         """
         self._quit.set()
+        self.runner.request_stop()
         with self._lock:
             entries = list(self._accounts.values())
         for entry in entries:
@@ -135,6 +138,8 @@ class SyncService:
         ended = all(e.thread is None or not e.thread.is_alive() for e in entries)
         if ended:
             self.runner.close()
+            for entry in entries:
+                entry.kick.close()
         else:
             log.info("a sync is still finishing a batch; leaving it to the process exit")
         return ended
