@@ -288,7 +288,7 @@ FTS_DDL = (
     CREATE VIRTUAL TABLE message_fts USING fts5(
         subject, body, names, addresses,
         content='message_search', content_rowid='message_id',
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2'
     )
     """,
 )
