@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QImage, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -27,6 +28,7 @@ from unibox.ui.theme import FLAG_COLOUR
 from unibox.ui.widgets.avatar import Avatar
 from unibox.ui.widgets.flow_layout import FlowLayout
 from unibox.ui.widgets.mail_browser import MailBrowser
+from unibox.ui.widgets.sender_line import SenderLine
 
 
 def _muted(widget: QWidget) -> str:
@@ -213,21 +215,25 @@ class MessageView(QWidget):
         self.subject.setWordWrap(True)
         self.subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         hcol.addWidget(self.subject)
-        who = QHBoxLayout()
-        who.setSpacing(12)
+        # Avatar | name (and address when it fits) | flag and date
+        #        | the address alone, under both, when it does not fit
+        #        | recipients                      | plain-text toggle
+        who = QGridLayout()
+        who.setHorizontalSpacing(12)
+        who.setVerticalSpacing(2)
         self.avatar = Avatar(40, header)
-        who.addWidget(self.avatar, 0, Qt.AlignmentFlag.AlignTop)
-        names = QVBoxLayout()
-        names.setSpacing(2)
-        self.sender_label = QLabel(header)
-        self.sender_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        who.addWidget(self.avatar, 0, 0, 3, 1, Qt.AlignmentFlag.AlignTop)
+        self.sender_label = SenderLine(header)
+        who.addWidget(self.sender_label, 0, 1)
+        who.addWidget(self.sender_label.address_line, 1, 1, 1, 2)
         self.recipients = QLabel(header)
         self.recipients.setObjectName("Muted")
         self.recipients.setWordWrap(True)
         self.recipients.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        names.addWidget(self.sender_label)
-        names.addWidget(self.recipients)
-        who.addLayout(names, 1)
+        # Long recipients give way (wrapped) before the date does.
+        self.recipients.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.recipients.setMinimumWidth(80)
+        who.addWidget(self.recipients, 2, 1, Qt.AlignmentFlag.AlignTop)
         side = QHBoxLayout()
         side.setSpacing(6)
         self.flag = QLabel(header)
@@ -235,28 +241,21 @@ class MessageView(QWidget):
         self.flag.setToolTip("Flagged")
         self.date = QLabel(header)
         self.date.setObjectName("DateLabel")
+        self.date.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        side.addStretch(1)
+        side.addWidget(self.flag)
+        side.addWidget(self.date)
+        who.addLayout(side, 0, 2)
         self.text_toggle = QToolButton(header)
         self.text_toggle.setObjectName("HeaderToggle")
         self.text_toggle.setText("Plain text")
         self.text_toggle.setCheckable(True)
         self.text_toggle.setToolTip("Show the plain-text version of this message (Ctrl+Shift+H)")
         self.text_toggle.toggled.connect(self.set_plain_text)
-        side.addWidget(self.flag)
-        side.addWidget(self.date)
-        self.date.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-        toggle_row = QHBoxLayout()
-        toggle_row.addStretch(1)
-        toggle_row.addWidget(self.text_toggle)
-        right = QVBoxLayout()
-        right.setSpacing(6)
-        right.addLayout(side)
-        right.addLayout(toggle_row)
-        right.addStretch(1)
-        who.addLayout(right)
-        # Long names and addresses give way (clipped) before the date does.
-        for label in (self.sender_label, self.recipients):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            label.setMinimumWidth(80)
+        who.addWidget(
+            self.text_toggle, 2, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+        )
+        who.setColumnStretch(1, 1)
         hcol.addLayout(who)
         self.remote_notice = _Notice("shield", header)
         self.load_once = self.remote_notice.add_action(
@@ -299,10 +298,7 @@ class MessageView(QWidget):
         self.remote = remote
         self.subject.setText(content.subject or "(no subject)")
         s = content.sender
-        muted = _muted(self)
-        name = html.escape(s.name or s.email)
-        address = f' <span style="color:{muted}">&lt;{html.escape(s.email)}&gt;</span>'
-        self.sender_label.setText(f"<b>{name}</b>{address if s.name else ''}")
+        self.sender_label.set_sender(s.name, s.email)
         self.avatar.set_person(s.name, s.email)
         lines = []
         if content.to:
