@@ -29,6 +29,7 @@ from unibox.ui.models.message_list import MessageListModel
 from unibox.ui.models.person import PersonLoader
 from unibox.ui.models.reader import MessageLoader
 from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
+from unibox.ui.people.wiring import PEOPLE_SHORTCUTS, PeopleSide, switcher_row
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, Preferences
 from unibox.ui.reading import ReadingActions
 from unibox.ui.widgets.message_list_view import MessageListView
@@ -56,6 +57,7 @@ SHORTCUTS = (
     (("Ctrl+Shift+H",), "Plain text or HTML"),
     (("Ctrl+Shift+G",), "Group by conversation"),
     (("Ctrl+Shift+I",), "Person panel"),
+    *PEOPLE_SHORTCUTS,
     (("F5",), "Sync now"),
     (("Ctrl+Q",), "Quit"),
 )
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_signals()
         self._install_shortcuts()
+        self.people = PeopleSide(self, self.mode_switcher)
         self._select_first = True
         self._view_size = (0, 0)
         self.account_dialog: AddAccountDialog | None = None
@@ -148,6 +151,8 @@ class MainWindow(QMainWindow):
         brand.addWidget(logo)
         brand.addWidget(name, 1)
         side.addLayout(brand)
+        switcher, self.mode_switcher = switcher_row(side_pane)
+        side.addWidget(switcher)
         side.addWidget(self.sidebar, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -260,7 +265,7 @@ class MainWindow(QMainWindow):
         self.welcome.add_account.connect(self.add_account)
         self.person.loaded.connect(self.person_panel.show_card)
         self.bridge.changes.connect(self.person.apply_changes)
-        self.person_panel.conversation_chosen.connect(self._open_message)
+        self.person_panel.conversation_chosen.connect(self.open_message)
         self.person_panel.show_all.connect(self._mail_with)
 
     def _install_shortcuts(self) -> None:
@@ -448,7 +453,7 @@ class MainWindow(QMainWindow):
         if shown and content is not None:
             self._show_message(content)
 
-    def _open_message(self, message_id: int) -> None:
+    def open_message(self, message_id: int) -> None:
         """Read this message: selected in the list when it is there, else in the pane only."""
         row = self.messages.row_of(message_id)
         if row is not None:

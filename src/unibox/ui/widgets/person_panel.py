@@ -48,10 +48,12 @@ class PersonPanel(QFrame):
     Signals:
         conversation_chosen(int): the newest message id of a conversation to read.
         show_all(str): the person's address, to list all mail with them.
+        open_person(int): the person's id, to open their record.
     """
 
     conversation_chosen = Signal(int)
     show_all = Signal(str)
+    open_person = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +77,11 @@ class PersonPanel(QFrame):
         self.name.setObjectName("PersonName")
         self.name.setWordWrap(True)
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("Open person ›", body)
+        self.open_button.setObjectName("LinkButton")
+        self.open_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.open_button.setToolTip("Their record: card, pending, done, numbers, timeline")
+        self.open_button.clicked.connect(self._open_person)
         self.summary = QLabel(body)
         self.summary.setObjectName("Muted")
         self.summary.setWordWrap(True)
@@ -95,7 +102,10 @@ class PersonPanel(QFrame):
         self.empty.setWordWrap(True)
         self._col.addWidget(self.avatar)
         self._col.addSpacing(4)
-        for w in (self.name, self.summary, self.handles_title, self.handles, self.recent_title):
+        self._col.addWidget(self.name)
+        self._col.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._col.addWidget(self.summary)
+        for w in (self.handles_title, self.handles, self.recent_title):
             self._col.addWidget(w)
         self._col.addLayout(self._recent)
         self._col.addWidget(self.all_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -120,6 +130,7 @@ class PersonPanel(QFrame):
             self.handles,
             self.recent_title,
             self.all_button,
+            self.open_button,
         ):
             w.setVisible(known)
         self.empty.setVisible(not known)
@@ -148,6 +159,11 @@ class PersonPanel(QFrame):
         first = card.name.split()[0] if card.name and "@" not in card.name else "them"
         self.all_button.setText(f"Show all mail with {first}")
         self.all_button.setVisible(bool(email) and not card.is_me)
+        self.open_button.setVisible(not card.is_me)  # your own addresses are not a contact
+
+    def _open_person(self) -> None:
+        if self.card is not None:
+            self.open_person.emit(self.card.id)
 
     def _show_all(self) -> None:
         card = self.card

@@ -1,0 +1,1 @@
+"""The People side of the window: the list of everyone and each person's record."""

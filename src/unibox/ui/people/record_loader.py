@@ -1,0 +1,193 @@
+"""Loads a person's record off the GUI thread and runs the user's edits of it as writes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.orm import Session
+
+from unibox.config import PHONE_REGION, Settings
+from unibox.core.contacts import ContactCard
+from unibox.core.errors import UserError
+from unibox.core.identity import region_from_locale
+from unibox.core.items import ChangeSet
+from unibox.store import merge_suggestions, merges, person_card, person_edit
+from unibox.store.intent import intent_write
+from unibox.store.persons import PersonRecord, person_record
+from unibox.ui.bridge import Bridge
+
+
+def phone_region(settings: Settings | None) -> str:
+    """The country of phone numbers written without one: the setting, else the locale's."""
+    chosen = str(settings.get(PHONE_REGION)).strip().upper() if settings is not None else ""
+    if chosen:
+        return chosen
+    for name in ("LC_ALL", "LC_TELEPHONE", "LC_CTYPE", "LANG"):
+        found = region_from_locale(os.environ.get(name, ""))
+        if found:
+            return found
+    return ""
+
+
+class RecordLoader(QObject):
+    """The record of one person, kept fresh; every edit is an intent write then a reload.
+
+    Signals:
+        loaded(object): the PersonRecord shown now.
+        saved(str): an edit was stored; a short sentence for the status bar.
+        failed(str): an edit or a load failed; the sentence says why.
+        merged(int, str): a suggested merge was made: its record id, and a sentence.
+        touch_logged(): a call, meeting or note was stored.
+    """
+
+    loaded = Signal(object)
+    saved = Signal(str)
+    failed = Signal(str)
+    merged = Signal(int, str)
+    touch_logged = Signal()
+
+    def __init__(
+        self, bridge: Bridge, settings: Settings | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self.region = phone_region(settings)
+        self.person_id: int | None = None
+        self.record: PersonRecord | None = None
+        self._generation = 0
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(400)
+        self._refresh.timeout.connect(self.reload)
+
+    def load(self, person_id: int) -> None:
+        self.person_id = person_id
+        self.reload()
+
+    def reload(self) -> None:
+        if self.person_id is None:
+            return
+        self._generation += 1
+        generation, pid = self._generation, self.person_id
+        self._bridge.read(
+            lambda s: person_record(s, pid),
+            lambda record: self._done(generation, record),
+            lane="main",
+        )
+
+    def _done(self, generation: int, record: PersonRecord) -> None:
+        if generation != self._generation:
+            return
+        self.record = record
+        self.person_id = record.id
+        self.loaded.emit(record)
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        if self.record is not None and (self.record.id in changes.people or changes.messages_added):
+            self._refresh.start()
+
+    # -- edits ---------------------------------------------------------------------
+
+    def _write(
+        self,
+        work: Callable[[Session], ChangeSet | None],
+        sentence: str,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        pid = self.person_id
+        store = self._bridge.store
+
+        def run() -> ChangeSet:
+            with intent_write(store) as session:
+                changes = work(session) or ChangeSet()
+            if pid is not None:
+                changes.people.add(pid)
+            return changes
+
+        def done(changes: ChangeSet) -> None:
+            self._bridge.post_changes(changes)
+            self.reload()
+            self.saved.emit(sentence)
+            if then is not None:
+                then()
+
+        def failed(exc: Exception) -> None:
+            self.failed.emit(str(exc) if isinstance(exc, UserError) else f"Not saved: {exc}")
+
+        self._bridge.run(run, done, failed)
+
+    def save_card(self, card: ContactCard, name: str, split_off: list[int] | None = None) -> None:
+        """Store the card (and the name); handles taken off it move to a new person."""
+        pid, region = self.person_id, self.region
+
+        def work(s: Session) -> ChangeSet:
+            assert pid is not None
+            wrote = person_card.write_card(s, pid, card, region)
+            if wrote.elsewhere:
+                values = ", ".join(v for vs in wrote.elsewhere.values() for v in vs)
+                raise UserError(
+                    f"{values} belongs to someone else: merge the two people instead. "
+                    "Nothing was saved."
+                )
+            if name.strip():
+                person_edit.rename(s, pid, name)
+            changes = ChangeSet()
+            if split_off:
+                changes = merges.split_person(s, pid, split_off)[2]
+            return changes
+
+        self._write(work, "Contact card saved.")
+
+    def log_touch(self, kind: str, text: str) -> None:
+        pid = self.person_id
+        self._write(
+            lambda s: _none(person_edit.log_touch_point(s, pid or 0, kind, text)),
+            f"{kind.capitalize()} logged.",
+            self.touch_logged.emit,
+        )
+
+    def add_task(self, title: str, due: int | None, owner: str) -> None:
+        pid = self.person_id
+        self._write(
+            lambda s: _none(person_edit.add_task(s, pid or 0, title, due=due, owner=owner)),
+            "Task added.",
+        )
+
+    def set_task_done(self, task_id: int, done: bool) -> None:
+        self._write(
+            lambda s: person_edit.set_task_done(s, task_id, done),
+            "Task done." if done else "Task open again.",
+        )
+
+    def accept_suggestion(self, suggestion_id: int, text: str = "Merged.") -> None:
+        """Merge the pair; `merged` then names the merge record, so it can be undone."""
+        record: list[int] = []
+
+        def work(s: Session) -> ChangeSet:
+            merge_id, changes = merge_suggestions.accept(s, suggestion_id)
+            record.append(merge_id)
+            return changes
+
+        self._write(work, text, lambda: self.merged.emit(record[0], text))
+
+    def dismiss_suggestion(self, suggestion_id: int) -> None:
+        self._write(
+            lambda s: merge_suggestions.dismiss(s, suggestion_id),
+            "They stay two people; unibox will not suggest this again.",
+        )
+
+    def undo_merge(self, record_id: int) -> None:
+        self._write(lambda s: merges.undo(s, record_id), "Undone.")
+
+    def split_handle(self, handle_id: int) -> None:
+        pid = self.person_id
+        self._write(
+            lambda s: merges.split_person(s, pid or 0, [handle_id])[2],
+            "Split off into a new person.",
+        )
+
+
+def _none(_value: object) -> None:
+    return None

@@ -1,0 +1,45 @@
+"""Mail | People: the two-item switcher at the top of the sidebar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
+
+MAIL, PEOPLE = "mail", "people"
+
+
+class ModeSwitcher(QWidget):
+    """Two segments; the window keeps every switcher showing the same page.
+
+    Signals:
+        chosen(str): MAIL or PEOPLE, when the user clicks a segment.
+    """
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ModeSwitcher")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(3, 3, 3, 3)
+        row.setSpacing(2)
+        self._group = QButtonGroup(self)
+        self.buttons: dict[str, QToolButton] = {}
+        for mode, text, keys in ((MAIL, "Mail", "Ctrl+1"), (PEOPLE, "People", "Ctrl+2")):
+            b = QToolButton(self)
+            b.setObjectName("ModeButton")
+            b.setText(text)
+            b.setToolTip(f"{text}  ({keys}, or g then {text[0].lower()})")
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setCursor(Qt.CursorShape.PointingHandCursor)
+            b.setSizePolicy(b.sizePolicy().Policy.Expanding, b.sizePolicy().Policy.Fixed)
+            b.clicked.connect(lambda _c=False, m=mode: self.chosen.emit(m))
+            self._group.addButton(b)
+            row.addWidget(b, 1)
+            self.buttons[mode] = b
+        self.buttons[MAIL].setChecked(True)
+
+    def show_mode(self, mode: str) -> None:
+        self.buttons[mode].setChecked(True)

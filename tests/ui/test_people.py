@@ -1,0 +1,367 @@
+"""The People page: switching to it, the list (search, sort, going cold, merges), the record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from unibox.channels.importers.vcf import read_vcards
+from unibox.demo import DEMO_EMAIL
+from unibox.store.contacts_import import import_cards
+from unibox.store.merge_suggestions import refresh_suggestions
+from unibox.store.person_card import read_card
+from unibox.store.person_edit import find_person
+from unibox.store.persons import person_record
+from unibox.store.store import Store
+from unibox.ui.main_window import MainWindow
+from unibox.ui.people.list_model import Column
+from unibox.ui.people.switcher import MAIL, PEOPLE
+
+VCARDS = """BEGIN:VCARD
+VERSION:3.0
+FN:Zoë Müller
+ORG:Brightwave GmbH
+TITLE:Head of Design
+EMAIL:zoe@private.example
+TEL:+49 30 1234567
+CATEGORIES:design
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Nadia Okafor
+ORG:Keystone Partners
+TITLE:Buyer
+EMAIL:nadia@keystone.example
+CATEGORIES:important,client
+END:VCARD
+"""
+
+
+@pytest.fixture
+def people_window(qtbot: Any, demo_store: Store) -> Iterator[MainWindow]:
+    """The demo's mail, plus two vCards imported (one names a second Zoë Müller)."""
+    from unibox.app import build_window
+    from unibox.ui.theme import apply_theme
+
+    with demo_store.write() as s:
+        import_cards(s, read_vcards(VCARDS).cards, "DE")
+    with demo_store.write() as s:
+        refresh_suggestions(s)  # as a sync or an import does
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, dark=False)
+    w = build_window(demo_store, demo=True)
+    qtbot.addWidget(w)
+    w.resize(1400, 860)
+    w.show()
+    w.activateWindow()
+    qtbot.waitActive(w)
+    qtbot.waitUntil(lambda: w.message_view.content is not None, timeout=10_000)
+    yield w
+    w.close()
+    w.bridge.close()
+
+
+def _people(qtbot: Any, window: MainWindow) -> list[str]:
+    """The names the People list shows, once every row has arrived."""
+    model = window.people.page.view.model
+    for n in range(model.rowCount()):
+        model.index(n, 0).data()
+    qtbot.waitUntil(lambda: all(model.cached(n) for n in range(model.rowCount())))
+    return [model.index(n, Column.NAME).data() for n in range(model.rowCount())]
+
+
+def _go_people(qtbot: Any, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+
+
+def _open(qtbot: Any, window: MainWindow, name: str) -> None:
+    view = window.people.page.view
+    qtbot.keyClicks(view.search, name)
+    qtbot.waitUntil(lambda: _people(qtbot, window)[:1] == [name])
+    qtbot.keyClick(view.search, Qt.Key.Key_Down)
+    qtbot.keyClick(view.list, Qt.Key.Key_Return)
+    record = window.people.page.record
+    qtbot.waitUntil(lambda: record.record is not None and record.record.display_name == name)
+    qtbot.waitUntil(lambda: window.people.page.record.timeline.rowCount() > 0)
+
+
+def _person(store: Store, handle: str) -> int:
+    with store.read() as s:
+        pid = find_person(s, handle)
+    assert pid is not None
+    return pid
+
+
+def test_keyboard_switches_between_mail_and_people(
+    qtbot: Any, qtmodeltester: Any, people_window: MainWindow
+) -> None:
+    window = people_window
+    people = window.people
+    _go_people(qtbot, window)
+    assert window.pages.currentWidget() is people.page
+    assert people.page.view.search.hasFocus()
+    assert people.page.switcher.buttons[PEOPLE].isChecked()
+    qtmodeltester.check(people.page.view.model)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.panes
+    assert window.mode_switcher.buttons[MAIL].isChecked()
+    window.message_list.setFocus()
+    qtbot.keyClick(window.message_list, Qt.Key.Key_G)
+    qtbot.keyClick(window.message_list, Qt.Key.Key_P)
+    assert window.pages.currentWidget() is people.page
+    window.mode_switcher.buttons[MAIL].click()  # the mail sidebar's own switcher
+    assert window.pages.currentWidget() is window.panes
+    assert people.mode == MAIL
+
+
+def test_people_list_search_sort_and_no_own_identity(
+    qtbot: Any, people_window: MainWindow, demo_store: Store
+) -> None:
+    window = people_window
+    _go_people(qtbot, window)
+    view = window.people.page.view
+    names = _people(qtbot, window)
+    assert "Aoife O'Brien" in names and "Nadia Okafor" in names
+    me = _person(demo_store, DEMO_EMAIL)
+    model = view.model
+    assert me not in [model.person_id(n) for n in range(model.rowCount())]
+    assert all(DEMO_EMAIL not in (model.cached(n).handle or "") for n in range(model.rowCount()))  # type: ignore[union-attr]
+    assert view.subtitle.text() == f"{len(names)} people"
+
+    # Search narrows as you type: a company from a vCard, then a tag.
+    qtbot.keyClicks(view.search, "keyst")
+    qtbot.waitUntil(lambda: _people(qtbot, window) == ["Nadia Okafor"])
+    assert view.subtitle.text() == "1 found"
+    view.search.clear()
+    qtbot.keyClicks(view.search, "aoife")
+    qtbot.waitUntil(lambda: _people(qtbot, window) == ["Aoife O'Brien"])
+    view.search.clear()
+    qtbot.waitUntil(lambda: len(_people(qtbot, window)) == len(names))
+
+    # A click on the Name header sorts by name.
+    header = view.list.header()
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        header.sectionClicked.emit(Column.NAME)
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+    by_name = _people(qtbot, window)
+    assert by_name == sorted(by_name, key=str.casefold)
+    assert by_name != names  # by last touch it was another order
+
+
+def test_going_cold_shows_important_people_out_of_touch(
+    qtbot: Any, people_window: MainWindow, demo_store: Store
+) -> None:
+    window = people_window
+    _go_people(qtbot, window)
+    view = window.people.page.view
+    with qtbot.waitSignal(view.model.loaded, timeout=5000):
+        view.cold.click()
+    cold = _people(qtbot, window)
+    # Tagged important on her vCard, never written to: cold whatever N is.
+    assert "Nadia Okafor" in cold
+    # Written to once only: not someone the user keeps in touch with.
+    assert "Hostwell Support" not in cold
+    assert view.subtitle.text() == f"{len(cold)} going cold"
+    # Logging a call today takes Nadia off the list.
+    nadia = _person(demo_store, "nadia@keystone.example")
+    from unibox.store.intent import intent_write
+    from unibox.store.person_edit import log_touch_point
+
+    with intent_write(demo_store) as s:
+        log_touch_point(s, nadia, "call", "Catch-up")
+    with qtbot.waitSignal(view.model.loaded, timeout=5000):
+        view.cold_days.setValue(7)
+    assert "Nadia Okafor" not in _people(qtbot, window)
+
+
+def test_record_shows_card_pending_numbers_and_first_timeline_page(
+    qtbot: Any, qtmodeltester: Any, people_window: MainWindow
+) -> None:
+    window = people_window
+    _go_people(qtbot, window)
+    _open(qtbot, window, "Aoife O'Brien")
+    record = window.people.page.record
+    assert record.name.text() == "Aoife O'Brien"
+    assert "aoife@greenleaf.example" in record.handles.text()
+    assert record.numbers.values["Messages"].text() == "7"
+    assert record.numbers.values["From them / to them"].text() == "4 / 3"
+    # The demo's mail is a year old: nothing awaits a reply any more, nothing is pending.
+    assert not record.pending.waiting and not record.pending.checks
+    # Add a task from the keyboard; it shows with its owner and due date; tick it off.
+    pending = record.pending
+    qtbot.keyClicks(pending.task_title, "Send the print quote")
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        qtbot.keyClick(pending.task_title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(pending.checks) == 1)
+    assert pending.checks[0].text().startswith("Send the print quote  —  you · due ")
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        pending.checks[0].click()
+    qtbot.waitUntil(lambda: not pending.checks)
+    qtmodeltester.check(record.timeline)
+    # Clicking a message in the timeline opens it in Mail.
+    entry = record.timeline.entry(0)
+    assert entry is not None
+    record.timeline_view.clicked.emit(record.timeline.index(0))
+    assert window.pages.currentWidget() is window.panes
+    qtbot.waitUntil(
+        lambda: (
+            window.message_view.content is not None
+            and window.message_view.content.subject == entry.title
+        )
+    )
+
+
+def test_editing_the_card_in_place_persists_and_a_bad_phone_gets_a_sentence(
+    qtbot: Any, people_window: MainWindow, demo_store: Store
+) -> None:
+    window = people_window
+    _go_people(qtbot, window)
+    _open(qtbot, window, "Aoife O'Brien")
+    card = window.people.page.record.card
+    qtbot.keyClick(card.company, Qt.Key.Key_F2)
+    assert card.editing and not card.company.isReadOnly()
+    card.company.clear()
+    qtbot.keyClicks(card.company, "Greenleaf Co-operative")
+    # Esc cancels: nothing stored, the field shows the stored value again.
+    qtbot.keyClick(card.company, Qt.Key.Key_Escape)
+    assert not card.editing and card.company.text() == ""
+
+    qtbot.keyClick(card.company, Qt.Key.Key_F2)
+    qtbot.keyClicks(card.company, "Greenleaf Co-operative")
+    card.new_kind.setCurrentIndex(card.new_kind.findData("phone"))
+    qtbot.keyClicks(card.new_value, "call me maybe")
+    with qtbot.waitSignal(card.problem) as problem:
+        qtbot.keyClick(card.company, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "“call me maybe” is not a phone number" in problem.args[0]
+    assert card.editing and card.company.text() == "Greenleaf Co-operative"  # nothing lost
+    card.new_value.clear()
+    qtbot.keyClicks(card.new_value, "+353 1 234 5678")
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        qtbot.keyClick(card.company, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    pid = _person(demo_store, "aoife@greenleaf.example")
+    with demo_store.read() as s:
+        stored = read_card(s, pid)
+    assert stored.company == "Greenleaf Co-operative"
+    assert ("phone", "+35312345678") in [(h.kind, h.value) for h in stored.handles]
+    record = window.people.page.record
+    qtbot.waitUntil(lambda: record.role.text() == "Greenleaf Co-operative")
+    # Back to the list and in again: read from the store, still there.
+    qtbot.keyClick(record.timeline_view, Qt.Key.Key_Backspace)
+    assert window.people.page.stack.currentWidget() is window.people.page.view
+    window.people.page.open_person(pid)
+    qtbot.waitUntil(lambda: card.company.text() == "Greenleaf Co-operative")
+
+
+def test_ctrl_l_logs_a_call_that_shows_in_done_and_the_timeline(
+    qtbot: Any, people_window: MainWindow
+) -> None:
+    window = people_window
+    _go_people(qtbot, window)
+    _open(qtbot, window, "Aoife O'Brien")
+    record = window.people.page.record
+    qtbot.keyClick(record.timeline_view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    form = record.log_form
+    assert form.isVisible() and form.text.hasFocus()
+    qtbot.keyClicks(form.text, "Agreed on 24 pages, print run 300")
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        qtbot.keyClick(form.text, Qt.Key.Key_Return)
+    assert not form.isVisible()
+    qtbot.waitUntil(lambda: any("Agreed on 24 pages" in line for line in record.done.lines))
+    assert "by you" in record.done.lines[0]
+
+    def newest_is_call() -> bool:
+        e = record.timeline.entry(0)
+        return e is not None and e.channel == "call" and "24 pages" in e.snippet
+
+    qtbot.waitUntil(newest_is_call)
+    # The channel chips filter the timeline to calls and notes.
+    chip = next(b for b in record.chips.buttons() if b.text() == "Calls && notes")
+    chip.click()
+    qtbot.waitUntil(lambda: record.timeline.rowCount() == 1)
+
+
+def test_a_suggested_merge_is_accepted_and_undone(
+    qtbot: Any, people_window: MainWindow, demo_store: Store
+) -> None:
+    window = people_window
+    _go_people(qtbot, window)
+    view = window.people.page.view
+    view.merges.click()
+    qtbot.waitUntil(lambda: len(view.suggestions) == 1)
+    assert view.merges.text() == "Suggested merges (1)"
+    card = view.suggestion_cards[0]
+    assert "Both are called “Zoë Müller”" in " ".join(
+        w.text() for w in card.findChildren(type(view.title))
+    )
+    from PySide6.QtWidgets import QPushButton
+
+    button = next(b for b in card.findChildren(QPushButton) if b.text() == "Merge")
+    with qtbot.waitSignal(view.writer.merged, timeout=5000):
+        button.click()
+    assert view.notice.isVisible() and "Merged" in view.notice_text.text()
+    with demo_store.read() as s:
+        zoe = person_record(s, _person(demo_store, "zoe@private.example"))
+    assert {"zoe.mueller@brightwave.example", "zoe@private.example"} <= {
+        h.value for h in zoe.handles
+    }
+    qtbot.waitUntil(lambda: not view.suggestions)
+    with qtbot.waitSignal(view.writer.saved, timeout=5000):
+        view.undo_button.click()
+    a = _person(demo_store, "zoe@private.example")
+    b = _person(demo_store, "zoe.mueller@brightwave.example")
+    assert a != b
+
+
+def test_the_person_panel_opens_the_record(qtbot: Any, people_window: MainWindow) -> None:
+    window = people_window
+    if not window.person_panel.isVisible():
+        window.person_action.trigger()
+    qtbot.waitUntil(lambda: window.person_panel.card is not None)
+    card = window.person_panel.card
+    assert card is not None and window.person_panel.open_button.isVisible()
+    window.person_panel.open_button.click()
+    assert window.pages.currentWidget() is window.people.page
+    record = window.people.page.record
+    qtbot.waitUntil(lambda: record.record is not None and record.record.id == card.id)
+    assert record.name.text() == card.name
+
+
+def test_a_person_with_20000_messages_opens_with_one_timeline_page(
+    qtbot: Any, tmp_path: Any
+) -> None:
+    from tests.helpers.items import new_store
+    from tests.helpers.people_bulk import HEAVY, fill
+    from unibox.app import build_window
+
+    store = new_store(tmp_path)
+    box = fill(store, messages=21000, people=50, heavy_share=0.97)
+    heavy = box.person(HEAVY.email)
+    window = build_window(store)
+    qtbot.addWidget(window)
+    window.resize(1400, 860)
+    window.show()
+    try:
+        window.people.open_person(heavy)
+        record = window.people.page.record
+        timeline = record.timeline
+        qtbot.waitUntil(lambda: timeline.rowCount() > 0, timeout=10_000)
+        qtbot.waitUntil(lambda: record.record is not None, timeout=10_000)
+        assert record.record is not None
+        assert record.record.numbers.messages_by_channel["mail"] > 20000
+        assert (timeline.rowCount(), timeline.pages_fetched) == (50, 1)
+        view = record.timeline_view
+        view.scrollToBottom()  # scrolling to the end asks for the next page, and only that
+        qtbot.waitUntil(lambda: timeline.rowCount() == 100, timeout=10_000)
+        assert timeline.pages_fetched == 2
+        newest, older = timeline.entry(0), timeline.entry(99)
+        assert newest is not None and older is not None and older.at <= newest.at
+    finally:
+        window.close()
+        window.bridge.close()
+        store.close()
