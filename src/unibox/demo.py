@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+from unibox.bundle import resources_dir
 from unibox.channels.importers.mbox import read_mbox
 from unibox.core.items import ChangeSet, FolderRole, IncomingMessage, RemoteFolder
 from unibox.store.accounts import MailServer, MailSettings, add_account
@@ -33,8 +34,8 @@ _DATE_HEADER = re.compile(rb"^Date:[^\r\n]*", re.MULTILINE | re.IGNORECASE)
 
 
 def demo_data_dir() -> Path:
-    """resources/demo of the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "demo"
+    """resources/demo of the source tree or the bundle."""
+    return resources_dir() / "demo"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-
-def resources_dir() -> Path:
-    """resources/ of the source tree (icons, style sheet, demo data)."""
-    return Path(__file__).resolve().parents[3] / "resources"
+from unibox.bundle import resources_dir as resources_dir  # theme.py imports it from here
 
 
 @functools.cache
