@@ -41,9 +41,11 @@ def register(sub: Any) -> dict[str, Handler]:
     split.add_argument("--name", default="", help="the new person's name")
     undo = ps.add_parser("undo", help="undo a merge or split by its record id")
     undo.add_argument("record", type=int, metavar="RECORD_ID")
-    sug = ps.add_parser("suggestions", help="suggested merges, with the reason")
+    sug = ps.add_parser("suggestions", help="suggested merges and card additions, with the reason")
     sug.add_argument("--accept", type=int, metavar="ID")
     sug.add_argument("--dismiss", type=int, metavar="ID")
+    sug.add_argument("--accept-card", type=int, metavar="ID", help="add the handle to the card")
+    sug.add_argument("--dismiss-card", type=int, metavar="ID")
     sug.add_argument("--json", action="store_true")
     note = ps.add_parser("log", help="log a call, meeting or note (a touch point)")
     note.add_argument("who", metavar="HANDLE_OR_ID")
@@ -67,19 +69,9 @@ def register(sub: Any) -> dict[str, Handler]:
 
 def region(args: argparse.Namespace) -> str:
     """The phone region: the setting, else the country of the locale."""
-    import os
+    from unibox.config import phone_region, profile_dir
 
-    from unibox.config import PHONE_REGION, Settings, profile_dir
-    from unibox.core.identity import region_from_locale
-
-    chosen = str(Settings(profile_dir(args.profile)).get(PHONE_REGION)).strip().upper()
-    if chosen:
-        return chosen
-    for name in ("LC_ALL", "LC_TELEPHONE", "LC_CTYPE", "LANG"):  # C.UTF-8 names no country
-        found = region_from_locale(os.environ.get(name, ""))
-        if found:
-            return found
-    return ""
+    return phone_region(profile_dir(args.profile))
 
 
 def _time(text: str) -> datetime:
@@ -217,8 +209,15 @@ def _undo(args: argparse.Namespace, store: Any) -> int:
 
 def _suggestions(args: argparse.Namespace, store: Any) -> int:
     from unibox.store import merge_suggestions as ms
+    from unibox.store import signature_evidence as se
 
     with store.write() as s:
+        if args.accept_card is not None:
+            se.accept_card(s, args.accept_card)
+            return 0
+        if args.dismiss_card is not None:
+            se.dismiss_card(s, args.dismiss_card)
+            return 0
         if args.accept is not None:
             record, _changes = ms.accept(s, args.accept)
             print(f"Merged; undo with: unibox person undo {record}")
@@ -228,12 +227,16 @@ def _suggestions(args: argparse.Namespace, store: Any) -> int:
             return 0
         ms.refresh_suggestions(s)
         found = ms.suggestions(s)
+        cards = se.card_suggestions(s)
     if args.json:
         _print_json(found)
         return 0
     for x in found:
         print(f"{x.id:>5}  {x.person_name} ({x.person_id}) + {x.other_name} ({x.other_person_id})")
         print(f"       {x.detail}")
+    for c in cards:
+        print(f"card {c.id:>3}  add {c.value} to {c.person_name} ({c.person_id})")
+        print(f"       {c.detail}  (unibox person suggestions --accept-card {c.id})")
     return 0
 
 

@@ -72,3 +72,17 @@ class Settings:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), "utf-8")
         tmp.replace(self.path)
+
+
+def phone_region(profile: Path) -> str:
+    """The country for phone numbers without a country code: the setting, else the locale's."""
+    from unibox.core.identity import region_from_locale
+
+    chosen = str(Settings(profile).get(PHONE_REGION)).strip().upper()
+    if chosen:
+        return chosen
+    for name in ("LC_ALL", "LC_TELEPHONE", "LC_CTYPE", "LANG"):  # C.UTF-8 names no country
+        found = region_from_locale(os.environ.get(name, ""))
+        if found:
+            return found
+    return ""

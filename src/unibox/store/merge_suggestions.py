@@ -24,6 +24,7 @@ from unibox.store.schema import Handle, Person
 from unibox.store.schema_people import MergeSuggestion, PersonCard
 
 SAME_NAME, VCARD, PLUS_ADDRESS, REPLY_CHAIN = "same_name", "vcard", "plus_address", "reply_chain"
+SIGNATURE = "signature"
 # More people than this sharing one name are a common name, not one person.
 _MAX_NAMESAKES = 4
 
@@ -37,7 +38,7 @@ class Suggestion:
     person_name: str
     other_person_id: int
     other_name: str
-    reason: str  # same_name, vcard, plus_address, reply_chain
+    reason: str  # same_name, vcard, plus_address, reply_chain, signature
     detail: str  # a sentence for the user: why unibox thinks so
     state: str  # pending, accepted, dismissed
     created_at: datetime
@@ -81,7 +82,7 @@ def _live_contacts(session: Session) -> dict[int, str]:
 
 def refresh_suggestions(session: Session, person_ids: Iterable[int] | None = None) -> int:
     """Look for same-name, plus-address and reply-chain evidence; with `person_ids`,
-    only about them.
+    only about them. (Signature evidence comes from new mail: `signature_evidence`.)
 
     Returns how many new suggestions were made. Reads every contact's names
     once (fine for tens of thousands); run it after a sync, not per message.

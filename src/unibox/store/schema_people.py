@@ -144,3 +144,23 @@ class AddressBookCard(Base):
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     vcard: Mapped[str] = mapped_column(Text, default="")  # the base of three-way merges
+
+
+class HandleSuggestion(Base):
+    """A handle someone lists as theirs (in a signature) that belongs to nobody yet:
+    proposed for their card, added only when the user accepts."""
+
+    __tablename__ = "handle_suggestion"
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "value"),
+        Index("ix_handle_suggestion_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(400))
+    detail: Mapped[str] = mapped_column(Text, default="")  # a sentence for the user
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[int] = mapped_column(Integer)
+    decided_at: Mapped[int | None] = mapped_column(Integer)

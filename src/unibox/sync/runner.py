@@ -94,6 +94,7 @@ class SyncRunner:
         self.pipeline = FetchPipeline()
         # Set by request_stop(): every sync ends after its current batch.
         self.stopping = threading.Event()
+        self.phone_region: str | None = None  # from the profile's settings, when first needed
 
     def request_stop(self) -> None:
         """End every sync between batches (each batch is one transaction) and every watch."""
@@ -128,7 +129,7 @@ class SyncRunner:
                     should_stop=self.stopping.is_set,
                 ).run()
                 self._emit(work.after_sync(report))
-                self._suggest_merges(report.changes.people)
+                self._suggest_merges(report.changes)
                 return report
             except ChannelError as exc:
                 self.on_error(SyncFailure(account.name, str(exc), exc.retryable))
@@ -138,15 +139,26 @@ class SyncRunner:
                 self.sleep(backoff[attempt])
                 attempt += 1
 
-    def _suggest_merges(self, people: set[int]) -> None:
-        """New correspondents may be people we know under another address: suggest, never merge."""
-        if not people:
+    def _suggest_merges(self, changes: ChangeSet) -> None:
+        """New correspondents may be people we know under another address, and new mail
+        may list a handle in its signature: suggest, never merge."""
+        people = changes.people
+        # Bodies arrive as new messages, or later for those first synced as headers.
+        messages = changes.messages_added | changes.messages_changed
+        if not people and not messages:
             return
+        from unibox.config import phone_region
         from unibox.store.merge_suggestions import refresh_suggestions
+        from unibox.store.signature_evidence import scan_signatures
 
+        if self.phone_region is None:
+            self.phone_region = phone_region(self.store.path.parent)
         with self.store.write() as s:
+            touched = scan_signatures(s, messages, self.phone_region)
             if refresh_suggestions(s, people):
-                self._emit(ChangeSet(people=set(people)))
+                touched |= people
+        if touched:
+            self._emit(ChangeSet(people=touched))
 
     def _emit(self, changes: ChangeSet) -> None:
         if changes and self.on_changes is not None:
