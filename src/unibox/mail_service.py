@@ -219,3 +219,26 @@ def account_of_outbox(store: Store, outbox_id: int) -> AccountInfo:
     with store.read() as s:
         item = outbox.get_item(s, outbox_id)
     return _account_by_id(store, item.account_id)
+
+
+def original_message(store: Store, message_id: int) -> tuple[AccountInfo, ParsedMessage, bytes]:
+    """A stored message's account, parsed form and raw source (to reply to or forward it)."""
+    return _original(store, message_id)
+
+
+def account_by_id(store: Store, account_id: int) -> AccountInfo:
+    return _account_by_id(store, account_id)
+
+
+def queue_draft(
+    store: Store,
+    account: AccountInfo,
+    draft: Draft,
+    *,
+    send_at: datetime | None,
+    undo_seconds: int,
+    clock: Clock = utc_now,
+    reply_to_message_id: int | None = None,
+) -> OutboxItem:
+    """A draft the compose window built (recipients and quote as the person edited them)."""
+    return _queue(store, account, draft, send_at, undo_seconds, clock, reply_to_message_id)

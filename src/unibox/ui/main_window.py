@@ -24,6 +24,8 @@ from unibox.core.query import SearchQuery
 from unibox.store import views
 from unibox.store.views import Counts, MessageContent, View, ViewKind
 from unibox.ui.bridge import Bridge
+from unibox.ui.compose.wiring import SHORTCUTS as COMPOSE_SHORTCUTS
+from unibox.ui.compose.wiring import install_compose
 from unibox.ui.icons import app_icon
 from unibox.ui.models.message_list import MessageListModel
 from unibox.ui.models.person import PersonLoader
@@ -54,6 +56,7 @@ SHORTCUTS = (
     (("/",), "Search"),
     (("Esc", "u"), "Back to the list"),
     (("?",), "Show or hide this list"),
+    *COMPOSE_SHORTCUTS,
     (("Ctrl+Shift+H",), "Plain text or HTML"),
     (("Ctrl+Shift+G",), "Group by conversation"),
     (("Ctrl+Shift+I",), "Person panel"),
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._install_shortcuts()
         self.people = PeopleSide(self, self.mode_switcher)
+        self.composer = install_compose(self)
         self._select_first = True
         self._view_size = (0, 0)
         self.account_dialog: AddAccountDialog | None = None

@@ -1,0 +1,1 @@
+"""The compose window: new mail, replies and forwards, send later and undo send."""

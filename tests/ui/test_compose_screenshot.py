@@ -1,0 +1,70 @@
+"""Renders a reply being written, with the address completion open, light and dark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from unibox.store.schema import Message
+from unibox.store.store import Store
+from unibox.ui.compose.window import ComposeWindow
+from unibox.ui.main_window import MainWindow
+from unibox.ui.theme import apply_theme
+
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def _with_popup(compose: ComposeWindow) -> QPixmap:
+    """The window with its completion popup painted where it floats (a window of its own)."""
+    shot = compose.grab()
+    popup = compose.fields.cc.completer_.popup()
+    if popup.isVisible():
+        painter = QPainter(shot)
+        offset = popup.mapToGlobal(QPoint(0, 0)) - compose.mapToGlobal(QPoint(0, 0))
+        painter.drawPixmap(offset, popup.grab())
+        painter.end()
+    return shot
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_reply_with_completion_renders(
+    qtbot: Any, window: MainWindow, demo_store: Store, dark: bool
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, dark=dark)
+    try:
+        with demo_store.read() as s:
+            mid = s.scalar(select(Message.id).where(Message.subject == "Photos from Lisbon"))
+        assert mid is not None
+        launcher = window.composer
+        launcher.reply(mid)
+        qtbot.waitUntil(lambda: launcher.opened is not None)
+        compose = launcher.opened
+        assert compose is not None
+        compose.resize(820, 680)
+        qtbot.waitExposed(compose)
+        compose.activateWindow()
+        qtbot.waitActive(compose)
+        compose.body.insertPlainText("Lovely pictures, thank you! Adding Aoife.")
+        compose.fields.reveal(compose.fields.cc)
+        qtbot.waitUntil(compose.fields.cc.hasFocus)
+        qtbot.keyClicks(compose.fields.cc, "ao")
+        popup = compose.fields.cc.completer_.popup()
+        qtbot.waitUntil(popup.isVisible)
+        image = _with_popup(compose).toImage()
+        assert image.width() >= 820
+        # The body is painted in the scheme's base colour (a dark theme paints it dark).
+        body = compose.body.viewport().grab().toImage().pixelColor(5, 5)
+        assert (body.lightness() < 100) == dark
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        image.save(str(SHOTS / f"compose-{'dark' if dark else 'light'}.png"))
+        compose.finish()
+    finally:
+        apply_theme(app, dark=False)
