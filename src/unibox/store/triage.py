@@ -8,13 +8,22 @@ takes back what another unibox changed, after each sync.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from unibox.core.items import ChangeSet
+from unibox.core.items import ChangeSet, FolderRole
 from unibox.core.triage import TriageState, is_triage_keyword, state_from_keywords
-from unibox.store.schema import Message
+from unibox.store.schema import (
+    Account,
+    Folder,
+    Handle,
+    Message,
+    MessageLocation,
+    Participant,
+    Person,
+)
 from unibox.store.schema_actions import MessageTriage, PendingOp
 
 _CHUNK = 500
@@ -81,6 +90,97 @@ def hidden_from_inbox(now: int) -> ColumnElement[bool]:
     return exists().where(
         MessageTriage.message_id == Message.id,
         or_(MessageTriage.done.is_(True), MessageTriage.snoozed_until > now),
+    )
+
+
+def is_snoozed(now: int) -> ColumnElement[bool]:
+    """True for messages snoozed until after `now` (the Snoozed view)."""
+    return exists().where(MessageTriage.message_id == Message.id, MessageTriage.snoozed_until > now)
+
+
+def followup_is_due(now: int) -> ColumnElement[bool]:
+    """True for messages whose follow-up is due and whose condition holds.
+
+    The same rule as needs_followup_ids, as a condition for views over Message.
+    """
+    return exists().where(
+        MessageTriage.message_id == Message.id,
+        MessageTriage.followup_due <= now,
+        or_(MessageTriage.followup_if_no_reply.is_(False), ~_replied()),
+    )
+
+
+_INBOX = FolderRole.INBOX.value
+
+
+def needs_reply(now: int) -> ColumnElement[bool]:
+    """True for the newest message of each conversation that waits for the user's answer.
+
+    A message needs a reply when all of these hold:
+      * it came in (someone else wrote it) and is not deleted;
+      * it is addressed to the user: one of the user's own handles (a person
+        marked as me) is among its To or Cc recipients, so mailing lists and
+        Bcc copies do not count;
+      * it is the newest live message of its conversation, and nothing the
+        user sent in that conversation is as new or newer (Date has whole
+        seconds only, so the same second counts as answered);
+      * it is not marked answered (\\Answered, set by any mail client on reply);
+      * it is not done and not snoozed until after `now`;
+      * its sender is someone the user has written to before (a recipient,
+        under any of their handles, of something the user sent): newsletters,
+        notifications and strangers' cold mail do not wait for an answer;
+      * it is still in an inbox (archiving, deleting or marking it junk says
+        it was dealt with).
+    """
+    other = aliased(Message)
+    mine = (
+        select(Participant.message_id)
+        .join(Handle, Handle.id == Participant.handle_id)
+        .join(Person, Person.id == Handle.person_id)
+        .where(
+            Participant.message_id == Message.id,
+            Participant.role.in_(("to", "cc")),
+            Person.is_me.is_(True),
+        )
+    )
+    newer = exists().where(
+        other.conversation_id == Message.conversation_id,
+        other.id != Message.id,
+        other.deleted_at.is_(None),
+        or_(
+            other.sent_at > Message.sent_at,
+            and_(
+                other.sent_at == Message.sent_at,
+                or_(other.direction == "out", other.id > Message.id),
+            ),
+        ),
+    )
+    sender = aliased(Handle)
+    theirs = aliased(Handle)
+    sent = aliased(Message)
+    known = (
+        select(Participant.message_id)
+        .join(theirs, theirs.id == Participant.handle_id)
+        .join(sender, sender.person_id == theirs.person_id)
+        .join(sent, sent.id == Participant.message_id)
+        .where(
+            sender.id == Message.sender_handle_id,
+            Participant.role.in_(("to", "cc")),
+            sent.direction == "out",
+        )
+    )
+    kept = exists().where(
+        MessageLocation.message_id == Message.id,
+        MessageLocation.folder_id.in_(select(Folder.id).where(Folder.role == _INBOX)),
+    )
+    return and_(
+        Message.direction == "in",
+        Message.is_answered.is_(False),
+        exists(mine),
+        exists(known),
+        ~newer,
+        ~hidden_from_inbox(now),
+        kept,
     )
 
 
@@ -192,3 +292,63 @@ def reconcile_from_keywords(session: Session, message_ids: Iterable[int], now: i
                 session.execute(delete(MessageTriage).where(MessageTriage.message_id == mid))
                 changes.messages_changed.add(mid)
     return changes
+
+
+# -- what an action changed, to undo it -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """A message as it was before an action: enough to put it back."""
+
+    message_id: int
+    account: str  # the account's name (to nudge its sync)
+    folder: str  # the folder it was shown from ("" when it has none)
+    folder_role: str
+    is_seen: bool
+    is_flagged: bool
+    state: TriageState
+
+
+_SIDE = (
+    FolderRole.SENT.value,
+    FolderRole.DRAFTS.value,
+    FolderRole.TRASH.value,
+    FolderRole.JUNK.value,
+)
+
+
+def before_action(session: Session, message_ids: Sequence[int]) -> list[Before]:
+    """Each message's folder, flags and triage, in the order given (missing ones left out)."""
+    ids = list(message_ids)
+    states = states_for(session, ids)
+    places: dict[int, list[tuple[str, str]]] = {}
+    rows: dict[int, tuple[str, bool, bool]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for mid, name, role in session.execute(
+            select(MessageLocation.message_id, Folder.name, Folder.role)
+            .join(Folder, Folder.id == MessageLocation.folder_id)
+            .where(MessageLocation.message_id.in_(chunk))
+            .order_by(MessageLocation.id)
+        ):
+            places.setdefault(mid, []).append((name, role or ""))
+        for mid, account, seen, flagged in session.execute(
+            select(Message.id, Account.name, Message.is_seen, Message.is_flagged)
+            .join(Account, Account.id == Message.account_id)
+            .where(Message.id.in_(chunk))
+        ):
+            rows[mid] = (account, seen, flagged)
+    found = []
+    for mid in ids:
+        if mid not in rows:
+            continue
+        here = places.get(mid, [])
+        # Where it is shown from: the inbox first, then a folder of its own, then anywhere.
+        ranked = sorted(here, key=lambda p: (p[1] != FolderRole.INBOX.value, p[1] in _SIDE))
+        folder, role = ranked[0] if ranked else ("", "")
+        account, seen, flagged = rows[mid]
+        found.append(
+            Before(mid, account, folder, role, seen, flagged, states.get(mid, TriageState()))
+        )
+    return found

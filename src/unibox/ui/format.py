@@ -26,6 +26,19 @@ def list_time(when: datetime, now: datetime) -> str:
     return f"{local.day} {local:%b %Y}"
 
 
+def snooze_time(when: datetime, now: datetime) -> str:
+    """When a snoozed message wakes: "17:00" today, "Tomorrow 08:00", "Mon 08:00", "24 Mar"."""
+    local, today = when.astimezone(), now.astimezone().date()
+    days = (local.date() - today).days
+    if days <= 0:
+        return f"{local:%H:%M}"
+    if days == 1:
+        return f"Tomorrow {local:%H:%M}"
+    if days < 7:
+        return f"{local:%a %H:%M}"
+    return f"{local.day} {local:%b}"
+
+
 def full_time(when: datetime) -> str:
     """ "Fri 14 Mar 2025, 09:12" in local time."""
     local = when.astimezone()

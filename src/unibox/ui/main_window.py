@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMenu,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from unibox.config import Settings
 from unibox.core.query import SearchQuery
+from unibox.core.triage import Clock, utc_now
 from unibox.store import views
 from unibox.store.views import Counts, MessageContent, View, ViewKind
 from unibox.ui.bridge import Bridge
@@ -34,36 +34,25 @@ from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
 from unibox.ui.people.wiring import PEOPLE_SHORTCUTS, PeopleSide, switcher_row
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, Preferences
 from unibox.ui.reading import ReadingActions
+from unibox.ui.snooze_waker import SnoozeWaker
+from unibox.ui.triage import Triage
+from unibox.ui.widgets.action_notice import ActionNotice
 from unibox.ui.widgets.message_list_view import MessageListView
 from unibox.ui.widgets.message_view import MessageView
 from unibox.ui.widgets.person_panel import PersonPanel
 from unibox.ui.widgets.search_bar import SearchBar
 from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
 from unibox.ui.widgets.sidebar_view import SidebarView
+from unibox.ui.widgets.snooze_picker import SnoozePicker
 from unibox.ui.widgets.sync_status import SyncStatus
 from unibox.ui.widgets.welcome import WelcomePage
+from unibox.ui.window_menus import install_commands
 
 if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
     from unibox.store.accounts import AccountInfo
     from unibox.ui.sync_service import SyncService
     from unibox.ui.widgets.account_dialog import AddAccountDialog
 
-SHORTCUTS = (
-    (("j", "↓"), "Next message"),
-    (("k", "↑"), "Previous message"),
-    (("Enter",), "Read the message"),
-    (("Space",), "Scroll the message"),
-    (("/",), "Search"),
-    (("Esc", "u"), "Back to the list"),
-    (("?",), "Show or hide this list"),
-    *COMPOSE_SHORTCUTS,
-    (("Ctrl+Shift+H",), "Plain text or HTML"),
-    (("Ctrl+Shift+G",), "Group by conversation"),
-    (("Ctrl+Shift+I",), "Person panel"),
-    *PEOPLE_SHORTCUTS,
-    (("F5",), "Sync now"),
-    (("Ctrl+Q",), "Quit"),
-)
 _TITLES = {kind: title for kind, title, _icon in SMART_VIEWS}
 
 
@@ -71,8 +60,17 @@ class MainWindow(QMainWindow):
     """Sidebar, message list with search, reading pane and status bar.
 
     `syncs` keeps real accounts syncing (None for the demo and most tests);
-    `settings` are the profile's (None: defaults, nothing remembered).
+    `settings` are the profile's (None: defaults, nothing remembered);
+    `clock` is "now" for snoozes and follow-ups (tests replace `window.clock`).
+    Menus and keys are in window_menus.py (`commands` adds more), triage
+    actions in triage.py.
     """
+
+    sync_action: QAction
+    add_account_action: QAction
+    plain_text_action: QAction
+    group_action: QAction
+    person_action: QAction
 
     def __init__(
         self,
@@ -81,15 +79,17 @@ class MainWindow(QMainWindow):
         demo: bool = False,
         syncs: SyncService | None = None,
         settings: Settings | None = None,
+        clock: Clock = utc_now,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.syncs = syncs
         self.settings = settings
+        self.clock = clock
         self.prefs = Preferences(settings)
-        self.messages = MessageListModel(bridge, self)
-        self.sidebar_model = SidebarModel(bridge, self)
+        self.messages = MessageListModel(bridge, self, clock=self._now)
+        self.sidebar_model = SidebarModel(bridge, self, clock=self._now)
         self.reader = MessageLoader(bridge, self)
         self.person = PersonLoader(bridge, self)
         self.setWindowTitle("unibox")
@@ -97,12 +97,17 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._build(demo)
         self.reading = ReadingActions(bridge, self.message_view, self.prefs, self)
-        self._build_menus()
+        self.triage = Triage(
+            bridge, self.messages, self.message_list, self._now, lambda: self.syncs, self
+        )
+        self.waker = SnoozeWaker(bridge, self._now, self)
+        self.commands = install_commands(self)
         self._connect_signals()
-        self._install_shortcuts()
         self.people = PeopleSide(self, self.mode_switcher)
         self.composer = install_compose(self)
+        self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
         self._select_first = True
+        self._quiet_open: int | None = None  # opened by the list itself: stays unread
         self._view_size = (0, 0)
         self.account_dialog: AddAccountDialog | None = None
 
@@ -184,6 +189,8 @@ class MainWindow(QMainWindow):
         status.setSizeGripEnabled(False)
         self.totals = QLabel("")
         status.addWidget(self.totals)
+        self.notice = ActionNotice()
+        status.addWidget(self.notice)
         self.sync_status = SyncStatus()
         status.addWidget(self.sync_status, 1)
         if demo:
@@ -194,56 +201,8 @@ class MainWindow(QMainWindow):
         self.help_button.setObjectName("HelpButton")
         self.help_button.setText("Shortcuts  ?")
         status.addPermanentWidget(self.help_button)
-        self.overlay = ShortcutsOverlay(SHORTCUTS, self)  # floats above every pane
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        mail = bar.addMenu("&Mail")
-        self.sync_action = self._action(mail, "&Sync now", "F5", self.sync_now)
-        self.sync_action.setEnabled(self.syncs is not None)
-        self.add_account_action = self._action(mail, "&Add account…", None, self.add_account)
-        self.add_account_action.setEnabled(self.syncs is not None)
-        mail.addSeparator()
-        self._action(mail, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        view = bar.addMenu("&View")
-        self._action(view, "&Search", "/", self.focus_search)
-        view.addSeparator()
-        self.plain_text_action = self._action(
-            view,
-            "&Plain text",
-            "Ctrl+Shift+H",
-            lambda: self.message_view.set_plain_text(self.plain_text_action.isChecked()),
-        )
-        self.plain_text_action.setCheckable(True)
-        self.group_action = self._action(
-            view, "&Group by conversation", "Ctrl+Shift+G", self._toggle_grouping
-        )
-        self.group_action.setCheckable(True)
-        self.group_action.setChecked(self.messages.grouped)
-        self.person_action = self._action(
-            view, "P&erson panel", "Ctrl+Shift+I", self._toggle_person_panel
-        )
-        self.person_action.setCheckable(True)
-        self.person_action.setChecked(self.person_panel.isVisibleTo(self))
-        self.plain_text_action.setChecked(self.message_view.plain_text)
-        self.message_view.plain_text_changed.connect(self.plain_text_action.setChecked)
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", "?", self.overlay.toggle)
-
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        keys: str | QKeySequence.StandardKey | None,
-        slot: Callable[[], object],
-    ) -> QAction:
-        action = menu.addAction(text)
-        if keys is not None:
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)  # works while the menu bar is hidden too
-        return action
+        self.overlay = ShortcutsOverlay(lambda: self.commands.shortcuts(), self)
+        self.snooze_picker = SnoozePicker(self)  # both float above every pane
 
     def _connect_signals(self) -> None:
         self.sidebar.view_selected.connect(self._show_view)
@@ -255,6 +214,7 @@ class MainWindow(QMainWindow):
         self.search.down_pressed.connect(self._enter_results)
         self.messages.loaded.connect(self._list_loaded)
         self.messages.completed.connect(self._list_completed)
+        self.messages.rows_changed.connect(self._count_view)
         self.message_list.current_message_changed.connect(self.reader.load)
         self.reader.loaded.connect(self._show_message)
         self.reader.cleared.connect(self.message_view.clear)
@@ -271,36 +231,15 @@ class MainWindow(QMainWindow):
         self.bridge.changes.connect(self.person.apply_changes)
         self.person_panel.conversation_chosen.connect(self.open_message)
         self.person_panel.show_all.connect(self._mail_with)
+        self.triage.said.connect(self.notice.say)
+        self.notice.undo_requested.connect(self.triage.undo)
+        self.snooze_picker.chosen.connect(self._snooze_chosen)
+        self.bridge.changes.connect(self.waker.apply_changes)
+        self.waker.woke.connect(self.messages.refresh)
+        self.waker.woke.connect(self.sidebar_model.reload)
 
-    def _install_shortcuts(self) -> None:
-        bindings = (
-            ("J", lambda: self.message_list.step(1)),
-            ("K", lambda: self.message_list.step(-1)),
-            ("U", self.back_to_list),
-            ("Escape", self.back_to_list),
-        )
-        for keys, slot in bindings:
-            self._bind(self, keys, slot, Qt.ShortcutContext.WindowShortcut)
-        # Enter and Space belong to the search field when it has focus.
-        for keys, slot in (
-            ("Return", self._read),
-            ("Enter", self._read),
-            ("Space", self._scroll_body),
-        ):
-            self._bind(self.message_list, keys, slot, Qt.ShortcutContext.WidgetShortcut)
-
-    def _bind(
-        self,
-        owner: QWidget,
-        keys: str | QKeySequence.StandardKey,
-        slot: Callable[[], object],
-        context: Qt.ShortcutContext,
-    ) -> None:
-        action = QAction(owner)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(context)
-        action.triggered.connect(slot)
-        owner.addAction(action)
+    def _now(self) -> datetime:
+        return self.clock()
 
     def start(self) -> None:
         """First load: the sidebar and the unified inbox."""
@@ -308,6 +247,7 @@ class MainWindow(QMainWindow):
         self.group_action.setChecked(self.messages.grouped)
         self.sidebar_model.reload()
         self.messages.show_view(View(ViewKind.INBOX))
+        self.waker.arm()
 
     def show_syncing(self, names: list[str]) -> None:
         """These accounts have started syncing."""
@@ -392,6 +332,7 @@ class MainWindow(QMainWindow):
                 else "No accounts yet: Mail › Add account…"
             )
         if self._select_first and count:
+            self._quiet_open = self.messages.message_id(0)
             self.message_list.select_row(0)
             if self.focusWidget() is None or self.focusWidget() is self.message_list:
                 self.message_list.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -403,10 +344,16 @@ class MainWindow(QMainWindow):
         if self.messages.search is not None:
             self.list_subtitle.setText(f"{count:,} found" if count else "")
             return
+        self._count_view()
+
+    def _count_view(self) -> None:
         # Counted once the list is whole, so it never competes with its newest rows.
+        if self.messages.search is not None:
+            return
         view, grouped = self.messages.view, self.messages.grouped
+        now = int(self.clock().timestamp())
         self.bridge.read(
-            lambda s: views.view_size(s, view),
+            lambda s: views.view_size(s, view, now=now),
             lambda size: (
                 self._show_view_size(size)
                 if (self.messages.view, self.messages.grouped) == (view, grouped)
@@ -438,18 +385,20 @@ class MainWindow(QMainWindow):
 
     def _show_message(self, content: MessageContent) -> None:
         self.reading.show(content)
+        if not content.is_seen and content.id != self._quiet_open:
+            self.triage.mark_seen_quietly(content.id)
         # The other person: the sender, or for mail the user sent, whom it went to.
         other = content.to[0] if content.outgoing and content.to else content.sender
         if self.person_panel.isVisible():
             self.person.load(other.email)
 
-    def _toggle_grouping(self) -> None:
+    def toggle_grouping(self) -> None:
         grouped = self.group_action.isChecked()
         self.prefs.set(GROUP_CONVERSATIONS, grouped)
         self._select_first = True
         self.messages.set_grouped(grouped)
 
-    def _toggle_person_panel(self) -> None:
+    def toggle_person_panel(self) -> None:
         shown = self.person_action.isChecked()
         self.prefs.set(PERSON_PANEL, shown)
         self.person_panel.setVisible(shown)
@@ -470,6 +419,24 @@ class MainWindow(QMainWindow):
         self.search.flush()
 
     # -- keyboard --------------------------------------------------------------
+
+    def go_to(self, view: View) -> None:
+        """Show a smart view (g then i, n, f, s, z), leaving any search."""
+        self.sidebar.select_view(view)
+        self._show_view(view)
+        self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_snooze(self) -> None:
+        if not self.triage.selected_ids():
+            self.notice.say("Select a message first.", False)
+            return
+        count = len(self.triage.selected_ids())
+        title = "Snooze until…" if count == 1 else f"Snooze {count} messages until…"
+        self.snooze_picker.open(self.clock(), title)
+
+    def _snooze_chosen(self, when: datetime) -> None:
+        self.message_list.setFocus(Qt.FocusReason.PopupFocusReason)
+        self.triage.snooze(when)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -492,11 +459,11 @@ class MainWindow(QMainWindow):
         if not self.message_list.currentIndex().isValid():
             self.message_list.step(1)
 
-    def _read(self) -> None:
+    def read(self) -> None:
         if self.message_view.content is not None:
             self.message_view.body.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def _scroll_body(self) -> None:
+    def scroll_body(self) -> None:
         bar = self.message_view.body.verticalScrollBar()
         bar.setValue(bar.value() + bar.pageStep())
 

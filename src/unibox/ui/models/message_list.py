@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from unibox.core.items import ChangeSet
 from unibox.core.query import SearchQuery
+from unibox.core.triage import Clock, utc_now
 from unibox.store import views
 from unibox.store.views import MessageRow, View, ViewKind
 from unibox.ui.bridge import Bridge
@@ -73,9 +74,12 @@ class MessageListModel(QAbstractListModel):
     completed = Signal(int)
     rows_changed = Signal()
 
-    def __init__(self, bridge: Bridge, parent: QObject | None = None) -> None:
+    def __init__(
+        self, bridge: Bridge, parent: QObject | None = None, *, clock: Clock = utc_now
+    ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self.clock = clock  # what "now" is for snoozes and follow-ups
         self._ids: list[int] = []
         self._rows: OrderedDict[int, MessageRow] = OrderedDict()
         self._wanted: set[int] = set()
@@ -116,10 +120,21 @@ class MessageListModel(QAbstractListModel):
     def reload(self) -> None:
         self._load()
 
+    def refresh(self) -> None:
+        """Fetch the ids again and change only the rows that differ (the clock moved on)."""
+        self._refresh_ids(ChangeSet())
+
+    def remove_ids(self, ids: set[int]) -> None:
+        """Take these rows out at once; the store will agree once the action is written."""
+        self._merge(self._generation, [mid for mid in self._ids if mid not in ids], [])
+
+    def _now(self) -> int:
+        return int(self.clock().timestamp())
+
     def _ids_query(self, head: int | None = None) -> Callable[[Session], list[int]]:
         """The ids of what is shown; with `head`, a prefix of them, fast (at least `head`
         long unless the whole list is shorter)."""
-        view, search, grouped = self.view, self.search, self.grouped
+        view, search, grouped, now = self.view, self.search, self.grouped, self._now()
         if search is not None:
             limit = head or SEARCH_LIMIT
             if grouped:  # a prefix of the messages gives a prefix of the conversations
@@ -129,9 +144,11 @@ class MessageListModel(QAbstractListModel):
             return lambda s: views.search_view_ids(s, search, limit)
         if grouped:
             if head:
-                return lambda s: views.newest_per_conversation(s, views.view_ids(s, view, head * 3))
-            return lambda s: views.conversation_view_ids(s, view)
-        return lambda s: views.view_ids(s, view, head)
+                return lambda s: views.newest_per_conversation(
+                    s, views.view_ids(s, view, head * 3, now=now)
+                )
+            return lambda s: views.conversation_view_ids(s, view, now=now)
+        return lambda s: views.view_ids(s, view, head, now=now)
 
     def _load(self) -> None:
         self._generation += 1
@@ -140,10 +157,11 @@ class MessageListModel(QAbstractListModel):
         self._rest_timer.stop()
         self._bridge.cancel_pending("bulk")
         head_query = self._ids_query(HEAD)
+        now = self._now()
 
         def query(s: Session) -> tuple[list[int], list[MessageRow]]:
             ids = head_query(s)
-            return ids, views.rows_for(s, ids[:PAGE])
+            return ids, views.rows_for(s, ids[:PAGE], now=now)
 
         self._bridge.read(query, lambda result: self._head_loaded(generation, *result))
 
@@ -246,8 +264,10 @@ class MessageListModel(QAbstractListModel):
 
     def _fetch_rows(self, ids: list[int]) -> None:
         self._asked.update(ids)
-        generation = self._generation
-        self._bridge.read(lambda s: views.rows_for(s, ids), lambda r: self._got_rows(generation, r))
+        generation, now = self._generation, self._now()
+        self._bridge.read(
+            lambda s: views.rows_for(s, ids, now=now), lambda r: self._got_rows(generation, r)
+        )
 
     def _got_rows(self, generation: int, rows: list[MessageRow]) -> None:
         if generation != self._generation:
@@ -276,12 +296,13 @@ class MessageListModel(QAbstractListModel):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh what a ChangeSet names; reload ids only when membership may differ."""
-        membership = bool(changes.messages_added or changes.messages_removed)
-        flag_based = self.search is not None or self.view.kind in (
-            ViewKind.UNREAD,
-            ViewKind.FLAGGED,
+        membership = bool(changes.messages_added or changes.messages_removed or changes.folders)
+        # Every view but Sent and Archive depends on flags or triage state.
+        state_based = self.search is not None or self.view.kind not in (
+            ViewKind.SENT,
+            ViewKind.ARCHIVE,
         )
-        if membership or (flag_based and changes.messages_changed):
+        if membership or (state_based and changes.messages_changed):
             self._refresh_ids(changes)
             return
         # A conversation that changed shows a new count on every row of it.
@@ -300,11 +321,12 @@ class MessageListModel(QAbstractListModel):
         ids_query = self._ids_query()
         changed = changes.messages_changed | changes.messages_added
         changed |= {m for m, r in self._rows.items() if r.conversation_id in changes.conversations}
+        now = self._now()
 
         def query(s: Session) -> tuple[list[int], list[MessageRow]]:
             ids = ids_query(s)
             present = set(ids)
-            return ids, views.rows_for(s, [m for m in changed if m in present])
+            return ids, views.rows_for(s, [m for m in changed if m in present], now=now)
 
         # On the bulk reader: at 100,000 messages this takes a tenth of a second,
         # which opening a message or a new search should not wait for.

@@ -1,4 +1,4 @@
-"""The sidebar: smart views across accounts, then each account's folders, with unread counts."""
+"""The sidebar: smart views, then channels, then each account's folders, with counts."""
 
 from __future__ import annotations
 
@@ -17,16 +17,20 @@ from PySide6.QtCore import (
 )
 
 from unibox.core.items import ChangeSet
+from unibox.core.triage import Clock, utc_now
 from unibox.store import views
-from unibox.store.views import AccountEntry, Counts, View, ViewKind
+from unibox.store.views import CHANNELS, AccountEntry, Counts, View, ViewKind, channel_of
 from unibox.ui.bridge import Bridge
 
 _Index = QModelIndex | QPersistentModelIndex
 
 SMART_VIEWS = (
     (ViewKind.INBOX, "Unified inbox", "inbox"),
-    (ViewKind.UNREAD, "Unread", "unread"),
+    (ViewKind.NEEDS_REPLY, "Needs reply", "reply"),
+    (ViewKind.FOLLOWUP, "Needs follow-up", "followup"),
+    (ViewKind.SNOOZED, "Snoozed", "snooze"),
     (ViewKind.FLAGGED, "Flagged", "flag"),
+    (ViewKind.UNREAD, "Unread", "unread"),
     (ViewKind.SENT, "Sent", "sent"),
     (ViewKind.ARCHIVE, "Archive", "archive"),
 )
@@ -35,7 +39,7 @@ _ROLE_TITLES = {
     "sent": ("Sent", "sent"),
     "archive": ("Archive", "archive"),
     "drafts": ("Drafts", "file"),
-    "trash": ("Trash", "folder"),
+    "trash": ("Trash", "trash"),
     "junk": ("Junk", "warning"),
     "flagged": ("Flagged", "flag"),
 }
@@ -45,7 +49,7 @@ class Role(IntEnum):
     VIEW = Qt.ItemDataRole.UserRole + 1  # View, or None for an account heading
     COUNT = Qt.ItemDataRole.UserRole + 2  # unread (flagged: all flagged) messages
     ICON = Qt.ItemDataRole.UserRole + 3  # icon name in resources/icons
-    HEADING = Qt.ItemDataRole.UserRole + 4  # True for an account heading
+    HEADING = Qt.ItemDataRole.UserRole + 4  # True for a heading (an account, "Channels")
 
 
 @dataclass(eq=False)
@@ -56,6 +60,7 @@ class _Node:
     parent: _Node | None = None
     count: int = 0
     tooltip: str = ""
+    account: bool = False  # an account's heading
     children: list[_Node] = field(default_factory=list)
 
     def add(self, child: _Node) -> _Node:
@@ -68,9 +73,16 @@ def _tree(accounts: list[AccountEntry]) -> _Node:
     root = _Node("", "", None)
     for kind, title, icon in SMART_VIEWS:
         root.add(_Node(title, icon, View(kind)))
+    present = {channel_of(a.kind) for a in accounts}
+    shown = [(key, title, icon) for key, title, icon, _kinds in CHANNELS if key in present]
+    if shown:
+        group = root.add(_Node("Channels", "", None))
+        for key, title, icon in shown:
+            group.add(_Node(title, icon, View(ViewKind.CHANNEL, channel=key)))
     for account in accounts:
         title = account.display_name or account.name
-        heading = root.add(_Node(title, "", None, tooltip=f"{account.name}: {account.email}"))
+        tooltip = f"{account.name}: {account.email}"
+        heading = root.add(_Node(title, "", None, tooltip=tooltip, account=True))
         for f in account.folders:
             name, icon = _ROLE_TITLES.get(f.role, (f.name, "folder"))
             heading.add(_Node(name, icon, View(ViewKind.FOLDER, f.id), tooltip=f.name))
@@ -92,9 +104,12 @@ class SidebarModel(QAbstractItemModel):
     loaded = Signal()
     counts_changed = Signal(object)
 
-    def __init__(self, bridge: Bridge, parent: QObject | None = None) -> None:
+    def __init__(
+        self, bridge: Bridge, parent: QObject | None = None, *, clock: Clock = utc_now
+    ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self.clock = clock
         self._root = _Node("", "", None)
         self.loaded_once = False
         self._refresh_timer = QTimer(self)
@@ -103,8 +118,10 @@ class SidebarModel(QAbstractItemModel):
         self._refresh_timer.timeout.connect(self.reload)
 
     def reload(self) -> None:
+        now = int(self.clock().timestamp())
+
         def query(s: Any) -> tuple[list[AccountEntry], Counts]:
-            return views.accounts_and_folders(s), views.counts(s)
+            return views.accounts_and_folders(s), views.counts(s, now)
 
         self._bridge.read(query, lambda result: self._update(*result), lane="side")
 
@@ -132,6 +149,8 @@ class SidebarModel(QAbstractItemModel):
                 value = 0
             elif view.kind is ViewKind.FOLDER:
                 value = counts.folders.get(view.folder_id or 0, 0)
+            elif view.kind is ViewKind.CHANNEL:
+                value = counts.channels.get(view.channel, 0)
             elif view.kind in views.COUNTED_VIEWS:
                 value = counts.views.get(view.kind, 0)
             else:
@@ -201,7 +220,7 @@ class SidebarModel(QAbstractItemModel):
 
     @property
     def has_accounts(self) -> bool:
-        return any(child.view is None for child in self._root.children)
+        return any(child.account for child in self._root.children)
 
     def index_of(self, view: View) -> QModelIndex:
         """The index showing `view`, or an invalid index."""

@@ -24,6 +24,9 @@ PEOPLE_SHORTCUTS = (
 # The Mail page's single-key shortcuts; off while People is shown, where these keys
 # mean something else (Esc cancels an edit, / searches people).
 MAIL_ONLY_KEYS = {"J", "K", "U", "Esc", "/"}
+# ... and the triage keys of the Message and Go menus (ui/window_menus.py).
+MAIL_ONLY_KEYS |= {"E", "#", "!", "S", "B", "H", "Z", "Shift+I", "Shift+U", "Shift+J", "Shift+K"}
+MAIL_ONLY_KEYS |= {"G, I", "G, N", "G, F", "G, S", "G, Z"}
 
 
 class PeopleSide(QObject):
@@ -38,7 +41,8 @@ class PeopleSide(QObject):
         self.mode = MAIL
         for s in self.switchers:
             s.chosen.connect(self.show)
-        menu = window.menuBar().addMenu("&Go")
+        menu = window.commands.menus.get("go") or window.menuBar().addMenu("&Go")
+        menu.addSeparator()
         for text, keys, slot in (
             ("&Mail", ("Ctrl+1", "G, M"), lambda: self.show(MAIL)),
             ("&People", ("Ctrl+2", "G, P"), lambda: self.show(PEOPLE)),

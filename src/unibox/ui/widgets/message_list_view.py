@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -16,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from unibox.store.views import MessageRow
-from unibox.ui.format import list_time
+from unibox.ui.format import list_time, snooze_time
 from unibox.ui.icons import pixmap
 from unibox.ui.models.message_list import Role
 from unibox.ui.theme import FLAG_COLOUR
@@ -115,15 +125,23 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setBrush(accent)
             painter.drawEllipse(rect.left() + 4, avatar.center().y() - 3, 7, 7)
 
-        # Line 1: sender (and thread size) ... time
+        # Line 1: sender (and thread size) ... time (a snoozed message: when it wakes)
         fm = QFontMetrics(sender_font)
-        when = list_time(row.date, datetime.now().astimezone())
+        now = datetime.now().astimezone()
+        snoozed = row.snoozed_until is not None
+        when = (
+            snooze_time(row.snoozed_until, now) if row.snoozed_until else list_time(row.date, now)
+        )
         tfm = QFontMetrics(time_font)
         time_w = tfm.horizontalAdvance(when)
         painter.setFont(time_font)
-        painter.setPen(accent if unread else muted)
+        painter.setPen(accent if unread or snoozed else muted)
         line1 = QRect(text_x, y, right - text_x, fm.height())
         painter.drawText(line1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, when)
+        if snoozed:
+            clock_x = right - time_w - 18
+            painter.drawPixmap(clock_x, y + (fm.height() - 14) // 2, pixmap("snooze", accent, 14))
+            time_w += 20
         badge = str(row.thread_size) if row.thread_size > 1 else ""
         sfm = QFontMetrics(small_font)
         badge_w = sfm.horizontalAdvance(badge) + 10 if badge else 0
@@ -148,6 +166,8 @@ class MessageDelegate(QStyledItemDelegate):
         # Line 2: subject ... marks (answered, attachment, flag)
         sub_fm = QFontMetrics(subject_font)
         marks = []
+        if row.followup_due is not None:
+            marks.append(("followup", accent))
         if row.is_answered:
             marks.append(("reply", muted))
         if row.has_attachments:
@@ -198,11 +218,15 @@ class MessageDelegate(QStyledItemDelegate):
 class MessageListView(QTreeView):
     """Shows a MessageListModel; j/k-style moves keep the row in view.
 
+    Extended selection: Shift/Ctrl-click, and `extend` (Shift+J/K) from the anchor.
+
     Signals:
         current_message_changed(object): the id of the message now current, or None.
+        menu_requested(QPoint): a right-click on a row (global position), now selected.
     """
 
     current_message_changed = Signal(object)
+    menu_requested = Signal(QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,7 +242,10 @@ class MessageListView(QTreeView):
         self.setItemsExpandable(False)
         self.setExpandsOnDoubleClick(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self._anchor: int | None = None
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -236,12 +263,64 @@ class MessageListView(QTreeView):
         """Letters are shortcuts here, not a type-ahead through every row of the model."""
 
     def select_row(self, row: int) -> None:
+        """Make this row current and the only one selected."""
         model = self.model()
         if model is None or not 0 <= row < model.rowCount():
             return
         index = model.index(row, 0)
-        self.setCurrentIndex(index)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.selectionModel().setCurrentIndex(index, flags)
+        self._anchor = row
         self.scrollTo(index)
+
+    def extend(self, delta: int) -> None:
+        """Move by one row and select everything from the anchor to it (Shift+J/K)."""
+        model = self.model()
+        current = self.currentIndex()
+        if model is None or not current.isValid():
+            self.step(delta)
+            return
+        anchor = self._anchor if self._anchor is not None else current.row()
+        row = max(0, min(current.row() + delta, model.rowCount() - 1))
+        top, bottom = sorted((anchor, row))
+        selection = QItemSelection(model.index(top, 0), model.index(bottom, 0))
+        selection_model = self.selectionModel()
+        selection_model.select(
+            selection,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        selection_model.setCurrentIndex(
+            model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+        )
+        self._anchor = anchor
+        self.scrollTo(model.index(row, 0))
+
+    def selected_ids(self) -> list[int]:
+        """The selected messages top to bottom; the current one when none is selected."""
+        rows = sorted(i.row() for i in self.selectionModel().selectedRows())
+        if not rows and self.currentIndex().isValid():
+            rows = [self.currentIndex().row()]
+        model = self.model()
+        ids = [model.index(r, 0).data(Role.MESSAGE_ID) for r in rows] if model else []
+        return [mid for mid in ids if isinstance(mid, int)]
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._anchor = index.row()
+
+    def _menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return
+        if not self.selectionModel().isSelected(index):
+            self.select_row(index.row())
+        self.menu_requested.emit(self.viewport().mapToGlobal(pos))
 
     def step(self, delta: int) -> None:
         """Next (+1) or previous (-1) message; the first one when nothing is current."""

@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
-ROW, PAD, KEY_GAP = 30, 28, 6
+ROW, PAD, KEY_GAP, KEYS_W, COLUMN_W, COLUMN_GAP = 30, 28, 6, 150, 380, 32
+Shortcuts = Sequence[tuple[tuple[str, ...], str]]
 
 
 class ShortcutsOverlay(QWidget):
-    """Covers its parent while shown; any key or click closes it."""
+    """Covers its parent while shown; any key or click closes it.
 
-    def __init__(self, shortcuts: Sequence[tuple[tuple[str, ...], str]], parent: QWidget) -> None:
+    `shortcuts` is a list, or a function giving the current list (commands
+    added to the window later show up too). Long lists take two columns.
+    """
+
+    def __init__(self, shortcuts: Shortcuts | Callable[[], Shortcuts], parent: QWidget) -> None:
         super().__init__(parent)
         self._host = parent
         self.setObjectName("ShortcutsOverlay")
-        self.shortcuts = list(shortcuts)  # (keys that do the same, what they do)
+        self._source = shortcuts
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.hide()
         parent.installEventFilter(self)
+
+    @property
+    def shortcuts(self) -> list[tuple[tuple[str, ...], str]]:
+        """(keys that do the same, what they do)."""
+        found = self._source() if callable(self._source) else self._source
+        return list(found)
+
+    def _columns(self) -> list[list[tuple[tuple[str, ...], str]]]:
+        entries = self.shortcuts
+        if len(entries) <= 12:
+            return [entries]
+        half = (len(entries) + 1) // 2
+        return [entries[:half], entries[half:]]
 
     def toggle(self) -> None:
         if self.isVisible():
@@ -45,7 +63,9 @@ class ShortcutsOverlay(QWidget):
         self.hide()
 
     def _card(self) -> QRect:
-        width, height = 440, PAD * 2 + 40 + ROW * len(self.shortcuts)
+        columns = self._columns()
+        width = PAD * 2 + COLUMN_W * len(columns) + COLUMN_GAP * (len(columns) - 1)
+        height = PAD * 2 + 40 + ROW * max(len(c) for c in columns)
         return QRect(
             (self.width() - width) // 2, (self.height() - height) // 2, width, height
         ).intersected(self.rect())
@@ -69,10 +89,24 @@ class ShortcutsOverlay(QWidget):
         )
         key_font = QFont(self.font())
         key_font.setWeight(QFont.Weight.DemiBold)
+        for n, column in enumerate(self._columns()):
+            left = card.left() + PAD + n * (COLUMN_W + COLUMN_GAP)
+            self._paint_column(p, column, left, card.top() + PAD + 44, key_font)
+        p.end()
+
+    def _paint_column(
+        self,
+        p: QPainter,
+        column: list[tuple[tuple[str, ...], str]],
+        left: int,
+        top: int,
+        key_font: QFont,
+    ) -> None:
+        pal = self.palette()
         km = QFontMetrics(key_font)
-        y = card.top() + PAD + 44
-        for keys, what in self.shortcuts:
-            x = card.left() + PAD
+        y = top
+        for keys, what in column:
+            x = left
             for n, key in enumerate(keys):
                 if n:
                     p.setFont(self.font())
@@ -89,7 +123,8 @@ class ShortcutsOverlay(QWidget):
                 x = cap.right() + KEY_GAP
             p.setFont(self.font())
             p.setPen(pal.color(QPalette.ColorRole.Text))
-            label = QRect(card.left() + PAD + 150, y, card.width() - 2 * PAD - 150, ROW - 6)
-            p.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, what)
+            label = QRect(left + KEYS_W, y, COLUMN_W - KEYS_W, ROW - 6)
+            fm = QFontMetrics(self.font())
+            text = fm.elidedText(what, Qt.TextElideMode.ElideRight, label.width())
+            p.drawText(label, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             y += ROW
-        p.end()
