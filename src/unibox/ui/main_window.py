@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
         self.sidebar.expandAll()
         self.sidebar.select_view(self.messages.view)
         first_run = self.syncs is not None and not self.sidebar_model.has_accounts
-        self.pages.setCurrentWidget(self.welcome if first_run else self.panes)
+        if self.pages.currentWidget() in (self.welcome, self.panes):  # not over People
+            self.pages.setCurrentWidget(self.welcome if first_run else self.panes)
         self.totals.setVisible(not first_run)
         if first_run:
             self.welcome.setFocus(Qt.FocusReason.OtherFocusReason)
