@@ -233,7 +233,8 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         targets = (
             [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
         )
-    if not targets:
+    book_watch = _book_watch(args, store) if args.watch else None
+    if not targets and book_watch is None:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")
     progress = ProgressLine(sys.stderr)
 
@@ -252,6 +253,11 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                 threading.Thread(target=runner.watch, args=(a, interval, stop), daemon=True)
                 for a in targets
             ]
+            if book_watch is not None:  # its own thread: a slow server never holds up mail
+                book_watch.on_error = report
+                threads.append(
+                    threading.Thread(target=book_watch.watch, args=(interval, stop), daemon=True)
+                )
             for t in threads:
                 t.start()
             try:
@@ -271,6 +277,16 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         progress.clear()
         runner.close()
     return 1 if failed else 0
+
+
+def _book_watch(args: argparse.Namespace, store: Any) -> Any:
+    """The address-book schedule for `sync --watch`, or None when no book is set up."""
+    from unibox.config import phone_region
+    from unibox.secrets import SecretStore
+    from unibox.sync.book_watch import AddressBookWatch
+
+    watch = AddressBookWatch(store, SecretStore(), region=phone_region(_profile(args)))
+    return watch if watch.has_books() else None
 
 
 def _cmd_folders(args: argparse.Namespace) -> int:

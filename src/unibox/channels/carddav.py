@@ -26,7 +26,15 @@ _MULTIGET_CHUNK = 100
 
 
 class CardDavError(UserError):
-    """The address book server refused or could not be reached; said in words."""
+    """The address book server refused or could not be reached; said in words.
+
+    `retryable` says whether trying again later may help (the server is down)
+    or not (a refused password, a certificate, a wrong address).
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class Conflict(CardDavError):
@@ -70,10 +78,11 @@ class CardDavClient:
         self.account = account
         parts = urlsplit(account.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise CardDavError(f"“{account.url}” is not an http(s) address.")
+            raise CardDavError(f"“{account.url}” is not an http(s) address.", retryable=False)
         if parts.scheme == "http" and not is_loopback(parts.hostname):
             raise CardDavError(
-                f"Unencrypted CardDAV is allowed only to this computer, not to {parts.hostname}."
+                f"Unencrypted CardDAV is allowed only to this computer, not to {parts.hostname}.",
+                retryable=False,
             )
         self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
         token = base64.b64encode(f"{account.username}:{account.password}".encode()).decode()
@@ -112,13 +121,21 @@ class CardDavClient:
                 response = conn.getresponse()
                 data = response.read()
                 return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+            except ConnectionRefusedError:
+                self.close()
+                raise CardDavError(
+                    f"The address book server {self._host} is unreachable: it refused the "
+                    "connection (is it running?)."
+                ) from None
             except (http.client.HTTPException, ConnectionError) as exc:
                 self.close()
                 if attempt == 2:
                     raise CardDavError(f"The address book server broke off: {exc}.") from None
             except ssl.SSLError as exc:
                 self.close()
-                raise CardDavError(f"The server's certificate was not accepted: {exc}.") from None
+                raise CardDavError(
+                    f"The server's certificate was not accepted: {exc}.", retryable=False
+                ) from None
             except OSError as exc:
                 self.close()
                 raise CardDavError(f"The address book server is unreachable: {exc}.") from None
@@ -126,7 +143,9 @@ class CardDavClient:
 
     def _check(self, status: int, what: str) -> None:
         if status == 401:
-            raise CardDavError("The address book server refused the user name or password.")
+            raise CardDavError(
+                "The address book server refused the user name or password.", retryable=False
+            )
         if status == 412:
             raise Conflict(f"{what}: the card changed on the server.")
         if status >= 400:

@@ -67,6 +67,12 @@ def _parse(text: str, region: str) -> ContactCard | None:
     return canonical(cards[0], region) if cards else None
 
 
+def _uid(text: str) -> str:
+    """The UID of a card as the server holds it ("" if unreadable)."""
+    cards = read_vcards(text).cards
+    return cards[0].uid if cards else ""
+
+
 def sync_address_book(
     store: Store, client: CardDavClient, book: BookInfo, region: str
 ) -> ContactSyncReport:
@@ -105,7 +111,8 @@ def _apply(
         log.warning("%s: card %s is unreadable; left alone", book.name, card.href)
         return
     if link is None or link.person_id is None:
-        pid = apply_card(s, theirs, region, ImportReport())
+        # Keep the server's UID: a card written back under another one is refused (409).
+        pid = apply_card(s, replace(theirs, uid=_uid(card.vcard)), region, ImportReport())
         report.created_here += 1
         base_text = card.vcard
     else:
@@ -138,6 +145,8 @@ def _push(
             card = export_cards(s, [pid])[0]
             base = _parse(linked[href].vcard, region)
             if base is None or canonical(card, region) != base:
+                # The card at `href` keeps the UID it has there, whatever ours says.
+                card = replace(card, uid=_uid(linked[href].vcard) or card.uid)
                 updates.append((pid, href, linked[href].etag, card))
         creates = []
         for pid in books.unlinked_contacts(s, book.id):
