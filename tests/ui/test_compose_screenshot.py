@@ -68,3 +68,19 @@ def test_reply_with_completion_renders(
         compose.finish()
     finally:
         apply_theme(app, dark=False)
+
+
+def test_outbox_renders(qtbot: Any, window: MainWindow, demo_store: Store) -> None:
+    from tests.ui.test_compose_outbox import schedule
+    from unibox.store import outbox
+    from unibox.store.intent import intent_write
+
+    schedule(demo_store, "Quote for the Nordlys brochure")
+    failed = schedule(demo_store, "Invoice 2025-016", hours=0)
+    with intent_write(demo_store) as s:
+        outbox.mark_failed(s, failed.id, "The server refused ann@example.org (550 no such user).")
+    dialog = window.composer.show_outbox()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    qtbot.waitExposed(dialog)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(SHOTS / "outbox-light.png"))

@@ -23,6 +23,7 @@ from unibox.store.accounts import AccountInfo
 from unibox.store.outbox import OutboxItem
 from unibox.ui.bridge import Bridge
 from unibox.ui.compose.notice import ComposeNotice
+from unibox.ui.compose.outbox_dialog import OutboxDialog
 from unibox.ui.compose.schedule import when_text
 from unibox.ui.compose.sending import (
     prepare_edit,
@@ -91,7 +92,8 @@ class ComposeLauncher(QObject):
         self.windows: list[ComposeWindow] = []
         self._accounts: list[AccountInfo] = []
         self.actions: dict[str, QAction] = {}  # menu entries by their text (wiring.py)
-        self.opened: ComposeWindow | None = None  # the last window opened (tests wait for it)
+        self.opened: ComposeWindow | None = None
+        self.outbox: OutboxDialog | None = None  # the last window opened (tests wait for it)
 
     # -- opening ---------------------------------------------------------------
 
@@ -266,3 +268,14 @@ class ComposeLauncher(QObject):
     def parent_widget(self) -> QWidget | None:
         parent = self.parent()
         return parent if isinstance(parent, QWidget) else None
+
+    def show_outbox(self) -> OutboxDialog:
+        """Mail ▸ Outbox…: one dialog, raised when asked again."""
+        if self.outbox is None:
+            self.outbox = OutboxDialog(
+                self.bridge, self.edit_outbox, self.deliverer, self.parent_widget()
+            )
+        self.outbox.show()
+        self.outbox.raise_()
+        self.outbox.activateWindow()
+        return self.outbox

@@ -85,6 +85,7 @@ def install_compose(window: MainWindow) -> ComposeLauncher:
         ("&Reply", "R", on_current(launcher.reply)),
         ("Reply to &all", "A", on_current(lambda i: launcher.reply(i, reply_all=True))),
         ("&Forward", "F", on_current(launcher.forward)),
+        ("Out&box…", "Ctrl+Shift+O", launcher.show_outbox),
     )
     menu = _mail_menu(window)
     first = menu.actions()[0] if menu.actions() else None
