@@ -103,11 +103,12 @@ def followup_is_due(now: int) -> ColumnElement[bool]:
 
     The same rule as needs_followup_ids, as a condition for views over Message.
     """
-    return exists().where(
-        MessageTriage.message_id == Message.id,
-        MessageTriage.followup_due <= now,
-        or_(MessageTriage.followup_if_no_reply.is_(False), ~_replied()),
+    due = exists().where(MessageTriage.message_id == Message.id, MessageTriage.followup_due <= now)
+    # _replied() at this level, so it correlates with the outer message.
+    if_no_reply = exists().where(
+        MessageTriage.message_id == Message.id, MessageTriage.followup_if_no_reply.is_(True)
     )
+    return and_(due, or_(~if_no_reply, ~_replied()))
 
 
 _INBOX = FolderRole.INBOX.value

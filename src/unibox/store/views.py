@@ -146,11 +146,12 @@ _ROLE_OF_VIEW = {
     ViewKind.ARCHIVE: FolderRole.ARCHIVE,
 }
 # Smart views count what needs attention: unread mail (except in Sent), every
-# flagged message, every conversation waiting for an answer or a follow-up.
+# flagged or snoozed message, every conversation waiting for an answer or a follow-up.
 COUNTED_VIEWS = (
     ViewKind.INBOX,
     ViewKind.NEEDS_REPLY,
     ViewKind.FOLLOWUP,
+    ViewKind.SNOOZED,
     ViewKind.UNREAD,
     ViewKind.FLAGGED,
     ViewKind.ARCHIVE,

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
         self._select_first = True
         self._quiet_open: int | None = None  # opened by the list itself: stays unread
+        self._shown_id: int | None = None
         self._view_size = (0, 0)
         self.account_dialog: AddAccountDialog | None = None
 
@@ -386,7 +387,10 @@ class MainWindow(QMainWindow):
 
     def _show_message(self, content: MessageContent) -> None:
         self.reading.show(content)
-        if not content.is_seen and content.id != self._quiet_open:
+        # Read once it is opened; not when it is only shown again (it changed,
+        # say marked unread), nor when the list opened it by itself.
+        opened, self._shown_id = content.id != self._shown_id, content.id
+        if opened and not content.is_seen and content.id != self._quiet_open:
             self.triage.mark_seen_quietly(content.id)
         # The other person: the sender, or for mail the user sent, whom it went to.
         other = content.to[0] if content.outgoing and content.to else content.sender
