@@ -46,4 +46,5 @@ def remove_account(store: Store, secrets: SecretStore, name: str) -> None:
     """The account, its local mail and its keyring entry."""
     with store.write() as s:
         info = accounts.remove_account(s, name)
-    secrets.delete(info.secret_ref)
+    if info.secret_ref:  # the demo's account keeps no password
+        secrets.delete(info.secret_ref)

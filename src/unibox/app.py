@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from unibox.config import SYNC_INTERVAL, Settings, profile_dir, store_path
+from unibox.config import SYNC_INTERVAL, THEME, Settings, profile_dir, store_path
 from unibox.core.errors import UserError
 from unibox.store.store import Store
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.main_window import MainWindow
-from unibox.ui.theme import apply_theme, follow_system
+from unibox.ui.theme import apply_theme, follow_system, set_theme_choice, theme_choice
 
 if TYPE_CHECKING:
     from unibox.secrets import SecretStore
@@ -83,11 +83,21 @@ def build_window(
     thread (see start_syncing); the caller stops them with window.syncs.stop().
     Settings live beside the store, in its profile folder.
     """
-    window = MainWindow(Bridge(store), demo=demo, settings=Settings(store.path.parent))
+    settings = Settings(store.path.parent)
+    _apply_saved_theme(settings)
+    window = MainWindow(Bridge(store), demo=demo, settings=settings)
     window.start()
     if sync:
         start_syncing(window, store, secrets)
     return window
+
+
+def _apply_saved_theme(settings: Settings) -> None:
+    """Light or dark as chosen in Settings › General; "system" leaves the theme as it is."""
+    app = QApplication.instance()
+    choice = settings.get(THEME)
+    if isinstance(app, QApplication) and choice != theme_choice(app):
+        set_theme_choice(app, choice)
 
 
 def start_syncing(window: MainWindow, store: Store, secrets: SecretStore | None = None) -> None:

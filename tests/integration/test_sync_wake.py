@@ -109,6 +109,10 @@ def test_sync_now_in_the_window_service_fetches_what_idle_cannot_see(
         assert service.sync_now() == ["Work"]
         assert done.wait(30), "Sync now did not start a sync while IDLE was waiting"
         assert _count(store) == 2
+        # Removing the account (Settings › Accounts) ends its sync thread for good.
+        assert service.remove("Work")
+        assert service.account_names == []
+        assert service.sync_now() == []
     finally:
         assert service.stop(timeout=30)
         store.close()

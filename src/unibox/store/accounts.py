@@ -132,6 +132,16 @@ def remove_account(session: Session, name: str) -> AccountInfo:
     return info
 
 
+def set_display_name(session: Session, name: str, display_name: str) -> AccountInfo:
+    """The name shown with the account's address on mail it sends."""
+    a = session.scalar(select(Account).where(Account.name == name))
+    if a is None:
+        raise UserError(f"There is no account named “{name}”.")
+    a.display_name = display_name.strip()
+    session.flush()
+    return _info(a)
+
+
 def record_sync(session: Session, account_id: int, error: str) -> None:
     values: dict[str, Any] = {"last_error": error}
     if not error:

@@ -95,6 +95,20 @@ class SyncRunner:
         # Set by request_stop(): every sync ends after its current batch.
         self.stopping = threading.Event()
         self.phone_region: str | None = None  # from the profile's settings, when first needed
+        self._stopped_accounts: set[str] = set()
+        self._lock = threading.Lock()
+
+    def stop_account(self, name: str) -> None:
+        """End this account's sync between batches, and its watch (it is being removed)."""
+        with self._lock:
+            self._stopped_accounts.add(name)
+
+    def resume_account(self, name: str) -> None:
+        with self._lock:
+            self._stopped_accounts.discard(name)
+
+    def _should_stop(self, name: str) -> bool:
+        return self.stopping.is_set() or name in self._stopped_accounts
 
     def request_stop(self) -> None:
         """End every sync between batches (each batch is one transaction) and every watch."""
@@ -126,7 +140,7 @@ class SyncRunner:
                     on_progress=self.on_progress,
                     on_changes=self.on_changes,
                     only_folders=only_folders,
-                    should_stop=self.stopping.is_set,
+                    should_stop=lambda: self._should_stop(account.name),
                 ).run()
                 self._emit(work.after_sync(report))
                 self._suggest_merges(report.changes)
@@ -179,7 +193,7 @@ class SyncRunner:
     def _watch(self, account: AccountInfo, interval: float, stop: threading.Event) -> None:
         failures = 0
         next_full = 0.0
-        while not stop.is_set() and not self.stopping.is_set():
+        while not stop.is_set() and not self._should_stop(account.name):
             try:
                 if time.monotonic() >= next_full:
                     self.sync_once(account, backoff=())
@@ -191,7 +205,7 @@ class SyncRunner:
                 if not (isinstance(exc, ChannelError) and exc.retryable):
                     self.on_error(SyncFailure(account.name, str(exc), False))
                     return
-                if self.stopping.is_set():
+                if self._should_stop(account.name):
                     return
                 delay = WATCH_BACKOFF[min(failures, len(WATCH_BACKOFF) - 1)]
                 failures += 1

@@ -50,6 +50,7 @@ from unibox.ui.window_menus import install_commands
 
 if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
     from unibox.store.accounts import AccountInfo
+    from unibox.ui.settings.dialog import SettingsDialog
     from unibox.ui.sync_service import SyncService
     from unibox.ui.widgets.account_dialog import AddAccountDialog
 
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self._shown_id: int | None = None
         self._view_size = (0, 0)
         self.account_dialog: AddAccountDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
 
     # -- building --------------------------------------------------------------
 
@@ -275,6 +277,11 @@ class MainWindow(QMainWindow):
         self.account_dialog.raise_()
         self.account_dialog.activateWindow()
         return self.account_dialog
+
+    def open_settings(self, page: str = "") -> SettingsDialog:
+        from unibox.ui.settings.live import open_settings
+
+        return open_settings(self, page)
 
     def _account_added(self, account: AccountInfo) -> None:
         self.account_dialog = None  # the next one starts with an empty form

@@ -1,23 +1,34 @@
-"""The window's own settings, declared once like those in unibox.config."""
+"""The profile's settings as the window reads and writes them (declared in unibox.config)."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from unibox.config import Setting, Settings
+from unibox.config import (  # declared in the one registry; re-exported for the window
+    GROUP_CONVERSATIONS,
+    PERSON_PANEL,
+    PLAIN_TEXT,
+    QUIET_ACCOUNTS,
+    REMOTE_CONTENT_MESSAGES,
+    REMOTE_CONTENT_SENDERS,
+    THEME,
+    Setting,
+    SettingError,
+    Settings,
+)
 
 T = TypeVar("T")
 
-REMOTE_CONTENT_SENDERS: Setting[list[str]] = Setting(
-    "reading.remote_content_senders",
-    [],
-    "Senders (e-mail addresses) whose remote images load without asking.",
-)
-PLAIN_TEXT = Setting("reading.plain_text", False, "Show messages as plain text instead of HTML.")
-GROUP_CONVERSATIONS = Setting(
-    "list.group_conversations", False, "Show one row per conversation in the message list."
-)
-PERSON_PANEL = Setting("window.person_panel", True, "Show the person panel beside the message.")
+__all__ = [
+    "GROUP_CONVERSATIONS",
+    "PERSON_PANEL",
+    "PLAIN_TEXT",
+    "QUIET_ACCOUNTS",
+    "REMOTE_CONTENT_MESSAGES",
+    "REMOTE_CONTENT_SENDERS",
+    "THEME",
+    "Preferences",
+]
 
 
 class Preferences:
@@ -36,10 +47,14 @@ class Preferences:
         return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
 
     def set(self, setting: Setting[T], value: T) -> None:
+        """Keep a value; a SettingError (a sentence) when the setting cannot take it."""
         if self.settings is not None:
             self.settings.set(setting, value)
-        else:
-            self._memory[setting.key] = value
+            return
+        problem = setting.problem(value)
+        if problem:
+            raise SettingError(problem)
+        self._memory[setting.key] = value
 
     # -- remote content --------------------------------------------------------
 
@@ -52,3 +67,12 @@ class Preferences:
         if allowed and address:
             senders.append(address)
         self.set(REMOTE_CONTENT_SENDERS, sorted(senders))
+
+    def remote_allowed_for_message(self, message_id: int) -> bool:
+        return message_id in self.get(REMOTE_CONTENT_MESSAGES)
+
+    def allow_remote_for_message(self, message_id: int, allowed: bool) -> None:
+        ids = [i for i in self.get(REMOTE_CONTENT_MESSAGES) if i != message_id]
+        if allowed:
+            ids.append(message_id)
+        self.set(REMOTE_CONTENT_MESSAGES, sorted(ids))

@@ -48,7 +48,7 @@ class ReadingActions(QObject):
     """Answers the reading pane's requests; every slow step runs off the GUI thread.
 
     Remote images are fetched only after the person allowed them, for one
-    message or always for its sender (kept in the settings).
+    message or always for its sender (both kept in the settings).
     """
 
     def __init__(
@@ -69,8 +69,13 @@ class ReadingActions(QObject):
 
     def show(self, content: MessageContent) -> None:
         """Show a message with the remote-content decision already made for its sender."""
-        allowed = self._prefs.remote_allowed_for(content.sender.email)
-        self._view.show_message(content, RemoteScope.SENDER if allowed else RemoteScope.BLOCKED)
+        if self._prefs.remote_allowed_for(content.sender.email):
+            scope = RemoteScope.SENDER
+        elif self._prefs.remote_allowed_for_message(content.id):
+            scope = RemoteScope.MESSAGE
+        else:
+            scope = RemoteScope.BLOCKED
+        self._view.show_message(content, scope)
 
     # -- images ----------------------------------------------------------------
 
@@ -83,8 +88,10 @@ class ReadingActions(QObject):
             self._view.allow_remote(RemoteScope.SENDER)
         elif what == "stop":
             self._prefs.allow_remote_for(content.sender.email, False)
+            self._prefs.allow_remote_for_message(content.id, False)
             self._view.allow_remote(RemoteScope.BLOCKED)
-        else:
+        else:  # this message, remembered (Settings › Privacy lists and forgets it)
+            self._prefs.allow_remote_for_message(content.id, True)
             self._view.allow_remote(RemoteScope.MESSAGE)
 
     def fetch_remote(self, message_id: int, urls: list[str]) -> None:

@@ -40,6 +40,7 @@ class _Account:
     # A Wake, so an IDLE waiting on the server wakes at once.
     kick: Wake = field(default_factory=Wake)
     thread: threading.Thread | None = None
+    removed: bool = False  # the account is gone: its loop ends
 
 
 class SyncService:
@@ -118,6 +119,24 @@ class SyncService:
 
     retry = sync_now
 
+    def remove(self, name: str, timeout: float = 30.0) -> bool:
+        """Stop syncing an account (its current batch ends first); True once it stopped.
+
+        Blocks up to `timeout` seconds: call it off the GUI thread.
+        """
+        with self._lock:
+            entry = self._accounts.pop(name, None)
+        if entry is None:
+            return True
+        entry.removed = True
+        self.runner.stop_account(name)
+        entry.kick.set()
+        if entry.thread is not None and entry.thread is not threading.current_thread():
+            entry.thread.join(timeout)
+        ended = entry.thread is None or not entry.thread.is_alive()
+        self.runner.resume_account(name)  # a new account may take the name later
+        return ended
+
     def stop(self, timeout: float = 6.0) -> bool:
         """Ask every watch to end and wait up to `timeout` seconds; True if all ended.
 
@@ -164,7 +183,7 @@ class SyncService:
 
     def _loop(self, entry: _Account) -> None:
         account = entry.info
-        while not self._quit.is_set():
+        while not self._quit.is_set() and not entry.removed:
             try:
                 self.runner.watch(account, self.interval, entry.kick)
             except Exception as exc:  # a bug: say so in words, keep the window running
@@ -176,7 +195,7 @@ class SyncService:
                         False,
                     )
                 )
-            if self._quit.is_set():
+            if self._quit.is_set() or entry.removed:
                 return
             # Ended without a kick: the watch gave up on an error only the user can fix.
             entry.kick.wait()

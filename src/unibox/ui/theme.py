@@ -99,15 +99,34 @@ def style_sheet(s: Scheme) -> str:
     return text.replace("@icons", (resources_dir() / "icons").as_posix())
 
 
+_CHOICE = "unibox_theme"  # application property: "system", "light" or "dark"
+
+
 def apply_theme(app: QApplication, dark: bool | None = None) -> Scheme:
-    """Fusion with our palette; follows the system's light/dark switch unless told."""
+    """Fusion with our palette: dark or light as told, else as chosen (see set_theme_choice)."""
     app.setStyle("Fusion")
-    scheme = DARK if (is_dark(app) if dark is None else dark) else LIGHT
+    if dark is None:
+        choice = theme_choice(app)
+        dark = is_dark(app) if choice == "system" else choice == "dark"
+    scheme = DARK if dark else LIGHT
     app.setPalette(palette_for(scheme))
     app.setStyleSheet(style_sheet(scheme))
     return scheme
 
 
+def theme_choice(app: QApplication) -> str:
+    choice = app.property(_CHOICE)
+    return choice if choice in ("light", "dark") else "system"
+
+
+def set_theme_choice(app: QApplication, choice: str) -> Scheme:
+    """Follow the system ("system"), or stay "light" or "dark"; applied at once."""
+    app.setProperty(_CHOICE, choice if choice in ("light", "dark") else "system")
+    return apply_theme(app)
+
+
 def follow_system(app: QApplication) -> None:
     """Re-apply the theme whenever the desktop switches between light and dark."""
-    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+    app.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: apply_theme(app) if theme_choice(app) == "system" else None
+    )

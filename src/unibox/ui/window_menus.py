@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 
 from unibox.store.views import View, ViewKind
 from unibox.ui.window_actions import Command, Commands, bind
@@ -24,6 +24,9 @@ def install_commands(w: MainWindow) -> Commands:
     w.sync_action.setEnabled(w.syncs is not None)
     w.add_account_action = c.add("mail", Command("&Add account…", (), w.add_account))
     w.add_account_action.setEnabled(w.syncs is not None)
+    c.separator("mail")
+    settings = c.add("mail", Command("Se&ttings…", ("Ctrl+,",), w.open_settings, "Settings"))
+    settings.setMenuRole(QAction.MenuRole.PreferencesRole)  # under "unibox" on macOS
     c.separator("mail")
     quit_keys = QKeySequence(QKeySequence.StandardKey.Quit).toString()
     c.add("mail", Command("&Quit", (quit_keys,), w.close, "Quit", ("Ctrl+Q",)))

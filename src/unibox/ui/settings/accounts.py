@@ -1,0 +1,313 @@
+"""The Accounts page: name, servers, notifications, folders, password and removal per account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from unibox.secrets import SecretStore
+from unibox.store import accounts as store_accounts
+from unibox.store import folders as store_folders
+from unibox.store.accounts import AccountInfo
+from unibox.store.folders import FolderState
+from unibox.store.intent import intent_write
+from unibox.ui.bridge import Bridge
+from unibox.ui.preferences import QUIET_ACCOUNTS, Preferences
+from unibox.ui.settings.page import SettingsPage
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    account: AccountInfo
+    folders: list[FolderState]
+
+
+def _server_text(account: AccountInfo) -> str:
+    s = account.settings
+    security = {"ssl": "SSL/TLS", "starttls": "STARTTLS", "plain": "no encryption"}
+    text = f"{s.imap.host}:{s.imap.port} ({security.get(s.imap.security, s.imap.security)})"
+    if s.smtp is not None:
+        text += f"\nsending: {s.smtp.host}:{s.smtp.port}"
+        text += f" ({security.get(s.smtp.security, s.smtp.security)})"
+    return text
+
+
+def removal_text(account: AccountInfo, messages: int) -> str:
+    """What removing an account takes away and what it leaves, in words."""
+    return (
+        f"Remove “{account.name}” ({account.email}) from unibox?\n\n"
+        f"Removed from this computer: its {messages:,} messages and their folders, and its "
+        "password in the keyring.\n"
+        "Kept: all mail on the server (adding the account again brings it back), and the "
+        "people, notes and tasks you have."
+    )
+
+
+def _ask(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Remove account",
+        question,
+        QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class AccountsPage(SettingsPage):
+    """Each account's settings; changes are written off the GUI thread.
+
+    Signals:
+        add_requested(): the person wants to add an account (the window opens its dialog).
+        password_changed(str): an account (by name) has a new password: sync it again.
+        removed(str): an account (by name) and its local mail are gone.
+    """
+
+    title = "Accounts"
+    add_requested = Signal()
+    password_changed = Signal(str)
+    removed = Signal(str)
+
+    def __init__(
+        self,
+        prefs: Preferences,
+        bridge: Bridge,
+        secrets: SecretStore | None,
+        stop_sync: Callable[[str], object] = lambda _name: None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(prefs, parent)
+        self.bridge = bridge
+        self.secrets = secrets
+        self.stop_sync = stop_sync  # runs on a task thread, before the account is deleted
+        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.current: _Loaded | None = None
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        side = QVBoxLayout()
+        self.list = QListWidget(self)
+        self.list.setObjectName("AccountList")
+        self.list.setFixedWidth(210)
+        self.list.currentItemChanged.connect(lambda item, _old: self._select(item))
+        self.add_button = QPushButton("&Add account…", self)
+        self.add_button.clicked.connect(self.add_requested.emit)
+        side.addWidget(self.list, 1)
+        side.addWidget(self.add_button)
+        row.addLayout(side)
+        self.details = QWidget(self)
+        row.addWidget(self.details, 1)
+        self.form.addRow(row)
+        self._build_details()
+        self.finish()
+        self.reload()
+
+    def _build_details(self) -> None:
+        col = QVBoxLayout(self.details)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(8)
+        self.address = QLabel(self.details)
+        self.address.setObjectName("AccountAddress")
+        self.server = QLabel(self.details)
+        self.server.setObjectName("Muted")
+        self.display_name = QLineEdit(self.details)
+        self.display_name.setPlaceholderText("Your name on mail you send")
+        self.display_name.editingFinished.connect(self._save_display_name)
+        self.notify = QCheckBox("Show a notification for new mail", self.details)
+        self.notify.toggled.connect(self._save_notify)
+        self.folders = QListWidget(self.details)
+        self.folders.setObjectName("FolderList")
+        self.folders.setMinimumHeight(120)
+        self.folders.itemChanged.connect(self._folder_toggled)
+        self.password = QLineEdit(self.details)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("New password")
+        self.change_password = QPushButton("Change &password", self.details)
+        self.change_password.setEnabled(False)
+        self.password.textChanged.connect(lambda t: self.change_password.setEnabled(bool(t)))
+        self.change_password.clicked.connect(self._save_password)
+        self.password.returnPressed.connect(self._save_password)
+        self.remove = QPushButton("&Remove account…", self.details)
+        self.remove.setObjectName("DangerButton")
+        self.remove.clicked.connect(self._remove)
+        col.addWidget(self.address)
+        col.addWidget(self.server)
+        col.addWidget(self._label("Your &name", self.display_name))
+        col.addWidget(self.display_name)
+        col.addWidget(self.notify)
+        col.addWidget(self._label("&Folders to sync", self.folders))
+        col.addWidget(self.folders, 1)
+        pw = QHBoxLayout()
+        pw.addWidget(self.password, 1)
+        pw.addWidget(self.change_password)
+        col.addLayout(pw)
+        end = QHBoxLayout()
+        end.addStretch(1)
+        end.addWidget(self.remove)
+        col.addLayout(end)
+        self.details.setEnabled(False)
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text, self.details)
+        label.setBuddy(buddy)
+        return label
+
+    # -- loading ---------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.bridge.read(store_accounts.list_accounts, self._show_accounts, lane="side")
+
+    def _show_accounts(self, found: list[AccountInfo]) -> None:
+        keep = self.current.account.name if self.current else None
+        self.list.clear()
+        for account in found:
+            item = QListWidgetItem(f"{account.name}\n{account.email}", self.list)
+            item.setData(Qt.ItemDataRole.UserRole, account.name)
+        if not found:
+            self.current = None
+            self.details.setEnabled(False)
+            self.address.setText("No account yet: add one to see its settings here.")
+            self.server.clear()
+            self.folders.clear()
+            return
+        names = [a.name for a in found]
+        self.list.setCurrentRow(names.index(keep) if keep in names else 0)
+
+    def _select(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        name = str(item.data(Qt.ItemDataRole.UserRole))
+
+        def load(s: Session) -> _Loaded:
+            account = store_accounts.get_account(s, name)
+            return _Loaded(account, store_folders.list_folders(s, account.id))
+
+        self.bridge.read(load, self._show, lane="side")
+
+    def _show(self, loaded: _Loaded) -> None:
+        self.current = loaded
+        a = loaded.account
+        self.details.setEnabled(True)
+        self.address.setText(f"<b>{a.name}</b> · {a.email}")
+        self.server.setText(_server_text(a))
+        self.display_name.setText(a.display_name)
+        self.notify.blockSignals(True)
+        self.notify.setChecked(a.name not in self.prefs.get(QUIET_ACCOUNTS))
+        self.notify.blockSignals(False)
+        self.folders.blockSignals(True)
+        self.folders.clear()
+        for f in loaded.folders:
+            item = QListWidgetItem(f"{f.name}  ·  {f.messages:,}", self.folders)
+            item.setData(Qt.ItemDataRole.UserRole, f.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = Qt.CheckState.Checked if f.sync_enabled else Qt.CheckState.Unchecked
+            item.setCheckState(checked)
+        self.folders.blockSignals(False)
+        self.password.clear()
+        has_password = bool(a.secret_ref) and self.secrets is not None
+        self.password.setEnabled(has_password)
+        self.password.setPlaceholderText("New password" if has_password else "No password kept")
+        self.remove.setEnabled(self.secrets is not None)
+
+    # -- changes ---------------------------------------------------------------
+
+    def _write(self, work: Callable[[Session], object], done: Callable[[object], None]) -> None:
+        store = self.bridge.store
+
+        def run() -> object:
+            with intent_write(store) as s:
+                return work(s)
+
+        self.bridge.run(run, done, lambda exc: self.say(str(exc) or "That could not be saved."))
+
+    def _save_display_name(self) -> None:
+        if self.current is None:
+            return
+        name, value = self.current.account.name, self.display_name.text().strip()
+        if value == self.current.account.display_name:
+            return
+        self._write(
+            lambda s: store_accounts.set_display_name(s, name, value),
+            lambda info: self._kept(info) if isinstance(info, AccountInfo) else None,
+        )
+
+    def _kept(self, info: AccountInfo) -> None:
+        if self.current is not None and self.current.account.name == info.name:
+            self.current = _Loaded(info, self.current.folders)
+        self.say("")
+
+    def _save_notify(self, on: bool) -> None:
+        if self.current is None:
+            return
+        name = self.current.account.name
+        quiet = [n for n in self.prefs.get(QUIET_ACCOUNTS) if n != name]
+        self.save(QUIET_ACCOUNTS, quiet if on else sorted([*quiet, name]))
+
+    def _folder_toggled(self, item: QListWidgetItem) -> None:
+        if self.current is None:
+            return
+        account_id = self.current.account.id
+        folder = str(item.data(Qt.ItemDataRole.UserRole))
+        on = item.checkState() == Qt.CheckState.Checked
+        self._write(
+            lambda s: store_folders.set_sync_enabled_by_name(s, account_id, folder, on),
+            lambda _r: self.say(""),
+        )
+
+    def _save_password(self) -> None:
+        password = self.password.text()
+        if self.current is None or not password or self.secrets is None:
+            return
+        account = self.current.account
+        secrets = self.secrets
+        self.password.clear()  # the field does not keep it; the keyring does
+
+        def saved(_r: object) -> None:
+            self.say(f"The new password of “{account.name}” is in the keyring; syncing again.")
+            self.password_changed.emit(account.name)
+
+        self.bridge.run(
+            lambda: secrets.set(account.secret_ref, password),
+            saved,
+            lambda exc: self.say(f"The password was not saved: {exc}"),
+        )
+
+    def _remove(self) -> None:
+        if self.current is None or self.secrets is None:
+            return
+        account = self.current.account
+        messages = sum(f.messages for f in self.current.folders)
+        if not self.confirm(removal_text(account, messages)):
+            return
+        from unibox.account_service import remove_account
+
+        store, secrets, stop_sync = self.bridge.store, self.secrets, self.stop_sync
+        self.remove.setEnabled(False)
+
+        def work() -> None:
+            stop_sync(account.name)  # no sync may write into an account being removed
+            remove_account(store, secrets, account.name)
+
+        def done(_r: object) -> None:
+            self.current = None
+            self.say(f"“{account.name}” was removed; its mail is still on the server.")
+            self.removed.emit(account.name)
+            self.reload()
+
+        self.bridge.run(
+            work, done, lambda exc: self.say(f"“{account.name}” was not removed: {exc}")
+        )

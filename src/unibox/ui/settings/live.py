@@ -1,0 +1,60 @@
+"""Opening the Settings dialog from the window, and applying what changes there at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication
+
+from unibox.config import SYNC_INTERVAL
+from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, THEME
+from unibox.ui.theme import set_theme_choice
+
+if TYPE_CHECKING:
+    from unibox.ui.main_window import MainWindow
+    from unibox.ui.settings.dialog import SettingsDialog
+
+
+def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
+    """The window's one Settings dialog, shown and raised (made on first use)."""
+    from unibox.ui.settings.dialog import SettingsDialog
+
+    dialog = getattr(window, "settings_dialog", None)
+    if dialog is None:
+        syncs = window.syncs
+        dialog = SettingsDialog(
+            window.prefs,
+            window.bridge,
+            syncs.runner.secrets if syncs is not None else None,
+            stop_sync=lambda name: syncs.remove(name) if syncs is not None else None,
+            parent=window,
+        )
+        dialog.changed.connect(lambda key: apply_setting(window, key))
+        dialog.accounts.add_requested.connect(window.add_account)
+        dialog.accounts.password_changed.connect(window.retry_sync)
+        dialog.accounts.removed.connect(lambda _name: window.sidebar_model.reload())
+        window.settings_dialog = dialog
+    if page:
+        dialog.show_page(page)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
+
+
+def apply_setting(window: MainWindow, key: str) -> None:
+    """Make a changed setting visible now, without a restart."""
+    prefs = window.prefs
+    if key == THEME.key:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            set_theme_choice(app, prefs.get(THEME))
+    elif key == GROUP_CONVERSATIONS.key:
+        if window.group_action.isChecked() != prefs.get(GROUP_CONVERSATIONS):
+            window.group_action.trigger()
+    elif key == PERSON_PANEL.key:
+        if window.person_action.isChecked() != prefs.get(PERSON_PANEL):
+            window.person_action.trigger()
+    elif key == SYNC_INTERVAL.key and window.syncs is not None:
+        window.syncs.interval = float(prefs.get(SYNC_INTERVAL))
+        window.syncs.sync_now()  # each watch starts again, on the new interval
