@@ -161,6 +161,9 @@ def run_gui(profile: str | None, demo: bool) -> int:
             if os.environ.get(FIRST_PAINT_ENV):
                 _FirstPaint(window)
             window.show()
+            from unibox.ui.tray import attach_tray
+
+            attach_tray(window)  # the tray icon, and a notification for new mail
             if not demo:  # once the window is up
                 QTimer.singleShot(0, lambda: start_syncing(window, store))
             wake = _quit_on_signals(app)
