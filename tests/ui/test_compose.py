@@ -333,3 +333,29 @@ def test_esc_on_an_edited_message_asks_and_discard_drops_it(qtbot: Any, window: 
     fresh = opened(qtbot, launcher, launcher.new)
     qtbot.keyClick(fresh.body, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: launcher.opened is None)
+
+
+def test_compose_commands_in_menus_context_menu_and_overlay(
+    qtbot: Any, window: MainWindow, demo_store: Store
+) -> None:
+    commands = window.commands
+    message_menu = [a.text().replace("&", "") for a in commands.menus["message"].actions()]
+    assert message_menu[:3] == ["Reply", "Reply to all", "Forward"]
+    context = [a.text().replace("&", "") for a in commands.context.actions()]
+    assert context[:3] == ["Reply", "Reply to all", "Forward"]
+    mail_menu = [a.text().replace("&", "") for a in commands.menus["mail"].actions()]
+    assert mail_menu[:2] == ["New message", "Outbox…"]
+    window.message_list.setFocus()
+    qtbot.keyClick(window.message_list, Qt.Key.Key_Question)
+    qtbot.waitUntil(window.overlay.isVisible)
+    listed = {what: keys for keys, what in window.overlay.shortcuts}
+    assert listed["Reply"] == ("r",)
+    assert listed["Reply to all"] == ("a",)
+    assert listed["Forward"] == ("f",)
+    assert listed["Write a new message"] == ("c",)
+    # The context menu's Forward acts on the message right-clicked.
+    mid = message_id(demo_store, "Photos from Lisbon")
+    window.reader.load(mid)
+    compose = opened(qtbot, window.composer, window.composer.actions["Forward"].trigger)
+    assert compose.fields.subject.text() == "Fwd: Photos from Lisbon"
+    compose.finish()

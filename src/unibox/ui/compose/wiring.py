@@ -5,26 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from unibox.config import UNDO_SEND_SECONDS
 from unibox.ui.compose.launcher import ComposeLauncher
 from unibox.ui.compose.notice import ComposeNotice
 from unibox.ui.compose.state import DraftStore
+from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
 
-# For the "?" overlay.
-SHORTCUTS = (
-    (("c",), "Write a new message"),
-    (("r",), "Reply"),
-    (("a",), "Reply to all"),
-    (("f",), "Forward"),
-    (("Ctrl+Enter",), "Send (in a message being written)"),
-)
+# For the "?" overlay: the keys of the compose window itself (the menu commands list theirs).
+SHORTCUTS = ((("Ctrl+Enter",), "Send (in a message being written)"),)
 
 
 class _CloseWatcher(QObject):
@@ -66,13 +61,10 @@ def install_compose(window: MainWindow) -> ComposeLauncher:
     )
     _CloseWatcher(launcher, window)
 
-    def current() -> int | None:
-        content = window.message_view.content
-        return content.id if content is not None else None
-
     def on_current(act: Callable[[int], None]) -> Callable[[], None]:
         def run() -> None:
-            message_id = current()
+            # The message shown, or being opened (a right click selects, then loads).
+            message_id = window.reader.current
             if message_id is None:
                 window.statusBar().showMessage("Choose a message first.", 4000)
             else:
@@ -80,33 +72,40 @@ def install_compose(window: MainWindow) -> ComposeLauncher:
 
         return run
 
-    entries = (
-        ("&New message", "C", launcher.new),
-        ("&Reply", "R", on_current(launcher.reply)),
-        ("Reply to &all", "A", on_current(lambda i: launcher.reply(i, reply_all=True))),
-        ("&Forward", "F", on_current(launcher.forward)),
-        ("Out&box…", "Ctrl+Shift+O", launcher.show_outbox),
+    commands = window.commands
+    mail = (
+        Command("&New message", ("C",), launcher.new, "Write a new message", ("c",)),
+        Command("Out&box…", ("Ctrl+Shift+O",), launcher.show_outbox, "Outbox"),
     )
-    menu = _mail_menu(window)
-    first = menu.actions()[0] if menu.actions() else None
-    actions = []
-    for text, keys, slot in entries:
-        action = QAction(text, window)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _c=False, s=slot: s())
-        window.addAction(action)
-        actions.append(action)
-    menu.insertActions(first, actions)  # type: ignore[arg-type]
-    menu.insertSeparator(first)  # type: ignore[arg-type]
-    launcher.actions = {a.text().replace("&", ""): a for a in actions}
+    message = (
+        Command("&Reply", ("R",), on_current(launcher.reply), "Reply", ("r",)),
+        Command(
+            "Reply to &all",
+            ("A",),
+            on_current(lambda i: launcher.reply(i, reply_all=True)),
+            "Reply to all",
+            ("a",),
+        ),
+        Command("&Forward", ("F",), on_current(launcher.forward), "Forward", ("f",)),
+    )
+    for menu_name, entries in (("mail", mail), ("message", message)):
+        menu = commands.menus[menu_name]
+        first = menu.actions()[0] if menu.actions() else None
+        added = [commands.add(menu_name, command) for command in entries]
+        _move_to_top(menu, added, first)
+        if menu_name == "message":
+            context = commands.context
+            _move_to_top(context, added, context.actions()[0] if context.actions() else None)
+        launcher.actions.update({a.text().replace("&", ""): a for a in added})
     launcher.offer_kept_drafts()
     return launcher
 
 
-def _mail_menu(window: MainWindow) -> QMenu:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == "Mail":
-            return menu
-    return window.menuBar().addMenu("&Mail")
+def _move_to_top(menu: QMenu, actions: list[QAction], before: QAction | None) -> None:
+    """The compose commands first, then a separator, then what the menu had."""
+    if before is None or before in actions:
+        return
+    for action in actions:
+        menu.removeAction(action)
+    menu.insertActions(before, actions)
+    menu.insertSeparator(before)
