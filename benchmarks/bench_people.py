@@ -9,7 +9,11 @@ through the real Ingestor; then times (median of --runs):
 * the same for an ordinary person,
 * people_ids (sorted by last touch, by name, a search), people_rows of a page,
   going_cold, refresh_suggestions over everyone,
-* importing a 2,000-card vCard file, and exporting everyone.
+* importing a 2,000-card vCard file, and exporting everyone,
+* in the window (Qt offscreen, through the bridge as a user waits for it):
+  opening the heavy person's record (record and first timeline page shown),
+  the next timeline page on scrolling, and filtering the People list as one
+  types (ids of the match and its first page of rows shown).
 
     .venv/bin/python benchmarks/bench_people.py [--messages N] [--people P] [--runs 5]
 """
@@ -57,6 +61,7 @@ def main() -> None:
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--people", type=int, default=3000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-ui", action="store_true", help="skip the window timings")
     args = ap.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f}")
     tmp = Path(tempfile.mkdtemp(prefix="unibox-bench-people-"))
@@ -114,9 +119,91 @@ def main() -> None:
         everyone = export_cards(s, people_ids(s, "", PeopleSort.NAME))
     to_vcf(everyone)
     rows.append((f"export {len(everyone)} people as vCard", (time.perf_counter() - start) * 1000))
+    if not args.no_ui:
+        rows += window_timings(store, heavy, args.runs)
     for name, ms in rows:
         print(f"{name:<40} {ms:>9.1f} ms")
     store.close()
+
+
+def window_timings(store: Any, heavy: int, runs: int) -> list[tuple[str, float]]:
+    """What a user waits for in the People page, measured through the real widgets."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer
+    from PySide6.QtWidgets import QApplication
+
+    from unibox.ui.bridge import Bridge
+    from unibox.ui.people.list_model import ROW_ROLE
+    from unibox.ui.people.page import PeoplePage
+
+    app = QApplication.instance() or QApplication([])
+    bridge = Bridge(store)
+    page = PeoplePage(bridge)
+    page.resize(1400, 860)
+    page.show()
+
+    def wait(done: Callable[[], bool]) -> float:
+        clock = QElapsedTimer()
+        clock.start()
+        while not done():
+            QCoreApplication.processEvents()
+            time.sleep(0.0005)  # a bare loop would starve the reader threads of the GIL
+            if clock.elapsed() > 60_000:
+                raise RuntimeError("the window did not answer within a minute")
+        app.processEvents()  # and painted
+        return clock.nsecsElapsed() / 1e6
+
+    def open_record() -> float:
+        page.record.record = None
+        start = time.perf_counter()
+        page.open_person(heavy)
+        wait(lambda: page.record.record is not None and page.record.timeline.rowCount() > 0)
+        return (time.perf_counter() - start) * 1000
+
+    def next_page() -> float:
+        timeline = page.record.timeline
+        before = timeline.rowCount()
+        start = time.perf_counter()
+        page.record.timeline_view.scrollToBottom()
+        wait(lambda: timeline.rowCount() > before)
+        return (time.perf_counter() - start) * 1000
+
+    def shown(model: Any, text: str) -> bool:
+        # The first row asked for as the view's paint would; true once its page is in.
+        first = model.index(0, 0).data(ROW_ROLE)
+        return bool(model.query == text and (model.rowCount() == 0 or first is not None))
+
+    def search(text: str) -> float:
+        page.show_list()
+        model = page.view.model
+        model.set_query("")
+        model.reload()
+        wait(lambda: model.rowCount() > 0 and shown(model, ""))
+        loads: list[int] = []
+        model.loaded.connect(loads.append)
+        start = time.perf_counter()
+        for n in range(1, len(text) + 1):  # as typed, letter by letter
+            model.set_query(text[:n])
+        wait(lambda: bool(loads) and shown(model, text))
+        model.loaded.disconnect(loads.append)
+        return (time.perf_counter() - start) * 1000
+
+    timeline = page.record.timeline
+    found = [
+        ("window: open 20k person (record+page 1)", statistics.median(
+            open_record() for _ in range(runs)
+        )),
+    ]  # fmt: skip
+    fetched = timeline.pages_fetched
+    found.append(("window: next timeline page (scroll)", next_page()))
+    assert timeline.pages_fetched == fetched + 1
+    for text in ("person 12", "example7", "hannah"):
+        found.append((f"window: filter People '{text}'", statistics.median(
+            search(text) for _ in range(runs)
+        )))  # fmt: skip
+    page.close()
+    bridge.close()
+    return found
 
 
 if __name__ == "__main__":

@@ -365,3 +365,38 @@ def test_a_person_with_20000_messages_opens_with_one_timeline_page(
         window.close()
         window.bridge.close()
         store.close()
+
+
+def test_many_suggestions_are_shown_a_few_at_a_time(
+    qtbot: Any, demo_store: Store, people_window: MainWindow
+) -> None:
+    """Thirty more namesakes from an address book: 25 cards, then Show more for the rest."""
+    from unibox.store.merge_suggestions import suggestions
+    from unibox.store.people_list import PeopleSort, people_ids, people_rows
+
+    with demo_store.read() as s:
+        names = [r.display_name for r in people_rows(s, people_ids(s, "", PeopleSort.NAME))]
+    namesakes = [n for n in names if n != "Zoë Müller"][:30]
+    cards = "".join(
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:{n}\nEMAIL:namesake{i}@elsewhere.example\nEND:VCARD\n"
+        for i, n in enumerate(namesakes)
+    )
+    with demo_store.write() as s:
+        import_cards(s, read_vcards(cards).cards, "DE")
+    with demo_store.write() as s:
+        refresh_suggestions(s)
+    with demo_store.read() as s:
+        pending = len(suggestions(s))
+    assert pending > 25
+    window = people_window
+    _go_people(qtbot, window)
+    view = window.people.page.view
+    view.merges.click()
+    qtbot.waitUntil(lambda: len(view.suggestions) == pending)
+    assert view.merges.text() == f"Suggested merges ({pending})"
+    more = view.more_button
+    assert more is not None and more.text() == f"Show more ({pending - 25} left)"
+    assert len([c for c in view.suggestion_cards if c.objectName() == "RecordBox"]) == 25
+    more.click()
+    assert len([c for c in view.suggestion_cards if c.objectName() == "RecordBox"]) == pending
+    assert view.more_button is None

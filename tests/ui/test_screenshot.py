@@ -159,3 +159,61 @@ def test_screenshot_first_run_and_add_account(
         window.close()
         window.bridge.close()
         store.close()
+
+
+def test_screenshot_people_and_a_person_record(qtbot: Any, todays_demo: MainWindow) -> None:
+    """The People view and Zoë's record, light and dark, with a card, tasks and a logged call."""
+    from datetime import datetime, timedelta
+
+    from unibox.channels.importers.vcf import read_vcards
+    from unibox.store.contacts_import import import_cards
+    from unibox.store.intent import intent_write
+    from unibox.store.merge_suggestions import refresh_suggestions
+    from unibox.store.person_edit import add_task, find_person, log_touch_point
+
+    window = todays_demo
+    store = window.bridge.store
+    vcards = (
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Zoë Müller\nORG:Brightwave GmbH\nTITLE:Head of Design\n"
+        "EMAIL:zoe.mueller@brightwave.example\nTEL:+49 30 1234567\nCATEGORIES:important,design\n"
+        "BDAY:1988-06-02\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Zoë Müller\nEMAIL:zoe@private.example\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Nadia Okafor\nORG:Keystone Partners\nTITLE:Buyer\n"
+        "EMAIL:nadia@keystone.example\nCATEGORIES:important,client\nEND:VCARD\n"
+    )
+    with store.write() as s:
+        import_cards(s, read_vcards(vcards).cards, "DE")
+    with store.write() as s:
+        refresh_suggestions(s)
+    now = datetime.now().astimezone()
+    with intent_write(store) as s:
+        zoe = find_person(s, "zoe.mueller@brightwave.example")
+        assert zoe is not None
+        log_touch_point(
+            s, zoe, "call", "Walked through homepage v3; she wants the hero image larger.",
+            at=now - timedelta(hours=3),
+        )  # fmt: skip
+        log_touch_point(
+            s, zoe, "meeting", "Kick-off at Brightwave with Felix", at=now - timedelta(days=9),
+            done_by="Felix Brandt",
+        )  # fmt: skip
+        add_task(s, zoe, "Send the revised hero image", due=now + timedelta(days=2))
+        add_task(s, zoe, "Sign-off on the style guide", due=now + timedelta(days=6), owner="Zoë")
+    people = window.people
+    with qtbot.waitSignal(people.page.view.model.loaded, timeout=5000):
+        people.show("people")
+    model = people.page.view.model
+    qtbot.waitUntil(lambda: all(model.cached(n) for n in range(min(15, model.rowCount()))))
+    image = _save(qtbot, window, "people.png")
+    assert _colourful(image) > 40
+    people.open_person(zoe)
+    record = people.page.record
+    qtbot.waitUntil(lambda: record.record is not None and record.timeline.rowCount() > 0)
+    assert record.role.text() == "Head of Design · Brightwave GmbH"
+    _save(qtbot, window, "person_record.png")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, dark=True)
+    _save(qtbot, window, "person_record_dark.png")
+    people.page.show_list()
+    _save(qtbot, window, "people_dark.png")

@@ -101,7 +101,11 @@ class PersonDelegate(QStyledItemDelegate):
             value = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
             painter.setPen(text_colour if column is Column.COMPANY else muted)
             if column is Column.OPEN and row.open_items:
-                painter.setPen(option.palette.color(QPalette.ColorRole.Link))
+                strong = QFont(font)
+                strong.setWeight(QFont.Weight.DemiBold)
+                painter.setFont(strong)
+                link = option.palette.color(QPalette.ColorRole.Link)
+                painter.setPen(text_colour if selected else link)
             align = (
                 Qt.AlignmentFlag.AlignRight
                 if column in (Column.OPEN, Column.MESSAGES)

@@ -86,6 +86,8 @@ class PeopleListModel(QAbstractTableModel):
         self.query = ""
         self.sort_by = PeopleSort.LAST_TOUCH
         self.cold_days: int | None = None
+        self._in_flight = False  # a list read is on its way
+        self._again = False  # and another was wished for meanwhile
         self.rows_fetched = 0  # how many rows were read from the store, for tests and benchmarks
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -113,7 +115,13 @@ class PeopleListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """Read the list again; while a read runs, only the newest wish is read after it."""
         self._generation += 1
+        if self._in_flight:
+            self._again = True  # typing faster than the store answers: skip what is stale
+            return
+        self._in_flight = True
+        self._again = False
         generation = self._generation
         query, sort_by, days = self.query, self.sort_by, self.cold_days
         if days is not None:
@@ -126,8 +134,17 @@ class PeopleListModel(QAbstractTableModel):
             lambda s: people_ids(s, query, sort_by), lambda ids: self._ids_done(generation, ids)
         )
 
+    def _answered(self, generation: int) -> bool:
+        """Whether an answer is the newest wanted; if not, the newest is asked for now."""
+        self._in_flight = False
+        if self._again or generation != self._generation:
+            self._again = False
+            self.reload()
+            return False
+        return True
+
     def _ids_done(self, generation: int, ids: list[int]) -> None:
-        if generation != self._generation:
+        if not self._answered(generation):
             return
         self.beginResetModel()
         self._ids = ids
@@ -137,7 +154,7 @@ class PeopleListModel(QAbstractTableModel):
         self.loaded.emit(len(ids))
 
     def _cold_done(self, generation: int, rows: list[PersonRow]) -> None:
-        if generation != self._generation:
+        if not self._answered(generation):
             return
         self.beginResetModel()
         self._ids = [r.id for r in rows]

@@ -111,9 +111,9 @@ class PeoplePage(QWidget):
             self.view.start()
 
     def open_person(self, person_id: int) -> None:
-        self.start()
         self.stack.setCurrentWidget(self.record)
-        self.record.show_person(person_id)
+        self.record.show_person(person_id)  # asked first: it is what the user waits for
+        self.start()
         self.record.timeline_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_list(self) -> None:

@@ -29,6 +29,7 @@ from unibox.ui.people.list_model import SORTS, Column, PeopleListModel
 from unibox.ui.people.record_loader import RecordLoader
 
 SEARCH_DEBOUNCE_MS = 120
+SUGGESTIONS_SHOWN = 25  # cards built at a time; "Show more" builds the next
 WIDTHS = {Column.NAME: 300, Column.COMPANY: 180, Column.LAST_TOUCH: 120, Column.OPEN: 60,
           Column.CHANNELS: 110}  # fmt: skip
 
@@ -136,7 +137,10 @@ class PeopleView(QWidget):
         self.list.setModel(self.model)
         for column, width in WIDTHS.items():
             self.list.setColumnWidth(column, width)
-        self.list.header().setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Interactive)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.COMPANY, QHeaderView.ResizeMode.Stretch)
+        self.list.setColumnWidth(Column.MESSAGES, 96)
         self.list.header().setSortIndicator(Column.LAST_TOUCH, Qt.SortOrder.DescendingOrder)
         self.empty = QLabel("", self.stack)
         self.stack.addWidget(self.list)
@@ -170,6 +174,7 @@ class PeopleView(QWidget):
         self.cold_days.setRange(1, 3650)
         self.cold_days.setValue(30)
         self.cold_days.setSuffix(" days")
+        self.cold_days.setFixedWidth(92)
         self.merges = self._chip("Suggested merges")
         for w in (self.everyone, self.cold, self.cold_days, self.merges):
             row.addWidget(w)
@@ -219,7 +224,8 @@ class PeopleView(QWidget):
         self._suggestion_col.setContentsMargins(16, 8, 16, 16)
         self._suggestion_col.setSpacing(10)
         self._suggestion_col.addStretch(1)
-        self.suggestion_cards: list[QFrame] = []
+        self.suggestion_cards: list[QWidget] = []
+        self.more_button: QPushButton | None = None
         return scroll
 
     # -- what is shown ---------------------------------------------------------------
@@ -260,6 +266,7 @@ class PeopleView(QWidget):
     def show_suggestions(self) -> None:
         self.merges.setChecked(True)
         self.stack.setCurrentIndex(1)
+        self.subtitle.setText("")
         self.load_suggestions()
 
     def _search(self) -> None:
@@ -297,16 +304,41 @@ class PeopleView(QWidget):
 
     def _show_suggestions(self, found: list[Suggestion]) -> None:
         self.suggestions = found
-        self.merges.setText(f"Suggested merges ({len(found)})" if found else "Suggested merges")
+        n = len(found)
+        if self.merges.isChecked():
+            self.subtitle.setText(f"{n:,} suggestion{'s' if n != 1 else ''}" if n else "")
+        self.merges.setText(f"Suggested merges ({n:,})" if found else "Suggested merges")
         for card in self.suggestion_cards:
             card.deleteLater()
         self.suggestion_cards = []
+        self.more_button = None
         if not found:
-            self.suggestion_cards.append(self._suggestion_empty())
-        for s in found:
-            self.suggestion_cards.append(self._suggestion_card(s))
-        for n, card in enumerate(self.suggestion_cards):
-            self._suggestion_col.insertWidget(n, card)
+            empty = self._suggestion_empty()
+            self._suggestion_col.insertWidget(0, empty)
+            self.suggestion_cards.append(empty)
+        self._more_suggestions()
+
+    def _more_suggestions(self) -> None:
+        """Cards for the next few suggestions: thousands of widgets would stall the window."""
+        shown = [c for c in self.suggestion_cards if c.objectName() == "RecordBox"]
+        if self.more_button is not None:
+            self.more_button.deleteLater()
+            self.suggestion_cards.remove(self.more_button)
+            self.more_button = None
+        batch = self.suggestions[len(shown) : len(shown) + SUGGESTIONS_SHOWN]
+        at = len(self.suggestion_cards)
+        for n, s in enumerate(batch):
+            card = self._suggestion_card(s)
+            self._suggestion_col.insertWidget(at + n, card)
+            self.suggestion_cards.append(card)
+        left = len(self.suggestions) - len(shown) - len(batch)
+        if left > 0:
+            more = QPushButton(f"Show more ({left:,} left)")
+            more.setObjectName("LinkButton")
+            more.clicked.connect(self._more_suggestions)
+            self._suggestion_col.insertWidget(len(self.suggestion_cards), more)
+            self.suggestion_cards.append(more)
+            self.more_button = more
 
     def _suggestion_empty(self) -> QFrame:
         frame = QFrame()

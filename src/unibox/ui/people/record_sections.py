@@ -24,6 +24,8 @@ from unibox.store.persons import PersonNumbers, PersonRecord, TaskInfo, Waiting
 from unibox.ui.format import full_time, list_time
 from unibox.ui.people.list_model import ago
 
+SHOWN = 5  # lines of a kind in a box: a record is read at a glance, the timeline has the rest
+
 
 def _duration(seconds: float | None) -> str:
     if seconds is None:
@@ -153,12 +155,16 @@ class PendingBox(Box):
         self.checks = []
         self.waiting: list[QLabel] = []
         now = datetime.now(UTC)
-        for task in record.open_tasks:
+        for task in record.open_tasks[: SHOWN * 4]:
             self._task(task, now)
-        for w in record.awaiting_my_reply:
-            self._waiting(w, "Awaiting your reply")
-        for w in record.awaiting_their_reply:
-            self._waiting(w, "Awaiting their reply")
+        for waiting, what in (
+            (record.awaiting_my_reply, "Awaiting your reply"),
+            (record.awaiting_their_reply, "Awaiting their reply"),
+        ):
+            for w in waiting[:SHOWN]:
+                self._waiting(w, what)
+            if len(waiting) > SHOWN:
+                self.note(f"… and {len(waiting) - SHOWN:,} more {what.lower()}.")
         if record.next_meeting is not None:
             m = record.next_meeting
             self.note(f"Next meeting: {full_time(m.at)}  {m.text}".strip())
@@ -293,7 +299,7 @@ class MergesBox(Box):
     def show_record(self, record: PersonRecord) -> None:
         self.clear()
         self.undo_buttons = []
-        for s in record.suggestions:
+        for s in record.suggestions[:SHOWN]:
             other = s.other_name if s.person_id == record.id else s.person_name
             self.note(f"Maybe the same as {other}: {s.detail}")
             row = QWidget(self)
@@ -312,7 +318,9 @@ class MergesBox(Box):
             line.addWidget(apart)
             line.addStretch(1)
             self.add(row)
-        for m in record.merges:
+        if len(record.suggestions) > SHOWN:
+            self.note(f"… and {len(record.suggestions) - SHOWN:,} more under Suggested merges.")
+        for m in record.merges[:SHOWN]:
             verb = "Merged in" if m.kind == "merge" else "Split off"
             text = f"{verb} {m.other_name} · {_date(m.at)}" + (" · undone" if m.undone else "")
             row = QWidget(self)
