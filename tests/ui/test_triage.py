@@ -60,6 +60,7 @@ def triage_window(qtbot: Any, demo_store: Store, clock: Clock) -> Iterator[MainW
     apply_theme(app, dark=False)
     w = build_window(demo_store, demo=True)
     w.clock = clock
+    w.start()  # again, by the test's clock
     qtbot.addWidget(w)
     w.resize(1400, 860)
     w.show()

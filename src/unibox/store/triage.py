@@ -95,7 +95,8 @@ def hidden_from_inbox(now: int) -> ColumnElement[bool]:
 
 def is_snoozed(now: int) -> ColumnElement[bool]:
     """True for messages snoozed until after `now` (the Snoozed view)."""
-    return exists().where(MessageTriage.message_id == Message.id, MessageTriage.snoozed_until > now)
+    # Driven by the snooze index: few messages are snoozed.
+    return Message.id.in_(select(MessageTriage.message_id).where(MessageTriage.snoozed_until > now))
 
 
 def followup_is_due(now: int) -> ColumnElement[bool]:
@@ -103,7 +104,7 @@ def followup_is_due(now: int) -> ColumnElement[bool]:
 
     The same rule as needs_followup_ids, as a condition for views over Message.
     """
-    due = exists().where(MessageTriage.message_id == Message.id, MessageTriage.followup_due <= now)
+    due = Message.id.in_(select(MessageTriage.message_id).where(MessageTriage.followup_due <= now))
     # _replied() at this level, so it correlates with the outer message.
     if_no_reply = exists().where(
         MessageTriage.message_id == Message.id, MessageTriage.followup_if_no_reply.is_(True)
@@ -114,11 +115,16 @@ def followup_is_due(now: int) -> ColumnElement[bool]:
 _INBOX = FolderRole.INBOX.value
 
 
+NEEDS_REPLY_DAYS = 30
+
+
 def needs_reply(now: int) -> ColumnElement[bool]:
     """True for the newest message of each conversation that waits for the user's answer.
 
     A message needs a reply when all of these hold:
-      * it came in (someone else wrote it) and is not deleted;
+      * it came in (someone else wrote it) within the last NEEDS_REPLY_DAYS
+        days before `now` (older mail left unanswered was answered elsewhere
+        or not at all; it also keeps the view quick on years of mail);
       * it is addressed to the user: one of the user's own handles (a person
         marked as me) is among its To or Cc recipients, so mailing lists and
         Bcc copies do not count;
@@ -175,6 +181,7 @@ def needs_reply(now: int) -> ColumnElement[bool]:
         MessageLocation.folder_id.in_(select(Folder.id).where(Folder.role == _INBOX)),
     )
     return and_(
+        Message.sent_at >= now - NEEDS_REPLY_DAYS * 86_400,
         Message.direction == "in",
         Message.is_answered.is_(False),
         exists(mine),

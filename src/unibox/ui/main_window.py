@@ -382,9 +382,10 @@ class MainWindow(QMainWindow):
         if self.messages.search is not None:
             return
         total, unread = size
-        text = f"{total:,} messages"
+        text = f"{total:,} message{'s' if total != 1 else ''}"
         if self.messages.grouped:  # the list knows how many conversations once it is whole
-            text = f"{self.messages.rowCount():,} conversations"
+            rows = self.messages.rowCount()
+            text = f"{rows:,} conversation{'s' if rows != 1 else ''}"
         if unread:
             text += f" · {unread:,} unread"
         self.list_subtitle.setText(text)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
-ROW, PAD, KEY_GAP, KEYS_W, COLUMN_W, COLUMN_GAP = 30, 28, 6, 150, 380, 32
+ROW, PAD, KEY_GAP, KEYS_W, COLUMN_W, COLUMN_GAP = 30, 28, 6, 180, 420, 32
 Shortcuts = Sequence[tuple[tuple[str, ...], str]]
 
 

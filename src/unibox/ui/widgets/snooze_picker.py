@@ -35,6 +35,12 @@ _Index = QModelIndex | QPersistentModelIndex
 _WHEN = Qt.ItemDataRole.UserRole + 1
 _KEY = Qt.ItemDataRole.UserRole + 2
 PICK = "p"
+_STYLE = """
+#SnoozePicker { background: palette(base); border: 1px solid palette(mid); border-radius: 10px; }
+#PickerList { background: transparent; border: none; }
+#PickerTitle { color: palette(placeholder-text); font-weight: 600; }
+#PickerError { color: #d9534f; }
+"""
 
 
 def snooze_presets(now: datetime) -> list[tuple[str, str, datetime]]:
@@ -135,7 +141,7 @@ class SnoozePicker(QFrame):
         super().__init__(parent)
         self.setObjectName("SnoozePicker")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setAutoFillBackground(True)
+        self.setStyleSheet(_STYLE)
         self.now = datetime.now().astimezone()
         shadow = QGraphicsDropShadowEffect(self)
         shadow.setBlurRadius(28)
