@@ -98,6 +98,12 @@ def add_account(
     )
     session.add(a)
     session.flush()
+    if email:
+        from unibox.store.people import claim_identity
+
+        # Known from the start: mail seen in another account from or to this
+        # address is the user's own, never a contact.
+        claim_identity(session, email, display_name)
     return _info(a)
 
 

@@ -159,8 +159,14 @@ def suggestions(
         .where(MergeSuggestion.state == state)
         .order_by(MergeSuggestion.id)
     )
-    if state == "pending":  # a merged person's old suggestions are moot
-        stmt = stmt.where(a.merged_into_id.is_(None), b.merged_into_id.is_(None))
+    if state == "pending":  # a merged person's old suggestions are moot, and so are
+        # those about an address found to be the user's own since (an account added)
+        stmt = stmt.where(
+            a.merged_into_id.is_(None),
+            b.merged_into_id.is_(None),
+            a.is_me.is_(False),
+            b.is_me.is_(False),
+        )
     if person_id is not None:
         stmt = stmt.where(
             (MergeSuggestion.person_id == person_id)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session
 
 from unibox.core.identity import EMAIL, normalize_email
 from unibox.core.items import Address
@@ -47,12 +48,13 @@ class HandleResolver:
         mine: set[int] = set()
         for start in range(0, len(values), 500):
             rows = conn.execute(
-                select(_H.c.value, _H.c.id, _H.c.person_id, _H.c.display_name).where(
-                    _H.c.kind == EMAIL, _H.c.value.in_(values[start : start + 500])
-                )
+                select(_H.c.value, _H.c.id, _H.c.person_id, _H.c.display_name, _P.c.is_me)
+                .join(_P, _P.c.id == _H.c.person_id)
+                .where(_H.c.kind == EMAIL, _H.c.value.in_(values[start : start + 500]))
             )
-            for value, hid, pid, name in rows:
-                ref = HandleRef(hid, pid, value in self._mine)
+            for value, hid, pid, name, person_is_me in rows:
+                # Mine: this account's address, or another account's (known to the store).
+                ref = HandleRef(hid, pid, value in self._mine or bool(person_is_me))
                 self._cache[value] = ref
                 if not name and names[value]:
                     unnamed[value] = ref
@@ -103,3 +105,23 @@ class HandleResolver:
             hid += 1
         conn.execute(_P.insert(), people)
         conn.execute(_H.insert(), handles)
+
+
+def claim_identity(session: Session, email: str, name: str = "") -> int:
+    """Make `email` one of the user's own addresses (an account was added for it): the
+    person who has it becomes the user, or a new person is made for it. Returns the id."""
+    value = normalize_email(email)
+    pid = session.scalar(
+        select(Handle.person_id).where(Handle.kind == EMAIL, Handle.value == value)
+    )
+    if pid is not None:
+        person = session.get(Person, pid)
+        if person is not None and not person.is_me:
+            person.is_me = True
+        return pid
+    person = Person(display_name=name or value, is_me=True, created_at=int(time.time()))
+    session.add(person)
+    session.flush()
+    session.add(Handle(kind=EMAIL, value=value, display_name=name, person_id=person.id))
+    session.flush()
+    return person.id

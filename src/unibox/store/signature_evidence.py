@@ -176,7 +176,11 @@ def card_suggestions(
     stmt = (
         select(HandleSuggestion, Person.display_name)
         .join(Person, Person.id == HandleSuggestion.person_id)
-        .where(HandleSuggestion.state == state, Person.merged_into_id.is_(None))
+        .where(
+            HandleSuggestion.state == state,
+            Person.merged_into_id.is_(None),
+            Person.is_me.is_(False),
+        )
         .order_by(HandleSuggestion.id)
     )
     if person_id is not None:
