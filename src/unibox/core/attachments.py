@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from unibox.core.errors import UserError
 from unibox.core.filenames import safe_filename
-from unibox.core.mime_body import _attachment_parts
+from unibox.core.mime_body import attachment_parts
 from unibox.core.mime_fallback import read_stdlib_tree
 from unibox.core.mime_headers import read_headers
 from unibox.core.mime_limits import DEFAULT_LIMITS, MimeLimits
@@ -41,7 +41,7 @@ def _parts(raw: bytes, limits: MimeLimits, *, lenient: bool) -> list[Part]:
         root, _problems = read_stdlib_tree(source, limits)
     else:
         root, _truncated = read_fast_tree(source, limits)
-    return _attachment_parts(root)
+    return attachment_parts(root)
 
 
 def _load(part: Part) -> AttachmentData:

@@ -113,7 +113,7 @@ def _extract(
                 "only its beginning is shown."
             )
         html = sanitize_html(source)
-    attachments = tuple(_attachment(p, limits) for p in _attachment_parts(root))
+    attachments = tuple(_attachment(p, limits) for p in attachment_parts(root))
     return Body(text=text, html=html, attachments=attachments, problems=_unique(problems))
 
 
@@ -163,8 +163,11 @@ def _text_too_long(limits: MimeLimits) -> str:
     )
 
 
-def _attachment_parts(root: Part) -> list[Part]:
-    """Every leaf that is not body text, and every attached message, in order."""
+def attachment_parts(root: Part) -> list[Part]:
+    """The attachments of a parsed MIME tree: every leaf that is not body text, and
+    every attached message (message/rfc822, not descended into), in document order.
+    The same list, in the same order, as `ParsedMessage.attachments` (index i of one
+    is index i of the other)."""
     found: list[Part] = []
     stack = [root]
     while stack:

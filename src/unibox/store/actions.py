@@ -9,7 +9,8 @@ Flags are pushed as changes (+FLAGS/-FLAGS), never as whole sets, so a flag
 another client changed meanwhile is kept. A move gives the message's place a
 negative placeholder UID until the server names the real one; the sync
 treats that place as not on the server yet, and nothing here deletes mail on
-the server except an explicit delete of what is already in the trash.
+the server except an explicit delete of what is already in the trash. Where a
+message lives and how it moves is in `store.moves`.
 """
 
 from __future__ import annotations
@@ -18,20 +19,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
 from unibox.core.items import ChangeSet, FolderRole
 from unibox.core.triage import TriageState, keyword_changes, minute
-from unibox.store.conversations import refresh_conversations
-from unibox.store.schema import Folder, Message, MessageLocation
-from unibox.store.schema_actions import PendingOp
+from unibox.store.moves import (
+    delete_message,
+    folder_by_name,
+    folder_by_role,
+    message_places,
+    move_all,
+    queue_op,
+    shown_places,
+)
+from unibox.store.schema import Folder, Message
 from unibox.store.triage import get_state, set_state, snooze_ended_ids
 
 _FLAG_COLUMNS = {"\\Seen": "is_seen", "\\Flagged": "is_flagged", "\\Answered": "is_answered"}
 # Places a message is "shown from": archive and junk act on these, not on a copy in Sent.
-_SIDE_ROLES = {FolderRole.SENT, FolderRole.DRAFTS, FolderRole.TRASH, FolderRole.JUNK}
 
 
 class ActionKind(StrEnum):
@@ -74,15 +81,6 @@ class Action:
     folder: str = ""  # for MOVE: the folder's name
 
 
-@dataclass(frozen=True, slots=True)
-class _Place:
-    location_id: int
-    folder_id: int
-    uid: int
-    role: str
-    uidvalidity: int | None
-
-
 def apply_action(
     session: Session, message_ids: Sequence[int], action: Action, now: int
 ) -> ChangeSet:
@@ -111,22 +109,22 @@ def _apply_one(session: Session, m: Message, action: Action, now: int) -> Change
     elif kind in _TRIAGE:
         _triage(session, m, action, now)
     elif kind == ActionKind.ARCHIVE:
-        target = _folder_by_role(session, m.account_id, FolderRole.ARCHIVE, "Archive")
-        _move_all(session, m, _shown_places(session, m, target.id), target, now, changes)
+        target = folder_by_role(session, m.account_id, FolderRole.ARCHIVE, "Archive")
+        move_all(session, m, shown_places(session, m, target.id), target, now, changes)
     elif kind == ActionKind.DELETE:
-        _delete(session, m, now, changes)
+        delete_message(session, m, now, changes)
     elif kind == ActionKind.JUNK:
-        target = _folder_by_role(session, m.account_id, FolderRole.JUNK, "Junk")
+        target = folder_by_role(session, m.account_id, FolderRole.JUNK, "Junk")
         _flags(session, m, {"$Junk"}, {"$NotJunk"}, now)
-        _move_all(session, m, _shown_places(session, m, target.id), target, now, changes)
+        move_all(session, m, shown_places(session, m, target.id), target, now, changes)
     elif kind == ActionKind.NOT_JUNK:
-        inbox = _folder_by_role(session, m.account_id, FolderRole.INBOX, "Inbox")
+        inbox = folder_by_role(session, m.account_id, FolderRole.INBOX, "Inbox")
         _flags(session, m, {"$NotJunk"}, {"$Junk"}, now)
-        junk = [p for p in _places(session, m.id) if p.role == FolderRole.JUNK]
-        _move_all(session, m, junk, inbox, now, changes)
+        junk = [p for p in message_places(session, m.id) if p.role == FolderRole.JUNK]
+        move_all(session, m, junk, inbox, now, changes)
     elif kind == ActionKind.MOVE:
-        target = _folder_by_name(session, m.account_id, action.folder)
-        _move_all(session, m, _shown_places(session, m, target.id)[:1], target, now, changes)
+        target = folder_by_name(session, m.account_id, action.folder)
+        move_all(session, m, shown_places(session, m, target.id)[:1], target, now, changes)
     return changes
 
 
@@ -146,7 +144,7 @@ def _flags(session: Session, m: Message, add: set[str], remove: set[str], now: i
     m.keywords = " ".join(sorted(keywords))
     for kind, flags in (("add_flags", add), ("remove_flags", remove)):
         if flags:
-            _op(session, m, now, kind=kind, flags=" ".join(sorted(flags)))
+            queue_op(session, m, now, kind=kind, flags=" ".join(sorted(flags)))
 
 
 def queue_flags(session: Session, message_id: int, add: set[str], now: int) -> None:
@@ -185,127 +183,10 @@ def set_triage(session: Session, m: Message, old: TriageState, new: TriageState,
     # which mirrors the server; the sync brings them back once pushed.
     for kind, flags in (("remove_flags", remove), ("add_flags", add)):
         if flags:
-            _op(session, m, now, kind=kind, flags=" ".join(sorted(flags)))
+            queue_op(session, m, now, kind=kind, flags=" ".join(sorted(flags)))
 
 
-# -- moves ------------------------------------------------------------------------------
-
-
-def _places(session: Session, message_id: int) -> list[_Place]:
-    rows = session.execute(
-        select(
-            MessageLocation.id,
-            MessageLocation.folder_id,
-            MessageLocation.uid,
-            Folder.role,
-            Folder.uidvalidity,
-        )
-        .join(Folder, Folder.id == MessageLocation.folder_id)
-        .where(MessageLocation.message_id == message_id)
-        .order_by(MessageLocation.id)
-    ).all()
-    return [_Place(*r) for r in rows]
-
-
-def _shown_places(session: Session, m: Message, target_id: int) -> list[_Place]:
-    """Where the message is shown from: the inbox first, never a copy in Sent or the target."""
-    places = [p for p in _places(session, m.id) if p.folder_id != target_id]
-    inbox = [p for p in places if p.role == FolderRole.INBOX]
-    if inbox:
-        return inbox
-    return [p for p in places if p.role not in _SIDE_ROLES] or places
-
-
-def _folder_by_role(session: Session, account_id: int, role: FolderRole, what: str) -> Folder:
-    folder = session.scalar(
-        select(Folder)
-        .where(Folder.account_id == account_id, Folder.role == role.value)
-        .order_by(Folder.id)
-        .limit(1)
-    )
-    if folder is None:
-        raise UserError(
-            f"This account has no {what} folder; sync it first, or move the message to a "
-            "folder by name."
-        )
-    return folder
-
-
-def _folder_by_name(session: Session, account_id: int, name: str) -> Folder:
-    folder = session.scalar(
-        select(Folder).where(Folder.account_id == account_id, Folder.name == name)
-    )
-    if folder is None:
-        raise UserError(f"There is no folder “{name}”; “unibox folders” lists them.")
-    return folder
-
-
-def _move_all(
-    session: Session, m: Message, places: list[_Place], target: Folder, now: int, ch: ChangeSet
-) -> None:
-    for place in places:
-        op = _op(
-            session,
-            m,
-            now,
-            kind="move",
-            source_folder_id=place.folder_id,
-            source_uid=place.uid if place.uid > 0 else None,
-            source_uidvalidity=place.uidvalidity,
-            target_folder_id=target.id,
-        )
-        op.placeholder_uid = -op.id
-        session.execute(
-            update(MessageLocation)
-            .where(MessageLocation.id == place.location_id)
-            .values(folder_id=target.id, uid=op.placeholder_uid, modseq=None)
-        )
-        ch.folders |= {place.folder_id, target.id}
-
-
-def _delete(session: Session, m: Message, now: int, ch: ChangeSet) -> None:
-    places = _places(session, m.id)
-    in_trash = [p for p in places if p.role == FolderRole.TRASH]
-    elsewhere = [p for p in places if p.role != FolderRole.TRASH]
-    if elsewhere:
-        trash = _folder_by_role(session, m.account_id, FolderRole.TRASH, "Trash")
-        _move_all(session, m, elsewhere, trash, now, ch)
-        return
-    # Already in the trash: deleting again removes it for good (what every client does).
-    for place in in_trash:
-        _op(
-            session,
-            m,
-            now,
-            kind="expunge",
-            source_folder_id=place.folder_id,
-            source_uid=place.uid if place.uid > 0 else None,
-            source_uidvalidity=place.uidvalidity,
-        )
-        session.execute(delete(MessageLocation).where(MessageLocation.id == place.location_id))
-        ch.folders.add(place.folder_id)
-    m.deleted_at = now
-    ch.messages_removed.add(m.id)
-    ch.conversations.add(m.conversation_id)
-    session.flush()
-    refresh_conversations(session, {m.conversation_id})
-
-
-def _op(session: Session, m: Message, now: int, **values: object) -> PendingOp:
-    op = PendingOp(
-        account_id=m.account_id,
-        message_id=m.id,
-        message_id_header=m.message_id_header,
-        state="pending",
-        created_at=now,
-        attempts=0,
-        last_error="",
-        **values,
-    )
-    op.flags = op.flags or ""
-    session.add(op)
-    session.flush()
-    return op
+# -- snoozes ----------------------------------------------------------------------------
 
 
 def wake_snoozed(session: Session, account_id: int, now: int) -> ChangeSet:
@@ -318,7 +199,7 @@ def wake_snoozed(session: Session, account_id: int, now: int) -> ChangeSet:
         old = get_state(session, mid)
         set_triage(session, m, old, replace(old, snoozed_until=None), now)
         changes.messages_changed.add(mid)
-        places = _places(session, mid)
+        places = message_places(session, mid)
         if places and not any(p.role == FolderRole.INBOX for p in places):
             inbox = session.scalar(
                 select(Folder).where(
@@ -326,5 +207,5 @@ def wake_snoozed(session: Session, account_id: int, now: int) -> ChangeSet:
                 )
             )
             if inbox is not None:  # archived meanwhile: it comes back, as the user asked
-                _move_all(session, m, _shown_places(session, m, inbox.id)[:1], inbox, now, changes)
+                move_all(session, m, shown_places(session, m, inbox.id)[:1], inbox, now, changes)
     return changes

@@ -76,7 +76,10 @@ def _participant_match(roles: tuple[str, ...], needle: str) -> ColumnElement[boo
     )
 
 
-def _filters(q: SearchQuery) -> list[ColumnElement[bool]]:
+def search_filters(q: SearchQuery) -> list[ColumnElement[bool]]:
+    """The WHERE conditions on `Message` for a parsed query's operators (from:, to:, in:,
+    is:, has:, before:/after:), deleted messages excluded; the words are matched apart,
+    through the full-text index. Combine with `and_(*search_filters(q))`."""
     conds: list[ColumnElement[bool]] = [Message.deleted_at.is_(None)]
     for f in q.from_:
         conds.append(_participant_match(("from", "sender"), f))
@@ -107,7 +110,7 @@ def _filters(q: SearchQuery) -> list[ColumnElement[bool]]:
 
 def search_ids(session: Session, q: SearchQuery, limit: int = 50, offset: int = 0) -> list[int]:
     """Ids of matching messages, newest first."""
-    stmt = select(Message.id).where(and_(*_filters(q)))
+    stmt = select(Message.id).where(and_(*search_filters(q)))
     match = fts_match(q)
     if match:
         stmt = stmt.where(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from unibox.core.identity import EMAIL, normalize_email
 from unibox.core.items import FolderRole
 from unibox.core.query import SearchQuery, fts_match
-from unibox.store.queries import _filters, message_detail, search_ids
+from unibox.store.queries import message_detail, search_filters, search_ids
 from unibox.store.schema import (
     Account,
     Conversation,
@@ -240,7 +240,7 @@ def search_view_ids(session: Session, query: SearchQuery, limit: int = 5000) -> 
         stmt = (
             select(Message.id)
             # "id + 0": driven by the date index, not by the matches' ids.
-            .where(and_(*_filters(query)), (Message.id + 0).in_(text(_FTS_IDS)))
+            .where(and_(*search_filters(query)), (Message.id + 0).in_(text(_FTS_IDS)))
             .order_by(Message.sent_at.desc(), Message.id.desc())
             .limit(limit)
             .params(m=match)
