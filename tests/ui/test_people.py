@@ -120,6 +120,34 @@ def test_keyboard_switches_between_mail_and_people(
     assert people.mode == MAIL
 
 
+def test_mail_keys_leave_the_hidden_mail_alone_on_the_people_page(
+    qtbot: Any, people_window: MainWindow, demo_store: Store
+) -> None:
+    window = people_window
+    shown = window.message_view.content
+    assert shown is not None
+    flagged = shown.is_flagged
+    _go_people(qtbot, window)
+    _open(qtbot, window, "Aoife O'Brien")
+    button = window.people.page.record.log_button
+    button.setFocus()
+    for key in (Qt.Key.Key_S, Qt.Key.Key_E, Qt.Key.Key_NumberSign):  # flag, archive, delete
+        qtbot.keyClick(button, key)
+    window.bridge.wait_idle()
+    qtbot.wait(200)
+    from unibox.store import views
+
+    with demo_store.read() as s:
+        still = views.message_content(s, shown.id)
+    assert still is not None and still.is_flagged == flagged
+    assert window.pages.currentWidget() is window.people.page
+    # "g i" goes back to Mail's inbox, where the mail keys work again.
+    qtbot.keyClick(button, Qt.Key.Key_G)
+    qtbot.keyClick(button, Qt.Key.Key_I)
+    assert window.pages.currentWidget() is window.panes
+    assert window.commands.actions["Flag or unflag"].isEnabled()
+
+
 def test_people_list_search_sort_and_no_own_identity(
     qtbot: Any, people_window: MainWindow, demo_store: Store
 ) -> None:

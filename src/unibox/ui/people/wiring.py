@@ -2,31 +2,45 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 from unibox.core.items import ChangeSet
 from unibox.ui.people.page import PeoplePage, switcher_row
 from unibox.ui.people.switcher import MAIL, PEOPLE, ModeSwitcher
+from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
 
 __all__ = ["PEOPLE_SHORTCUTS", "PeopleSide", "switcher_row"]
 
+# Keys of the People page bound by its own widgets, for the `?` overlay.
 PEOPLE_SHORTCUTS = (
-    (("Ctrl+1", "g m"), "Mail"),
-    (("Ctrl+2", "g p"), "People"),
-    (("Ctrl+L",), "Log a call or note (person)"),
+    (("Ctrl+L",), "Log a call or note (person record)"),
+    (("F2",), "Edit the contact card (person record)"),
 )
-# The Mail page's single-key shortcuts; off while People is shown, where these keys
-# mean something else (Esc cancels an edit, / searches people).
-MAIL_ONLY_KEYS = {"J", "K", "U", "Esc", "/"}
-# ... and the triage keys of the Message and Go menus (ui/window_menus.py).
-MAIL_ONLY_KEYS |= {"E", "#", "!", "S", "B", "H", "Z", "Shift+I", "Shift+U", "Shift+J", "Shift+K"}
-MAIL_ONLY_KEYS |= {"G, I", "G, N", "G, F", "G, S", "G, Z"}
+_MODIFIERS = ("Ctrl+", "Alt+", "Meta+")
+_FUNCTION_KEY = re.compile(r"^F\d+$")  # F5 syncs wherever you are
+
+
+def _plain_key(action: QAction) -> bool:
+    """Whether an action fires on a key without Ctrl/Alt ("e", "#", "Shift+I", "Esc", "/").
+
+    Those act on the mail shown in the Mail page; on the People page they
+    would act on mail the user cannot see, and the page's lists need the keys.
+    """
+    keys = [k.toString() for k in action.shortcuts()]
+    if not keys or action.shortcutContext() != Qt.ShortcutContext.WindowShortcut:
+        return False
+    return all(
+        k and "," not in k and not k.startswith(_MODIFIERS) and not _FUNCTION_KEY.match(k)
+        and k != "?"
+        for k in keys
+    )  # fmt: skip
 
 
 class PeopleSide(QObject):
@@ -39,53 +53,75 @@ class PeopleSide(QObject):
         window.pages.addWidget(self.page)
         self.switchers = (mail_switcher, self.page.switcher)
         self.mode = MAIL
+        self._parked: list[QAction] = []  # mail keys turned off while People is shown
         for s in self.switchers:
             s.chosen.connect(self.show)
-        menu = window.commands.menus.get("go") or window.menuBar().addMenu("&Go")
-        menu.addSeparator()
-        for text, keys, slot in (
-            ("&Mail", ("Ctrl+1", "G, M"), lambda: self.show(MAIL)),
-            ("&People", ("Ctrl+2", "G, P"), lambda: self.show(PEOPLE)),
-        ):
-            action = menu.addAction(text)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _c=False, f=slot: f())
-            window.addAction(action)
+        commands = window.commands
+        go = commands.menus["go"]
+        first = go.actions()[0] if go.actions() else None
+        # "g i" and the other mail views come back to Mail from People too.
+        mail_views = [a for a in go.actions() if "," in a.shortcut().toString()]
+        for action in mail_views:
+            action.triggered.connect(lambda _c=False: self.show(MAIL, focus=False))
+        commands.add(
+            "go",
+            Command(
+                "&Mail", ("Ctrl+1", "G, M"), lambda: self.show(MAIL), "Mail", ("Ctrl+1", "g m")
+            ),
+        )
+        commands.add(
+            "go",
+            Command(
+                "&People", ("Ctrl+2", "G, P"), lambda: self.show(PEOPLE), "People",
+                ("Ctrl+2", "g p"),
+            ),
+        )  # fmt: skip
+        if first is not None:  # Mail and People lead the menu
+            added = go.actions()[-2:]
+            for action in added:
+                go.insertAction(first, action)
+            go.insertSeparator(first)
         self.page.message_chosen.connect(self.open_message)
         self.page.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
         window.bridge.changes.connect(self.apply_changes)
         window.person_panel.open_person.connect(self.open_person)
 
-    def _mail_actions(self) -> list[QAction]:
-        return [
-            a
-            for a in self.window.findChildren(QAction)
-            if a.shortcut().toString() in MAIL_ONLY_KEYS
-        ]
+    def _mail_keys(self) -> list[QAction]:
+        """The window's plain-key actions (see _plain_key)."""
+        return [a for a in self.window.findChildren(QAction) if _plain_key(a)]
 
-    def show(self, mode: str) -> None:
+    def show(self, mode: str, *, focus: bool = True) -> None:
         """Mail or People; the keyboard goes to the page shown."""
         self.mode = mode
         for s in self.switchers:
             s.show_mode(mode)
-        for action in self._mail_actions():
-            action.setEnabled(mode == MAIL)
+        if mode == PEOPLE:
+            parked = [a for a in self._mail_keys() if a.isEnabled()]
+            self._parked = self._parked or parked
+            for action in parked:
+                action.setEnabled(False)
+        else:
+            for action in self._parked:
+                action.setEnabled(True)
+            self._parked = []
         if mode == PEOPLE:
             self.page.start()
             self.window.pages.setCurrentWidget(self.page)
-            self.page.focus()
-        else:
+            if focus:
+                self.page.focus()
+        elif self.window.pages.currentWidget() is self.page:
             self.window.pages.setCurrentWidget(self.window.panes)
-            self.window.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if focus:
+                self.window.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def open_person(self, person_id: int) -> None:
-        self.show(PEOPLE)
+        self.show(PEOPLE, focus=False)
         self.page.open_person(person_id)
 
     def open_message(self, message_id: int) -> None:
-        self.show(MAIL)
+        self.show(MAIL, focus=False)
         self.window.open_message(message_id)
+        self.window.message_list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def apply_changes(self, changes: ChangeSet) -> None:
         if self.page.started:
