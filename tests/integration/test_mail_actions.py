@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesParser
 from pathlib import Path
@@ -31,7 +31,7 @@ from unibox.core.triage import TriageState
 from unibox.mail_service import Outgoing, act, queue_new
 from unibox.secrets import SecretStore
 from unibox.store import outbox
-from unibox.store.accounts import get_account
+from unibox.store.accounts import AccountInfo, get_account
 from unibox.store.actions import Action, ActionKind
 from unibox.store.intent import intent_write
 from unibox.store.schema import Account, Message
@@ -49,99 +49,138 @@ def run(*args: str) -> int:
     return cli.main(list(args))
 
 
-def out(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
-    capsys.readouterr()
-    assert run(*args) == 0, capsys.readouterr().err
-    return json.loads(capsys.readouterr().out)
+@dataclass
+class Mailroom:
+    """One test's mail user on Dovecot (IMAP) and aiosmtpd (SMTP), its profile, and the
+    CLI driven against them: what every test here sets up the same way."""
+
+    dovecot: Dovecot
+    smtp: SmtpServer
+    user: str
+    profile: Path
+    capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch
+
+    @property
+    def me(self) -> str:
+        return f"{self.user}@example.com"
+
+    def add_account(self, profile: Path | None = None, *, name: str = "Work") -> None:
+        """An account whose IMAP is Dovecot and SMTP is aiosmtpd (both STARTTLS, test CA)."""
+        profile = profile or self.profile
+        Settings(profile).set(UNDO_SEND_SECONDS, 0)
+        self.stdin(self.dovecot.password + "\n")
+        code = run(
+            "--profile",
+            str(profile),
+            "account",
+            "add-mail",
+            "--name",
+            name,
+            "--email",
+            self.me,
+            "--display-name",
+            "Me Tester",
+            "--imap-host",
+            "localhost",
+            "--imap-port",
+            str(self.dovecot.imap_port),
+            "--imap-security",
+            "starttls",
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            str(self.smtp.port),
+            "--smtp-security",
+            "starttls",
+            "--username",
+            self.user,
+            "--password-stdin",
+            "--ca-file",
+            str(self.dovecot.ca_file),
+        )
+        assert code == 0
+        # One login for IMAP and SMTP, as with most providers.
+        self.smtp.add_user(self.user, self.dovecot.password)
+
+    def synced(self) -> None:
+        """The account added and synced once: the start of most tests."""
+        self.add_account()
+        assert run("sync") == 0
+
+    def deliver(self, raw: bytes, folder: str = "INBOX") -> None:
+        self.dovecot.deliver(self.user, raw, folder=folder)
+
+    def stdin(self, text: str) -> None:
+        self.monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+    def out(self, *args: str) -> Any:
+        """The JSON a command printed (it must succeed)."""
+        self.capsys.readouterr()
+        assert run(*args) == 0, self.capsys.readouterr().err
+        return json.loads(self.capsys.readouterr().out)
+
+    def message_id(self, query: str, profile: Path | None = None) -> int:
+        where = ("--profile", str(profile)) if profile else ()
+        [hit] = self.out(*where, "search", query, "--json")
+        return int(hit["id"])
+
+    def messages(self, folder: str) -> list[tuple[int, Any, Any]]:
+        """(uid, flags, parsed message) of every message in a folder, seen by a second client."""
+        client = self.dovecot.imap(self.user)
+        try:
+            client.select_folder(folder, readonly=True)
+            uids = client.search(["ALL"])
+            data = client.fetch(uids, ["FLAGS", "BODY.PEEK[]"]) if uids else {}
+            parser = BytesParser(policy=email.policy.default)
+            return [
+                (uid, data[uid][b"FLAGS"], parser.parsebytes(data[uid][b"BODY[]"])) for uid in uids
+            ]
+        finally:
+            client.logout()
+
+    def subjects(self, folder: str) -> list[str]:
+        return [str(m["Subject"]) for _uid, _flags, m in self.messages(folder)]
+
+    def inbox_flags(self) -> dict[str, Any]:
+        """Subject -> flags of the messages in the inbox, as the server has them."""
+        return {str(m["Subject"]): flags for _u, flags, m in self.messages("INBOX")}
+
+    def store_and_account(self) -> tuple[Store, AccountInfo]:
+        store = Store(store_path(self.profile))
+        with store.read() as s:
+            return store, get_account(s, "Work")
 
 
-def setup_account(
-    dovecot: Dovecot,
-    smtp: SmtpServer,
-    user: str,
-    profile: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    *,
-    name: str = "Work",
-    undo: int = 0,
-) -> None:
-    """An account whose IMAP is Dovecot and SMTP is aiosmtpd (both STARTTLS, test CA)."""
-    Settings(profile).set(UNDO_SEND_SECONDS, undo)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(dovecot.password + "\n"))
-    code = run(
-        "--profile",
-        str(profile),
-        "account",
-        "add-mail",
-        "--name",
-        name,
-        "--email",
-        f"{user}@example.com",
-        "--display-name",
-        "Me Tester",
-        "--imap-host",
-        "localhost",
-        "--imap-port",
-        str(dovecot.imap_port),
-        "--imap-security",
-        "starttls",
-        "--smtp-host",
-        "localhost",
-        "--smtp-port",
-        str(smtp.port),
-        "--smtp-security",
-        "starttls",
-        "--username",
-        user,
-        "--password-stdin",
-        "--ca-file",
-        str(dovecot.ca_file),
-    )
-    assert code == 0
-    smtp.add_user(user, dovecot.password)  # one login for IMAP and SMTP, as with most providers
-
-
-def stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
-
-
-def folder_messages(dovecot: Dovecot, user: str, folder: str) -> list[tuple[int, Any, Any]]:
-    """(uid, flags, parsed message) of every message in a folder, seen by a second client."""
-    client = dovecot.imap(user)
-    try:
-        client.select_folder(folder, readonly=True)
-        uids = client.search(["ALL"])
-        data = client.fetch(uids, ["FLAGS", "BODY.PEEK[]"]) if uids else {}
-        parser = BytesParser(policy=email.policy.default)
-        return [(uid, data[uid][b"FLAGS"], parser.parsebytes(data[uid][b"BODY[]"])) for uid in uids]
-    finally:
-        client.logout()
-
-
-def subjects(dovecot: Dovecot, user: str, folder: str) -> list[str]:
-    return [str(m["Subject"]) for _uid, _flags, m in folder_messages(dovecot, user, folder)]
-
-
-def message_id(capsys: pytest.CaptureFixture[str], query: str, profile: Path | None = None) -> int:
-    where = ("--profile", str(profile)) if profile else ()
-    [hit] = out(capsys, *where, "search", query, "--json")
-    return int(hit["id"])
-
-
-def test_send_with_attachment_goes_once_and_lands_in_sent(
+@pytest.fixture
+def mail(
     dovecot: Dovecot,
     smtp_server: SmtpServer,
     mail_user: str,
     profile: Path,
-    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+) -> Mailroom:
+    return Mailroom(dovecot, smtp_server, mail_user, profile, capsys, monkeypatch)
+
+
+def _triage_of(profile: Path, subject: str) -> TriageState:
+    store = Store(store_path(profile))
+    with store.read() as s:
+        mid = s.scalar(select(Message.id).where(Message.subject == subject))
+        assert mid is not None
+        return get_state(s, mid)
+
+
+def test_send_with_attachment_goes_once_and_lands_in_sent(
+    mail: Mailroom,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
+    mail.synced()
     plan = tmp_path / "plan.pdf"
     plan.write_bytes(b"%PDF-1.4 the plan")
-    stdin(monkeypatch, "Hello Ann,\nthe plan is attached.\n")
+    mail.stdin("Hello Ann,\nthe plan is attached.\n")
     capsys.readouterr()
     assert (
         run(
@@ -162,33 +201,28 @@ def test_send_with_attachment_goes_once_and_lands_in_sent(
         == 0
     )
     assert "Sent." in capsys.readouterr().out
-    [got] = smtp_server.messages
+    [got] = mail.smtp.messages
     assert set(got.rcpt_tos) == {"ann@example.org", "bob@example.org", "boss@example.org"}
-    assert got.mail_from == f"{mail_user}@example.com"
+    assert got.mail_from == mail.me
     assert b"boss@example.org" not in got.data
-    [(_uid, flags, copy)] = folder_messages(dovecot, mail_user, "Sent")
+    [(_uid, flags, copy)] = mail.messages("Sent")
     assert b"\\Seen" in flags
     assert copy["Subject"] == "Quarterly plan"
     assert [p.get_filename() for p in copy.iter_attachments()] == ["plan.pdf"]
     # It shows in the local store at once, without waiting for a sync.
-    [hit] = out(capsys, "search", "in:sent", "--json")
+    [hit] = mail.out("search", "in:sent", "--json")
     assert hit["subject"] == "Quarterly plan"
-    [row] = out(capsys, "outbox", "--all", "--json")
+    [row] = mail.out("outbox", "--all", "--json")
     assert row["state"] == "done" and row["sent_at"]
     assert run("sync") == 0
-    assert len(out(capsys, "search", "in:sent", "--json")) == 1
-    assert len(smtp_server.messages) == 1
+    assert len(mail.out("search", "in:sent", "--json")) == 1
+    assert len(mail.smtp.messages) == 1
 
 
 def test_reply_all_threads_and_lands_in_sent(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    mail: Mailroom,
 ) -> None:
-    me = f"{mail_user}@example.com"
+    me = mail.me
     original = simple_message(
         "Budget 2025",
         "Can you check the numbers?",
@@ -196,13 +230,12 @@ def test_reply_all_threads_and_lands_in_sent(
         to=f"Me <{me}>, Bob <bob@example.org>",
         message_id="<budget-1@example.org>",
     )
-    dovecot.deliver(mail_user, original)
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
-    mid = message_id(capsys, "budget")
-    stdin(monkeypatch, "The numbers look right.\n")
+    mail.deliver(original)
+    mail.synced()
+    mid = mail.message_id("budget")
+    mail.stdin("The numbers look right.\n")
     assert run("reply", str(mid), "--all") == 0
-    [got] = smtp_server.messages
+    [got] = mail.smtp.messages
     assert sorted(got.rcpt_tos) == ["ann@example.org", "bob@example.org"]  # never myself
     sent = BytesParser(policy=email.policy.default).parsebytes(got.data)
     assert sent["Subject"] == "Re: Budget 2025"
@@ -211,29 +244,24 @@ def test_reply_all_threads_and_lands_in_sent(
     body = sent.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert body.startswith("The numbers look right.")
     assert "> Can you check the numbers?" in body
-    assert subjects(dovecot, mail_user, "Sent") == ["Re: Budget 2025"]
+    assert mail.subjects("Sent") == ["Re: Budget 2025"]
     # The reply joins the conversation at once, and the original is marked answered.
-    hits = out(capsys, "search", "budget", "--json")
+    hits = mail.out("search", "budget", "--json")
     assert len(hits) == 2 and len({h["conversation_id"] for h in hits}) == 1
-    [(_uid, flags, _m)] = folder_messages(dovecot, mail_user, "INBOX")
+    [(_uid, flags, _m)] = mail.messages("INBOX")
     assert b"\\Answered" in flags
 
 
 def test_each_triage_action_reaches_the_server(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     names = ["Read me", "Flag me", "Archive me", "Delete me", "Done me", "Snooze me", "Junk me"]
     for name in names:
-        dovecot.deliver(mail_user, simple_message(name, "body"))
-    dovecot.deliver(mail_user, simple_message("Kick-off", "notes"), folder="Projects")
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
-    ids = {name: message_id(capsys, f'subject:"{name}"') for name in names}
+        mail.deliver(simple_message(name, "body"))
+    mail.deliver(simple_message("Kick-off", "notes"), folder="Projects")
+    mail.synced()
+    ids = {name: mail.message_id(f'subject:"{name}"') for name in names}
     for name, action in [
         ("Read me", "read"),
         ("Flag me", "flag"),
@@ -244,59 +272,47 @@ def test_each_triage_action_reaches_the_server(
         ("Junk me", "junk"),
     ]:
         assert run("mark", str(ids[name]), action) == 0, capsys.readouterr().err
-    inbox = {
-        str(m["Subject"]): flags for _u, flags, m in folder_messages(dovecot, mail_user, "INBOX")
-    }
+    inbox = mail.inbox_flags()
     assert set(inbox) == {"Read me", "Flag me", "Done me", "Snooze me"}
     assert b"\\Seen" in inbox["Read me"] and b"\\Flagged" not in inbox["Read me"]
     assert b"\\Flagged" in inbox["Flag me"]
     assert b"$unibox-done" in inbox["Done me"]
     assert b"$unibox-snoozed-20990102T0930Z" in inbox["Snooze me"]
-    assert subjects(dovecot, mail_user, "Archive") == ["Archive me"]
-    assert subjects(dovecot, mail_user, "Trash") == ["Delete me"]
-    [(_u, junk_flags, _m)] = folder_messages(dovecot, mail_user, "Junk")
+    assert mail.subjects("Archive") == ["Archive me"]
+    assert mail.subjects("Trash") == ["Delete me"]
+    [(_u, junk_flags, _m)] = mail.messages("Junk")
     assert b"$Junk" in junk_flags
     # And back: unread, unflag; a second delete (from the trash) removes it for good.
     assert run("mark", str(ids["Read me"]), "unread") == 0
     assert run("mark", str(ids["Flag me"]), "unflag") == 0
     assert run("mark", str(ids["Delete me"]), "delete") == 0
-    inbox = {
-        str(m["Subject"]): flags for _u, flags, m in folder_messages(dovecot, mail_user, "INBOX")
-    }
+    inbox = mail.inbox_flags()
     assert b"\\Seen" not in inbox["Read me"] and b"\\Flagged" not in inbox["Flag me"]
-    assert subjects(dovecot, mail_user, "Trash") == []
+    assert mail.subjects("Trash") == []
     # Not junk after all: back to the inbox, marked so the server's filter learns.
     assert run("mark", str(ids["Junk me"]), "notjunk") == 0
-    inbox = {
-        str(m["Subject"]): flags for _u, flags, m in folder_messages(dovecot, mail_user, "INBOX")
-    }
+    inbox = mail.inbox_flags()
     assert b"$NotJunk" in inbox["Junk me"] and b"$Junk" not in inbox["Junk me"]
-    assert subjects(dovecot, mail_user, "Junk") == []
+    assert mail.subjects("Junk") == []
     # Moved to a folder by name, from wherever it is now (the archive).
     assert run("mark", str(ids["Archive me"]), "move:Projects") == 0
-    assert subjects(dovecot, mail_user, "Projects") == ["Kick-off", "Archive me"]
-    assert subjects(dovecot, mail_user, "Archive") == []
+    assert mail.subjects("Projects") == ["Kick-off", "Archive me"]
+    assert mail.subjects("Archive") == []
     # A sync afterwards agrees with all of it and duplicates nothing.
     assert run("sync") == 0
-    assert out(capsys, "stats", "--json")["messages"] == len(names)  # one deleted, Kick-off
-    assert out(capsys, "search", "archive", "--json")[0]["folder"] == "Projects"
+    assert mail.out("stats", "--json")["messages"] == len(names)  # one deleted, Kick-off
+    assert mail.out("search", "archive", "--json")[0]["folder"] == "Projects"
 
 
 def test_kill_between_smtp_accept_and_sent_append_never_sends_twice(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     test_keyring: Path,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
+    mail.synced()
     body = tmp_path / "body.txt"
     body.write_text("Exactly once, please.\n")
-    env = subprocess_env(profile, test_keyring)
+    env = subprocess_env(mail.profile, test_keyring)
     env[TEST_KILL_ENV] = "1"  # the process SIGKILLs itself right after SMTP accepted
     proc = subprocess.run(
         [
@@ -320,44 +336,39 @@ def test_kill_between_smtp_accept_and_sent_append_never_sends_twice(
         check=False,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    assert len(smtp_server.messages) == 1
-    assert subjects(dovecot, mail_user, "Sent") == []
-    [row] = out(capsys, "outbox", "--json")
+    assert len(mail.smtp.messages) == 1
+    assert mail.subjects("Sent") == []
+    [row] = mail.out("outbox", "--json")
     assert row["state"] == "accepted"
     # The restart files it in Sent and does not send it again.
     assert run("sync") == 0
     assert run("sync") == 0
-    assert len(smtp_server.messages) == 1
-    assert subjects(dovecot, mail_user, "Sent") == ["Once"]
-    assert out(capsys, "outbox", "--json") == []
-    [row] = out(capsys, "outbox", "--all", "--json")
+    assert len(mail.smtp.messages) == 1
+    assert mail.subjects("Sent") == ["Once"]
+    assert mail.out("outbox", "--json") == []
+    [row] = mail.out("outbox", "--all", "--json")
     assert row["state"] == "done"
-    assert len(out(capsys, "search", "in:sent", "--json")) == 1
+    assert len(mail.out("search", "in:sent", "--json")) == 1
 
 
 def test_a_send_interrupted_mid_smtp_is_looked_up_in_sent_before_any_resend(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    mail: Mailroom,
 ) -> None:
     """The process died during DATA, and the server had saved the message in Sent itself."""
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
-    store = Store(store_path(profile))
+    mail.synced()
+    store = Store(store_path(mail.profile))
     item = queue_new(
         store, "Work", Outgoing(to=["ann@example.org"], subject="Maybe sent"), undo_seconds=0
     )
     with intent_write(store) as s:
         assert outbox.claim(s, item.id, int(time.time()))  # "sending", then the crash
         raw = outbox.raw_of(s, item.id)
-    dovecot.deliver(mail_user, raw, folder="Sent")
+    mail.deliver(raw, folder="Sent")
     later = datetime.now(UTC) + timedelta(seconds=outbox.SENDING_LEASE_SECONDS + 1)
     with store.read() as s:
         account = get_account(s, "Work")
-    AccountWork(store, account, dovecot.password, clock=lambda: later).run()
-    assert smtp_server.messages == []
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: later).run()
+    assert mail.smtp.messages == []
     with store.read() as s:
         assert outbox.get_item(s, item.id).state == "done"
     # Not in Sent: then (and only then) it is sent again, with the same Message-ID.
@@ -366,10 +377,10 @@ def test_a_send_interrupted_mid_smtp_is_looked_up_in_sent_before_any_resend(
     )
     with intent_write(store) as s:
         assert outbox.claim(s, other.id, int(time.time()))
-    AccountWork(store, account, dovecot.password, clock=lambda: later).run()
-    [got] = smtp_server.messages
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: later).run()
+    [got] = mail.smtp.messages
     assert f"<{other.message_id}>".encode() in got.data
-    assert sorted(subjects(dovecot, mail_user, "Sent")) == ["Maybe sent", "Not sent"]
+    assert sorted(mail.subjects("Sent")) == ["Maybe sent", "Not sent"]
 
 
 @pytest.mark.parametrize(
@@ -383,40 +394,32 @@ def test_a_send_interrupted_mid_smtp_is_looked_up_in_sent_before_any_resend(
     ],
 )
 def test_header_injection_is_refused_before_anything_is_queued(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
     option: str,
     value: str,
     said: str,
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
+    mail.add_account()
     args = {"--to": "ann@example.org", "--subject": "Hello", option: value}
-    stdin(monkeypatch, "text\n")
+    mail.stdin("text\n")
     capsys.readouterr()
     assert run("send", "--account", "Work", *(x for kv in args.items() for x in kv)) == 1
     err = capsys.readouterr().err
     assert said in err and err.count("\n") == 1
-    assert out(capsys, "outbox", "--all", "--json") == []
-    assert smtp_server.messages == []
+    assert mail.out("outbox", "--all", "--json") == []
+    assert mail.smtp.messages == []
 
 
 def test_an_attachment_name_with_a_line_break_is_refused(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
+    mail.add_account()
     hostile = tmp_path / "report\r\nBcc: victim@example.net.pdf"
     hostile.write_bytes(b"%PDF")
-    stdin(monkeypatch, "text\n")
+    mail.stdin("text\n")
     capsys.readouterr()
     assert (
         run(
@@ -433,34 +436,21 @@ def test_an_attachment_name_with_a_line_break_is_refused(
         == 1
     )
     assert "attachment name" in capsys.readouterr().err
-    assert smtp_server.messages == []
-
-
-def _triage_of(profile: Path, subject: str) -> TriageState:
-    store = Store(store_path(profile))
-    with store.read() as s:
-        mid = s.scalar(select(Message.id).where(Message.subject == subject))
-        assert mid is not None
-        return get_state(s, mid)
+    assert mail.smtp.messages == []
 
 
 def test_a_second_profile_sees_done_snoozed_and_follow_up(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in ("Contract", "Invoice"):
-        dovecot.deliver(mail_user, simple_message(name, "text"))
+        mail.deliver(simple_message(name, "text"))
     laptop = tmp_path / "laptop"
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    setup_account(dovecot, smtp_server, mail_user, laptop, monkeypatch)
+    mail.add_account()
+    mail.add_account(laptop)
     assert run("sync") == 0
-    contract = message_id(capsys, "contract")
-    invoice = message_id(capsys, "invoice")
+    contract = mail.message_id("contract")
+    invoice = mail.message_id("invoice")
     assert run("mark", str(contract), "done") == 0
     assert run("mark", str(contract), "followup-noreply:2099-03-01T09:00+00:00") == 0
     assert run("mark", str(invoice), "snooze:2099-02-01T08:00+00:00") == 0
@@ -473,27 +463,22 @@ def test_a_second_profile_sees_done_snoozed_and_follow_up(
         datetime(2099, 2, 1, 8, 0, tzinfo=UTC).timestamp()
     )
     # The laptop takes the contract out of Done; the first profile follows.
-    laptop_contract = message_id(capsys, "contract", profile=laptop)
+    laptop_contract = mail.message_id("contract", profile=laptop)
     assert run("--profile", str(laptop), "mark", str(laptop_contract), "undone") == 0
     assert run("sync") == 0
-    assert not _triage_of(profile, "Contract").done
-    assert _triage_of(profile, "Contract").followup_due == when
-    assert out(capsys, "followups", "--json") == []  # due only in 2099
+    assert not _triage_of(mail.profile, "Contract").done
+    assert _triage_of(mail.profile, "Contract").followup_due == when
+    assert mail.out("followups", "--json") == []  # due only in 2099
 
 
 def test_snooze_and_follow_up_surface_at_their_time(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Time is moved by an injected clock, never slept."""
-    me = f"{mail_user}@example.com"
-    dovecot.deliver(mail_user, simple_message("Call me back", "tomorrow?"))
-    dovecot.deliver(
-        mail_user,
+    me = mail.me
+    mail.deliver(simple_message("Call me back", "tomorrow?"))
+    mail.deliver(
         simple_message(
             "Proposal",
             "Here it is.",
@@ -503,18 +488,16 @@ def test_snooze_and_follow_up_surface_at_their_time(
         ),
         folder="Sent",
     )
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    store = Store(store_path(profile))
-    with store.read() as s:
-        account = get_account(s, "Work")
+    mail.add_account()
+    store, account = mail.store_and_account()
     runner = SyncRunner(store, SecretStore())
     t0 = datetime.now(UTC)
     clock = {"now": t0}
     runner.clock = lambda: clock["now"]
     try:
         runner.sync_once(account)
-        call = message_id(capsys, "call")
-        proposal = message_id(capsys, "proposal")
+        call = mail.message_id("call")
+        proposal = mail.message_id("proposal")
         act(
             store,
             [call],
@@ -544,18 +527,13 @@ def test_snooze_and_follow_up_surface_at_their_time(
         clock["now"] = t0 + timedelta(hours=3, minutes=1)
         runner.sync_once(account)  # the snooze ends: back in the inbox, keyword gone
         assert not hidden(clock["now"])
-        [(_u, flags, _m)] = [
-            m
-            for m in folder_messages(dovecot, mail_user, "INBOX")
-            if m[2]["Subject"] == "Call me back"
-        ]
+        [(_u, flags, _m)] = [m for m in mail.messages("INBOX") if m[2]["Subject"] == "Call me back"]
         assert not any(f.startswith(b"$unibox-snoozed") for f in flags)
         assert followups(clock["now"]) == []
         clock["now"] = t0 + timedelta(days=1, minutes=1)
         assert followups(clock["now"]) == [proposal]  # no answer by then: it surfaces
         capsys.readouterr()
-        dovecot.deliver(
-            mail_user,
+        mail.deliver(
             simple_message(
                 "Re: Proposal",
                 "Yes!",
@@ -571,18 +549,13 @@ def test_snooze_and_follow_up_surface_at_their_time(
 
 
 def test_send_later_and_undo_send(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
+    mail.synced()
     at = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0)
     for subject in ("Later", "Never"):
-        stdin(monkeypatch, "text\n")
+        mail.stdin("text\n")
         assert (
             run(
                 "send",
@@ -597,7 +570,7 @@ def test_send_later_and_undo_send(
             )
             == 0
         )
-    rows = out(capsys, "outbox", "--json")
+    rows = mail.out("outbox", "--json")
     assert [(r["subject"], r["state"]) for r in rows] == [("Later", "queued"), ("Never", "queued")]
     assert datetime.fromisoformat(rows[0]["send_at"]) == at
     capsys.readouterr()
@@ -607,15 +580,13 @@ def test_send_later_and_undo_send(
     assert "Later" in listing[0] and "ann@example.org" in listing[0]
     assert run("outbox", "--cancel", str(rows[1]["id"])) == 0
     assert run("sync") == 0
-    assert smtp_server.messages == []
-    store = Store(store_path(profile))
-    with store.read() as s:
-        account = get_account(s, "Work")
+    assert mail.smtp.messages == []
+    store, account = mail.store_and_account()
     later = at + timedelta(seconds=1)
-    AccountWork(store, account, dovecot.password, clock=lambda: later).run()
-    assert [str(m.data).count("Subject: Later") for m in smtp_server.messages] == [1]
-    assert subjects(dovecot, mail_user, "Sent") == ["Later"]
-    states = {r["subject"]: r["state"] for r in out(capsys, "outbox", "--all", "--json")}
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: later).run()
+    assert [str(m.data).count("Subject: Later") for m in mail.smtp.messages] == [1]
+    assert mail.subjects("Sent") == ["Later"]
+    states = {r["subject"]: r["state"] for r in mail.out("outbox", "--all", "--json")}
     assert states == {"Later": "done", "Never": "cancelled"}
     capsys.readouterr()
     assert run("outbox", "--cancel", str(rows[0]["id"])) == 1
@@ -623,26 +594,22 @@ def test_send_later_and_undo_send(
 
 
 def test_unreachable_smtp_keeps_the_message_queued_with_the_reason(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    smtp_server.stop()
-    stdin(monkeypatch, "text\n")
+    mail.add_account()
+    mail.smtp.stop()
+    mail.stdin("text\n")
     capsys.readouterr()
     assert run("send", "--account", "Work", "--to", "ann@example.org", "--subject", "Queued") == 1
     err = capsys.readouterr().err
     assert "refused the connection" in err and "stays in the outbox" in err
-    [row] = out(capsys, "outbox", "--json")
+    [row] = mail.out("outbox", "--json")
     assert row["state"] == "queued" and "refused the connection" in row["last_error"]
     assert row["next_attempt_at"] is not None
     # The server is back: the next due attempt sends it, once.
-    smtp_server.start()
-    store = Store(store_path(profile))
+    mail.smtp.start()
+    store = Store(store_path(mail.profile))
     with store.write() as s:
         account = get_account(s, "Work")
         s.execute(
@@ -650,45 +617,37 @@ def test_unreachable_smtp_keeps_the_message_queued_with_the_reason(
             .where(Account.id == account.id)
             .values(
                 settings_json=replace(
-                    account.settings, smtp=replace(account.settings.smtp, port=smtp_server.port)
+                    account.settings, smtp=replace(account.settings.smtp, port=mail.smtp.port)
                 ).to_json()
             )
         )  # type: ignore[arg-type]
     with store.read() as s:
         account = get_account(s, "Work")
     soon = datetime.now(UTC) + timedelta(minutes=2)
-    AccountWork(store, account, dovecot.password, clock=lambda: soon).run()
-    AccountWork(store, account, dovecot.password, clock=lambda: soon).run()
-    assert len(smtp_server.messages) == 1
-    assert out(capsys, "outbox", "--json") == []
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: soon).run()
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: soon).run()
+    assert len(mail.smtp.messages) == 1
+    assert mail.out("outbox", "--json") == []
 
 
 def test_conflicts_with_another_client_never_lose_a_message(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    mail: Mailroom,
 ) -> None:
     """Changes made here while offline meet changes another client made meanwhile."""
     for name in ("Moved elsewhere", "Flagged elsewhere", "Deleted elsewhere"):
-        dovecot.deliver(mail_user, simple_message(name, "text"))
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
-    moved = message_id(capsys, 'subject:"Moved elsewhere"')
-    flagged = message_id(capsys, 'subject:"Flagged elsewhere"')
-    deleted = message_id(capsys, 'subject:"Deleted elsewhere"')
-    store = Store(store_path(profile))
+        mail.deliver(simple_message(name, "text"))
+    mail.synced()
+    moved = mail.message_id('subject:"Moved elsewhere"')
+    flagged = mail.message_id('subject:"Flagged elsewhere"')
+    deleted = mail.message_id('subject:"Deleted elsewhere"')
+    store = Store(store_path(mail.profile))
     act(store, [moved], Action(ActionKind.ARCHIVE))  # recorded here, not pushed yet
     act(store, [flagged], Action(ActionKind.READ))
     act(store, [deleted], Action(ActionKind.FLAG))
-    other = dovecot.imap(mail_user)
+    other = mail.dovecot.imap(mail.user)
     try:
         other.select_folder("INBOX")
-        by_subject = {
-            str(m["Subject"]): uid for uid, _f, m in folder_messages(dovecot, mail_user, "INBOX")
-        }
+        by_subject = {str(m["Subject"]): uid for uid, _f, m in mail.messages("INBOX")}
         other.move([by_subject["Moved elsewhere"]], "Junk")
         other.add_flags([by_subject["Flagged elsewhere"]], [b"\\Flagged"])
         other.delete_messages([by_subject["Deleted elsewhere"]])
@@ -697,40 +656,34 @@ def test_conflicts_with_another_client_never_lose_a_message(
         other.logout()
     assert run("sync") == 0
     # The move found its message gone from the inbox: it stays where the other client put it.
-    assert subjects(dovecot, mail_user, "Junk") == ["Moved elsewhere"]
-    assert out(capsys, "search", "moved", "--json")[0]["folder"] == "Junk"
+    assert mail.subjects("Junk") == ["Moved elsewhere"]
+    assert mail.out("search", "moved", "--json")[0]["folder"] == "Junk"
     # Both flag changes are kept: read (here) and flagged (there).
-    [(_u, flags, _m)] = folder_messages(dovecot, mail_user, "INBOX")
+    [(_u, flags, _m)] = mail.messages("INBOX")
     assert b"\\Seen" in flags and b"\\Flagged" in flags
-    hit = out(capsys, "search", "flagged", "--json")[0]
+    hit = mail.out("search", "flagged", "--json")[0]
     assert not hit["unread"] and hit["flagged"]
-    assert out(capsys, "search", "deleted", "--json") == []
-    assert out(capsys, "stats", "--json")["messages"] == 2
+    assert mail.out("search", "deleted", "--json") == []
+    assert mail.out("stats", "--json")["messages"] == 2
 
 
 def test_forward_carries_the_attachments(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    mail: Mailroom,
 ) -> None:
     original = email.message.EmailMessage()
     original["From"] = "Ann <ann@example.org>"
-    original["To"] = f"{mail_user}@example.com"
+    original["To"] = mail.me
     original["Subject"] = "Signed contract"
     original["Message-ID"] = "<contract-1@example.org>"
     original.set_content("Attached.")
     original.add_attachment(
         b"%PDF signed", maintype="application", subtype="pdf", filename="contract.pdf"
     )
-    dovecot.deliver(mail_user, original.as_bytes(policy=email.policy.SMTP))
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
-    stdin(monkeypatch, "For your files.\n")
-    assert run("forward", str(message_id(capsys, "contract")), "--to", "legal@example.org") == 0
-    [got] = smtp_server.messages
+    mail.deliver(original.as_bytes(policy=email.policy.SMTP))
+    mail.synced()
+    mail.stdin("For your files.\n")
+    assert run("forward", str(mail.message_id("contract")), "--to", "legal@example.org") == 0
+    [got] = mail.smtp.messages
     sent = BytesParser(policy=email.policy.default).parsebytes(got.data)
     assert sent["Subject"] == "Fwd: Signed contract"
     assert sent["References"] == "<contract-1@example.org>"
@@ -739,21 +692,13 @@ def test_forward_carries_the_attachments(
 
 
 def test_watch_pushes_a_change_made_locally_within_seconds(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    mail: Mailroom,
 ) -> None:
     """The window changes the store; a running `sync --watch` engine carries it to the server."""
-    dovecot.deliver(mail_user, simple_message("Watch me", "text"))
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
-    mid = message_id(capsys, "watch")
-    store = Store(store_path(profile))
-    with store.read() as s:
-        account = get_account(s, "Work")
+    mail.deliver(simple_message("Watch me", "text"))
+    mail.synced()
+    mid = mail.message_id("watch")
+    store, account = mail.store_and_account()
     runner = SyncRunner(store, SecretStore())
     stop = threading.Event()
     worker = threading.Thread(target=runner.watch, args=(account, 3600.0, stop), daemon=True)
@@ -764,7 +709,7 @@ def test_watch_pushes_a_change_made_locally_within_seconds(
         deadline = time.monotonic() + 15
         flagged = False
         while time.monotonic() < deadline and not flagged:
-            [(_u, flags, _m)] = folder_messages(dovecot, mail_user, "INBOX")
+            [(_u, flags, _m)] = mail.messages("INBOX")
             flagged = b"\\Flagged" in flags
             time.sleep(0.2)
         assert flagged
@@ -775,15 +720,10 @@ def test_watch_pushes_a_change_made_locally_within_seconds(
 
 
 def test_a_connection_lost_during_data_is_checked_before_sending_again(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    mail: Mailroom,
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    assert run("sync") == 0
-    store = Store(store_path(profile))
+    mail.synced()
+    store = Store(store_path(mail.profile))
     item = queue_new(
         store, "Work", Outgoing(to=["ann@example.org"], subject="Flaky"), undo_seconds=0
     )
@@ -796,33 +736,29 @@ def test_a_connection_lost_during_data_is_checked_before_sending_again(
         raise DeliveryUnknown("The connection was lost while handing the message over.")
 
     now = datetime.now(UTC)
-    AccountWork(store, account, dovecot.password, clock=lambda: now, send=lost).run()
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: now, send=lost).run()
     with store.read() as s:
         row = outbox.get_item(s, item.id)
     assert row.state == "sending" and "lost" in row.last_error  # maybe sent: wait, then check
-    AccountWork(store, account, dovecot.password, clock=lambda: now, send=lost).run()
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: now, send=lost).run()
     assert calls == ["lost"]  # not again before the lease ends
     later = now + timedelta(seconds=UNKNOWN_RETRY_SECONDS + 1)
-    AccountWork(store, account, dovecot.password, clock=lambda: later).run()
-    assert len(smtp_server.messages) == 1  # not in Sent, so it really had not gone: sent now
-    assert subjects(dovecot, mail_user, "Sent") == ["Flaky"]
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: later).run()
+    assert len(mail.smtp.messages) == 1  # not in Sent, so it really had not gone: sent now
+    assert mail.subjects("Sent") == ["Flaky"]
 
 
 def test_a_wrong_smtp_password_keeps_the_message_with_a_sentence(
-    dovecot: Dovecot,
-    smtp_server: SmtpServer,
-    mail_user: str,
-    profile: Path,
+    mail: Mailroom,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    setup_account(dovecot, smtp_server, mail_user, profile, monkeypatch)
-    smtp_server.add_user(mail_user, "a-different-password")
-    stdin(monkeypatch, "text\n")
+    mail.add_account()
+    mail.smtp.add_user(mail.user, "a-different-password")
+    mail.stdin("text\n")
     capsys.readouterr()
     assert run("send", "--account", "Work", "--to", "ann@example.org", "--subject", "Auth") == 1
     err = capsys.readouterr().err
-    assert "rejected the user name or password" in err and dovecot.password not in err
-    [row] = out(capsys, "outbox", "--json")
+    assert "rejected the user name or password" in err and mail.dovecot.password not in err
+    [row] = mail.out("outbox", "--json")
     assert row["state"] == "queued" and "rejected the user name or password" in row["last_error"]
-    assert smtp_server.messages == []
+    assert mail.smtp.messages == []
