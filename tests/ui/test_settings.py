@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -260,3 +261,34 @@ def test_removing_an_account_says_what_goes_and_what_stays(
     qtbot.waitUntil(lambda: page.list.count() == 1)
     assert "was removed" in page.problem.text()
     qtbot.waitUntil(lambda: page.current is not None and page.current.account.name == "Demo")
+
+
+class _Syncs:
+    """Stands in for the window's SyncService: records what Settings asks of it."""
+
+    def __init__(self) -> None:
+        self.interval = 300.0
+        self.kicks = 0
+        self.runner = SimpleNamespace(secrets=None)
+
+    def sync_now(self) -> list[str]:
+        self.kicks += 1
+        return ["Demo"]
+
+
+def test_a_new_sync_interval_restarts_the_syncs_once_the_person_stops(
+    qtbot: Any, window: MainWindow
+) -> None:
+    syncs = _Syncs()
+    window.syncs = syncs  # type: ignore[assignment]
+    dialog = _open(qtbot, window)
+    dialog.show_page("Sync")
+    spin = dialog.sync.interval
+    spin.setFocus()
+    for _ in range(3):  # three steps up with the arrow key: 5 -> 8 minutes
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert window.prefs.get(SYNC_INTERVAL) == 480
+    assert syncs.interval == 480.0
+    qtbot.waitUntil(lambda: syncs.kicks > 0)
+    assert syncs.kicks == 1  # not once per step
+    window.syncs = None

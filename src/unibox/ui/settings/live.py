@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from unibox.config import SYNC_INTERVAL
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, THEME
 from unibox.ui.theme import set_theme_choice
+
+KICK_TIMER = "settings-sync-restart"
+KICK_AFTER_MS = 1500
 
 if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
@@ -30,7 +34,7 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
             parent=window,
         )
         dialog.changed.connect(lambda key: apply_setting(window, key))
-        dialog.accounts.add_requested.connect(window.add_account)
+        dialog.accounts.add_requested.connect(lambda: _add_account(window, dialog))
         dialog.accounts.password_changed.connect(window.retry_sync)
         dialog.accounts.removed.connect(lambda _name: window.sidebar_model.reload())
         window.settings_dialog = dialog
@@ -40,6 +44,25 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
     dialog.raise_()
     dialog.activateWindow()
     return dialog
+
+
+def _add_account(window: MainWindow, dialog: SettingsDialog) -> None:
+    """The window's add-account dialog; the Accounts page lists the account once it is stored."""
+    added = window.add_account()
+    if added is not None:
+        added.account_added.connect(lambda _account: dialog.accounts.reload())
+
+
+def _kick_later(window: MainWindow) -> None:
+    """Restart the syncs on the new interval once the person stops changing it."""
+    timer = window.findChild(QTimer, KICK_TIMER)
+    if timer is None:
+        timer = QTimer(window)
+        timer.setObjectName(KICK_TIMER)
+        timer.setSingleShot(True)
+        timer.setInterval(KICK_AFTER_MS)
+        timer.timeout.connect(lambda: window.syncs.sync_now() if window.syncs else None)
+    timer.start()
 
 
 def apply_setting(window: MainWindow, key: str) -> None:
@@ -57,4 +80,4 @@ def apply_setting(window: MainWindow, key: str) -> None:
             window.person_action.trigger()
     elif key == SYNC_INTERVAL.key and window.syncs is not None:
         window.syncs.interval = float(prefs.get(SYNC_INTERVAL))
-        window.syncs.sync_now()  # each watch starts again, on the new interval
+        _kick_later(window)  # each watch starts again, on the new interval
