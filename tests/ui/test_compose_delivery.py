@@ -100,7 +100,7 @@ def test_a_message_written_in_the_window_is_delivered_after_the_undo_delay(
         qtbot.waitUntil(
             lambda: sent_subjects(dovecot, mail_user) == ["Site visit on Friday"], timeout=30_000
         )
-        qtbot.waitUntil(lambda: notice.label.text() == "Sending to Bob Builder…")
+        qtbot.waitUntil(lambda: notice.label.text() == "Sent to Bob Builder.", timeout=10_000)
     finally:
         assert window.syncs is not None
         assert window.syncs.stop(timeout=15), "a sync thread did not end"

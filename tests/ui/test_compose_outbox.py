@@ -103,3 +103,35 @@ def test_send_now_cancel_and_edit(
     assert compose.body.toPlainText().strip() == "Hi Ann"
     assert states(demo_store)["Fix a typo"] == outbox.CANCELLED  # it cannot leave meanwhile
     compose.finish()
+
+
+def test_a_refused_message_is_reported_in_the_status_bar(
+    qtbot: Any,
+    window: MainWindow,
+    demo_store: Store,
+    kicked: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from unibox.ui.compose import launcher as launcher_module
+
+    launcher = window.composer
+    monkeypatch.setattr(launcher_module, "WATCH_MS", 50)
+    compose_opened = launcher.opened
+    launcher.new()
+    qtbot.waitUntil(lambda: launcher.opened not in (None, compose_opened))
+    compose = launcher.opened
+    assert compose is not None
+    compose.fields.to.setText("Ann Lee <ann@example.org>")
+    compose.fields.subject.setText("Refused")
+    launcher.undo_seconds = lambda: 0
+    compose.send()
+    qtbot.waitUntil(lambda: "Refused" in states(demo_store))
+    with intent_write(demo_store) as s:
+        [item] = outbox.list_items(s)
+        outbox.mark_failed(s, item.id, "The server refused ann@example.org (550 no such user).")
+    notice = launcher.notice
+    qtbot.waitUntil(lambda: notice.label.text().startswith("Not sent to Ann Lee: "), timeout=5000)
+    assert "550 no such user" in notice.label.text()
+    assert notice.button.text() == "Outbox…"
+    qtbot.mouseClick(notice.button, Qt.MouseButton.LeftButton)
+    assert launcher.outbox_dialog is not None and launcher.outbox_dialog.isVisible()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from unibox.core.address_list import parse_address_list
 from unibox.core.errors import UserError
+from unibox.store import outbox
 from unibox.store.accounts import AccountInfo
 from unibox.store.outbox import OutboxItem
 from unibox.ui.bridge import Bridge
@@ -40,6 +41,8 @@ log = logging.getLogger("unibox.ui")
 SENDING_KINDS = ("imap",)  # the kinds the sync engine sends for (ui/sync_service.SYNCED_KINDS)
 KICK_AFTER_MS = 500  # past the due time, so the engine finds the message due
 MAX_TIMER_MS = 24 * 3600 * 1000
+WATCH_MS = 1500  # how often the outcome of a send is looked at once it is due
+WATCH_TRIES = 80  # two minutes; the Outbox window shows what happens after that
 
 
 def needs_account_sentence(account: AccountInfo | None) -> str:
@@ -92,8 +95,9 @@ class ComposeLauncher(QObject):
         self.windows: list[ComposeWindow] = []
         self._accounts: list[AccountInfo] = []
         self.actions: dict[str, QAction] = {}  # menu entries by their text (wiring.py)
-        self.opened: ComposeWindow | None = None
-        self.outbox: OutboxDialog | None = None  # the last window opened (tests wait for it)
+        self.opened: ComposeWindow | None = None  # the last window opened (tests wait for it)
+        self.outbox_dialog: OutboxDialog | None = None
+        self._notice_for: int | None = None  # the outbox id the countdown is about
 
     # -- opening ---------------------------------------------------------------
 
@@ -202,6 +206,8 @@ class ComposeLauncher(QObject):
             )
             return
         delay = max(0.0, item.send_at - datetime.now(UTC).timestamp())
+        self._notice_for = item.id
+        QTimer.singleShot(int(delay * 1000) + WATCH_MS, self, lambda: self._watch(item.id, who))
         self.notice.countdown(
             lambda n: f"Sending to {who} in {n} s —",
             delay,
@@ -218,6 +224,29 @@ class ComposeLauncher(QObject):
         if due_ms > MAX_TIMER_MS:
             return  # far off: the engine's own checks send it; a timer would not outlive the app
         QTimer.singleShot(max(0, int(due_ms)), self, lambda: delivery(account_name))
+
+    def _watch(self, outbox_id: int, who: str, tries: int = 0) -> None:
+        """After the undo delay: say in the status bar whether the message left."""
+
+        def seen(item: OutboxItem) -> None:
+            if self._notice_for != outbox_id or item.state == outbox.CANCELLED:
+                return  # a newer message has the notice, or this one was undone
+            if item.state in (outbox.ACCEPTED, outbox.DONE):
+                self.notice.say(f"Sent to {who}.")
+            elif item.state == outbox.FAILED:
+                self.notice.offer(
+                    f"Not sent to {who}: {item.last_error}", "Outbox…", self.show_outbox
+                )
+            elif item.state == outbox.QUEUED and item.attempts and item.last_error:
+                self.notice.offer(
+                    f"Not sent to {who} yet: {item.last_error} It will be tried again.",
+                    "Outbox…",
+                    self.show_outbox,
+                )
+            elif tries < WATCH_TRIES:
+                QTimer.singleShot(WATCH_MS, self, lambda: self._watch(outbox_id, who, tries + 1))
+
+        self.bridge.read(lambda s: outbox.get_item(s, outbox_id), seen, lane="side")
 
     def undo(self, outbox_id: int, state: ComposeState) -> None:
         """Cancel while it still waits, then reopen the window with everything as it was."""
@@ -271,11 +300,11 @@ class ComposeLauncher(QObject):
 
     def show_outbox(self) -> OutboxDialog:
         """Mail ▸ Outbox…: one dialog, raised when asked again."""
-        if self.outbox is None:
-            self.outbox = OutboxDialog(
+        if self.outbox_dialog is None:
+            self.outbox_dialog = OutboxDialog(
                 self.bridge, self.edit_outbox, self.deliverer, self.parent_widget()
             )
-        self.outbox.show()
-        self.outbox.raise_()
-        self.outbox.activateWindow()
-        return self.outbox
+        self.outbox_dialog.show()
+        self.outbox_dialog.raise_()
+        self.outbox_dialog.activateWindow()
+        return self.outbox_dialog

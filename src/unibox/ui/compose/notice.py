@@ -8,7 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-LINGER_MS = 4000
+LINGER_MS = 6000
+AFTER_LINGER_MS = 60_000
 
 
 class ComposeNotice(QWidget):
@@ -41,7 +42,7 @@ class ComposeNotice(QWidget):
         self._deadline = 0.0
         self._text: Callable[[int], str] = lambda _n: ""
         self._after = ""
-        self._action: Callable[[], None] | None = None
+        self._action: Callable[[], object] | None = None
         self.button.clicked.connect(self._clicked)
         self.setVisible(False)
 
@@ -50,7 +51,7 @@ class ComposeNotice(QWidget):
         text: Callable[[int], str],
         seconds: float,
         button: str,
-        action: Callable[[], None],
+        action: Callable[[], object],
         after: str,
     ) -> None:
         """text(n) each second until `seconds` pass, with `button` doing `action`; then `after`."""
@@ -62,7 +63,7 @@ class ComposeNotice(QWidget):
         self._tick()
         self._timer.start()
 
-    def offer(self, text: str, button: str, action: Callable[[], None]) -> None:
+    def offer(self, text: str, button: str, action: Callable[[], object]) -> None:
         self._timer.stop()
         self._action = action
         self.label.setText(text)
@@ -91,7 +92,7 @@ class ComposeNotice(QWidget):
     def _tick(self) -> None:
         left = self.seconds_left
         if left <= 0:
-            self.say(self._after)
+            self.say(self._after, AFTER_LINGER_MS)  # until the launcher says how it went
             return
         self.label.setText(self._text(left))
 
