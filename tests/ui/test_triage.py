@@ -294,6 +294,7 @@ def test_the_snooze_picker_takes_a_typed_time_and_esc_closes_it(
     press(qtbot, window, Qt.Key.Key_B)
     qtbot.keyClick(picker.presets, Qt.Key.Key_Escape)
     assert not picker.isVisible()
+    assert window.message_list.hasFocus()  # j and k go on working
     assert window.messages.row_of(target or 0) is not None  # nothing happened
     press(qtbot, window, Qt.Key.Key_B)
     qtbot.keyClick(picker.presets, Qt.Key.Key_P)
@@ -430,3 +431,37 @@ def test_the_sidebar_has_smart_views_and_channels(qtbot: Any, triage_window: Mai
     assert triage_window.messages.rowCount() == model.index_of(View(ViewKind.NEEDS_REPLY)).data(
         SidebarRole.COUNT
     )
+
+
+def test_on_a_grouped_list_e_archives_the_whole_conversation(
+    qtbot: Any, triage_window: MainWindow, demo_store: Store
+) -> None:
+    window = triage_window
+    with demo_store.read() as s:
+        in_inbox = s.execute(
+            select(Message.id, Message.conversation_id)
+            .join(MessageLocation, MessageLocation.message_id == Message.id)
+            .join(Folder, Folder.id == MessageLocation.folder_id)
+            .where(Folder.role == FolderRole.INBOX.value)
+        ).all()
+    members: dict[int, set[int]] = {}
+    for mid, cid in in_inbox:
+        members.setdefault(cid, set()).add(mid)
+    with qtbot.waitSignal(window.messages.loaded, timeout=10_000):
+        window.group_action.trigger()
+    qtbot.waitUntil(lambda: window.messages.rowCount() > 0)
+    shown = ids(qtbot, window)
+    target = next(m for m in shown if len(members[row(qtbot, window, m).conversation_id]) > 1)
+    conversation = members[row(qtbot, window, target).conversation_id]
+    window.message_list.select_row(shown.index(target))
+    press(qtbot, window, Qt.Key.Key_E)
+    assert window.messages.row_of(target) is None
+    qtbot.waitUntil(lambda: window.notice.sentence == "Archived the conversation", timeout=10_000)
+    for mid in conversation:
+        assert places(demo_store, mid) == {FolderRole.ARCHIVE.value}
+    # Nothing of it is left to stand in for it in the inbox.
+    qtbot.waitUntil(lambda: not conversation & set(ids(qtbot, window)), timeout=10_000)
+    press(qtbot, window, Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: window.messages.row_of(target) is not None, timeout=10_000)
+    for mid in conversation:
+        assert places(demo_store, mid) == {FolderRole.INBOX.value}

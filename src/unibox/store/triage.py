@@ -302,6 +302,33 @@ def reconcile_from_keywords(session: Session, message_ids: Iterable[int], now: i
     return changes
 
 
+def with_conversations_in_inbox(session: Session, message_ids: Sequence[int]) -> list[int]:
+    """`message_ids` and every other live message of their conversations lying in an inbox.
+
+    A grouped list shows a conversation as its newest message; archiving or
+    snoozing it acts on all of it that is in the inbox, never on the user's
+    own copies in Sent.
+    """
+    ids = list(message_ids)
+    found = dict.fromkeys(ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        conversations = select(Message.conversation_id).where(Message.id.in_(chunk))
+        inbox = select(Folder.id).where(Folder.role == _INBOX)
+        for mid in session.scalars(
+            select(Message.id)
+            .join(MessageLocation, MessageLocation.message_id == Message.id)
+            .where(
+                Message.conversation_id.in_(conversations),
+                Message.deleted_at.is_(None),
+                MessageLocation.folder_id.in_(inbox),
+            )
+            .order_by(Message.sent_at.desc(), Message.id.desc())
+        ):
+            found.setdefault(mid)
+    return list(found)
+
+
 # -- what an action changed, to undo it -------------------------------------------------
 
 

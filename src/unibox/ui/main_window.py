@@ -237,6 +237,9 @@ class MainWindow(QMainWindow):
         self.triage.said.connect(self.notice.say)
         self.notice.undo_requested.connect(self.triage.undo)
         self.snooze_picker.chosen.connect(self._snooze_chosen)
+        self.snooze_picker.cancelled.connect(
+            lambda: self.message_list.setFocus(Qt.FocusReason.PopupFocusReason)
+        )
         self.bridge.changes.connect(self.waker.apply_changes)
         self.waker.woke.connect(self.messages.refresh)
         self.waker.woke.connect(self.sidebar_model.reload)

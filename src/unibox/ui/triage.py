@@ -14,7 +14,7 @@ from unibox import mail_service
 from unibox.core.errors import UserError
 from unibox.core.triage import Clock
 from unibox.store.actions import Action, ActionKind
-from unibox.store.triage import before_action
+from unibox.store.triage import before_action, with_conversations_in_inbox
 from unibox.store.views import MessageRow, View, ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.format import full_time
@@ -29,6 +29,17 @@ log = logging.getLogger("unibox.ui")
 
 FOLLOWUP_AFTER = timedelta(days=3)
 NUDGE_DELAY_MS = 800  # several quick actions become one sync
+# On a grouped list these act on the whole conversation (what lies in the inbox).
+WHOLE_CONVERSATION = frozenset(
+    {
+        ActionKind.ARCHIVE,
+        ActionKind.DELETE,
+        ActionKind.JUNK,
+        ActionKind.DONE,
+        ActionKind.SNOOZE,
+        ActionKind.READ,
+    }
+)
 
 
 def leaves_view(kind: ActionKind, view: View, searching: bool) -> bool:
@@ -134,7 +145,8 @@ class Triage(QObject):
             return
         if leaves_view(action.kind, self._model.view, self._model.search is not None):
             self._take_out(set(targets))
-        self._run(targets, action)
+        whole = self._model.grouped and action.kind in WHOLE_CONVERSATION
+        self._run(targets, action, whole_conversations=whole)
 
     def _take_out(self, ids: set[int]) -> None:
         rows = [self._model.row_of(mid) for mid in ids]
@@ -148,7 +160,14 @@ class Triage(QObject):
         else:
             self._view.clearSelection()
 
-    def _run(self, ids: list[int], action: Action, *, quiet: bool = False) -> None:
+    def _run(
+        self,
+        shown: list[int],
+        action: Action,
+        *,
+        quiet: bool = False,
+        whole_conversations: bool = False,
+    ) -> None:
         store, clock = self._bridge.store, self._clock
         when_text = (
             full_time(datetime.fromtimestamp(action.when).astimezone()) if action.when else ""
@@ -156,6 +175,7 @@ class Triage(QObject):
 
         def work() -> Done:
             with store.read() as s:
+                ids = with_conversations_in_inbox(s, shown) if whole_conversations else shown
                 before = before_action(s, ids)
             applied = action
             try:
@@ -173,7 +193,7 @@ class Triage(QObject):
                 tuple(ids),
                 frozenset(b.account for b in before),
                 undo_steps(applied, before, now),
-                sentence(applied, len(ids), when_text),
+                sentence(applied, len(shown), when_text, grouped=whole_conversations),
             )
 
         def done(result: Done) -> None:

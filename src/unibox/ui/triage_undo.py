@@ -38,8 +38,10 @@ _VERBS = {
 }
 
 
-def sentence(action: Action, count: int, when: str = "") -> str:
-    n = "the message" if count == 1 else f"{count:,} messages"
+def sentence(action: Action, count: int, when: str = "", *, grouped: bool = False) -> str:
+    """ "Archived 3 messages"; on a grouped list, "Archived the conversation"."""
+    what = "conversation" if grouped else "message"
+    n = f"the {what}" if count == 1 else f"{count:,} {what}s"
     return _VERBS.get(action.kind, action.kind.value.capitalize() + " {n}").format(n=n, when=when)
 
 

@@ -133,9 +133,11 @@ class SnoozePicker(QFrame):
 
     Signals:
         chosen(datetime): the time the messages wake (aware, local).
+        cancelled(): closed with Esc, nothing chosen.
     """
 
     chosen = Signal(object)
+    cancelled = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -247,9 +249,7 @@ class SnoozePicker(QFrame):
 
     def close_picker(self) -> None:
         self.hide()
-        host = self.parentWidget()
-        if host is not None:
-            host.setFocus(Qt.FocusReason.PopupFocusReason)
+        self.cancelled.emit()
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         # A click elsewhere closes it, like a menu (the calendar popup is part of it).
