@@ -236,6 +236,27 @@ def test_a_new_password_goes_to_the_keyring_only(
     assert "keyring" in page.problem.text()
 
 
+def test_a_removed_account_leaves_the_window(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNIBOX_INSECURE_TEST_KEYRING", str(tmp_path / "keyring.cfg"))
+    _add_work_account(window)
+    window.sidebar_model.reload()
+    window.sync_status.watch(["Demo", "Work"])
+    dialog = _open(qtbot, window)
+    dialog.accounts.secrets = SecretStore()  # the demo window keeps none of its own
+    dialog.show_page("Accounts")
+    page = dialog.accounts
+    qtbot.waitUntil(lambda: page.list.count() == 2)
+    page.list.setCurrentRow(1)
+    qtbot.waitUntil(lambda: page.current is not None and page.current.account.name == "Work")
+    page.confirm = lambda _question: True
+    with qtbot.waitSignal(page.removed, timeout=10_000):
+        qtbot.mouseClick(page.remove, Qt.MouseButton.LeftButton)
+    assert list(window.sync_status.accounts) == ["Demo"]
+    assert "“Work” was removed" in window.statusBar().currentMessage()
+
+
 def test_removing_an_account_says_what_goes_and_what_stays(
     qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,7 +36,7 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
         dialog.changed.connect(lambda key: apply_setting(window, key))
         dialog.accounts.add_requested.connect(lambda: _add_account(window, dialog))
         dialog.accounts.password_changed.connect(window.retry_sync)
-        dialog.accounts.removed.connect(lambda _name: window.sidebar_model.reload())
+        dialog.accounts.removed.connect(lambda name: _account_removed(window, name))
         window.settings_dialog = dialog
     if page:
         dialog.show_page(page)
@@ -51,6 +51,14 @@ def _add_account(window: MainWindow, dialog: SettingsDialog) -> None:
     added = window.add_account()
     if added is not None:
         added.account_added.connect(lambda _account: dialog.accounts.reload())
+
+
+def _account_removed(window: MainWindow, name: str) -> None:
+    """Its mail, folders and sync line leave the window at once."""
+    window.sidebar_model.reload()
+    window.messages.reload()
+    window.sync_status.forget(name)
+    window.statusBar().showMessage(f"“{name}” was removed; its mail is still on the server.", 8000)
 
 
 def _kick_later(window: MainWindow) -> None:

@@ -144,6 +144,11 @@ class SyncStatus(QWidget):
             self.accounts.setdefault(name, AccountSync(name))
         self._render()
 
+    def forget(self, name: str) -> None:
+        """The account is gone (removed in Settings): no line for it any more."""
+        if self.accounts.pop(name, None) is not None:
+            self._render()
+
     def on_progress(self, p: Progress) -> None:
         self.accounts.setdefault(p.account, AccountSync(p.account)).progress(p)
         self._render()
