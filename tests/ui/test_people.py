@@ -358,6 +358,12 @@ def test_the_person_panel_opens_the_record(qtbot: Any, people_window: MainWindow
     record = window.people.page.record
     qtbot.waitUntil(lambda: record.record is not None and record.record.id == card.id)
     assert record.name.text() == card.name
+    # A click on the name in the panel does the same.
+    window.people.show(MAIL)
+    window.people.page.show_list()
+    qtbot.mouseClick(window.person_panel.name, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.people.page
+    assert window.people.page.stack.currentWidget() is record
 
 
 def test_a_person_with_20000_messages_opens_with_one_timeline_page(
@@ -428,3 +434,40 @@ def test_many_suggestions_are_shown_a_few_at_a_time(
     more.click()
     assert len([c for c in view.suggestion_cards if c.objectName() == "RecordBox"]) == pending
     assert view.more_button is None
+
+
+def test_new_mail_reaches_people_and_the_open_record(qtbot: Any, people_window: MainWindow) -> None:
+    """A sync brings mail from someone new and from Aoife: the list and her record follow."""
+    from tests.ui.hostile import ingest_raw
+
+    window = people_window
+    _go_people(qtbot, window)
+    before = _people(qtbot, window)
+    assert "Quinn Harper" not in before
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    raw = (
+        b"From: Quinn Harper <quinn@harper-legal.example>\r\n"
+        b"To: mira@castell-studio.example\r\nSubject: Contract review\r\n"
+        b"Message-ID: <quinn-1@harper-legal.example>\r\n"
+        b"Date: Fri, 14 Mar 2025 09:31:00 +0000\r\n\r\nCould we talk on Monday?\r\n"
+    )
+    ingest_raw(window, raw, uid=950)
+    qtbot.wait(500)  # while Mail is shown, People waits
+    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Quinn Harper" in _people(qtbot, window))
+
+    _open(qtbot, window, "Aoife O'Brien")
+    record = window.people.page.record
+    assert record.timeline.rowCount() == 7
+    raw = (
+        b"From: Aoife O'Brien <aoife@greenleaf.example>\r\n"
+        b"To: mira@castell-studio.example\r\nSubject: Seed swap photos\r\n"
+        b"Message-ID: <aoife-new@greenleaf.example>\r\n"
+        b"Date: Fri, 14 Mar 2025 09:35:00 +0000\r\n\r\nPhotos attached.\r\n"
+    )
+    ingest_raw(window, raw, uid=951)
+    qtbot.waitUntil(lambda: record.timeline.rowCount() == 8, timeout=5000)
+    newest = record.timeline.entry(0)
+    assert newest is not None and newest.title == "Seed swap photos"
+    qtbot.waitUntil(lambda: record.numbers.values["Messages"].text() == "8")

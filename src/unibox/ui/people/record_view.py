@@ -248,6 +248,9 @@ class PersonRecordView(QWidget):
         self.status.emit(text)
 
     def _show(self, record: PersonRecord) -> None:
+        again = self.record is not None and self.record.id == record.id
+        if again and self.timeline_view.verticalScrollBar().value() == 0:
+            self.timeline.reload()  # new mail or an edit: the newest page, unless one reads on
         self.record = record
         email = next((h.value for h in record.handles if h.kind == "email"), "")
         self.avatar.set_person(record.display_name, email)

@@ -54,6 +54,7 @@ class PeopleSide(QObject):
         self.switchers = (mail_switcher, self.page.switcher)
         self.mode = MAIL
         self._parked: list[QAction] = []  # mail keys turned off while People is shown
+        self._stale = False  # the store changed while Mail was shown
         for s in self.switchers:
             s.chosen.connect(self.show)
         commands = window.commands
@@ -105,6 +106,10 @@ class PeopleSide(QObject):
                 action.setEnabled(True)
             self._parked = []
         if mode == PEOPLE:
+            if self._stale and self.page.started:
+                self._stale = False
+                self.page.view.refresh()
+                self.page.loader.reload()
             self.page.start()
             self.window.pages.setCurrentWidget(self.page)
             if focus:
@@ -124,6 +129,11 @@ class PeopleSide(QObject):
         self.window.message_list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        if self.page.started:
+        """Refresh what People shows; while hidden, once when shown again (a sync is busy)."""
+        if not self.page.started or not (changes.people or changes.messages_added):
+            return
+        if self.mode == PEOPLE:
             self.page.view.model.apply_changes(changes)
             self.page.loader.apply_changes(changes)
+        else:
+            self._stale = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
@@ -76,7 +76,8 @@ class PersonPanel(QFrame):
         self.name = QLabel(body)
         self.name.setObjectName("PersonName")
         self.name.setWordWrap(True)
-        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name.setToolTip("Open their record")
+        self.name.installEventFilter(self)  # a click on the name opens the person
         self.open_button = QPushButton("Open person ›", body)
         self.open_button.setObjectName("LinkButton")
         self.open_button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -160,6 +161,16 @@ class PersonPanel(QFrame):
         self.all_button.setText(f"Show all mail with {first}")
         self.all_button.setVisible(bool(email) and not card.is_me)
         self.open_button.setVisible(not card.is_me)  # your own addresses are not a contact
+        self.name.setCursor(
+            Qt.CursorShape.ArrowCursor if card.is_me else Qt.CursorShape.PointingHandCursor
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        clicked = watched is self.name and event.type() == QEvent.Type.MouseButtonRelease
+        if clicked and self.card is not None and not self.card.is_me:
+            self._open_person()
+            return True
+        return super().eventFilter(watched, event)
 
     def _open_person(self) -> None:
         if self.card is not None:
