@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 from sqlalchemy import select
 
 from unibox.store.schema import Message
@@ -84,3 +84,28 @@ def test_outbox_renders(qtbot: Any, window: MainWindow, demo_store: Store) -> No
     qtbot.waitExposed(dialog)
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert dialog.grab().save(str(SHOTS / "outbox-light.png"))
+
+
+def test_main_window_with_reply_buttons_and_undo_notice_renders(
+    qtbot: Any, window: MainWindow, demo_store: Store
+) -> None:
+    from sqlalchemy import update
+
+    from unibox.store.schema import Account
+
+    with demo_store.write() as s:
+        s.execute(update(Account).values(kind="imap"))
+    window.composer.deliverer = lambda: lambda _name: None
+    buttons = [b.text() for b in window.message_view.findChildren(QToolButton)]
+    assert {"Reply", "Reply to all", "Forward"} <= set(buttons)
+    launcher = window.composer
+    launcher.new()
+    qtbot.waitUntil(lambda: launcher.opened is not None)
+    compose = launcher.opened
+    assert compose is not None
+    compose.fields.to.setText("Aoife O'Brien <aoife@greenleaf.example>")
+    compose.fields.subject.setText("Landing page copy")
+    compose.send()
+    qtbot.waitUntil(launcher.notice.isVisible)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(SHOTS / "main-undo-light.png"))

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 LINGER_MS = 6000
 AFTER_LINGER_MS = 60_000
@@ -25,6 +25,8 @@ class ComposeNotice(QWidget):
         self.setObjectName("ComposeNotice")
         self.label = QLabel()
         self.label.setObjectName("ComposeNoticeText")
+        self.label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.button = QPushButton()
         self.button.setObjectName("ComposeNoticeButton")
         self.button.setFlat(True)
@@ -66,7 +68,7 @@ class ComposeNotice(QWidget):
     def offer(self, text: str, button: str, action: Callable[[], object]) -> None:
         self._timer.stop()
         self._action = action
-        self.label.setText(text)
+        self._set_text(text)
         self.button.setText(button)
         self.button.setVisible(True)
         self.setVisible(True)
@@ -75,7 +77,7 @@ class ComposeNotice(QWidget):
         """A sentence without a button, hidden after a while."""
         self._timer.stop()
         self._action = None
-        self.label.setText(text)
+        self._set_text(text)
         self.button.setVisible(False)
         self.setVisible(True)
         self._linger.start(linger_ms)
@@ -89,12 +91,17 @@ class ComposeNotice(QWidget):
     def seconds_left(self) -> int:
         return max(0, round(self._deadline - time.monotonic() + 0.49))
 
+    def _set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.label.setMinimumWidth(self.label.sizeHint().width())
+        self.updateGeometry()
+
     def _tick(self) -> None:
         left = self.seconds_left
         if left <= 0:
             self.say(self._after, AFTER_LINGER_MS)  # until the launcher says how it went
             return
-        self.label.setText(self._text(left))
+        self._set_text(self._text(left))
 
     def _clicked(self) -> None:
         action, self._action = self._action, None

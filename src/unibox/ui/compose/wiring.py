@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from unibox.config import UNDO_SEND_SECONDS
+from unibox.ui.compose.header_buttons import add_header_buttons
 from unibox.ui.compose.launcher import ComposeLauncher
 from unibox.ui.compose.notice import ComposeNotice
 from unibox.ui.compose.state import DraftStore
@@ -39,7 +40,7 @@ class _CloseWatcher(QObject):
 def install_compose(window: MainWindow) -> ComposeLauncher:
     """The launcher for this window, its notice in the status bar and its actions in Mail."""
     notice = ComposeNotice()
-    window.statusBar().addPermanentWidget(notice)
+    window.statusBar().addWidget(notice)  # after the stretching sync status: left of the badges
     settings = window.settings
     drafts = DraftStore(settings.path.parent / "drafts") if settings is not None else None
 
@@ -97,6 +98,9 @@ def install_compose(window: MainWindow) -> ComposeLauncher:
             context = commands.context
             _move_to_top(context, added, context.actions()[0] if context.actions() else None)
         launcher.actions.update({a.text().replace("&", ""): a for a in added})
+    add_header_buttons(
+        window.message_view, [launcher.actions[n] for n in ("Reply", "Reply to all", "Forward")]
+    )
     launcher.offer_kept_drafts()
     return launcher
 
