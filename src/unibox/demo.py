@@ -30,6 +30,8 @@ DEMO_FOLDERS = (
     ("Sent", FolderRole.SENT, "sent.mbox"),
     ("Archive", FolderRole.ARCHIVE, "archive.mbox"),
 )
+# Empty at first: where delete (#) and junk (!) put mail in the demo.
+DEMO_EMPTY_FOLDERS = (("Trash", FolderRole.TRASH), ("Junk", FolderRole.JUNK))
 _DATE_HEADER = re.compile(rb"^Date:[^\r\n]*", re.MULTILINE | re.IGNORECASE)
 
 
@@ -72,9 +74,9 @@ def build_demo_profile(
             ),
             secret_ref="",
         )
-        states = upsert_folders(
-            s, account.id, [RemoteFolder(name, "/", role) for name, role, _f in DEMO_FOLDERS]
-        )
+        remote = [RemoteFolder(name, "/", role) for name, role, _f in DEMO_FOLDERS]
+        remote += [RemoteFolder(name, "/", role) for name, role in DEMO_EMPTY_FOLDERS]
+        states = upsert_folders(s, account.id, remote)
     folder_ids = {f.name: f.id for f in states}
     changes = ChangeSet()
     count = 0

@@ -11,10 +11,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from tests.ui.conftest import DEMO_NOW
-from unibox.core.items import FolderRole, RemoteFolder
-from unibox.demo import DEMO_FOLDERS
-from unibox.store.folders import upsert_folders
-from unibox.store.schema import Account, Folder, Message, MessageLocation
+from unibox.core.items import FolderRole
+from unibox.store.schema import Folder, Message, MessageLocation
 from unibox.store.schema_actions import PendingOp
 from unibox.store.store import Store
 from unibox.store.views import MessageRow, View, ViewKind
@@ -40,21 +38,12 @@ def clock() -> Clock:
 
 @pytest.fixture
 def triage_window(qtbot: Any, demo_store: Store, clock: Clock) -> Iterator[MainWindow]:
-    """The demo window with a Trash and a Junk folder too, and a clock the test moves."""
+    """The demo window (with its empty Trash and Junk) and a clock the test moves."""
     from PySide6.QtWidgets import QApplication
 
     from unibox.app import build_window
     from unibox.ui.theme import apply_theme
 
-    with demo_store.write() as s:
-        account = s.scalar(select(Account.id))
-        assert account is not None
-        folders = [RemoteFolder(name, "/", role) for name, role, _f in DEMO_FOLDERS]
-        folders += [
-            RemoteFolder("Trash", "/", FolderRole.TRASH),
-            RemoteFolder("Junk", "/", FolderRole.JUNK),
-        ]
-        upsert_folders(s, account, folders)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app, dark=False)
@@ -465,3 +454,19 @@ def test_on_a_grouped_list_e_archives_the_whole_conversation(
     qtbot.waitUntil(lambda: window.messages.row_of(target) is not None, timeout=10_000)
     for mid in conversation:
         assert places(demo_store, mid) == {FolderRole.INBOX.value}
+
+
+def test_bang_moves_to_junk_and_the_undo_link_brings_it_back(
+    qtbot: Any, triage_window: MainWindow, demo_store: Store
+) -> None:
+    window = triage_window
+    target = current_id(window)
+    assert target is not None
+    press(qtbot, window, "!")
+    assert window.messages.row_of(target) is None
+    qtbot.waitUntil(lambda: window.notice.sentence == "Moved the message to Junk", timeout=10_000)
+    assert places(demo_store, target) == {FolderRole.JUNK.value}
+    assert ("add_flags", "$Junk") in pending(demo_store, target)
+    window.notice.linkActivated.emit("undo")  # the Undo link in the status bar
+    qtbot.waitUntil(lambda: window.messages.row_of(target) is not None, timeout=10_000)
+    assert places(demo_store, target) == {FolderRole.INBOX.value}

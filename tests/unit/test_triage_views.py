@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from unibox import mail_service
-from unibox.core.items import FolderRole, RemoteFolder
+from unibox.core.items import FolderRole
 from unibox.core.triage import TriageState
-from unibox.demo import DEMO_FOLDERS, build_demo_profile
+from unibox.demo import build_demo_profile
 from unibox.store.actions import Action, ActionKind
-from unibox.store.folders import upsert_folders
-from unibox.store.schema import Account, Folder, Message, MessageLocation
+from unibox.store.schema import Folder, Message, MessageLocation
 from unibox.store.store import Store
 from unibox.store.triage import NEEDS_REPLY_DAYS, Before
 from unibox.store.views import View, ViewKind, counts, rows_for, view_ids
@@ -29,11 +28,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("triage") / "store.db"
     store = Store(path)
     build_demo_profile(store, now=NOW)
-    with store.write() as s:
-        account = s.scalar(select(Account.id))
-        assert account is not None
-        folders = [RemoteFolder(n, "/", r) for n, r, _f in DEMO_FOLDERS]
-        upsert_folders(s, account, [*folders, RemoteFolder("Trash", "/", FolderRole.TRASH)])
     store.close()
     return path
 
