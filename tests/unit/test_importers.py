@@ -179,7 +179,7 @@ def test_demo_profile_lands_today_with_folders_and_flags(tmp_path: Path) -> None
     assert counts.unread == 15 and counts.views[views.ViewKind.FLAGGED] == 7
     assert newest.date.astimezone(now.tzinfo).date() == now.date()
     assert newest.date <= now
-    assert set(profile.folder_ids) == {"INBOX", "Sent", "Archive"}
+    assert set(profile.folder_ids) == {"INBOX", "Sent", "Archive", "Trash", "Junk"}
 
 
 def test_demo_profile_opened_early_in_the_day_keeps_order_not_clock(tmp_path: Path) -> None:
