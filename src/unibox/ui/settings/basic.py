@@ -56,6 +56,7 @@ class SyncPage(SettingsPage):
         self.interval.setSuffix(" min")
         self.interval.setValue(max(1, prefs.get(SYNC_INTERVAL) // 60))
         self.interval.setAccelerated(True)
+        self.interval.setFixedWidth(120)
         self.interval.editingFinished.connect(self._save_interval)
         self.interval.valueChanged.connect(lambda _v: self._save_interval())
         self.form.addRow("&Check every", self.interval)
@@ -83,14 +84,15 @@ class SendingPage(SettingsPage):
         self.undo.setRange(0, 120)
         self.undo.setSuffix(" s")
         self.undo.setSpecialValueText("Send at once (no undo)")
+        self.undo.setFixedWidth(220)
         self.undo.setValue(prefs.get(UNDO_SEND_SECONDS))
         self.undo.valueChanged.connect(lambda v: self.save(UNDO_SEND_SECONDS, int(v)))
         self.form.addRow("&Undo send for", self.undo)
         self.form.addRow(
             "",
             self.hint(
-                "After Send, a message waits this long in the outbox, so you can still take "
-                "it back; then it leaves, even if unibox is closed before and opened later."
+                "After Send, a message waits this long in the outbox so you can still take "
+                "it back. If unibox is closed before then, it leaves the next time unibox runs."
             ),
         )
         self.finish()

@@ -22,6 +22,8 @@ class _Removable(QWidget):
         self.items.setObjectName("RemovableList")
         self.items.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.items.setMinimumHeight(110)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.remove = QPushButton("&Remove", self)
         self.remove.setEnabled(False)
         self.items.itemSelectionChanged.connect(
@@ -53,11 +55,12 @@ class PrivacyPage(SettingsPage):
     def __init__(self, prefs: Preferences, bridge: Bridge, parent: QWidget | None = None) -> None:
         super().__init__(prefs, parent)
         self.bridge = bridge
-        self.column.addWidget(
+        self.column.insertWidget(  # under the title, above the lists
+            1,
             self.hint(
                 "Remote images can tell a sender when and where you read their mail, so "
                 "unibox loads them only where you allowed it."
-            )
+            ),
         )
         self.senders = _Removable("No sender: every message asks first.", self)
         self.messages = _Removable("No single message.", self)
