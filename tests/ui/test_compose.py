@@ -320,7 +320,7 @@ def test_esc_on_an_edited_message_asks_and_discard_drops_it(qtbot: Any, window: 
     launcher = window.composer
     compose = opened(qtbot, launcher, launcher.new)
     compose.body.setPlainText("Never mind")
-    compose.save_draft()
+    compose.save_draft(wait=True)
     assert launcher.drafts is not None and launcher.drafts.load_all()
     qtbot.keyClick(compose.body, Qt.Key.Key_Escape)
     prompt = compose.close_prompt

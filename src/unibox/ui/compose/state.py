@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -87,10 +88,16 @@ class ComposeState:
 
 
 class DraftStore:
-    """Unsent compose windows autosaved as JSON files in the profile's drafts folder."""
+    """Unsent compose windows autosaved as JSON files in the profile's drafts folder.
+
+    Saving may run on a worker thread (a forwarded attachment makes a big file):
+    a draft removed (sent, discarded) is never written again by a late save.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._gone: set[str] = set()
+        self._lock = threading.Lock()
 
     def _path(self, draft_id: str) -> Path:
         return self.folder / f"{draft_id}.json"
@@ -99,14 +106,25 @@ class DraftStore:
         state.saved_at = time.time()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f".{state.draft_id}.tmp"
+            tmp = self.folder / f".{state.draft_id}.{threading.get_ident()}.tmp"
             tmp.write_text(json.dumps(state.to_json()), encoding="utf-8")
-            os.replace(tmp, self._path(state.draft_id))
+            with self._lock:
+                if state.draft_id in self._gone:
+                    tmp.unlink(missing_ok=True)
+                    return
+                os.replace(tmp, self._path(state.draft_id))
         except OSError:  # a full disk must not close the window or lose what is on screen
             log.warning("the draft could not be saved", exc_info=True)
 
     def remove(self, draft_id: str) -> None:
-        self._path(draft_id).unlink(missing_ok=True)
+        with self._lock:
+            self._gone.add(draft_id)
+            self._path(draft_id).unlink(missing_ok=True)
+
+    def revive(self, draft_id: str) -> None:
+        """The message is being written again (reopened by Undo): it may be saved again."""
+        with self._lock:
+            self._gone.discard(draft_id)
 
     def load_all(self) -> list[ComposeState]:
         """Every kept draft, newest first (unreadable files are skipped, not deleted)."""

@@ -91,8 +91,11 @@ class ComposeWindow(QWidget):
         self.setObjectName("ComposeWindow")
         self.setWindowIcon(app_icon())
         self.resize(760, 640)
+        self.bridge = bridge
         self.drafts = drafts
         self.draft_id = state.draft_id
+        if drafts is not None:
+            drafts.revive(state.draft_id)
         self._state = state
         self._finished = False
         self.close_prompt: QMessageBox | None = None
@@ -252,9 +255,16 @@ class ComposeWindow(QWidget):
         subject = self.fields.subject.text().strip()
         self.setWindowTitle(f"{subject or 'New message'} — unibox")
 
-    def save_draft(self) -> None:
-        if self.drafts is not None and not self._finished:
-            self.drafts.save(self.state())
+    def save_draft(self, *, wait: bool = False) -> None:
+        """Autosave off the GUI thread (forwarded attachments can be large); `wait` saves here."""
+        drafts = self.drafts
+        if drafts is None or self._finished:
+            return
+        state = self.state()
+        if wait:
+            drafts.save(state)
+        else:
+            self.bridge.run(lambda: drafts.save(state), lambda _r: None)
 
     def add_files(self, paths: list[Path]) -> None:
         self.hide_problem()
@@ -322,7 +332,7 @@ class ComposeWindow(QWidget):
     def close_keeping_draft(self) -> None:
         """The app quits: keep what was written for next time, close without asking."""
         if self.edited:
-            self.save_draft()
+            self.save_draft(wait=True)  # the app may be quitting: no worker will be left
         self._finished = True
         self.close()
 
