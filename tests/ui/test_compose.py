@@ -279,11 +279,26 @@ def test_an_invalid_address_blocks_sending_with_a_sentence(
     assert compose.problem.text() == "Add at least one recipient in To, Cc or Bcc."
 
 
+def test_a_message_without_subject_asks_once(
+    qtbot: Any, window: MainWindow, demo_store: Store, kicked: list[str]
+) -> None:
+    compose = opened(qtbot, window.composer, window.composer.new)
+    compose.fields.to.setText("ann@example.org")
+    compose.body.setPlainText("Just a quick note")
+    qtbot.keyClick(compose.body, Qt.Key.Key_Return, CTRL)
+    assert compose.problem.text().startswith("This message has no subject.")
+    assert items(demo_store) == []
+    qtbot.keyClick(compose.fields.subject, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: len(items(demo_store)) == 1)
+    assert items(demo_store)[0].subject == ""
+
+
 def test_the_demo_says_that_sending_needs_an_account(
     qtbot: Any, window: MainWindow, demo_store: Store
 ) -> None:
     compose = opened(qtbot, window.composer, window.composer.new)
     compose.fields.to.setText("ann@example.org")
+    compose.fields.subject.setText("Hello")
     qtbot.keyClick(compose.body, Qt.Key.Key_Return, CTRL)
     assert compose.problem.isVisible()
     assert "sending needs a mail account" in compose.problem.text()

@@ -103,6 +103,7 @@ class ComposeWindow(QWidget):
         # unsent work (a restored draft, a message reopened by Undo).
         self._saved_snapshot: tuple[object, ...] | None = None
         self._building = True
+        self._subjectless_ok = False
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -298,6 +299,13 @@ class ComposeWindow(QWidget):
             self.show_problem(problem)
             first = next((f for f in self.fields.recipient_fields() if f.problem), None)
             (first or self.fields.to).setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        subject = self.fields.subject.text().strip()
+        if not subject and not self._subjectless_ok:
+            # Asked once: sending again means "yes, without a subject".
+            self._subjectless_ok = True
+            self.show_problem("This message has no subject. Send again to send it without one.")
+            self.fields.subject.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.hide_problem()
         self.set_busy(True)
