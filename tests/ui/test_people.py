@@ -80,7 +80,7 @@ def _go_people(qtbot: Any, window: MainWindow) -> None:
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
 
 
-def _open(qtbot: Any, window: MainWindow, name: str) -> None:
+def _open(qtbot: Any, window: MainWindow, name: str, *, timeline: bool = True) -> None:
     view = window.people.page.view
     qtbot.keyClicks(view.search, name)
     qtbot.waitUntil(lambda: _people(qtbot, window)[:1] == [name])
@@ -88,7 +88,8 @@ def _open(qtbot: Any, window: MainWindow, name: str) -> None:
     qtbot.keyClick(view.list, Qt.Key.Key_Return)
     record = window.people.page.record
     qtbot.waitUntil(lambda: record.record is not None and record.record.display_name == name)
-    qtbot.waitUntil(lambda: window.people.page.record.timeline.rowCount() > 0)
+    if timeline:
+        qtbot.waitUntil(lambda: window.people.page.record.timeline.rowCount() > 0)
 
 
 def _person(store: Store, handle: str) -> int:
@@ -471,3 +472,34 @@ def test_new_mail_reaches_people_and_the_open_record(qtbot: Any, people_window: 
     newest = record.timeline.entry(0)
     assert newest is not None and newest.title == "Seed swap photos"
     qtbot.waitUntil(lambda: record.numbers.values["Messages"].text() == "8")
+
+
+def test_a_handle_split_off_becomes_a_person_and_undo_brings_it_back(
+    qtbot: Any, people_window: MainWindow, demo_store: Store
+) -> None:
+    window = people_window
+    _go_people(qtbot, window)
+    _open(qtbot, window, "Nadia Okafor", timeline=False)
+    record = window.people.page.record
+    qtbot.waitUntil(lambda: record.timeline_empty.isVisible())
+    card = record.card
+    # Nadia's card from the vCard has one address; give her a phone, then split it off.
+    qtbot.keyClick(card.company, Qt.Key.Key_F2)
+    card.new_kind.setCurrentIndex(card.new_kind.findData("phone"))
+    qtbot.keyClicks(card.new_value, "+44 20 7946 0018")
+    qtbot.keyClick(card.new_value, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        qtbot.keyClick(card.company, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len([r for r in card._rows if r.split.isVisibleTo(card)]) == 2)
+    phone = next(r for r in card._rows if r.kind == "phone")
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        phone.split.click()
+    nadia = _person(demo_store, "nadia@keystone.example")
+    other = _person(demo_store, "+442079460018")
+    assert other != nadia
+    qtbot.waitUntil(lambda: len(record.merges.undo_buttons) == 1)
+    assert "+442079460018" not in record.handles.text()
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        record.merges.undo_buttons[0].click()
+    assert _person(demo_store, "+442079460018") == nadia
+    qtbot.waitUntil(lambda: "+442079460018" in record.handles.text())

@@ -208,7 +208,14 @@ class PersonRecordView(QWidget):
         self.timeline_view.setUniformItemSizes(True)
         self.timeline_view.setMouseTracking(True)
         self.timeline_view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.timeline_empty = QLabel("Nothing with them yet: no messages, calls or notes.", pane)
+        self.timeline_empty.setObjectName("Muted")
+        self.timeline_empty.setContentsMargins(18, 6, 18, 0)
+        self.timeline_empty.hide()
+        col.addWidget(self.timeline_empty)
         col.addWidget(self.timeline_view, 1)
+        self.timeline.loaded.connect(lambda n: self.timeline_empty.setVisible(n == 0))
+        self.timeline.rowsInserted.connect(lambda *_a: self.timeline_empty.hide())
         return pane
 
     def _connect(self) -> None:
