@@ -34,7 +34,8 @@ class AttachmentList(QListWidget):
         self.setSpacing(4)
         self.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMaximumHeight(76)
+        self.setIconSize(QSize(14, 14))
+        self.setFixedHeight(50)  # one row of chips; more rows scroll
         self.setToolTip("Delete removes the selected attachments")
         self._refs: list[AttachmentRef] = []
         self.setVisible(False)
@@ -72,7 +73,7 @@ class AttachmentList(QListWidget):
         item = QListWidgetItem(f"{ref.name}  ·  {size_text(ref.size)}")
         item.setIcon(icon("paperclip", self.palette().color(QPalette.ColorRole.PlaceholderText)))
         item.setToolTip(ref.path or ref.name)
-        item.setSizeHint(QSize(self.fontMetrics().horizontalAdvance(item.text()) + 44, 26))
+        item.setSizeHint(QSize(self.fontMetrics().horizontalAdvance(item.text()) + 64, 28))
         self.addItem(item)
         self.setVisible(True)
 
