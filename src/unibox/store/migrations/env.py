@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from unibox.store.schema import Base
+from unibox.store.schema import full_metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when run from the alembic CLI
@@ -12,7 +12,7 @@ if connection is None:  # pragma: no cover - only when run from the alembic CLI
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=full_metadata(),
     render_as_batch=True,
 )
 with context.begin_transaction():
