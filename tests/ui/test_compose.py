@@ -226,6 +226,11 @@ def test_send_later_stores_the_chosen_time(
     compose = opened(qtbot, window.composer, window.composer.new)
     compose.fields.to.setText("ann@example.org")
     compose.fields.subject.setText("Monday plan")
+    qtbot.keyClick(compose.body, Qt.Key.Key_Return, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(compose.later_menu.isVisible)
+    shown = [a.text() for a in compose.later_menu.actions() if a.text()]
+    assert shown == ["In 1 hour", "Tomorrow 08:00", "Monday 08:00", "Pick date and time…"]
+    compose.later_menu.hide()
     tomorrow = [a for a in compose.later_menu.actions() if a.text() == "Tomorrow 08:00"]
     before = datetime.now()
     tomorrow[0].trigger()
@@ -374,3 +379,26 @@ def test_compose_commands_in_menus_context_menu_and_overlay(
     compose = opened(qtbot, window.composer, window.composer.actions["Forward"].trigger)
     assert compose.fields.subject.text() == "Fwd: Photos from Lisbon"
     compose.finish()
+
+
+def test_the_date_time_picker_schedules_the_chosen_moment(
+    qtbot: Any, window: MainWindow, demo_store: Store, kicked: list[str]
+) -> None:
+    from PySide6.QtCore import QDateTime
+
+    from unibox.ui.compose.later import SendTimeDialog
+
+    compose = opened(qtbot, window.composer, window.composer.new)
+    compose.fields.to.setText("ann@example.org")
+    compose.fields.subject.setText("Birthday wishes")
+    [pick] = [a for a in compose.later_menu.actions() if a.text() == "Pick date and time…"]
+    pick.trigger()
+    dialog = compose.findChild(SendTimeDialog)
+    assert dialog is not None and dialog.isVisible()
+    chosen = (datetime.now() + timedelta(days=3)).replace(
+        hour=9, minute=15, second=0, microsecond=0
+    )
+    dialog.edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(chosen.timestamp())))
+    dialog.accept()
+    qtbot.waitUntil(lambda: len(items(demo_store)) == 1)
+    assert items(demo_store)[0].send_at == int(chosen.timestamp())
