@@ -232,8 +232,32 @@ def test_record_shows_card_pending_numbers_and_first_timeline_page(
     with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
         pending.checks[0].click()
     qtbot.waitUntil(lambda: not pending.checks)
+    # A task for them: the owner is written as their name.
+    pending.task_owner.setCurrentIndex(1)
+    assert pending.task_owner.currentText() == "Aoife"
+    qtbot.keyClicks(pending.task_title, "Send the board deck")
+    with qtbot.waitSignal(window.people.page.loader.saved, timeout=5000):
+        qtbot.keyClick(pending.task_title, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(pending.checks) == 1)
+    assert "—  Aoife O'Brien · due" in pending.checks[0].text()
     qtmodeltester.check(record.timeline)
+    # Another person: their name at once from the list, never Aoife's card under it.
+    page = window.people.page
+    page.show_list()
+    page.view.search.clear()
+    qtbot.waitUntil(lambda: "Zoë Müller" in _people(qtbot, window))
+    zoe = next(
+        page.view.model.person_id(n)
+        for n in range(page.view.model.rowCount())
+        if page.view.model.index(n, Column.NAME).data() == "Zoë Müller"
+    )
+    assert zoe is not None
+    page.open_person(zoe)
+    assert record.name.text() == "Zoë Müller" and not record.sections.isVisible()
+    qtbot.waitUntil(lambda: record.sections.isVisible())
+    assert record.card.name.text() == "Zoë Müller"
     # Clicking a message in the timeline opens it in Mail.
+    qtbot.waitUntil(lambda: record.timeline.rowCount() > 0)
     entry = record.timeline.entry(0)
     assert entry is not None
     record.timeline_view.clicked.emit(record.timeline.index(0))

@@ -112,7 +112,9 @@ class PeoplePage(QWidget):
 
     def open_person(self, person_id: int) -> None:
         self.stack.setCurrentWidget(self.record)
-        self.record.show_person(person_id)  # asked first: it is what the user waits for
+        row = self.view.model.row_of(person_id) if self.started else None
+        hint = self.view.model.cached(row) if row is not None else None
+        self.record.show_person(person_id, hint)  # asked first: it is what the user waits for
         self.start()
         self.record.timeline_view.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -139,6 +139,7 @@ class PendingBox(Box):
         outer.addLayout(form)
         self.task_title.returnPressed.connect(self._add)
         self.checks: list[QCheckBox] = []
+        self.person_name = ""
 
     def _add(self) -> None:
         title = self.task_title.text().strip()
@@ -147,6 +148,8 @@ class PendingBox(Box):
         d = self.task_due.date()
         due = int(datetime(d.year(), d.month(), d.day(), 17, tzinfo=UTC).timestamp())
         owner = self.task_owner.currentText().strip()
+        if owner == self.task_owner.itemText(1) and self.person_name:
+            owner = self.person_name
         self.task_added.emit(title, due, "" if owner in ("", "Me") else owner)
         self.task_title.clear()
 
@@ -154,6 +157,10 @@ class PendingBox(Box):
         self.clear()
         self.checks = []
         self.waiting: list[QLabel] = []
+        self.person_name = record.display_name
+        self.task_owner.setItemText(
+            1, record.display_name.split()[0] if record.display_name else "Them"
+        )
         now = datetime.now(UTC)
         for task in record.open_tasks[: SHOWN * 4]:
             self._task(task, now)

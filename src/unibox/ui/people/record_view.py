@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from unibox.store.people_list import PersonRow
 from unibox.store.persons import PersonRecord
 from unibox.store.timeline import MESSAGE
 from unibox.ui.bridge import Bridge
@@ -119,6 +120,7 @@ class PersonRecordView(QWidget):
         scroll.setMinimumWidth(420)
         scroll.setMaximumWidth(560)
         left = QWidget(scroll)
+        self.sections = left  # hidden until the record of the person asked for is in
         left.setObjectName("RecordColumn")
         scroll.setWidget(left)
         col = QVBoxLayout(left)
@@ -245,7 +247,19 @@ class PersonRecordView(QWidget):
             QShortcut(QKeySequence(keys), self, self.back.emit, context=context)
         self.card.region = ld.region
 
-    def show_person(self, person_id: int) -> None:
+    def show_person(self, person_id: int, hint: PersonRow | None = None) -> None:
+        """Open a person; `hint` (their list row) fills the header until the record is in."""
+        if self.record is None or self.record.id != person_id:
+            self.sections.setVisible(False)  # never another person's card under this name
+            name = hint.display_name if hint is not None else ""
+            handle = hint.handle if hint is not None else ""
+            self.name.setText(name)
+            self.avatar.set_person(name, handle)
+            self.avatar.show()
+            self.photo.hide()
+            self.role.setText(hint.company if hint is not None else "")
+            self.role.setVisible(bool(self.role.text()))
+            self.handles.setText(handle)
         self.record = None
         self.log_form.hide()
         self.loader.load(person_id)
@@ -284,6 +298,7 @@ class PersonRecordView(QWidget):
             f"   +{len(handles) - 4} more" if len(handles) > 4 else ""
         )
         self.handles.setText(shown)
+        self.sections.setVisible(True)
         self.card.show_record(record)
         self.pending.show_record(record)
         self.done.show_record(record)
