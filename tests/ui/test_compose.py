@@ -105,9 +105,19 @@ def test_completion_lists_a_person_by_name_and_fills_the_address(
     assert to.text() == "Aoife O'Brien <aoife@greenleaf.example>, "
     assert not popup.isVisible()
     # A second recipient completes on its own, the first stays as it was.
-    qtbot.keyClicks(to, "aoife@")
+    qtbot.keyClicks(to, "Leo")
     qtbot.waitUntil(lambda: popup.isVisible())
-    assert model.rowCount() >= 1
+    assert "leo.castell@mailbox.example" in model.index(0, 0).data()
+    qtbot.keyClick(popup, Qt.Key.Key_Tab)  # Tab takes the suggestion too
+    assert to.text() == (
+        "Aoife O'Brien <aoife@greenleaf.example>, Leo Castell <leo.castell@mailbox.example>, "
+    )
+    # Someone already in the field is not suggested again.
+    with qtbot.waitSignal(model.updated, timeout=5000):
+        qtbot.keyClicks(to, "aoi")
+    assert model.asked == "aoi"
+    assert model.rowCount() == 0
+    assert not popup.isVisible()
 
 
 def test_completion_model_passes_the_model_tester_empty_and_full(

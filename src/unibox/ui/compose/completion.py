@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit
 
 from unibox.store.address_completion import AddressSuggestion, suggest
@@ -59,8 +63,8 @@ class SuggestionModel(QAbstractListModel):
     def suggestion(self, row: int) -> AddressSuggestion:
         return self._rows[row]
 
-    def ask(self, text: str) -> None:
-        """Look `text` up; answers to older questions are dropped."""
+    def ask(self, text: str, exclude: frozenset[str] = frozenset()) -> None:
+        """Look `text` up, leaving out addresses in `exclude`; older answers are dropped."""
         self._generation += 1
         generation = self._generation
         self.asked = text
@@ -68,7 +72,13 @@ class SuggestionModel(QAbstractListModel):
             self._show([], generation)
             return
         self._bridge.read(
-            lambda s: suggest(s, text), lambda rows: self._show(rows, generation), lane="side"
+            lambda s: [
+                r
+                for r in suggest(s, text, limit=8 + len(exclude))
+                if r.email.casefold() not in exclude
+            ][:8],
+            lambda rows: self._show(rows, generation),
+            lane="side",
         )
 
     def _show(self, rows: list[AddressSuggestion], generation: int) -> None:
@@ -126,7 +136,14 @@ class AddressCompleter(QCompleter):
         typed = self._typed()
         if "@" in typed and ">" in typed:  # a complete "Name <address>": nothing to suggest
             typed = ""
-        self.suggestions.ask(typed)
+        self.suggestions.ask(typed, self._present())
+
+    def _present(self) -> frozenset[str]:
+        """Addresses already in the field (not suggested twice)."""
+        text = self.field.text()
+        start, end = current_token(text, self.field.cursorPosition())
+        others = text[:start] + text[end:]
+        return frozenset(m.casefold() for m in re.findall(r"[^\s<>,;\"]+@[^\s<>,;\"]+", others))
 
     def _updated(self) -> None:
         if self.suggestions.rowCount() == 0 or not self.field.hasFocus():
@@ -146,6 +163,23 @@ class AddressCompleter(QCompleter):
         address = str(index.data(SuggestionModel.ADDRESS) or "")
         if address:
             self.insert(address)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Tab takes the highlighted suggestion, as in most mail programs (then moves on).
+        popup = self._popup()
+        if (
+            watched is popup
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Tab
+            and popup.isVisible()
+        ):
+            index = popup.currentIndex()
+            if index.isValid():
+                self._chosen(self.suggestions.index(index.row(), 0))
+            popup.hide()
+            return True
+        return super().eventFilter(watched, event)
 
     def insert(self, address: str) -> None:
         """Put `address` in place of the entry being typed, followed by ", "."""
