@@ -123,7 +123,7 @@ def start_syncing(window: MainWindow, store: Store, secrets: SecretStore | None 
     with store.read() as s:
         accounts = list_accounts(s)
     syncs.start(accounts)
-    window.show_syncing(syncs.account_names)
+    window.show_syncing(syncs.account_names + syncs.start_books())
 
 
 class _FirstPaint(QObject):

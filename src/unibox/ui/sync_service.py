@@ -1,4 +1,5 @@
-"""Keeps every mail account syncing in the background while the window is open."""
+"""Keeps every mail account and address book syncing in the background while the window
+is open."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
 from unibox.sync.mail import Progress, SyncReport
 from unibox.sync.runner import SyncFailure, SyncRunner, Wake
+from unibox.ui.book_syncs import BookSyncs
 
 log = logging.getLogger("unibox.sync")
 
@@ -81,6 +83,14 @@ class SyncService:
             on_error=self._failure,
         )
         self.runner.after_sync = self._release
+        self.books = BookSyncs(
+            store,
+            secrets,
+            interval=lambda: self.interval,
+            on_progress=on_progress,
+            on_changes=on_changes,
+            on_failure=on_failure,
+        )
         self._accounts: dict[str, _Account] = {}
         self._held: dict[int, ChangeSet] = {}
         self._quit = threading.Event()
@@ -109,13 +119,17 @@ class SyncService:
         entry.thread.start()
         return True
 
+    def start_books(self) -> list[str]:
+        """Start syncing every address book in the store; their status-bar labels."""
+        return [] if self._quit.is_set() else self.books.start()
+
     def sync_now(self, name: str | None = None) -> list[str]:
-        """Sync this account (every account when None) now; the names kicked."""
+        """Sync this account or address book (everything when None) now; the names kicked."""
         with self._lock:
             targets = [a for n, a in self._accounts.items() if name is None or n == name]
         for entry in targets:
             entry.kick.set()
-        return [a.info.name for a in targets]
+        return [a.info.name for a in targets] + self.books.kick(name)
 
     retry = sync_now
 
@@ -154,7 +168,8 @@ class SyncService:
         for entry in entries:
             if entry.thread is not None:
                 entry.thread.join(max(0.0, deadline - time.monotonic()))
-        ended = all(e.thread is None or not e.thread.is_alive() for e in entries)
+        books_ended = self.books.stop(deadline)
+        ended = all(e.thread is None or not e.thread.is_alive() for e in entries) and books_ended
         if ended:
             self.runner.close()
             for entry in entries:

@@ -23,7 +23,9 @@ _PHASES = {
     "headers": "Downloading the message list",
     "bodies": "Downloading messages",
     "flags": "Updating flags",
+    "contacts": "Syncing contacts",  # an address book (ui/book_syncs.py)
 }
+BOOK_PREFIX = "Address book "  # how an address book's line starts (ui/book_syncs.book_label)
 
 
 class SyncState(StrEnum):
@@ -73,7 +75,8 @@ class AccountSync:
         if self.state is SyncState.OFFLINE:
             return f"{self.name} is offline: {self.error} Trying again by itself."
         if self.state is SyncState.WAITING:
-            return f"{self.name}: checking for new mail…"
+            what = "changes" if self.name.startswith(BOOK_PREFIX) else "new mail"
+            return f"{self.name}: checking for {what}…"
         if self.state is SyncState.SYNCING:
             what = _PHASES.get(self.phase, "Syncing")
             where = f" in {self.folder}" if self.folder and self.folder != "INBOX" else ""
@@ -99,7 +102,14 @@ def summary(accounts: list[AccountSync]) -> tuple[str, AccountSync | None]:
         return accounts[0].line(), None
     latest = max((a.last_ok for a in accounts if a.last_ok), default=None)
     when = f" · checked {_clock(latest)}" if latest else ""
-    return f"All {len(accounts)} accounts up to date{when}", None
+    return f"All {len(accounts)} {_plural(accounts)} up to date{when}", None
+
+
+def _plural(accounts: list[AccountSync]) -> str:
+    books = sum(a.name.startswith(BOOK_PREFIX) for a in accounts)
+    if not books:
+        return "accounts"
+    return "address books" if books == len(accounts) else "accounts and address books"
 
 
 class SyncStatus(QWidget):
