@@ -155,8 +155,7 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.setFont(bold)
         painter.setPen(text_colour)
         if note:
-            by = entry.by or "You"
-            title = f"{entry.channel.capitalize()} · logged by {by}"
+            title = f"{entry.channel.capitalize()} · by {entry.by or 'you'}"
         else:
             who = "You" if entry.direction == "out" else (entry.by or "Them")
             title = f"{who} · {entry.title or '(no subject)'}"
