@@ -19,7 +19,7 @@ def _rows(qtbot: Any, window: MainWindow) -> list[MessageRow]:
         model.index(n).data(Role.ROW)
     qtbot.waitUntil(
         lambda: all(model.cached_row(n) is not None for n in range(model.rowCount())),
-        timeout=5000,
+        timeout=10_000,
     )
     return [r for n in range(model.rowCount()) if (r := model.cached_row(n)) is not None]
 
@@ -28,7 +28,7 @@ def test_grouping_shows_one_row_per_conversation_newest_first(
     qtbot: Any, qtmodeltester: Any, window: MainWindow
 ) -> None:
     flat = _rows(qtbot, window)
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=10_000):
         window.group_action.trigger()
     assert window.prefs.get(GROUP_CONVERSATIONS) is True
     rows = _rows(qtbot, window)
@@ -55,7 +55,7 @@ def test_grouping_shows_one_row_per_conversation_newest_first(
         b"In-Reply-To: <8f789de7627936115571@brightwave.example>\r\n"
         b"Date: Fri, 14 Mar 2025 09:29:00 +0000\r\n\r\nOne more thing.\r\n"
     )
-    with qtbot.waitSignal(window.messages.rows_changed, timeout=5000):
+    with qtbot.waitSignal(window.messages.rows_changed, timeout=10_000):
         changes = ingest_raw(window, raw, uid=940)
     (mid,) = changes.messages_added
     rows = _rows(qtbot, window)
@@ -64,7 +64,7 @@ def test_grouping_shows_one_row_per_conversation_newest_first(
     assert len(rows) == 54 and len({r.conversation_id for r in rows}) == 54
     assert rows[0].thread_size == 6
 
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=10_000):
         window.group_action.trigger()
     assert window.messages.rowCount() == 65
 
@@ -93,11 +93,11 @@ def test_the_person_panel_follows_the_sender(qtbot: Any, window: MainWindow) -> 
             window.message_view.content is not None
             and window.message_view.content.id == target.entry.newest_message_id
         ),
-        timeout=5000,
+        timeout=10_000,
     )
 
     # All mail with them: a search on their address.
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=10_000):
         qtbot.mouseClick(panel.all_button, Qt.MouseButton.LeftButton)
     found = _rows(qtbot, window)
     assert window.list_title.text() == "Search results"
@@ -111,7 +111,7 @@ def test_the_person_panel_follows_the_sender(qtbot: Any, window: MainWindow) -> 
 
 def test_for_mail_i_sent_the_panel_shows_whom_it_went_to(qtbot: Any, window: MainWindow) -> None:
     sent = window.sidebar_model.index_of(View(ViewKind.SENT))
-    with qtbot.waitSignal(window.messages.loaded):
+    with qtbot.waitSignal(window.messages.loaded, timeout=10_000):
         window.sidebar.setCurrentIndex(sent)
     rows = _rows(qtbot, window)
     window.message_list.select_row(0)
@@ -119,7 +119,7 @@ def test_for_mail_i_sent_the_panel_shows_whom_it_went_to(qtbot: Any, window: Mai
     first = rows[0].recipients[0]
     qtbot.waitUntil(
         lambda: panel.card is not None and any(v == first.email for _k, v in panel.card.handles),
-        timeout=5000,
+        timeout=10_000,
     )
     assert panel.card is not None and not panel.card.is_me
     # The panel can be hidden, and stays so.
