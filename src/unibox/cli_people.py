@@ -208,6 +208,7 @@ def _undo(args: argparse.Namespace, store: Any) -> int:
 
 
 def _suggestions(args: argparse.Namespace, store: Any) -> int:
+    from unibox.people_format import jsonable
     from unibox.store import merge_suggestions as ms
     from unibox.store import signature_evidence as se
 
@@ -228,8 +229,11 @@ def _suggestions(args: argparse.Namespace, store: Any) -> int:
         ms.refresh_suggestions(s)
         found = ms.suggestions(s)
         cards = se.card_suggestions(s)
-    if args.json:
-        _print_json(found)
+    if args.json:  # one list; "kind" tells a merge from a handle proposed for a card
+        _print_json(
+            [{**jsonable(x), "kind": "merge"} for x in found]
+            + [{**jsonable(c), "kind": "card", "handle_kind": c.kind} for c in cards]
+        )
         return 0
     for x in found:
         print(f"{x.id:>5}  {x.person_name} ({x.person_id}) + {x.other_name} ({x.other_person_id})")

@@ -398,5 +398,6 @@ def test_a_sync_suggests_merging_one_person_seen_under_two_addresses(
     assert run("person", "suggestions", "--json") == 0
     suggested = json.loads(capsys.readouterr().out)
     assert len(suggested) == 1 and "name" in json.dumps(suggested).lower()
+    assert suggested[0]["kind"] == "merge"
     assert run("person", "merge", "zoe@work.example", "zoe@home.example") == 0
     assert stats(capsys)["people"] == 1

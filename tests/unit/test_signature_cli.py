@@ -33,6 +33,12 @@ def test_a_card_suggestion_is_listed_then_accepted_from_the_command_line(
     assert "add +41446681800 to Ana Lima" in listed
     assert "lists +41 44 668 18 00, a phone number no one in your contacts has." in listed
     card_id = listed.split("card", 1)[1].split()[0]
+    assert cli.main(["person", "suggestions", "--json"]) == 0
+    [proposal] = json.loads(capsys.readouterr().out)
+    assert proposal["kind"] == "card" and proposal["id"] == int(card_id)
+    assert proposal["handle_kind"] == "phone"
+    assert proposal["value"] == "+41446681800" and proposal["person_name"] == "Ana Lima"
+    assert "+41 44 668 18 00" in proposal["detail"]
     assert cli.main(["person", "suggestions", "--accept-card", card_id]) == 0
     assert cli.main(["person", "suggestions", "--accept-card", card_id]) == 1
     assert "accepted already" in capsys.readouterr().err

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from unibox.store.merge_suggestions import Suggestion, suggestions
 from unibox.ui.bridge import Bridge
+from unibox.ui.people.card_proposals import CardProposals
 from unibox.ui.people.delegates import PersonDelegate
 from unibox.ui.people.list_model import SORTS, Column, PeopleListModel
 from unibox.ui.people.record_loader import RecordLoader
@@ -223,6 +224,10 @@ class PeopleView(QWidget):
         self._suggestion_col = QVBoxLayout(body)
         self._suggestion_col.setContentsMargins(16, 8, 16, 16)
         self._suggestion_col.setSpacing(10)
+        # Handles proposed for cards, below the merge cards (inserted above it).
+        self.proposals = CardProposals(self._bridge, body)
+        self.proposals.status.connect(self.status)
+        self._suggestion_col.addWidget(self.proposals)
         self._suggestion_col.addStretch(1)
         self.suggestion_cards: list[QWidget] = []
         self.more_button: QPushButton | None = None
@@ -301,6 +306,7 @@ class PeopleView(QWidget):
 
     def load_suggestions(self) -> None:
         self._bridge.read(lambda s: suggestions(s), self._show_suggestions, lane="side")
+        self.proposals.load()
 
     def _show_suggestions(self, found: list[Suggestion]) -> None:
         self.suggestions = found
