@@ -150,11 +150,10 @@ def cmd_addressbook(args: argparse.Namespace) -> int:
     if args.book_command == "add":
         return _add_book(args, store)
     if args.book_command == "remove":
+        from unibox.book_service import remove_address_book
         from unibox.secrets import SecretStore
 
-        with store.write() as s:
-            info = books.remove_book(s, args.name)
-        SecretStore().delete(info.secret_ref)
+        remove_address_book(store, SecretStore(), args.name)
         return 0
     with store.read() as s:
         found = (
@@ -182,32 +181,22 @@ def _account(book: Any) -> Any:
 
 
 def _add_book(args: argparse.Namespace, store: Any) -> int:
-    from unibox.channels.carddav import CardDavClient, DavAccount
+    from unibox.book_service import add_address_book
     from unibox.secrets import SecretStore
-    from unibox.store import address_books as books
 
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise UserError("No password was given on standard input.")
-    client = CardDavClient(DavAccount(args.url, args.username, password, args.ca_file))
-    try:
-        found = client.discover()
-    finally:
-        client.close()
-    if not found:
-        raise UserError(f"No address book was found at {args.url}.")
-    ref = f"carddav:{args.name}"
-    SecretStore().set(ref, password)
-    with store.write() as s:
-        books.add_book(
-            s,
-            name=args.name,
-            url=found[0].url,
-            username=args.username,
-            secret_ref=ref,
-            ca_file=str(Path(args.ca_file).resolve()) if args.ca_file else "",
-        )
-    print(f"{args.name}: {found[0].name} at {found[0].url}")
+    info, remote_name = add_address_book(
+        store,
+        SecretStore(),
+        name=args.name,
+        url=args.url,
+        username=args.username,
+        password=password,
+        ca_file=args.ca_file or "",
+    )
+    print(f"{info.name}: {remote_name} at {info.url}")
     return 0
 
 

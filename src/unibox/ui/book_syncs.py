@@ -109,17 +109,23 @@ class BookSyncs:
             entry.kick.set()
         return [b.label for b in targets]
 
-    def remove(self, name: str) -> bool:
-        """Stop syncing the book called `name` (its current sync ends first)."""
+    def remove(self, name: str, timeout: float = 30.0) -> bool:
+        """Stop syncing the book called `name`; True once its thread ended.
+
+        Its current sync ends first, so this blocks up to `timeout` seconds:
+        call it off the GUI thread.
+        """
         with self._lock:
             entry = next((b for b in self._books.values() if b.name == name), None)
             if entry is not None:
                 del self._books[entry.id]
         if entry is None:
-            return False
+            return True
         entry.removed = True
         entry.kick.set()
-        return True
+        if entry.thread is not None and entry.thread is not threading.current_thread():
+            entry.thread.join(timeout)
+        return entry.thread is None or not entry.thread.is_alive()
 
     def stop(self, deadline: float) -> bool:
         """End every loop by `deadline` (time.monotonic()); True if all ended."""

@@ -1,4 +1,5 @@
-"""The Accounts page: name, servers, notifications, folders, password and removal per account."""
+"""The Accounts page: name, servers, notifications, folders, password and removal per account;
+then the address books (ui/settings/books.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from unibox.store.folders import FolderState
 from unibox.store.intent import intent_write
 from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import QUIET_ACCOUNTS, Preferences
+from unibox.ui.settings.books import AddressBooksSection
 from unibox.ui.settings.page import SettingsPage
 
 
@@ -113,6 +115,8 @@ class AccountsPage(SettingsPage):
         row.addWidget(self.details, 1)
         self.form.addRow(row)
         self._build_details()
+        self.books = AddressBooksSection(bridge, secrets, self.say, self)
+        self.form.addRow(self.books)
         self.finish()
         self.reload()
 

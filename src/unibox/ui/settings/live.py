@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from unibox.config import SYNC_INTERVAL
+from unibox.ui.book_syncs import book_label
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, THEME
 from unibox.ui.theme import set_theme_choice
 
@@ -15,6 +16,7 @@ KICK_TIMER = "settings-sync-restart"
 KICK_AFTER_MS = 1500
 
 if TYPE_CHECKING:
+    from unibox.store.address_books import BookInfo
     from unibox.ui.main_window import MainWindow
     from unibox.ui.settings.dialog import SettingsDialog
 
@@ -37,6 +39,10 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
         dialog.accounts.add_requested.connect(lambda: _add_account(window, dialog))
         dialog.accounts.password_changed.connect(window.retry_sync)
         dialog.accounts.removed.connect(lambda name: _account_removed(window, name))
+        section = dialog.accounts.books
+        section.stop_book = lambda name: syncs.books.remove(name) if syncs is not None else None
+        section.added.connect(lambda book: _book_added(window, book))
+        section.removed.connect(lambda name: window.sync_status.forget(book_label(name)))
         window.settings_dialog = dialog
     if page:
         dialog.show_page(page)
@@ -59,6 +65,12 @@ def _account_removed(window: MainWindow, name: str) -> None:
     window.messages.reload()
     window.sync_status.forget(name)
     window.statusBar().showMessage(f"“{name}” was removed; its mail is still on the server.", 8000)
+
+
+def _book_added(window: MainWindow, book: BookInfo) -> None:
+    """It syncs from now on, with its line in the status bar."""
+    if window.syncs is not None and window.syncs.books.add(book):
+        window.sync_status.watch([book_label(book.name)])
 
 
 def _kick_later(window: MainWindow) -> None:

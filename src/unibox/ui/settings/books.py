@@ -1,0 +1,320 @@
+"""The Accounts page's "Address books" section: CardDAV books listed, added, tested, removed.
+
+Passwords go to the keyring only (through book_service and secrets.py);
+the server is asked off the GUI thread, and a problem is said in a sentence
+in the form, which keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from unibox.core.errors import UserError
+from unibox.secrets import SecretStore
+from unibox.store import address_books as books
+from unibox.store.address_books import BookInfo
+from unibox.ui.bridge import Bridge
+from unibox.ui.icons import icon
+
+
+def _sentence(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, UserError) else f"That did not work: {exc}"
+
+
+def book_line(book: BookInfo) -> str:
+    """Two lines for the list: the name and where, then how its last sync went."""
+    if book.last_error:
+        state = book.last_error
+    elif book.last_sync_at:
+        state = f"Synced {datetime.fromtimestamp(book.last_sync_at):%d %b %Y %H:%M}"
+    else:
+        state = "Not synced yet"
+    return f"{book.name}  ·  {book.username} at {book.url}\n{state}"
+
+
+class BookDialog(QDialog):
+    """Name, server, user and password of a new address book; Test connection, Add.
+
+    Signals:
+        added(object): the BookInfo stored (the password is in the keyring).
+    """
+
+    added = Signal(object)
+
+    def __init__(self, bridge: Bridge, secrets: SecretStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add address book")
+        self.setObjectName("BookDialog")
+        self.bridge, self.secrets = bridge, secrets
+        self.name = QLineEdit("Contacts", self)
+        self.url = QLineEdit(self)
+        self.url.setPlaceholderText("https://dav.example.com/  (the server or the book)")
+        self.username = QLineEdit(self)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("&Server", self.url)
+        form.addRow("&User name", self.username)
+        form.addRow("&Password", self.password)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        self.message.setObjectName("Muted")
+        buttons = QDialogButtonBox(self)
+        self.test_button = buttons.addButton(
+            "&Test connection", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.add_button = buttons.addButton("&Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button.setObjectName("PrimaryButton")
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        for button in buttons.buttons():  # Enter adds, whichever button was clicked last
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+        self.add_button.setDefault(True)
+        self.test_button.clicked.connect(self.test)
+        buttons.accepted.connect(self.add)
+        buttons.rejected.connect(self.reject)
+        hint = QLabel(
+            "The address of your CardDAV server (Nextcloud, Fastmail, iCloud, Radicale…) or of "
+            "the address book itself; unibox finds the book. The password goes to the system "
+            "keyring.",
+            self,
+        )
+        hint.setObjectName("Muted")
+        hint.setWordWrap(True)
+        col = QVBoxLayout(self)
+        col.setSpacing(10)
+        col.addWidget(hint)
+        col.addLayout(form)
+        col.addWidget(self.message)
+        col.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def _fields(self) -> tuple[str, str, str, str]:
+        return (
+            self.name.text().strip(),
+            self.url.text().strip(),
+            self.username.text().strip(),
+            self.password.text(),
+        )
+
+    def _missing(self, need_name: bool) -> str:
+        """What the form still lacks, in a sentence ("" when it can be sent)."""
+        name, url, _user, password = self._fields()
+        if need_name and not name:
+            return "Give the address book a name (“Home”, “Work”)."
+        if not url:
+            return "Enter the address of the CardDAV server or of the address book."
+        if not password:
+            return "Enter the password for the address book."
+        return ""
+
+    def _busy(self, sentence: str) -> None:
+        self.message.setProperty("problem", False)
+        self.message.setText(sentence)
+        for b in (self.test_button, self.add_button):
+            b.setEnabled(not sentence)
+
+    def _said(self, sentence: str, problem: bool) -> None:
+        self._busy("")
+        self.message.setText(sentence)
+        self.message.setObjectName("SettingsProblem" if problem else "Muted")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def test(self) -> None:
+        from unibox.book_service import find_book
+
+        _name, url, user, password = self._fields()
+        if missing := self._missing(need_name=False):
+            self._said(missing, True)
+            return
+        self._busy("Asking the server…")
+        self.bridge.run(
+            lambda: find_book(url, user, password),
+            lambda found: self._said(f"It works: found “{found[0]}” at {found[1]}.", False),
+            lambda exc: self._said(_sentence(exc), True),
+        )
+
+    def add(self) -> None:
+        from unibox.book_service import add_address_book
+
+        name, url, user, password = self._fields()
+        store, secrets = self.bridge.store, self.secrets
+        if missing := self._missing(need_name=True):
+            self._said(missing, True)
+            return
+        self._busy("Asking the server…")
+
+        def done(result: tuple[BookInfo, str]) -> None:
+            self._said("", False)
+            self.password.clear()
+            self.added.emit(result[0])
+            self.accept()
+
+        self.bridge.run(
+            lambda: add_address_book(
+                store, secrets, name=name, url=url, username=user, password=password
+            ),
+            done,
+            lambda exc: self._said(_sentence(exc), True),
+        )
+
+
+def _ask(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Remove address book",
+        question,
+        QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class AddressBooksSection(QWidget):
+    """The books synced both ways, with Add address book… and Remove.
+
+    `stop_book(name)` runs on a task thread before a book is removed (the
+    window stops its sync there). Signals:
+        added(object): a BookInfo now stored; the window starts syncing it.
+        removed(str): a book (by name) is forgotten here.
+    """
+
+    added = Signal(object)
+    removed = Signal(str)
+
+    def __init__(
+        self,
+        bridge: Bridge,
+        secrets: SecretStore | None,
+        say: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge, self.secrets, self.say = bridge, secrets, say
+        self.stop_book: Callable[[str], object] = lambda _name: None
+        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.dialog: BookDialog | None = None
+        self.found: list[BookInfo] = []
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 8, 0, 0)
+        col.setSpacing(6)
+        title = QLabel("Address books", self)
+        title.setObjectName("SectionTitle")
+        self.list = QListWidget(self)
+        self.list.setObjectName("RemovableList")
+        self.list.setFixedHeight(112)
+        self.empty = QLabel(
+            "No address book yet: add a CardDAV one (Nextcloud, Fastmail, iCloud, Radicale…) "
+            "and its contacts sync both ways.",
+            self,
+        )
+        self.empty.setObjectName("Muted")
+        self.empty.setWordWrap(True)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("Add address &book…", self)
+        self.add_button.clicked.connect(self.open_add)
+        self.add_button.setEnabled(secrets is not None)
+        self.remove_button = QPushButton("Remove address book…", self)
+        self.remove_button.setObjectName("DangerButton")
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self._remove)
+        self.list.currentItemChanged.connect(
+            lambda item, _old: self.remove_button.setEnabled(
+                item is not None and self.secrets is not None
+            )
+        )
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        row.addWidget(self.remove_button)
+        for w in (title, self.empty, self.list):
+            col.addWidget(w)
+        col.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        self.bridge.read(books.list_books, self._show, lane="side")
+
+    def _show(self, found: list[BookInfo]) -> None:
+        self.found = found
+        self.list.clear()
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        for book in found:
+            item = QListWidgetItem(book_line(book), self.list)
+            item.setData(Qt.ItemDataRole.UserRole, book.name)
+            item.setIcon(icon("warning", "#d9534f") if book.last_error else icon("people", muted))
+            item.setToolTip(book.url)
+        self.list.setVisible(bool(found))
+        self.empty.setVisible(not found)
+        self.remove_button.setVisible(bool(found))
+        if found:
+            self.list.setCurrentRow(0)
+
+    def open_add(self) -> BookDialog | None:
+        if self.secrets is None:
+            return None
+        if self.dialog is None:
+            self.dialog = BookDialog(self.bridge, self.secrets, self)
+            self.dialog.added.connect(self._added)
+            self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+            self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
+
+    def _added(self, book: BookInfo) -> None:
+        self.say(f"“{book.name}” was added; its contacts are on their way.")
+        self.added.emit(book)
+        self.reload()
+
+    def _remove(self) -> None:
+        item = self.list.currentItem()
+        if item is None or self.secrets is None:
+            return
+        from unibox.book_service import remove_address_book
+
+        name = str(item.data(Qt.ItemDataRole.UserRole))
+        question = (
+            f"Remove the address book “{name}” from unibox?\n\n"
+            "Its password leaves the keyring and it stops syncing. Kept: the people it brought "
+            "(with their cards) and every card on the server."
+        )
+        if not self.confirm(question):
+            return
+        store, secrets, stop = self.bridge.store, self.secrets, self.stop_book
+        self.remove_button.setEnabled(False)
+
+        def work() -> None:
+            stop(name)  # no sync may write into a book being removed
+            remove_address_book(store, secrets, name)
+
+        def done(_r: object) -> None:
+            self.say(f"“{name}” was removed; its cards are still on the server.")
+            self.removed.emit(name)
+            self.reload()
+
+        def failed(exc: Exception) -> None:
+            self.say(f"“{name}” was not removed: {_sentence(exc)}")
+            self.reload()
+
+        self.bridge.run(work, done, failed)
