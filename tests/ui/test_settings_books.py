@@ -120,6 +120,35 @@ def test_a_book_is_tested_added_synced_and_removed_from_settings(
     assert _people(qtbot, window) == ["Ana Lima"]  # the people it brought stay
 
 
+def test_a_new_password_from_settings_syncs_a_refused_book_again(
+    qtbot: Any, radicale: Radicale, store: Store
+) -> None:
+    user = f"settings{next(_users)}"
+    radicale.add_user(user, "pw")
+    url = radicale.make_address_book(user, "pw", "contacts")
+    SecretStore().set("carddav:Home", "wrong")
+    with store.write() as s:
+        books.add_book(s, name="Home", url=url, username=user, secret_ref="carddav:Home")
+    window = open_window(qtbot, store)
+    try:
+        status = window.sync_status
+        qtbot.waitUntil(
+            lambda: status.accounts["Address book Home"].state is SyncState.ERROR, timeout=20_000
+        )
+        section = window.open_settings("Accounts").accounts.books
+        qtbot.waitUntil(lambda: section.list.count() == 1)
+        assert "refused the user name or password" in section.list.item(0).text()
+        qtbot.keyClicks(section.password, "pw")
+        qtbot.keyClick(section.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(
+            lambda: status.accounts["Address book Home"].state is SyncState.IDLE, timeout=20_000
+        )
+        assert section.password.text() == ""
+        assert SecretStore().get("carddav:Home") == "pw"
+    finally:
+        close_window(window)
+
+
 def test_a_book_without_a_name_or_password_gets_a_sentence(
     qtbot: Any, window: MainWindow, store: Store
 ) -> None:

@@ -191,16 +191,18 @@ def _ask(parent: QWidget, question: str) -> bool:
 
 
 class AddressBooksSection(QWidget):
-    """The books synced both ways, with Add address book… and Remove.
+    """The books synced both ways, with Add address book…, a new password, and Remove.
 
     `stop_book(name)` runs on a task thread before a book is removed (the
     window stops its sync there). Signals:
         added(object): a BookInfo now stored; the window starts syncing it.
         removed(str): a book (by name) is forgotten here.
+        password_changed(str): a book (by name) has a new password: sync it again.
     """
 
     added = Signal(object)
     removed = Signal(str)
+    password_changed = Signal(str)
 
     def __init__(
         self,
@@ -238,15 +240,33 @@ class AddressBooksSection(QWidget):
         self.remove_button.setObjectName("DangerButton")
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self._remove)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("New password for the selected address book")
+        self.change_password = QPushButton("Change password", self)
+        self.change_password.setEnabled(False)
+        self.password.textChanged.connect(
+            lambda t: self.change_password.setEnabled(
+                bool(t) and self.list.currentItem() is not None
+            )
+        )
+        self.change_password.clicked.connect(self._save_password)
+        self.password.returnPressed.connect(self._save_password)
         self.list.currentItemChanged.connect(
             lambda item, _old: self.remove_button.setEnabled(
                 item is not None and self.secrets is not None
             )
         )
+        self.password_row = QWidget(self)
+        pw = QHBoxLayout(self.password_row)
+        pw.setContentsMargins(0, 0, 0, 0)
+        pw.addWidget(self.password, 1)
+        pw.addWidget(self.change_password)
+        self.password_row.setEnabled(secrets is not None)
         row.addWidget(self.add_button)
         row.addStretch(1)
         row.addWidget(self.remove_button)
-        for w in (title, self.empty, self.list):
+        for w in (title, self.empty, self.list, self.password_row):
             col.addWidget(w)
         col.addLayout(row)
         self.reload()
@@ -266,8 +286,29 @@ class AddressBooksSection(QWidget):
         self.list.setVisible(bool(found))
         self.empty.setVisible(not found)
         self.remove_button.setVisible(bool(found))
+        self.password_row.setVisible(bool(found))
         if found:
             self.list.setCurrentRow(0)
+
+    def _save_password(self) -> None:
+        item, password, secrets = self.list.currentItem(), self.password.text(), self.secrets
+        if item is None or not password or secrets is None:
+            return
+        name = str(item.data(Qt.ItemDataRole.UserRole))
+        book = next((b for b in self.found if b.name == name), None)
+        if book is None:
+            return
+        self.password.clear()  # the field does not keep it; the keyring does
+
+        def saved(_r: object) -> None:
+            self.say(f"The new password of “{name}” is in the keyring; syncing again.")
+            self.password_changed.emit(name)
+
+        self.bridge.run(
+            lambda: secrets.set(book.secret_ref, password),
+            saved,
+            lambda exc: self.say(f"The password was not saved: {exc}"),
+        )
 
     def open_add(self) -> BookDialog | None:
         if self.secrets is None:

@@ -43,6 +43,7 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
         section.stop_book = lambda name: syncs.books.remove(name) if syncs is not None else None
         section.added.connect(lambda book: _book_added(window, book))
         section.removed.connect(lambda name: window.sync_status.forget(book_label(name)))
+        section.password_changed.connect(lambda name: window.retry_sync(book_label(name)))
         window.settings_dialog = dialog
     if page:
         dialog.show_page(page)
