@@ -98,6 +98,7 @@ class MessageRow:
     thread_size: int
     snoozed_until: datetime | None = None  # only while it lies in the future
     followup_due: datetime | None = None
+    channel: str = "email"  # a key of CHANNELS: the list marks each row with its icon
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +320,7 @@ def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> lis
             Conversation.message_count,
             MessageTriage.snoozed_until,
             MessageTriage.followup_due,
+            Message.account_id,
         )
         .outerjoin(Handle, Handle.id == Message.sender_handle_id)
         .join(Conversation, Conversation.id == Message.conversation_id)
@@ -326,6 +328,12 @@ def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> lis
         .where(Message.id.in_(ids))
     ).all()
     outgoing = [r[0] for r in rows if r[11] == "out"]
+    channels = {
+        account_id: channel_of(kind) or "email"
+        for account_id, kind in session.execute(
+            select(Account.id, Account.kind).where(Account.id.in_({r[16] for r in rows}))
+        )
+    }
     recipients: dict[int, list[Contact]] = {}
     if outgoing:
         for mid, name, value in session.execute(
@@ -353,6 +361,7 @@ def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> lis
             thread_size=r[13] or 1,
             snoozed_until=_utc(r[14]) if r[14] is not None and r[14] > now else None,
             followup_due=_utc(r[15]) if r[15] is not None else None,
+            channel=channels.get(r[16], "email"),
         )
         for r in rows
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from unibox.ui.format import avatar_colour, initials
@@ -41,3 +41,26 @@ class Avatar(QWidget):
         painter = QPainter(self)
         paint_avatar(painter, self.rect(), self._name, self._email, self.font())
         painter.end()
+
+
+def channel_badge_rect(avatar: QRect) -> QRect:
+    """Where the channel badge sits: over the avatar's lower right edge."""
+    size = max(14, round(avatar.width() * 0.47))
+    return QRect(avatar.right() - size + 4, avatar.bottom() - size + 4, size, size)
+
+
+def paint_channel_badge(
+    painter: QPainter, avatar: QRect, icon: QPixmap, ring: QColor, fill: QColor
+) -> None:
+    """A small round badge with the channel's icon, ringed in the row's background colour."""
+    box = channel_badge_rect(avatar)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ring)
+    painter.drawEllipse(QRectF(box))
+    painter.setBrush(fill)
+    painter.drawEllipse(QRectF(box).adjusted(1.5, 1.5, -1.5, -1.5))
+    side = round(icon.width() / icon.devicePixelRatio())
+    painter.drawPixmap(box.center().x() - side // 2 + 1, box.center().y() - side // 2 + 1, icon)
+    painter.restore()
