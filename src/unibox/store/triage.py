@@ -105,11 +105,11 @@ def followup_is_due(now: int) -> ColumnElement[bool]:
     The same rule as needs_followup_ids, as a condition for views over Message.
     """
     due = Message.id.in_(select(MessageTriage.message_id).where(MessageTriage.followup_due <= now))
-    # _replied() at this level, so it correlates with the outer message.
+    # replied() at this level, so it correlates with the outer message.
     if_no_reply = exists().where(
         MessageTriage.message_id == Message.id, MessageTriage.followup_if_no_reply.is_(True)
     )
-    return and_(due, or_(~if_no_reply, ~_replied()))
+    return and_(due, or_(~if_no_reply, ~replied()))
 
 
 _INBOX = FolderRole.INBOX.value
@@ -192,7 +192,8 @@ def needs_reply(now: int) -> ColumnElement[bool]:
     )
 
 
-def _replied() -> ColumnElement[bool]:
+def replied() -> ColumnElement[bool]:
+    """Whether a later message of the same conversation came from the other side."""
     later = aliased(Message)
     return exists().where(
         later.conversation_id == Message.conversation_id,
@@ -214,7 +215,7 @@ def needs_followup_ids(session: Session, now: int, limit: int = 500) -> list[int
         .where(
             Message.deleted_at.is_(None),
             MessageTriage.followup_due <= now,
-            or_(MessageTriage.followup_if_no_reply.is_(False), ~_replied()),
+            or_(MessageTriage.followup_if_no_reply.is_(False), ~replied()),
         )
         .order_by(MessageTriage.followup_due, Message.id)
         .limit(limit)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from unibox.core.identity import EMAIL, normalize_email
 from unibox.core.items import FolderRole
 from unibox.core.query import SearchQuery, fts_match
+from unibox.store.person_pending import PendingItem, pending_items
 from unibox.store.queries import message_detail, search_filters, search_ids
 from unibox.store.schema import (
     Account,
@@ -538,6 +539,7 @@ class PersonCard:
     first: datetime | None
     last: datetime | None
     conversations: tuple[ConversationEntry, ...]  # most recent first
+    pending: tuple[PendingItem, ...] = ()  # open tasks, then follow-ups
 
 
 def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | None:
@@ -606,6 +608,7 @@ def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | N
         first=_utc(first) if first is not None else None,
         last=_utc(last) if last is not None else None,
         conversations=tuple(conversations),
+        pending=() if is_me else pending_items(session, person_id, handle_ids),
     )
 
 

@@ -44,7 +44,8 @@ class PersonLoader(QObject):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         card = self.card
-        if card is not None and (changes.messages_added or card.id in changes.people):
+        touched = changes.messages_added or changes.messages_changed  # e.g. a follow-up set
+        if card is not None and (touched or card.id in changes.people):
             self._refresh.start()
 
     def _done(self, generation: int, card: PersonCard | None) -> None:

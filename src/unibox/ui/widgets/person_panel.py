@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from unibox.store.person_pending import PendingItem
 from unibox.store.views import ConversationEntry, PersonCard
-from unibox.ui.format import list_time
+from unibox.ui.format import list_time, snooze_time
 from unibox.ui.widgets.avatar import Avatar
 
 
@@ -40,6 +41,33 @@ class _ConversationButton(QPushButton):
         count = f"{entry.messages} messages" if entry.messages > 1 else "1 message"
         when = list_time(entry.last, datetime.now().astimezone())
         self.setText(f"{subject}\n{count} · {when}")
+
+
+def _due(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    if when < now:
+        return f" · overdue since {list_time(when, now)}"
+    return f" · due {snooze_time(when, now)}"
+
+
+def _pending_button(item: PendingItem, width: int, parent: QWidget) -> QPushButton:
+    """A pending task (read only here) or a follow-up (opens its message)."""
+    now = datetime.now().astimezone()
+    button = QPushButton(parent)
+    button.setObjectName("PersonConversation")
+    if item.kind == "task":
+        who = item.owner or "you"
+        head, tail = f"☐ {item.text}", f"{who}{_due(item.due, now)}"
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setToolTip(f"Task: {item.text} (opens their record)")
+    else:
+        head, tail = f"↻ Follow up: {item.text}", _due(item.due, now).removeprefix(" · ")
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setToolTip(f"Follow up on “{item.text}”: open the message")
+    metrics = QFontMetrics(button.font())
+    button.setText(f"{metrics.elidedText(head, Qt.TextElideMode.ElideRight, width)}\n{tail}")
+    return button
 
 
 class PersonPanel(QFrame):
@@ -86,6 +114,9 @@ class PersonPanel(QFrame):
         self.summary = QLabel(body)
         self.summary.setObjectName("Muted")
         self.summary.setWordWrap(True)
+        self.pending_title = self._title("Pending", body)
+        self._pending = QVBoxLayout()
+        self._pending.setSpacing(2)
         self.handles_title = self._title("Addresses", body)
         self.handles = QLabel(body)
         self.handles.setObjectName("PersonHandles")
@@ -106,13 +137,15 @@ class PersonPanel(QFrame):
         self._col.addWidget(self.name)
         self._col.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._col.addWidget(self.summary)
+        self._col.addWidget(self.pending_title)
+        self._col.addLayout(self._pending)
         for w in (self.handles_title, self.handles, self.recent_title):
             self._col.addWidget(w)
         self._col.addLayout(self._recent)
         self._col.addWidget(self.all_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._col.addWidget(self.empty)
         self._col.addStretch(1)
-        self.buttons: list[_ConversationButton] = []
+        self.buttons: list[QPushButton] = []
         self.show_card(None)
 
     def _title(self, text: str, parent: QWidget) -> QLabel:
@@ -132,6 +165,7 @@ class PersonPanel(QFrame):
             self.recent_title,
             self.all_button,
             self.open_button,
+            self.pending_title,
         ):
             w.setVisible(known)
         self.empty.setVisible(not known)
@@ -150,6 +184,17 @@ class PersonPanel(QFrame):
         self.handles.setText("\n".join(value for _kind, value in card.handles))
         self.recent_title.setVisible(bool(card.conversations))
         width = max(120, self.width() - 60)
+        self.pending_title.setVisible(bool(card.pending))
+        for item in card.pending:
+            pending = _pending_button(item, width, self)
+            if item.message_id is not None:
+                pending.clicked.connect(
+                    lambda _c=False, mid=item.message_id: self.conversation_chosen.emit(mid)
+                )
+            else:
+                pending.clicked.connect(self._open_person)
+            self._pending.addWidget(pending)
+            self.buttons.append(pending)
         for entry in card.conversations:
             button = _ConversationButton(entry, width, self)
             button.clicked.connect(
