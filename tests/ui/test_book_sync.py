@@ -45,7 +45,7 @@ def profile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S
     store.close()
 
 
-def _book(radicale: Radicale, store: Store, password: str) -> tuple[CardDavClient, str]:
+def _book(radicale: Radicale, store: Store, password: str) -> tuple[CardDavClient, str, str]:
     """A fresh user's book on the server, set up here as "Home" with `password`."""
     user = f"window{next(_users)}"
     radicale.add_user(user, "pw")
@@ -53,7 +53,7 @@ def _book(radicale: Radicale, store: Store, password: str) -> tuple[CardDavClien
     SecretStore().set("carddav:Home", password)
     with store.write() as s:
         books.add_book(s, name="Home", url=url, username=user, secret_ref="carddav:Home")
-    return CardDavClient(DavAccount(radicale.url, user, "pw")), url
+    return CardDavClient(DavAccount(radicale.url, user, "pw")), url, user
 
 
 def _people(qtbot: Any, window: MainWindow) -> list[str]:
@@ -67,7 +67,7 @@ def _people(qtbot: Any, window: MainWindow) -> list[str]:
 def test_a_card_added_on_the_server_shows_in_people_on_sync_now(
     qtbot: Any, radicale: Radicale, profile_store: Store
 ) -> None:
-    server, url = _book(radicale, profile_store, "pw")
+    server, url, user = _book(radicale, profile_store, "pw")
     server.put(
         server.new_href(url, "urn:uuid:a"),
         to_vcard(_card("urn:uuid:a", "Ana Lima", "ana@example.org"), "3.0"),
@@ -94,6 +94,17 @@ def test_a_card_added_on_the_server_shows_in_people_on_sync_now(
         qtbot.waitUntil(
             lambda: _people(qtbot, window) == ["Ana Lima", "Bruno Costa"], timeout=20_000
         )
+        # A book added meanwhile elsewhere (`unibox addressbook add`): F5 starts it.
+        with profile_store.write() as s:
+            books.add_book(s, name="Work", url=url, username=user, secret_ref="carddav:Home")
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        qtbot.waitUntil(
+            lambda: (
+                "Address book Work" in status.accounts
+                and status.accounts["Address book Work"].state is SyncState.IDLE
+            ),
+            timeout=20_000,
+        )
     finally:
         close_window(window)
         server.close()
@@ -102,7 +113,7 @@ def test_a_card_added_on_the_server_shows_in_people_on_sync_now(
 def test_a_refused_password_is_said_in_the_status_bar_and_retry_syncs_again(
     qtbot: Any, radicale: Radicale, profile_store: Store
 ) -> None:
-    server, url = _book(radicale, profile_store, "not the password")
+    server, url, _user = _book(radicale, profile_store, "not the password")
     server.put(
         server.new_href(url, "urn:uuid:c"),
         to_vcard(_card("urn:uuid:c", "Carla Dias", "carla@example.org"), "3.0"),

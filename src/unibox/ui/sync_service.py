@@ -129,7 +129,9 @@ class SyncService:
             targets = [a for n, a in self._accounts.items() if name is None or n == name]
         for entry in targets:
             entry.kick.set()
-        return [a.info.name for a in targets] + self.books.kick(name)
+        kicked = self.books.kick(name)
+        started = self.start_books() if name is None else []  # added meanwhile (the CLI)
+        return [a.info.name for a in targets] + kicked + started
 
     retry = sync_now
 

@@ -47,14 +47,24 @@ def shown(kind: str, value: str) -> str:
     return value
 
 
+def chip_text(merges: int, cards: int) -> tuple[str, str]:
+    """The Suggested merges chip's text and tooltip: card proposals are counted too."""
+    total = merges + cards
+    text = f"Suggested merges ({total:,})" if total else "Suggested merges"
+    tip = f"{merges:,} to merge, {cards:,} to add to cards" if cards else ""
+    return text, tip
+
+
 class CardProposals(QWidget):
     """The pending card proposals; hidden while there are none.
 
     Signals:
         status(str): a sentence for the status bar (what was done, or why not).
+        counted(int): how many proposals are pending, once loaded.
     """
 
     status = Signal(str)
+    counted = Signal(int)
 
     def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +97,7 @@ class CardProposals(QWidget):
             self.more_button = None
         self.setVisible(bool(found))
         self.show_more()
+        self.counted.emit(n)
 
     def show_more(self) -> None:
         """Cards for the next few proposals."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from unibox.store.merge_suggestions import Suggestion, suggestions
 from unibox.ui.bridge import Bridge
-from unibox.ui.people.card_proposals import CardProposals
+from unibox.ui.people.card_proposals import CardProposals, chip_text
 from unibox.ui.people.delegates import PersonDelegate
 from unibox.ui.people.list_model import SORTS, Column, PeopleListModel
 from unibox.ui.people.record_loader import RecordLoader
@@ -227,6 +227,7 @@ class PeopleView(QWidget):
         # Handles proposed for cards, below the merge cards (inserted above it).
         self.proposals = CardProposals(self._bridge, body)
         self.proposals.status.connect(self.status)
+        self.proposals.counted.connect(lambda _n: self._count_chip())
         self._suggestion_col.addWidget(self.proposals)
         self._suggestion_col.addStretch(1)
         self.suggestion_cards: list[QWidget] = []
@@ -313,7 +314,7 @@ class PeopleView(QWidget):
         n = len(found)
         if self.merges.isChecked():
             self.subtitle.setText(f"{n:,} suggestion{'s' if n != 1 else ''}" if n else "")
-        self.merges.setText(f"Suggested merges ({n:,})" if found else "Suggested merges")
+        self._count_chip()
         for card in self.suggestion_cards:
             card.deleteLater()
         self.suggestion_cards = []
@@ -323,6 +324,11 @@ class PeopleView(QWidget):
             self._suggestion_col.insertWidget(0, empty)
             self.suggestion_cards.append(empty)
         self._more_suggestions()
+
+    def _count_chip(self) -> None:
+        text, tip = chip_text(len(self.suggestions), len(self.proposals.proposals))
+        self.merges.setText(text)
+        self.merges.setToolTip(tip)
 
     def _more_suggestions(self) -> None:
         """Cards for the next few suggestions: thousands of widgets would stall the window."""
