@@ -127,10 +127,13 @@ def test_the_users_own_record_is_marked(store: Store, box: Mailbox) -> None:
     assert me.is_me
 
 
-def test_a_person_with_20000_messages_pages_from_the_participant_index(tmp_path: Path) -> None:
+def test_a_person_with_20000_messages_pages_without_sorting_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sqlalchemy import event
 
     from tests.helpers.people_bulk import HEAVY, fill
+    from unibox.store import timeline as timeline_module
 
     store = new_store(tmp_path / "big")
     box = fill(store, messages=21000, people=50, heavy_share=0.97)
@@ -138,8 +141,24 @@ def test_a_person_with_20000_messages_pages_from_the_participant_index(tmp_path:
     statements: list[tuple[str, object]] = []
 
     def capture(_conn, _cursor, sql, params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        if "FROM (SELECT DISTINCT participant.message_id" in sql:
+        if "message.snippet" in sql:
             statements.append((sql, params))
+
+    def plan(sql: str, params: object) -> str:
+        with store.engine.connect() as conn:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)  # type: ignore[arg-type]
+            return " | ".join(row[-1] for row in rows)
+
+    def pages(person: int, n: int) -> list[int]:
+        seen: list[int] = []
+        with store.read() as s:
+            page = timeline(s, person, limit=50)
+            for _ in range(n):
+                seen += [e.id for e in page.entries]
+                if page.next_cursor is None:
+                    break
+                page = timeline(s, person, before=page.next_cursor, limit=50)
+        return seen
 
     event.listen(store.engine, "before_cursor_execute", capture)
     with store.read() as s:
@@ -153,15 +172,27 @@ def test_a_person_with_20000_messages_pages_from_the_participant_index(tmp_path:
         assert len(deep.entries) == 50
         assert deep.entries[0].at < first.entries[-1].at
         record = person_record(s, heavy)
+    heavy_sql = statements[-1]
+    ordinary = box.person("p7@example7.org")
+    with store.read() as s:
+        assert timeline(s, ordinary, limit=50).entries
+    ordinary_sql = statements[-1]
     event.remove(store.engine, "before_cursor_execute", capture)
     assert record.numbers.messages_by_channel["mail"] > 20000
-    sql, params = statements[-1]
-    with store.engine.connect() as conn:
-        plan = " | ".join(
-            row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
-        )
-    assert "ix_participant_handle" in plan, plan
-    assert "SCAN message" not in plan, plan
+    # The heavy person's page walks messages newest first and stops after a page.
+    walked = plan(*heavy_sql)
+    assert "ix_message_sent" in walked, walked
+    assert "TEMP B-TREE" not in walked, walked
+    assert "ix_participant_handle" not in walked, walked
+    # An ordinary person's few messages come from the participant index.
+    found = plan(*ordinary_sql)
+    assert "ix_participant_handle" in found, found
+    assert "SCAN message" not in found, found
+    # Both ways give the same pages.
+    walked_ids = pages(heavy, 25)
+    monkeypatch.setattr(timeline_module, "_dense", lambda *_a: False)
+    assert pages(heavy, 25) == walked_ids
+    assert len(walked_ids) == len(set(walked_ids)) == 25 * 50
 
 
 def test_a_reply_is_timed_from_the_first_message_it_answers() -> None:

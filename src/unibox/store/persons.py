@@ -9,11 +9,11 @@ handles, never by scanning the message table.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from unibox.core.contacts import ContactCard
@@ -88,20 +88,55 @@ class PersonNumbers:
 
 
 @dataclass(frozen=True, slots=True)
-class PersonRecord:
+class PersonHead:
+    """What a person's page shows first: who they are, their card, tasks, what was done.
+
+    Cheap at any size (no message is read), so the page opens at once; the
+    numbers and who awaits whom follow in `person_activity`.
+    """
+
     id: int
     display_name: str
     is_me: bool
     card: ContactCard
     handles: tuple[HandleInfo, ...]
     open_tasks: tuple[TaskInfo, ...]
-    awaiting_my_reply: tuple[Waiting, ...]
-    awaiting_their_reply: tuple[Waiting, ...]
     next_meeting: TouchPoint | None
     done: tuple[TouchPoint, ...]  # latest logged touch points, newest first
-    numbers: PersonNumbers
     suggestions: tuple[Suggestion, ...]  # pending merge suggestions about them
     merges: tuple[MergeRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonActivity:
+    """What their messages tell: who awaits a reply, and the numbers."""
+
+    awaiting_my_reply: tuple[Waiting, ...]
+    awaiting_their_reply: tuple[Waiting, ...]
+    numbers: PersonNumbers
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord(PersonHead):
+    """The head and the activity of a person together."""
+
+    awaiting_my_reply: tuple[Waiting, ...]
+    awaiting_their_reply: tuple[Waiting, ...]
+    numbers: PersonNumbers
+
+    @property
+    def activity(self) -> PersonActivity:
+        return PersonActivity(self.awaiting_my_reply, self.awaiting_their_reply, self.numbers)
+
+    @classmethod
+    def of(cls, head: PersonHead, activity: PersonActivity) -> PersonRecord:
+        parts = {f.name: getattr(head, f.name) for f in fields(PersonHead)}
+        return cls(
+            **parts,
+            awaiting_my_reply=activity.awaiting_my_reply,
+            awaiting_their_reply=activity.awaiting_their_reply,
+            numbers=activity.numbers,
+        )
 
 
 def handle_ids(session: Session, person_id: int) -> list[int]:
@@ -127,15 +162,22 @@ def person_record(
     ended with a thank-you a year ago awaits nobody.
     """
     now = int(time.time()) if now is None else now
+    head = person_head(session, person_id, now=now, done_limit=done_limit)
+    activity = person_activity(session, head.id, now=now, waiting_days=waiting_days)
+    return PersonRecord.of(head, activity)
+
+
+def person_head(
+    session: Session, person_id: int, *, now: int | None = None, done_limit: int = 20
+) -> PersonHead:
+    """Who they are, card, open tasks, logged touch points, merges; follows merges."""
+    now = int(time.time()) if now is None else now
     person = live_person(session, person_id)
     pid = person.id
     handles = tuple(
         HandleInfo(h.id, h.kind, h.value, h.display_name)
         for h in session.scalars(select(Handle).where(Handle.person_id == pid).order_by(Handle.id))
     )
-    hids = [h.id for h in handles]
-    turns, answered, counts = _messages(session, hids)
-    ex = exchange(turns)
     notes = [_touch(n) for n in session.scalars(_notes(pid).limit(done_limit + 20))]
     done = tuple(n for n in notes if n.at.timestamp() <= now)[:done_limit]
     upcoming = session.scalars(
@@ -145,22 +187,36 @@ def person_record(
         .order_by(PersonNote.happened_at)
         .limit(1)
     ).first()
-    mine, theirs = _waiting(session, ex, answered, now - waiting_days * DAY)
-    return PersonRecord(
+    return PersonHead(
         id=pid,
         display_name=person.display_name,
         is_me=person.is_me,
         card=read_card(session, pid),
         handles=handles,
         open_tasks=tuple(open_tasks(session, pid)),
-        awaiting_my_reply=mine,
-        awaiting_their_reply=theirs,
         next_meeting=_touch(upcoming) if upcoming is not None else None,
         done=done,
-        numbers=_numbers(counts, turns, ex, done, now),
         suggestions=tuple(suggestions(session, pid)),
         merges=tuple(history(session, pid)),
     )
+
+
+def person_activity(
+    session: Session, person_id: int, *, now: int | None = None, waiting_days: int = 30
+) -> PersonActivity:
+    """Who awaits whose reply (in the last `waiting_days`) and the numbers; follows merges."""
+    now = int(time.time()) if now is None else now
+    pid = live_person(session, person_id).id
+    hids = handle_ids(session, pid)
+    turns, answered, counts = _messages(session, hids)
+    ex = exchange(turns)
+    last_note = session.scalar(
+        select(func.max(PersonNote.happened_at)).where(
+            PersonNote.person_id == pid, PersonNote.happened_at <= now
+        )
+    )
+    mine, theirs = _waiting(session, ex, answered, now - waiting_days * DAY)
+    return PersonActivity(mine, theirs, _numbers(counts, turns, ex, last_note, now))
 
 
 def _notes(person_id: int) -> Select[PersonNote]:
@@ -253,7 +309,7 @@ def _at(t: Turn) -> datetime:
 
 
 def _numbers(
-    counts: _Counts, turns: list[Turn], ex: Exchange, done: tuple[TouchPoint, ...], now: int
+    counts: _Counts, turns: list[Turn], ex: Exchange, last_note: int | None, now: int
 ) -> PersonNumbers:
     by_channel: dict[str, int] = {}
     for (kind, _direction), (n, _f, _l) in counts.items():
@@ -261,7 +317,7 @@ def _numbers(
     firsts = [f for _n, f, _l in counts.values()]
     lasts = [last for _n, _f, last in counts.values()]
     last_contact = max(lasts) if lasts else None
-    touches = [int(d.at.timestamp()) for d in done[:1]] + lasts
+    touches = ([] if last_note is None else [last_note]) + lasts
     last_touch = max(touches, default=None)
     return PersonNumbers(
         first_contact=_dt(min(firsts) if firsts else None),

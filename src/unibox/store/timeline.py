@@ -1,8 +1,10 @@
 """A person's timeline: messages and logged touch points, interleaved by time, paged.
 
 Pages are keyset-paged (a cursor, not an offset), so the 400th page of a
-person with 20,000 messages costs what the first does. Messages are found
-from the person's handles through ix_participant_handle.
+person with 20,000 messages costs what the first does. A person with few
+messages has them found from their handles through ix_participant_handle and
+sorted; one with many (a fifth of everything) has a page found by walking all
+messages newest first through ix_message_sent, which stops after a page.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from unibox.store.person_edit import live_person
@@ -101,31 +103,46 @@ def _messages(
         .limit(1)
         .scalar_subquery()
     )
-    mine = (
-        select(Participant.message_id).where(Participant.handle_id.in_(hids)).distinct().subquery()
+    columns = (
+        Message.id,
+        Message.sent_at,
+        Conversation.kind,
+        Message.direction,
+        Message.subject,
+        Message.snippet,
+        from_name,
+        sender.scalar_subquery(),
+        Message.conversation_id,
     )
-    # Start from the person's participant rows, never from the whole message table.
-    stmt = (
-        select(
-            Message.id,
-            Message.sent_at,
-            Conversation.kind,
-            Message.direction,
-            Message.subject,
-            Message.snippet,
-            from_name,
-            sender.scalar_subquery(),
-            Message.conversation_id,
+    if channels is None and _dense(session, hids, limit):
+        # Many messages with them: walk all messages newest first (ix_message_sent)
+        # and keep theirs, checked by message id (the participant key; the unary +
+        # keeps SQLite off ix_participant_handle there). A page stops early.
+        theirs = (
+            select(Participant.message_id)
+            .where(Participant.message_id == Message.id, (Participant.handle_id + 0).in_(hids))
+            .exists()
         )
-        .select_from(mine)
-        .join(Message, Message.id == mine.c.message_id)
-        .join(Conversation, Conversation.id == Message.conversation_id)
+        at: Any = Message.sent_at
+        stmt = select(*columns).where(theirs)
+    else:
+        # Few: start from their participant rows, never from the whole message table.
+        mine = (
+            select(Participant.message_id)
+            .where(Participant.handle_id.in_(hids))
+            .distinct()
+            .subquery()
+        )
+        at = Message.sent_at + 0  # sort their few rows; never walk ix_message_sent
+        stmt = select(*columns).select_from(mine).join(Message, Message.id == mine.c.message_id)
+    stmt = (
+        stmt.join(Conversation, Conversation.id == Message.conversation_id)
         .where(Message.deleted_at.is_(None))
-        .order_by((Message.sent_at + 0).desc(), Message.id.desc())
+        .order_by(at.desc(), Message.id.desc())
         .limit(limit + 1)
     )
     if before is not None:
-        stmt = stmt.where(_before(Message.sent_at + 0, Message.id, _RANK[MESSAGE], before))
+        stmt = stmt.where(_before(at, Message.id, _RANK[MESSAGE], before))
     if channels is not None:
         stmt = stmt.where(Conversation.kind.in_(channels))
     return [
@@ -144,6 +161,16 @@ def _messages(
             stmt
         )
     ]
+
+
+def _dense(session: Session, hids: list[int], limit: int) -> bool:
+    """Whether walking all messages newest first finds a page of theirs sooner than
+    sorting all of theirs: the walk reads about (limit + 1) * all / theirs rows."""
+    theirs = session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.handle_id.in_(hids))
+    )
+    everyone = session.scalar(select(func.max(Message.id)))
+    return bool(theirs and everyone) and (limit + 1) * (everyone or 0) < (theirs or 0) ** 2
 
 
 def _notes(

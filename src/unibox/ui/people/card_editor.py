@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from unibox.core.contacts import CardHandle
 from unibox.core.errors import UserError
 from unibox.core.identity import HANDLE_KINDS
-from unibox.store.persons import HandleInfo, PersonRecord
+from unibox.store.persons import HandleInfo, PersonHead
 from unibox.ui.people.card_text import (
     KIND_WORDS,
     address_line,
@@ -81,7 +81,7 @@ class CardEditor(QFrame):
         super().__init__(parent)
         self.setObjectName("CardEditor")
         self.region = ""
-        self.record: PersonRecord | None = None
+        self.record: PersonHead | None = None
         self.editing = False
         self._rows: list[_HandleRow] = []
         self._removed: list[int] = []
@@ -169,7 +169,7 @@ class CardEditor(QFrame):
 
     # -- showing -------------------------------------------------------------------
 
-    def show_record(self, record: PersonRecord) -> None:
+    def show_record(self, record: PersonHead) -> None:
         """Shows the stored card; an edit in progress of the same person is kept."""
         same = self.record is not None and self.record.id == record.id
         self.record = record
@@ -178,7 +178,7 @@ class CardEditor(QFrame):
         self._fill(record)
         self._set_editing(False)
 
-    def _fill(self, record: PersonRecord) -> None:
+    def _fill(self, record: PersonHead) -> None:
         card = record.card
         self.name.setText(record.display_name)
         self.company.setText(card.company)

@@ -15,7 +15,13 @@ from unibox.core.identity import region_from_locale
 from unibox.core.items import ChangeSet
 from unibox.store import merge_suggestions, merges, person_card, person_edit
 from unibox.store.intent import intent_write
-from unibox.store.persons import PersonRecord, person_record
+from unibox.store.persons import (
+    PersonActivity,
+    PersonHead,
+    PersonRecord,
+    person_activity,
+    person_head,
+)
 from unibox.ui.bridge import Bridge
 
 
@@ -34,14 +40,22 @@ def phone_region(settings: Settings | None) -> str:
 class RecordLoader(QObject):
     """The record of one person, kept fresh; every edit is an intent write then a reload.
 
+    A (re)load is two reads: the head (name, card, tasks, what was done; no
+    message is read) on the "main" lane, which the timeline's pages share, so
+    the page and its first timeline page show at once; then the activity
+    (numbers, who awaits a reply: every message with them is read) on "side",
+    where it never holds up the head of the next person opened.
+
     Signals:
-        loaded(object): the PersonRecord shown now.
+        head_loaded(object): the PersonHead of the person asked for; numbers follow.
+        loaded(object): the PersonRecord shown now (head and activity).
         saved(str): an edit was stored; a short sentence for the status bar.
         failed(str): an edit or a load failed; the sentence says why.
         merged(int, str): a suggested merge was made: its record id, and a sentence.
         touch_logged(): a call, meeting or note was stored.
     """
 
+    head_loaded = Signal(object)
     loaded = Signal(object)
     saved = Signal(str)
     failed = Signal(str)
@@ -55,8 +69,11 @@ class RecordLoader(QObject):
         self._bridge = bridge
         self.region = phone_region(settings)
         self.person_id: int | None = None
+        self.head: PersonHead | None = None
         self.record: PersonRecord | None = None
         self._generation = 0
+        self._head_in = False  # the head of the latest reload is in
+        self._activity: PersonActivity | None = None  # in before its head
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(400)
@@ -71,18 +88,40 @@ class RecordLoader(QObject):
             return
         self._generation += 1
         generation, pid = self._generation, self.person_id
+        self._head_in = False
+        self._activity = None
         self._bridge.read(
-            lambda s: person_record(s, pid),
-            lambda record: self._done(generation, record),
+            lambda s: person_head(s, pid),
+            lambda head: self._head_done(generation, head),
             lane="main",
         )
+        self._bridge.read(
+            lambda s: person_activity(s, pid),
+            lambda activity: self._activity_done(generation, activity),
+            lane="side",
+        )
 
-    def _done(self, generation: int, record: PersonRecord) -> None:
+    def _head_done(self, generation: int, head: PersonHead) -> None:
         if generation != self._generation:
             return
-        self.record = record
-        self.person_id = record.id
-        self.loaded.emit(record)
+        self.head = head
+        self.person_id = head.id
+        self._head_in = True
+        self.head_loaded.emit(head)
+        self._complete()
+
+    def _activity_done(self, generation: int, activity: PersonActivity) -> None:
+        if generation != self._generation:
+            return
+        self._activity = activity
+        self._complete()
+
+    def _complete(self) -> None:
+        """Both reads are in (the lanes may answer in either order): the whole record."""
+        if self._head_in and self.head is not None and self._activity is not None:
+            self.record = PersonRecord.of(self.head, self._activity)
+            self._activity = None
+            self.loaded.emit(self.record)
 
     def apply_changes(self, changes: ChangeSet) -> None:
         if self.record is not None and (self.record.id in changes.people or changes.messages_added):

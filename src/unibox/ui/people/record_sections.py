@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from unibox.store.persons import PersonNumbers, PersonRecord, TaskInfo, Waiting
+from unibox.store.persons import PersonHead, PersonNumbers, PersonRecord, TaskInfo, Waiting
 from unibox.ui.format import full_time, list_time
 from unibox.ui.people.list_model import ago
 
@@ -139,6 +139,8 @@ class PendingBox(Box):
         outer.addLayout(form)
         self.task_title.returnPressed.connect(self._add)
         self.checks: list[QCheckBox] = []
+        self.waiting: list[QLabel] = []
+        self.looking: QLabel | None = None  # shown until the activity is in
         self.person_name = ""
 
     def _add(self) -> None:
@@ -153,10 +155,12 @@ class PendingBox(Box):
         self.task_added.emit(title, due, "" if owner in ("", "Me") else owner)
         self.task_title.clear()
 
-    def show_record(self, record: PersonRecord) -> None:
+    def show_record(self, record: PersonHead) -> None:
+        """Tasks from the head; who awaits a reply once the whole record is in."""
         self.clear()
         self.checks = []
-        self.waiting: list[QLabel] = []
+        self.waiting = []
+        self.looking = None
         self.person_name = record.display_name
         self.task_owner.setItemText(
             1, record.display_name.split()[0] if record.display_name else "Them"
@@ -164,10 +168,10 @@ class PendingBox(Box):
         now = datetime.now(UTC)
         for task in record.open_tasks[: SHOWN * 4]:
             self._task(task, now)
-        for waiting, what in (
-            (record.awaiting_my_reply, "Awaiting your reply"),
-            (record.awaiting_their_reply, "Awaiting their reply"),
-        ):
+        known = isinstance(record, PersonRecord)
+        mine = record.awaiting_my_reply if isinstance(record, PersonRecord) else ()
+        theirs = record.awaiting_their_reply if isinstance(record, PersonRecord) else ()
+        for waiting, what in ((mine, "Awaiting your reply"), (theirs, "Awaiting their reply")):
             for w in waiting[:SHOWN]:
                 self._waiting(w, what)
             if len(waiting) > SHOWN:
@@ -175,7 +179,9 @@ class PendingBox(Box):
         if record.next_meeting is not None:
             m = record.next_meeting
             self.note(f"Next meeting: {full_time(m.at)}  {m.text}".strip())
-        if not self.checks and not (record.awaiting_my_reply or record.awaiting_their_reply):
+        if not known:
+            self.looking = self.note("Looking for conversations awaiting a reply…")
+        elif not self.checks and not (mine or theirs):
             self.note("Nothing pending with them.")
 
     def _task(self, task: TaskInfo, now: datetime) -> None:
@@ -219,7 +225,7 @@ class DoneBox(Box):
         self.heading.addWidget(self.log_button)
         self.lines: list[str] = []
 
-    def show_record(self, record: PersonRecord) -> None:
+    def show_record(self, record: PersonHead) -> None:
         self.clear()
         self.lines = []
         for t in record.done[:8]:
@@ -240,6 +246,7 @@ class NumbersBox(Box):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Numbers", parent)
         self.values: dict[str, QLabel] = {}
+        self.counting = False  # placeholders shown until the numbers are in
         grid_host = QWidget(self)
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -263,7 +270,14 @@ class NumbersBox(Box):
             self.values[name] = value
         self.body.addWidget(grid_host)
 
+    def show_waiting(self) -> None:
+        """Quiet placeholders while the numbers are counted."""
+        self.counting = True
+        for value in self.values.values():
+            value.setText("…")
+
     def show_numbers(self, numbers: PersonNumbers) -> None:
+        self.counting = False
         now = datetime.now().astimezone()
         per = ", ".join(f"{n:,} {kind}" for kind, n in sorted(numbers.messages_by_channel.items()))
         total = sum(numbers.messages_by_channel.values())
@@ -303,7 +317,7 @@ class MergesBox(Box):
         super().__init__("Merges", parent)
         self.undo_buttons: list[QPushButton] = []
 
-    def show_record(self, record: PersonRecord) -> None:
+    def show_record(self, record: PersonHead) -> None:
         self.clear()
         self.undo_buttons = []
         for s in record.suggestions[:SHOWN]:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from unibox.store.people_list import PersonRow
-from unibox.store.persons import PersonRecord
+from unibox.store.persons import PersonHead, PersonRecord
 from unibox.store.timeline import MESSAGE
 from unibox.ui.bridge import Bridge
 from unibox.ui.people.card_editor import CardEditor
@@ -101,7 +101,8 @@ class PersonRecordView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.loader = loader
         self.timeline = TimelineModel(bridge, self)
-        self.record: PersonRecord | None = None
+        self.head: PersonHead | None = None  # shown first: name, card, tasks, done
+        self.record: PersonRecord | None = None  # and then the numbers and who awaits whom
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -222,6 +223,7 @@ class PersonRecordView(QWidget):
 
     def _connect(self) -> None:
         ld = self.loader
+        ld.head_loaded.connect(self._show_head)
         ld.loaded.connect(self._show)
         ld.saved.connect(self.status)
         ld.touch_logged.connect(self.timeline.reload)  # a logged call shows at once
@@ -249,7 +251,7 @@ class PersonRecordView(QWidget):
 
     def show_person(self, person_id: int, hint: PersonRow | None = None) -> None:
         """Open a person; `hint` (their list row) fills the header until the record is in."""
-        if self.record is None or self.record.id != person_id:
+        if self.head is None or self.head.id != person_id:
             self.sections.setVisible(False)  # never another person's card under this name
             name = hint.display_name if hint is not None else ""
             handle = hint.handle if hint is not None else ""
@@ -260,6 +262,7 @@ class PersonRecordView(QWidget):
             self.role.setText(hint.company if hint is not None else "")
             self.role.setVisible(bool(self.role.text()))
             self.handles.setText(handle)
+        self.head = None
         self.record = None
         self.log_form.hide()
         self.loader.load(person_id)
@@ -268,15 +271,18 @@ class PersonRecordView(QWidget):
     def _failed(self, text: str) -> None:
         self.status.emit(text)
 
-    def _show(self, record: PersonRecord) -> None:
-        again = self.record is not None and self.record.id == record.id
+    def _show_head(self, head: PersonHead) -> None:
+        """Who they are, the card, tasks and what was done; numbers follow in `_show`."""
+        again = self.head is not None and self.head.id == head.id
         if again and self.timeline_view.verticalScrollBar().value() == 0:
             self.timeline.reload()  # new mail or an edit: the newest page, unless one reads on
-        self.record = record
-        email = next((h.value for h in record.handles if h.kind == "email"), "")
-        self.avatar.set_person(record.display_name, email)
+        self.head = head
+        # Reloaded after an edit: the numbers shown stay until the new ones are in.
+        prior = self.record if self.record is not None and self.record.id == head.id else None
+        email = next((h.value for h in head.handles if h.kind == "email"), "")
+        self.avatar.set_person(head.display_name, email)
         photo = QPixmap()
-        has_photo = bool(record.card.photo) and photo.loadFromData(record.card.photo)
+        has_photo = bool(head.card.photo) and photo.loadFromData(head.card.photo)
         if has_photo:
             self.photo.setPixmap(
                 photo.scaled(
@@ -288,32 +294,43 @@ class PersonRecordView(QWidget):
             )
         self.photo.setVisible(has_photo)
         self.avatar.setVisible(not has_photo)
-        self.name.setText(record.display_name)
-        card = record.card
+        self.name.setText(head.display_name)
+        card = head.card
         role = " · ".join(p for p in (card.title, card.company) if p)
         self.role.setText(role)
         self.role.setVisible(bool(role))
-        handles = [h.value for h in record.handles]
+        handles = [h.value for h in head.handles]
         shown = "   ".join(handles[:4]) + (
             f"   +{len(handles) - 4} more" if len(handles) > 4 else ""
         )
         self.handles.setText(shown)
         self.sections.setVisible(True)
-        self.card.show_record(record)
-        self.pending.show_record(record)
-        self.done.show_record(record)
-        self.numbers.show_numbers(record.numbers)
-        self.merges.show_record(record)
-        self._chips(record)
-        if self.timeline.person_id != record.id:  # opened by an id merged into this one
-            self.timeline.show_person(record.id, self.timeline.channels)
+        self.card.show_record(head)
+        self.pending.show_record(PersonRecord.of(head, prior.activity) if prior else head)
+        self.done.show_record(head)
+        if prior is None:
+            self.numbers.show_waiting()
+            self._chips(None)
+        self.merges.show_record(head)
+        if self.timeline.person_id != head.id:  # opened by an id merged into this one
+            self.timeline.show_person(head.id, self.timeline.channels)
 
-    def _chips(self, record: PersonRecord) -> None:
-        wanted: list[tuple[str, frozenset[str] | None]] = [("All", None)]
-        names = {"mail": "Mail", "chat": "Chat"}
-        for kind in sorted(record.numbers.messages_by_channel):
-            wanted.append((names.get(kind, kind.capitalize()), frozenset({kind})))
-        wanted.append(("Calls && notes", NOTE_KINDS))
+    def _show(self, record: PersonRecord) -> None:
+        """The whole record is in: who awaits whose reply, the numbers, channel chips."""
+        self.record = record
+        self.pending.show_record(record)
+        self.numbers.show_numbers(record.numbers)
+        self._chips(record)
+
+    def _chips(self, record: PersonRecord | None) -> None:
+        """A chip per channel they were reached on; none until the numbers say which."""
+        wanted: list[tuple[str, frozenset[str] | None]] = []
+        if record is not None:
+            wanted.append(("All", None))
+            names = {"mail": "Mail", "chat": "Chat"}
+            for kind in sorted(record.numbers.messages_by_channel):
+                wanted.append((names.get(kind, kind.capitalize()), frozenset({kind})))
+            wanted.append(("Calls && notes", NOTE_KINDS))
         current = self.timeline.channels
         if [b.text() for b in self.chips.buttons()] == [w[0] for w in wanted]:
             for b, (_t, channels) in zip(self.chips.buttons(), wanted, strict=True):

@@ -81,7 +81,7 @@ class TimelineModel(QAbstractListModel):
         self._bridge.read(
             lambda s: timeline(s, pid, before=cursor, limit=PAGE, channels=channels),
             lambda page: self._page_done(generation, page, first, replace),
-            lane="side",  # beside the record's read on "main": both are waited for
+            lane="main",  # waited for, like the record's head: never behind its numbers
         )
 
     def _page_done(
