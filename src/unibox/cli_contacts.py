@@ -76,20 +76,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 0
     from unibox.cli import store_for
     from unibox.cli_people import region
-    from unibox.store.contacts_import import import_cards
-    from unibox.store.intent import intent_write
-    from unibox.store.merge_suggestions import refresh_suggestions
+    from unibox.contacts_service import import_contacts
 
-    store = store_for(args)
-    with intent_write(store) as s:
-        report = import_cards(s, cards, region(args))
-        report.suggestions += refresh_suggestions(s, report.people)
-    for handle in report.unreadable:
-        print(f"note: {handle} is not readable as such; kept as a custom field")
+    outcome = import_contacts(store_for(args), cards, region(args))
+    for note in outcome.notes:
+        print(f"note: {note}")
     print(
-        f"imported: {report.created} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {len(skipped)} skipped; "
-        f"{report.suggestions} merge suggestion(s) (see: unibox person suggestions)"
+        f"imported: {outcome.added} new, {outcome.updated} updated, "
+        f"{outcome.unchanged} unchanged, {len(skipped)} skipped; "
+        f"{outcome.suggestions} merge suggestion(s) (see: unibox person suggestions)"
     )
     return 0
 

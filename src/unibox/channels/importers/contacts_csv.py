@@ -121,7 +121,7 @@ def csv_cards(preview: CsvPreview, mapping: dict[int, Target] | None = None) -> 
         if row and row[0].startswith("\0"):
             result.skipped.append(Skipped(f"line {line}", f"unreadable CSV: {row[0][1:]}"))
             continue
-        cells = [c.strip() for c in row]
+        cells = [c.strip().replace("\r\n", "\n") for c in row]  # a quoted line break
         if not any(cells):
             empty += 1
             continue

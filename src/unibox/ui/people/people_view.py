@@ -119,7 +119,7 @@ class PeopleView(QWidget):
         self.search.setPlaceholderText("Search people: name, address, company, tag   ( / )")
         self.search.setClearButtonEnabled(True)
         top.addWidget(self.search)
-        heading = QHBoxLayout()
+        heading = self.heading = QHBoxLayout()  # others add their buttons at its end
         self.title = QLabel("People", self)
         self.title.setObjectName("ListTitle")
         self.subtitle = QLabel("", self)

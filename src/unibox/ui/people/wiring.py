@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 
 from unibox.core.items import ChangeSet
+from unibox.ui.people.contacts_io import ContactsIO
 from unibox.ui.people.page import PeoplePage, switcher_row
 from unibox.ui.people.switcher import MAIL, PEOPLE, ModeSwitcher
 from unibox.ui.window_actions import Command
@@ -86,6 +87,7 @@ class PeopleSide(QObject):
         self.page.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
         window.bridge.changes.connect(self.apply_changes)
         window.person_panel.open_person.connect(self.open_person)
+        self.contacts = ContactsIO(window, self)
 
     def _mail_keys(self) -> list[QAction]:
         """The window's plain-key actions (see _plain_key)."""
