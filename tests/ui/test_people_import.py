@@ -233,3 +233,47 @@ def test_import_and_export_are_on_the_people_page_and_in_the_menu(
     assert actions["Export contacts…"].shortcut().toString() == "Ctrl+Shift+E"
     keys = [a.shortcut().toString() for a in people_window.commands.actions.values()]
     assert keys.count("Ctrl+Shift+M") == 1 and keys.count("Ctrl+Shift+E") == 1
+
+
+def test_the_mapping_is_changed_with_the_keyboard(
+    qtbot: Any,
+    people_window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    dialog = _open(qtbot, people_window, _write(tmp_path, "Connections.csv", LINKEDIN))
+    model = dialog.mapping
+    row = model.row_of("Position")
+    combo = dialog.table.indexWidget(model.index(row, Col.TARGET))
+    assert isinstance(combo, QComboBox)
+    assert combo.currentText() == "Job title"
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_End)  # the last choice: don't import
+    assert model.index(row, Col.TARGET).data() == "Don’t import"
+    first = dialog.preview.topLevelItem(0)
+    assert first is not None and first.text(2) == "Acme Robotics"
+    qtbot.keyClick(combo, Qt.Key.Key_Home)  # back to what the format suggested
+    assert model.index(row, Col.TARGET).data() == "Job title"
+    again = dialog.preview.topLevelItem(0)
+    assert again is not None and again.text(2) == "CTO · Acme Robotics"
+
+
+def test_the_dialog_stays_while_importing_and_closing_while_reading_is_safe(
+    qtbot: Any,
+    people_window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, "Connections.csv", LINKEDIN)
+    dialog = _open(qtbot, people_window, path)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.busy and dialog.message.text() == "Importing 2 contacts from Connections.csv…"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the import goes on: the dialog stays
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
+    assert dialog.title.text() == "Added 2 people."
+    dialog.accept()
+    # Closed before the file was read: the late answer is dropped quietly.
+    late = people_window.people.contacts.import_file(path)
+    late.reject()
+    assert not late.isVisible()
+    assert people_window.bridge.wait_idle()
+    qtbot.wait(50)  # the answer is delivered (and dropped) after the dialog is gone

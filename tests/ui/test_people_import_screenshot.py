@@ -39,4 +39,7 @@ def test_screenshot_import_mapping_and_report(
         qtbot.wait(50)
         assert dialog.grab().toImage().save(str(SHOTS / f"people_import_report{suffix}.png"))
         dialog.accept()
+        qtbot.wait(50)
+        page = people_window.people.page.grab()
+        assert page.save(str(SHOTS / f"people_import_buttons{suffix}.png"))
     apply_theme(app, dark=False)

@@ -64,6 +64,7 @@ class ExportDialog(QDialog):
         self._bridge = bridge
         self._shown = shown
         self._selected = selected
+        self.busy = False  # writing: the dialog stays until it is written
         col = QVBoxLayout(self)
         col.setContentsMargins(22, 18, 22, 18)
         col.setSpacing(10)
@@ -118,6 +119,10 @@ class ExportDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.export_button.clicked.connect(self.start_export)
 
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()
+
     def set_path(self, path: str | Path) -> None:
         self.path.setText(str(path))
 
@@ -156,16 +161,21 @@ class ExportDialog(QDialog):
             return
         ids, version, store = self.chosen_ids(), str(self.version.currentData()), self._bridge.store
         self.export_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+        self.busy = True
         self._say(f"Writing {path.name}…")
         self._bridge.run(lambda: export_people(store, ids, path, version),
                          lambda n: self._done(n, path), self._failed)  # fmt: skip
 
     def _failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, UserError) else f"The file was not written: {exc}"
+        self.busy = False
         self._say(text, problem=True)
         self.export_button.setEnabled(True)
+        self.cancel_button.setEnabled(True)
 
     def _done(self, count: int, path: Path) -> None:
+        self.busy = False
         sentence = f"Exported {_people(count)} to {path}."
         self._say(sentence)
         self.cancel_button.hide()

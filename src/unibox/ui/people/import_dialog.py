@@ -109,6 +109,8 @@ class ImportDialog(QDialog):
         self._region = region
         self.file: ContactsFile | None = None
         self.outcome: ImportOutcome | None = None
+        self.busy = False  # importing: the dialog stays until the store says what happened
+        self._closed = False  # answers that arrive after closing are dropped
         col = QVBoxLayout(self)
         col.setContentsMargins(22, 18, 22, 18)
         col.setSpacing(10)
@@ -141,6 +143,14 @@ class ImportDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.import_button.clicked.connect(self.start_import)
+
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
 
     # -- building -------------------------------------------------------------------
 
@@ -235,11 +245,15 @@ class ImportDialog(QDialog):
         self.message.style().polish(self.message)
 
     def _refused(self, exc: Exception) -> None:
+        if self._closed:
+            return
         self._say(f"{_sentence(exc)} Nothing was imported.", problem=True)
         self.pages.setCurrentIndex(0)
         self.ready.emit()
 
     def _read(self, file: ContactsFile) -> None:
+        if self._closed:
+            return
         self.file = file
         self._say(file.describe())
         is_csv = file.csv is not None
@@ -289,7 +303,11 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
         self.pages.setCurrentIndex(2)
-        self._say(f"Importing the contacts in {file.path.name}…")
+        total = (
+            len(file.csv.rows) if file.csv is not None else len(file.vcf.cards if file.vcf else [])
+        )
+        self._say(f"Importing {_plural(total, 'contact', 'contacts')} from {file.path.name}…")
+        self.busy = True
 
         def work() -> ImportOutcome:
             plan = planned_cards(file, mapping)
@@ -301,12 +319,14 @@ class ImportDialog(QDialog):
         self._bridge.run(work, self._done, self._failed)
 
     def _failed(self, exc: Exception) -> None:
+        self.busy = False
         self._say(f"Nothing was imported: {_sentence(exc)}", problem=True)
         self.pages.setCurrentIndex(1)
         self.import_button.setEnabled(True)
         self.cancel_button.setEnabled(True)
 
     def _done(self, outcome: ImportOutcome) -> None:
+        self.busy = False
         self.outcome = outcome
         self.title.setText(report_headline(outcome))
         said = f"From {self.file.path.name}." if self.file is not None else ""
