@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from tests.helpers.items import new_store
 from tests.helpers.people import ME, Mailbox, at
@@ -188,11 +189,45 @@ def test_a_person_with_20000_messages_pages_without_sorting_them_all(
     found = plan(*ordinary_sql)
     assert "ix_participant_handle" in found, found
     assert "SCAN message" not in found, found
+    # The numbers summed up in SQL are what walking every turn in Python gives.
+    with store.read() as s:
+        expected = _walked(s, heavy)
+    n = record.numbers
+    assert (n.messages_from_them, n.messages_to_them) == expected[:2]
+    assert n.my_median_response_seconds == expected[2]
+    assert n.their_median_response_seconds == expected[3]
     # Both ways give the same pages.
     walked_ids = pages(heavy, 25)
     monkeypatch.setattr(timeline_module, "_dense", lambda *_a: False)
     assert pages(heavy, 25) == walked_ids
     assert len(walked_ids) == len(set(walked_ids)) == 25 * 50
+
+
+def _walked(s: Session, person: int) -> tuple[int, int, float | None, float | None]:
+    """Turns counted and reply times from core.response_times.exchange over every message."""
+    from sqlalchemy import select
+
+    from unibox.core.response_times import ME, THEM, Turn, exchange
+    from unibox.store.schema import Handle, Message, Participant
+
+    hids = set(s.scalars(select(Handle.id).where(Handle.person_id == person)))
+    mine = select(Participant.message_id).where(Participant.handle_id.in_(hids))
+    turns = [
+        Turn(cid, at, ME if direction == "out" else THEM, mid)
+        for mid, cid, at, direction, sender in s.execute(
+            select(
+                Message.id,
+                Message.conversation_id,
+                Message.sent_at,
+                Message.direction,
+                Message.sender_handle_id,
+            ).where(Message.id.in_(mine), Message.deleted_at.is_(None))
+        )
+        if direction == "out" or sender in hids
+    ]
+    ex = exchange(turns)
+    them = sum(1 for t in turns if t.by == THEM)
+    return them, len(turns) - them, ex.my_median(), ex.their_median()
 
 
 def test_a_reply_is_timed_from_the_first_message_it_answers() -> None:

@@ -8,21 +8,22 @@ handles, never by scanning the message table.
 
 from __future__ import annotations
 
+import statistics
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from unibox.core.contacts import ContactCard
-from unibox.core.response_times import ME, THEM, Exchange, Turn, exchange
+from unibox.core.response_times import ME, THEM, Turn
 from unibox.store.merge_suggestions import Suggestion, suggestions
 from unibox.store.merges import MergeRecord, history
 from unibox.store.person_card import read_card
 from unibox.store.person_edit import live_person
-from unibox.store.schema import Conversation, Handle, Message, Participant
+from unibox.store.schema import Conversation, Handle, Participant
 from unibox.store.schema_people import PersonNote, PersonTask
 
 DAY = 86400
@@ -207,16 +208,14 @@ def person_activity(
     """Who awaits whose reply (in the last `waiting_days`) and the numbers; follows merges."""
     now = int(time.time()) if now is None else now
     pid = live_person(session, person_id).id
-    hids = handle_ids(session, pid)
-    turns, answered, counts = _messages(session, hids)
-    ex = exchange(turns)
+    found = _messages(session, handle_ids(session, pid), now - waiting_days * DAY)
     last_note = session.scalar(
         select(func.max(PersonNote.happened_at)).where(
             PersonNote.person_id == pid, PersonNote.happened_at <= now
         )
     )
-    mine, theirs = _waiting(session, ex, answered, now - waiting_days * DAY)
-    return PersonActivity(mine, theirs, _numbers(counts, turns, ex, last_note, now))
+    mine, theirs = _waiting(session, found.last)
+    return PersonActivity(mine, theirs, _numbers(found, last_note, now))
 
 
 def _notes(person_id: int) -> Select[PersonNote]:
@@ -249,44 +248,68 @@ def open_tasks(session: Session, person_id: int | None = None) -> list[TaskInfo]
 
 _Counts = dict[tuple[str, str], tuple[int, int, int]]  # (channel, direction) -> n, first, last
 
+# One statement over the person's messages, read once (SQLite materializes a CTE
+# used more than once): counts per channel and direction, turns per side, the
+# reply delays and each conversation's last turn. Only aggregates and a few
+# thousand rows come back, never 20,000 turns for Python to walk. Delays follow
+# core.response_times.exchange: a reply is timed from the first message of the
+# other side's run (a burst of nudges waits since its first).
+_ACTIVITY = """
+WITH t AS (
+    SELECT m.id AS mid, m.conversation_id AS cid, m.sent_at AS at, m.direction AS dir,
+           c.kind AS kind, m.is_answered AS answered,
+           CASE WHEN m.direction = 'out' THEN 'me'
+                WHEN m.sender_handle_id IN :hids THEN 'them' END AS who
+    FROM message AS m JOIN conversation AS c ON c.id = m.conversation_id
+    WHERE m.id IN (SELECT message_id FROM participant WHERE handle_id IN :hids)
+      AND m.deleted_at IS NULL
+), turns AS (
+    SELECT mid, cid, at, who, answered,
+           lag(who) OVER (PARTITION BY cid ORDER BY at, mid) AS before_who,
+           row_number() OVER (PARTITION BY cid ORDER BY at DESC, mid DESC) AS from_end
+    FROM t WHERE who IS NOT NULL
+), runs AS (
+    SELECT who, at - lag(at) OVER (PARTITION BY cid ORDER BY at, mid) AS delay
+    FROM turns WHERE before_who IS NULL OR before_who != who
+)
+SELECT 'count', kind, dir, count(*), min(at), max(at) FROM t GROUP BY kind, dir
+UNION ALL
+SELECT 'side', who, NULL, count(*), NULL, NULL FROM turns GROUP BY who
+UNION ALL
+SELECT 'delay', who, NULL, max(0, delay), NULL, NULL FROM runs WHERE delay IS NOT NULL
+UNION ALL
+SELECT 'last', who, NULL, cid, mid, at FROM turns
+WHERE from_end = 1 AND at >= :since AND NOT (who = 'them' AND answered)
+"""
 
-def _messages(session: Session, hids: list[int]) -> tuple[list[Turn], set[int], _Counts]:
-    """The person's messages as turns (theirs and mine to them), answered ids, counts."""
+
+@dataclass(slots=True)
+class _Activity:
+    counts: _Counts = field(default_factory=dict)
+    sides: dict[str, int] = field(default_factory=dict)  # ME/THEM -> messages
+    delays: dict[str, list[int]] = field(default_factory=lambda: {ME: [], THEM: []})
+    last: list[Turn] = field(default_factory=list)  # unanswered last turns since `since`
+
+
+def _messages(session: Session, hids: list[int], since: int) -> _Activity:
+    """What the person's messages add up to (see _ACTIVITY)."""
+    found = _Activity()
     if not hids:
-        return [], set(), {}
-    rows = session.execute(
-        select(
-            Message.id,
-            Message.conversation_id,
-            Message.sent_at,
-            Message.direction,
-            Message.sender_handle_id,
-            Message.is_answered,
-            Conversation.kind,
-        )
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(Message.id.in_(messages_with(hids)), Message.deleted_at.is_(None))
-    )
-    theirs = set(hids)
-    turns: list[Turn] = []
-    answered: set[int] = set()
-    counts: _Counts = {}
-    for mid, cid, at, direction, sender, is_answered, kind in rows:
-        n, first, last = counts.get((kind, direction), (0, at, at))
-        counts[(kind, direction)] = (n + 1, min(first, at), max(last, at))
-        if direction == "out":
-            turns.append(Turn(cid, at, ME, mid))
-        elif sender in theirs:
-            turns.append(Turn(cid, at, THEM, mid))
-            if is_answered:
-                answered.add(mid)
-    return turns, answered, counts
+        return found
+    stmt = text(_ACTIVITY).bindparams(bindparam("hids", expanding=True))
+    for part, a, b, n, x, y in session.execute(stmt, {"hids": hids, "since": since}):
+        if part == "count":
+            found.counts[(a, b)] = (n, x, y)
+        elif part == "side":
+            found.sides[a] = n
+        elif part == "delay":
+            found.delays[a].append(n)
+        else:
+            found.last.append(Turn(n, y, a, x))
+    return found
 
 
-def _waiting(
-    session: Session, ex: Exchange, answered: set[int], since: int
-) -> tuple[tuple[Waiting, ...], tuple[Waiting, ...]]:
-    last = [t for t in ex.last_turn.values() if t.at >= since and t.message_id not in answered]
+def _waiting(session: Session, last: list[Turn]) -> tuple[tuple[Waiting, ...], tuple[Waiting, ...]]:
     rows = session.execute(
         select(Conversation.id, Conversation.subject).where(
             Conversation.id.in_([t.conversation_id for t in last])
@@ -308,9 +331,12 @@ def _at(t: Turn) -> datetime:
     return datetime.fromtimestamp(t.at, UTC)
 
 
-def _numbers(
-    counts: _Counts, turns: list[Turn], ex: Exchange, last_note: int | None, now: int
-) -> PersonNumbers:
+def _median(values: list[int]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _numbers(found: _Activity, last_note: int | None, now: int) -> PersonNumbers:
+    counts = found.counts
     by_channel: dict[str, int] = {}
     for (kind, _direction), (n, _f, _l) in counts.items():
         by_channel[kind] = by_channel.get(kind, 0) + n
@@ -325,8 +351,8 @@ def _numbers(
         last_touch=_dt(last_touch),
         days_since_last_touch=None if last_touch is None else max(0, (now - last_touch) // DAY),
         messages_by_channel=by_channel,
-        messages_from_them=sum(1 for t in turns if t.by == THEM),
-        messages_to_them=sum(1 for t in turns if t.by == ME),
-        my_median_response_seconds=ex.my_median(),
-        their_median_response_seconds=ex.their_median(),
+        messages_from_them=found.sides.get(THEM, 0),
+        messages_to_them=found.sides.get(ME, 0),
+        my_median_response_seconds=_median(found.delays[ME]),
+        their_median_response_seconds=_median(found.delays[THEM]),
     )
