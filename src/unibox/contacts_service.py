@@ -9,7 +9,7 @@ writes people to a vCard file. Files may be big: call these off the GUI thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -130,14 +130,25 @@ def planned_cards(
     return Plan(list(cards), list(vcf.skipped), list(vcf.warnings))
 
 
-def import_contacts(store: Store, cards: list[ContactCard], region: str) -> ImportOutcome:
-    """Apply the cards in one transaction (all or nothing) and look for merges to suggest."""
+def import_contacts(
+    store: Store,
+    cards: list[ContactCard],
+    region: str,
+    step: Callable[[str], None] | None = None,
+) -> ImportOutcome:
+    """Apply the cards in one transaction (all or nothing) and look for merges to suggest.
+
+    `step` hears, in a sentence, what is being done (any thread; for a progress line).
+    """
     from unibox.store.contacts_import import import_cards
     from unibox.store.intent import intent_write
     from unibox.store.merge_suggestions import refresh_suggestions
 
+    say = step or (lambda _text: None)
     with intent_write(store) as s:
+        say(f"Saving {len(cards):,} contact{'s' if len(cards) != 1 else ''}…")
         report = import_cards(s, cards, region)
+        say("Looking for people who may be the same…")
         report.suggestions += refresh_suggestions(s, report.people)
     notes = [f"{h} is not readable as such; it is kept as a custom field." for h in
              report.unreadable]  # fmt: skip

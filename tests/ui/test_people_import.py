@@ -264,12 +264,15 @@ def test_the_dialog_stays_while_importing_and_closing_while_reading_is_safe(
 ) -> None:
     path = _write(tmp_path, "Connections.csv", LINKEDIN)
     dialog = _open(qtbot, people_window, path)
+    steps: list[str] = []
+    dialog.step.connect(steps.append, Qt.ConnectionType.QueuedConnection)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.busy and dialog.message.text() == "Importing 2 contacts from Connections.csv…"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the import goes on: the dialog stays
     assert dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10_000)
     assert dialog.title.text() == "Added 2 people."
+    assert steps == ["Saving 2 contacts…", "Looking for people who may be the same…"]
     dialog.accept()
     # Closed before the file was read: the late answer is dropped quietly.
     late = people_window.people.contacts.import_file(path)

@@ -95,10 +95,12 @@ class ImportDialog(QDialog):
     Signals:
         ready(): the file was read (or refused); the page for it is shown.
         imported(object): the ImportOutcome, after the store was written.
+        step(str): what the import is doing now (emitted on its thread, shown queued).
     """
 
     ready = Signal()
     imported = Signal(object)
+    step = Signal(str)
 
     def __init__(self, bridge: Bridge, region: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +145,7 @@ class ImportDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.import_button.clicked.connect(self.start_import)
+        self.step.connect(self._show_step, Qt.ConnectionType.QueuedConnection)
 
     def reject(self) -> None:
         if not self.busy:
@@ -203,7 +206,11 @@ class ImportDialog(QDialog):
         self.progress = QProgressBar(page)
         self.progress.setRange(0, 0)  # one transaction: busy until it is done
         self.progress.setTextVisible(False)
+        self.step_text = QLabel("", page)
+        self.step_text.setObjectName("Muted")
+        self.step_text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         col.addWidget(self.progress)
+        col.addWidget(self.step_text)
         col.addStretch(2)
         return page
 
@@ -308,15 +315,25 @@ class ImportDialog(QDialog):
         )
         self._say(f"Importing {_plural(total, 'contact', 'contacts')} from {file.path.name}…")
         self.busy = True
+        self.step_text.setText(f"Reading {file.path.name}…")
+
+        step = self.step.emit
 
         def work() -> ImportOutcome:
             plan = planned_cards(file, mapping)
-            outcome = import_contacts(store, plan.cards, region) if plan.cards else ImportOutcome()
+            if not plan.cards:
+                outcome = ImportOutcome()
+            else:
+                outcome = import_contacts(store, plan.cards, region, step)
             outcome.skipped = plan.skipped
             outcome.notes = plan.notes + outcome.notes
             return outcome
 
         self._bridge.run(work, self._done, self._failed)
+
+    def _show_step(self, text: str) -> None:
+        if self.busy:
+            self.step_text.setText(text)
 
     def _failed(self, exc: Exception) -> None:
         self.busy = False
