@@ -280,3 +280,40 @@ def test_the_dialog_stays_while_importing_and_closing_while_reading_is_safe(
     assert not late.isVisible()
     assert people_window.bridge.wait_idle()
     qtbot.wait(50)  # the answer is delivered (and dropped) after the dialog is gone
+
+
+def test_a_file_dropped_on_the_people_page_is_imported_and_people_shown(
+    qtbot: Any,
+    people_window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from unibox.ui.people.switcher import MAIL
+
+    _go_people(qtbot, people_window)
+    page = people_window.people.page
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
+    at = QPoint(300, 300)
+    buttons, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    move = Qt.DropAction.CopyAction
+    refused = QDragEnterEvent(at, move, mime, buttons, none)
+    QApplication.sendEvent(page, refused)
+    assert not refused.isAccepted()  # not a contacts file: no drop here
+    mime.setUrls([QUrl.fromLocalFile(str(_write(tmp_path, "friends.vcf", VCF)))])
+    enter = QDragEnterEvent(at, move, mime, buttons, none)
+    QApplication.sendEvent(page, enter)
+    assert enter.isAccepted()
+    # Dropped while Mail is shown (the page keeps its filter): People comes back.
+    people_window.people.show(MAIL)
+    QApplication.sendEvent(page, QDropEvent(at, move, mime, buttons, none))
+    dialog = people_window.people.contacts.last_dialog
+    assert isinstance(dialog, ImportDialog)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)
+    with qtbot.waitSignal(page.view.model.loaded, timeout=5000):
+        _import(qtbot, dialog)
+    assert people_window.people.mode == PEOPLE
+    assert "Linus Berg" in _people(qtbot, people_window)

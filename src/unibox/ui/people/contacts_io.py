@@ -2,7 +2,8 @@
 
 `ContactsIO` opens the file dialog, then the ImportDialog or ExportDialog
 (tests call `import_file` / `export` directly, without native dialogs), and
-shows the People list once an import added people.
+shows the People list once an import added people. A .vcf or .csv file
+dropped on the People page is imported the same way.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QToolButton
 
 from unibox.contacts_service import ImportOutcome
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
 IMPORT_KEYS = ("Ctrl+Shift+M",)
 EXPORT_KEYS = ("Ctrl+Shift+E",)
+DROPPED = (".vcf", ".vcard", ".csv")
 FILE_FILTER = "Contacts (*.vcf *.vcard *.csv);;vCard (*.vcf *.vcard);;CSV (*.csv);;All files (*)"
 
 
@@ -71,6 +74,21 @@ class ContactsIO(QObject):
                 mail.insertAction(settings, action)
             mail.insertSeparator(settings)
         self.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        side.page.setAcceptDrops(True)
+        side.page.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A contacts file dragged over the People page: accepted, and imported on drop."""
+        kind = event.type()
+        drag = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+        if kind in drag and isinstance(event, QDropEvent):
+            path = dropped_file(event.mimeData())
+            if path is not None:
+                event.acceptProposedAction()
+                if kind == QEvent.Type.Drop:
+                    self.import_file(path)
+                return True
+        return super().eventFilter(watched, event)
 
     def choose_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -118,3 +136,11 @@ class ContactsIO(QObject):
         self.last_dialog = dialog
         dialog.open()
         return dialog
+
+
+def dropped_file(mime: QMimeData) -> Path | None:
+    """The first local .vcf or .csv file among the dragged URLs."""
+    for url in mime.urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in DROPPED:
+            return Path(url.toLocalFile())
+    return None
