@@ -121,6 +121,26 @@ def test_timeline_filters_by_channel(store: Store, box: Mailbox) -> None:
     assert [e.title for e in mail] == ["Mail"]
 
 
+def test_the_head_reads_a_few_suggestions_and_counts_the_rest(store: Store, box: Mailbox) -> None:
+    from unibox.store.merge_suggestions import SAME_NAME, suggest
+    from unibox.store.persons import person_head
+
+    box.hear(ANN, "Hi", 0)
+    others = [Address(f"ann{n}@example.net", "Ann Archer") for n in range(7)]
+    for n, other in enumerate(others):
+        box.hear(other, "Hello", n + 1)
+    ann = box.person(ANN.email)
+    with intent_write(store) as s:
+        for other in others:
+            suggest(s, ann, box.person(other.email), SAME_NAME, "Same name.")
+    with store.read() as s:
+        head = person_head(s, ann, suggestion_limit=3)
+        whole = person_record(s, ann)
+    assert len(head.suggestions) == 3 and head.suggestion_count == 7
+    assert head.suggestions == whole.suggestions[:3]
+    assert len(whole.suggestions) == whole.suggestion_count == 7
+
+
 def test_the_users_own_record_is_marked(store: Store, box: Mailbox) -> None:
     box.hear(ANN, "Hi", 0)
     with store.read() as s:

@@ -11,8 +11,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from unibox.core.errors import UserError
@@ -147,31 +148,53 @@ def _plus_addresses(session: Session, live: dict[int, str], focus: set[int]) -> 
     return made
 
 
+def _about(a: Any, b: Any, person_id: int | None, state: str) -> list[Any]:
+    """Conditions of the suggestions in `state` (about `person_id`, or all)."""
+    found: list[Any] = [MergeSuggestion.state == state]
+    if state == "pending":  # a merged person's old suggestions are moot, and so are
+        # those about an address found to be the user's own since (an account added)
+        found += [
+            a.merged_into_id.is_(None),
+            b.merged_into_id.is_(None),
+            a.is_me.is_(False),
+            b.is_me.is_(False),
+        ]
+    if person_id is not None:
+        found.append(
+            (MergeSuggestion.person_id == person_id)
+            | (MergeSuggestion.other_person_id == person_id)
+        )
+    return found
+
+
+def suggestion_count(session: Session, person_id: int | None = None, state: str = "pending") -> int:
+    """How many `suggestions` there are, without reading them."""
+    a, b = aliased(Person), aliased(Person)
+    stmt = (
+        select(func.count())
+        .select_from(MergeSuggestion)
+        .join(a, a.id == MergeSuggestion.person_id)
+        .join(b, b.id == MergeSuggestion.other_person_id)
+    )
+    return session.scalar(stmt.where(*_about(a, b, person_id, state))) or 0
+
+
 def suggestions(
-    session: Session, person_id: int | None = None, state: str = "pending"
+    session: Session,
+    person_id: int | None = None,
+    state: str = "pending",
+    *,
+    limit: int | None = None,
 ) -> list[Suggestion]:
-    """Suggestions in `state` (about one person, or all), between people still live."""
+    """Suggestions in `state` (about one person, or all), between people still live;
+    the first `limit` of them if given."""
     a, b = aliased(Person), aliased(Person)
     stmt = (
         select(MergeSuggestion, a.display_name, b.display_name)
         .join(a, a.id == MergeSuggestion.person_id)
         .join(b, b.id == MergeSuggestion.other_person_id)
-        .where(MergeSuggestion.state == state)
-        .order_by(MergeSuggestion.id)
     )
-    if state == "pending":  # a merged person's old suggestions are moot, and so are
-        # those about an address found to be the user's own since (an account added)
-        stmt = stmt.where(
-            a.merged_into_id.is_(None),
-            b.merged_into_id.is_(None),
-            a.is_me.is_(False),
-            b.is_me.is_(False),
-        )
-    if person_id is not None:
-        stmt = stmt.where(
-            (MergeSuggestion.person_id == person_id)
-            | (MergeSuggestion.other_person_id == person_id)
-        )
+    stmt = stmt.where(*_about(a, b, person_id, state)).order_by(MergeSuggestion.id).limit(limit)
     return [
         Suggestion(
             s.id,

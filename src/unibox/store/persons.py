@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from unibox.core.contacts import ContactCard
 from unibox.core.response_times import ME, THEM, Turn
-from unibox.store.merge_suggestions import Suggestion, suggestions
+from unibox.store.merge_suggestions import Suggestion, suggestion_count, suggestions
 from unibox.store.merges import MergeRecord, history
 from unibox.store.person_card import read_card
 from unibox.store.person_edit import live_person
@@ -104,7 +104,8 @@ class PersonHead:
     open_tasks: tuple[TaskInfo, ...]
     next_meeting: TouchPoint | None
     done: tuple[TouchPoint, ...]  # latest logged touch points, newest first
-    suggestions: tuple[Suggestion, ...]  # pending merge suggestions about them
+    suggestions: tuple[Suggestion, ...]  # pending merge suggestions about them (or the first)
+    suggestion_count: int  # all of them
     merges: tuple[MergeRecord, ...]
 
 
@@ -169,9 +170,18 @@ def person_record(
 
 
 def person_head(
-    session: Session, person_id: int, *, now: int | None = None, done_limit: int = 20
+    session: Session,
+    person_id: int,
+    *,
+    now: int | None = None,
+    done_limit: int = 20,
+    suggestion_limit: int | None = None,
 ) -> PersonHead:
-    """Who they are, card, open tasks, logged touch points, merges; follows merges."""
+    """Who they are, card, open tasks, logged touch points, merges; follows merges.
+
+    `suggestion_limit` reads only the first merge suggestions about them (the
+    page shows a few and counts the rest: some people have thousands).
+    """
     now = int(time.time()) if now is None else now
     person = live_person(session, person_id)
     pid = person.id
@@ -188,6 +198,7 @@ def person_head(
         .order_by(PersonNote.happened_at)
         .limit(1)
     ).first()
+    found = tuple(suggestions(session, pid, limit=suggestion_limit))
     return PersonHead(
         id=pid,
         display_name=person.display_name,
@@ -197,7 +208,10 @@ def person_head(
         open_tasks=tuple(open_tasks(session, pid)),
         next_meeting=_touch(upcoming) if upcoming is not None else None,
         done=done,
-        suggestions=tuple(suggestions(session, pid)),
+        suggestions=found,
+        suggestion_count=(
+            len(found) if suggestion_limit is None else suggestion_count(session, pid)
+        ),
         merges=tuple(history(session, pid)),
     )
 

@@ -23,6 +23,7 @@ from unibox.store.persons import (
     person_head,
 )
 from unibox.ui.bridge import Bridge
+from unibox.ui.people.record_sections import SHOWN
 
 
 def phone_region(settings: Settings | None) -> str:
@@ -91,7 +92,7 @@ class RecordLoader(QObject):
         self._head_in = False
         self._activity = None
         self._bridge.read(
-            lambda s: person_head(s, pid),
+            lambda s: person_head(s, pid, suggestion_limit=SHOWN),
             lambda head: self._head_done(generation, head),
             lane="main",
         )

@@ -339,8 +339,9 @@ class MergesBox(Box):
             line.addWidget(apart)
             line.addStretch(1)
             self.add(row)
-        if len(record.suggestions) > SHOWN:
-            self.note(f"… and {len(record.suggestions) - SHOWN:,} more under Suggested merges.")
+        more = record.suggestion_count - min(len(record.suggestions), SHOWN)
+        if more > 0:
+            self.note(f"… and {more:,} more under Suggested merges.")
         for m in record.merges[:SHOWN]:
             verb = "Merged in" if m.kind == "merge" else "Split off"
             text = f"{verb} {m.other_name} · {_date(m.at)}" + (" · undone" if m.undone else "")
