@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from unibox.channels.importers.contacts_csv import CsvPreview, csv_cards, preview_csv
 from unibox.channels.importers.csv_mapping import Target
@@ -20,7 +21,11 @@ from unibox.core.contacts import ContactCard
 from unibox.core.errors import UserError
 from unibox.store.store import Store
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 VCF_SUFFIXES = (".vcf", ".vcard")
+REPORTED_PEOPLE = 2000  # people named in the report (the counts are always whole)
 FORMAT_SENTENCES = {
     "Google Contacts": "Looks like a Google Contacts export.",
     "Outlook": "Looks like an Outlook contacts export.",
@@ -67,6 +72,7 @@ class ImportOutcome:
     unchanged: int = 0
     suggestions: int = 0
     people: set[int] = field(default_factory=set)
+    changed: list[tuple[int, str, bool]] = field(default_factory=list)  # id, name, added
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -150,6 +156,11 @@ def import_contacts(
         report = import_cards(s, cards, region)
         say("Looking for people who may be the same…")
         report.suggestions += refresh_suggestions(s, report.people)
+        names = _names(s, sorted(report.created_ids | report.updated_ids)[:REPORTED_PEOPLE])
+    added, updated = report.created_ids, report.updated_ids - report.created_ids
+    changed = [(pid, names.get(pid, ""), pid in added) for pid in
+               sorted(added | updated)[:REPORTED_PEOPLE]]  # fmt: skip
+    changed.sort(key=lambda c: (not c[2], c[1].casefold()))
     notes = [f"{h} is not readable as such; it is kept as a custom field." for h in
              report.unreadable]  # fmt: skip
     return ImportOutcome(
@@ -158,8 +169,23 @@ def import_contacts(
         report.unchanged,
         report.suggestions,
         set(report.people),
+        changed,
         notes=notes,
     )
+
+
+def _names(session: Session, ids: list[int]) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from unibox.store.schema import Person
+
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Person.id, Person.display_name).where(Person.id.in_(ids[start : start + 500]))
+        )
+        names.update({pid: name or "" for pid, name in rows})
+    return names
 
 
 def export_people(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
@@ -149,11 +150,27 @@ def test_import_reports_added_and_skipped_rows_and_lists_the_people(
     assert dialog.close_button.isVisible() and not dialog.import_button.isVisible()
     names = _people(qtbot, people_window)
     assert {"Ada Lovelace", "Grace Hopper"} <= set(names)
-    # Importing the same file again adds nobody.
+    assert dialog.people_rows() == [("Ada Lovelace", "New"), ("Grace Hopper", "New")]
+    # Importing the same file again adds nobody, and lists nobody.
     dialog.accept()
     again = _open(qtbot, people_window, _write(tmp_path, "google.csv", GOOGLE))
     _import(qtbot, again)
     assert again.title.text() == "2 were already up to date."
+    assert again.people.isHidden() and again.people_rows() == []
+    # A changed row updates its person; Enter on a name in the report opens their record.
+    changed = GOOGLE.replace("Rear Admiral", "Commodore")
+    third = _open(qtbot, people_window, _write(tmp_path, "google.csv", changed))
+    _import(qtbot, third)
+    assert third.title.text() == "Updated 1, 1 already up to date."
+    assert third.people_rows() == [("Grace Hopper", "Updated")]
+    third.people.setFocus()
+    record = people_window.people.page.record
+    with qtbot.waitSignal(people_window.people.page.loader.loaded, timeout=5000):
+        qtbot.keyClick(third.people, Qt.Key.Key_Return)
+    assert not shiboken6.isValid(third)  # closed (and gone) when the person opened
+    assert people_window.people.page.stack.currentWidget() is record
+    loaded = people_window.people.page.loader.record
+    assert loaded is not None and loaded.display_name == "Grace Hopper"
 
 
 def test_linkedin_connections_with_notes_above_the_header(
@@ -317,3 +334,24 @@ def test_a_file_dropped_on_the_people_page_is_imported_and_people_shown(
         _import(qtbot, dialog)
     assert people_window.people.mode == PEOPLE
     assert "Linus Berg" in _people(qtbot, people_window)
+
+
+def test_an_outlook_export_in_utf16_or_windows_1252_reads_right(
+    qtbot: Any,
+    people_window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    outlook = (
+        "First Name,Last Name,Company,Job Title,E-mail Address,Business Phone,Mobile Phone\r\n"
+        "Jürgen,Weiß,Öko Bau GmbH,Bauleiter,juergen@oekobau.example,+49 89 123456,\r\n"
+    )
+    for name, data in (
+        ("outlook-utf16.csv", b"\xff\xfe" + outlook.encode("utf-16-le")),
+        ("outlook-1252.csv", outlook.encode("cp1252")),
+    ):
+        dialog = _open(qtbot, people_window, _write(tmp_path, name, data))
+        assert dialog.message.text() == "Looks like an Outlook contacts export.", name
+        assert dialog.preview_names() == ["Jürgen Weiß"], name
+        first = dialog.preview.topLevelItem(0)
+        assert first is not None and first.text(2) == "Bauleiter · Öko Bau GmbH"
+        dialog.reject()

@@ -40,6 +40,8 @@ class ImportReport:
     unchanged: int = 0
     suggestions: int = 0
     people: set[int] = field(default_factory=set)
+    created_ids: set[int] = field(default_factory=set)
+    updated_ids: set[int] = field(default_factory=set)
     unreadable: list[str] = field(default_factory=list)  # handles kept as custom fields
 
 
@@ -103,6 +105,7 @@ def _import(
     new_ids = create_people(session, [batch[i].display_name() for i in new_index])
     person_of = [s if s > 0 else new_ids[-s - 1] for s in slot]
     report.created += len(new_ids)
+    report.created_ids |= set(new_ids)
     fresh = set(new_ids)
     stored = read_cards(session, [p for p in person_of if p not in fresh])
     merged: dict[int, ContactCard] = {}
@@ -121,6 +124,7 @@ def _import(
             report.unchanged += 1
         else:
             report.updated += 1
+            report.updated_ids.add(pid)
             changed[pid] = card
     results = write_cards(session, changed, region) if changed else {}
     report.people |= set(merged)

@@ -102,6 +102,7 @@ class ContactsIO(QObject):
         dialog = ImportDialog(self.window.bridge, self.side.page.loader.region, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(self._imported)
+        dialog.person_chosen.connect(self.side.open_person)
         self.last_dialog = dialog
         dialog.open()
         dialog.load_path(path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -95,12 +95,14 @@ class ImportDialog(QDialog):
     Signals:
         ready(): the file was read (or refused); the page for it is shown.
         imported(object): the ImportOutcome, after the store was written.
+        person_chosen(int): open this person (a name in the report was activated).
         step(str): what the import is doing now (emitted on its thread, shown queued).
     """
 
     ready = Signal()
     imported = Signal(object)
     step = Signal(str)
+    person_chosen = Signal(int)
 
     def __init__(self, bridge: Bridge, region: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -229,10 +231,27 @@ class ImportDialog(QDialog):
         self.notes = QLabel("", page)
         self.notes.setObjectName("Muted")
         self.notes.setWordWrap(True)
+        self.people_title = QLabel("", page)
+        self.people_title.setObjectName("SectionTitle")
+        self.people = QTreeWidget(page)
+        self.people.setObjectName("ImportPeople")
+        self.people.setRootIsDecorated(False)
+        self.people.setHeaderLabels(["Name", ""])
+        self.people.setColumnWidth(0, 320)
+        self.people.setToolTip("Enter or a double click opens the person")
+        self.people.itemActivated.connect(self._person_activated)
+        col.addWidget(self.people_title)
+        col.addWidget(self.people, 2)
         col.addWidget(self.skipped_title)
         col.addWidget(self.skipped, 1)
         col.addWidget(self.notes)
         return page
+
+    def _person_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        pid = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(pid, int):
+            self.accept()
+            self.person_chosen.emit(pid)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -364,6 +383,7 @@ class ImportDialog(QDialog):
             item = QTreeWidgetItem(list(skipped_row(skip)))
             item.setToolTip(1, item.text(1))
             self.skipped.addTopLevelItem(item)
+        self._list_people(outcome)
         self.notes.setText("\n".join(outcome.notes))
         self.notes.setVisible(bool(outcome.notes))
         self.pages.setCurrentIndex(3)
@@ -374,6 +394,29 @@ class ImportDialog(QDialog):
         if outcome.people:
             self._bridge.post_changes(ChangeSet(people=set(outcome.people)))
         self.imported.emit(outcome)
+
+    def _list_people(self, outcome: ImportOutcome) -> None:
+        self.people.clear()
+        for pid, name, added in outcome.changed:
+            item = QTreeWidgetItem([name or "(no name)", "New" if added else "Updated"])
+            item.setData(0, Qt.ItemDataRole.UserRole, pid)
+            self.people.addTopLevelItem(item)
+        shown = len(outcome.changed)
+        more = outcome.added + outcome.updated - shown
+        self.people_title.setText(
+            "Added and updated"
+            + (f" (the first {shown:,}; {more:,} more)" if more > 0 else "")
+            + "  ·  double-click a name to open it"
+        )
+        for w in (self.people_title, self.people):
+            w.setVisible(bool(shown))
+        first = self.people.topLevelItem(0)
+        if first is not None:  # current for the keyboard, not painted as selected
+            self.people.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def people_rows(self) -> list[tuple[str, str]]:
+        items = (self.people.topLevelItem(n) for n in range(self.people.topLevelItemCount()))
+        return [(i.text(0), i.text(1)) for i in items if i is not None]
 
     def skipped_rows(self) -> list[tuple[str, str]]:
         items = (self.skipped.topLevelItem(n) for n in range(self.skipped.topLevelItemCount()))
