@@ -120,6 +120,30 @@ def _activity(session: Session, ids: Iterable[int] | None, now: int) -> dict[int
     return found
 
 
+def _last_touch(session: Session, ids: list[int] | None, now: int) -> dict[int, int]:
+    """Only the last touch per person: no distinct counting, for sorting by it."""
+    stmt = (
+        select(Handle.person_id, func.max(Message.sent_at))
+        .select_from(Participant)
+        .join(Handle, Handle.id == Participant.handle_id)
+        .join(Message, Message.id == Participant.message_id)
+        .where(Message.deleted_at.is_(None))
+        .group_by(Handle.person_id)
+    )
+    notes = (
+        select(PersonNote.person_id, func.max(PersonNote.happened_at))
+        .where(PersonNote.happened_at <= now)
+        .group_by(PersonNote.person_id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Handle.person_id.in_(ids))
+        notes = notes.where(PersonNote.person_id.in_(ids))
+    found: dict[int, int] = {pid: at for pid, at in session.execute(stmt)}
+    for pid, at in session.execute(notes):
+        found[pid] = max(found.get(pid, 0), at)
+    return found
+
+
 def _open_items(session: Session, ids: list[int] | None = None) -> dict[int, int]:
     stmt = (
         select(PersonTask.person_id, func.count())
@@ -140,16 +164,20 @@ def people_ids(
         stmt = _contacts(query).order_by(func.lower(Person.display_name), Person.id)
         return list(session.scalars(stmt))
     ids = list(session.scalars(_contacts(query)))
+    if len(ids) < 2:
+        return ids  # nothing to sort: a name typed in full finds one
     if sort == PeopleSort.OPEN_ITEMS:
         items = _open_items(session)
         ids.sort(key=lambda i: (-items.get(i, 0), i))
         return ids
     # A narrow search aggregates only its people; a broad one is cheaper whole.
-    activity = _activity(session, ids if query and len(ids) <= 2000 else None, now)
+    some = ids if query and len(ids) <= 2000 else None
     if sort == PeopleSort.MESSAGES:
+        activity = _activity(session, some, now)
         ids.sort(key=lambda i: (-activity.get(i, _Activity()).count, i))
     else:
-        ids.sort(key=lambda i: (-(activity.get(i, _Activity()).last or 0), i))
+        last = _last_touch(session, some, now)
+        ids.sort(key=lambda i: (-last.get(i, 0), i))
     return ids
 
 
