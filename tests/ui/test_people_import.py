@@ -144,29 +144,31 @@ def test_import_reports_added_and_skipped_rows_and_lists_the_people(
     with qtbot.waitSignal(model.loaded, timeout=5000):
         _import(qtbot, dialog)
     assert dialog.title.text() == "Added 2 people."
-    assert dialog.skipped_title.text() == "1 row was not imported"
+    assert dialog.report.skipped_title.text() == "1 row was not imported"
     # The multi-line note makes Ada's row two lines: the nameless row is on line 4.
-    assert dialog.skipped_rows() == [("Line 4", "It has no name, e-mail address or phone number.")]
+    assert dialog.report.skipped_rows() == [
+        ("Line 4", "It has no name, e-mail address or phone number.")
+    ]
     assert dialog.close_button.isVisible() and not dialog.import_button.isVisible()
     names = _people(qtbot, people_window)
     assert {"Ada Lovelace", "Grace Hopper"} <= set(names)
-    assert dialog.people_rows() == [("Ada Lovelace", "New"), ("Grace Hopper", "New")]
+    assert dialog.report.people_rows() == [("Ada Lovelace", "New"), ("Grace Hopper", "New")]
     # Importing the same file again adds nobody, and lists nobody.
     dialog.accept()
     again = _open(qtbot, people_window, _write(tmp_path, "google.csv", GOOGLE))
     _import(qtbot, again)
     assert again.title.text() == "2 were already up to date."
-    assert again.people.isHidden() and again.people_rows() == []
+    assert again.report.people.isHidden() and again.report.people_rows() == []
     # A changed row updates its person; Enter on a name in the report opens their record.
     changed = GOOGLE.replace("Rear Admiral", "Commodore")
     third = _open(qtbot, people_window, _write(tmp_path, "google.csv", changed))
     _import(qtbot, third)
     assert third.title.text() == "Updated 1, 1 already up to date."
-    assert third.people_rows() == [("Grace Hopper", "Updated")]
-    third.people.setFocus()
+    assert third.report.people_rows() == [("Grace Hopper", "Updated")]
+    third.report.people.setFocus()
     record = people_window.people.page.record
     with qtbot.waitSignal(people_window.people.page.loader.loaded, timeout=5000):
-        qtbot.keyClick(third.people, Qt.Key.Key_Return)
+        qtbot.keyClick(third.report.people, Qt.Key.Key_Return)
     assert not shiboken6.isValid(third)  # closed (and gone) when the person opened
     assert people_window.people.page.stack.currentWidget() is record
     loaded = people_window.people.page.loader.record
@@ -189,7 +191,7 @@ def test_linkedin_connections_with_notes_above_the_header(
     model.set_target(model.row_of("Connected On"), Target("ignore"))
     _import(qtbot, dialog)
     assert dialog.title.text() == "Added 2 people."
-    assert dialog.skipped_title.text() == "Every row in the file was imported."
+    assert dialog.report.skipped_title.text() == "Every row in the file was imported."
     with people_window.bridge.store.read() as s:
         pid = find_person(s, "priya@raman.example")
         assert pid is not None
@@ -210,7 +212,7 @@ def test_vcard_has_no_mapping_step_and_the_same_report(
     assert dialog.preview_names() == ["Linus Berg"]
     _import(qtbot, dialog)
     assert dialog.title.text() == "Added 1 person."
-    assert dialog.skipped_rows() == [
+    assert dialog.report.skipped_rows() == [
         ("Card 2 (line 6)", "It has no name, e-mail address or phone.")
     ]
 

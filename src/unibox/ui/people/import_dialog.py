@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from unibox.channels.importers.vcf import Skipped
 from unibox.contacts_service import (
     ContactsFile,
     ImportOutcome,
@@ -43,6 +42,7 @@ from unibox.core.identity import EMAIL, PHONE
 from unibox.core.items import ChangeSet
 from unibox.ui.bridge import Bridge
 from unibox.ui.people.import_mapping import Col, MappingModel, TargetDelegate
+from unibox.ui.people.import_report import ImportReport, plural, report_headline
 
 PREVIEW_ROWS = 60  # rows read for the preview, which follows every mapping change
 PREVIEW_PEOPLE = 8
@@ -50,31 +50,6 @@ PREVIEW_PEOPLE = 8
 
 def _sentence(exc: Exception) -> str:
     return str(exc) if isinstance(exc, UserError) else f"Something went wrong: {exc}"
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
-def skipped_row(skip: Skipped) -> tuple[str, str]:
-    """("Line 7", "It has no name, e-mail address or phone number.") for the report."""
-    reason = skip.reason.strip()
-    reason = reason[:1].upper() + reason[1:]
-    return skip.where[:1].upper() + skip.where[1:], reason if reason.endswith(".") else reason + "."
-
-
-def report_headline(outcome: ImportOutcome) -> str:
-    parts = []
-    if outcome.added:
-        parts.append(f"Added {_plural(outcome.added, 'person', 'people')}")
-    if outcome.updated:
-        parts.append(f"{'updated' if parts else 'Updated'} {outcome.updated:,}")
-    if outcome.unchanged:
-        word = "already up to date" if parts else "were already up to date"
-        parts.append(f"{outcome.unchanged:,} {word}")
-    if not parts:
-        return "Nobody was imported."
-    return ", ".join(parts) + "."
 
 
 def card_cells(card: ContactCard) -> list[str]:
@@ -130,7 +105,8 @@ class ImportDialog(QDialog):
         self.pages.addWidget(QWidget(self.pages))  # reading, or a file refused
         self.pages.addWidget(self._plan_page())
         self.pages.addWidget(self._progress_page())
-        self.pages.addWidget(self._report_page())
+        self.report = ImportReport(self.pages)
+        self.pages.addWidget(self.report)
         col.addWidget(self.pages, 1)
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton("Cancel", self)
@@ -147,6 +123,7 @@ class ImportDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.import_button.clicked.connect(self.start_import)
+        self.report.person_chosen.connect(self._person_chosen)
         self.step.connect(self._show_step, Qt.ConnectionType.QueuedConnection)
 
     def reject(self) -> None:
@@ -216,42 +193,9 @@ class ImportDialog(QDialog):
         col.addStretch(2)
         return page
 
-    def _report_page(self) -> QWidget:
-        page = QWidget(self)
-        col = QVBoxLayout(page)
-        col.setContentsMargins(0, 0, 0, 0)
-        self.skipped_title = QLabel("", page)
-        self.skipped_title.setObjectName("SectionTitle")
-        self.skipped = QTreeWidget(page)
-        self.skipped.setObjectName("ImportSkipped")
-        self.skipped.setRootIsDecorated(False)
-        self.skipped.setHeaderLabels(["Where in the file", "Why it was not imported"])
-        self.skipped.setColumnWidth(0, 170)
-        self.skipped.setWordWrap(True)
-        self.notes = QLabel("", page)
-        self.notes.setObjectName("Muted")
-        self.notes.setWordWrap(True)
-        self.people_title = QLabel("", page)
-        self.people_title.setObjectName("SectionTitle")
-        self.people = QTreeWidget(page)
-        self.people.setObjectName("ImportPeople")
-        self.people.setRootIsDecorated(False)
-        self.people.setHeaderLabels(["Name", ""])
-        self.people.setColumnWidth(0, 320)
-        self.people.setToolTip("Enter or a double click opens the person")
-        self.people.itemActivated.connect(self._person_activated)
-        col.addWidget(self.people_title)
-        col.addWidget(self.people, 2)
-        col.addWidget(self.skipped_title)
-        col.addWidget(self.skipped, 1)
-        col.addWidget(self.notes)
-        return page
-
-    def _person_activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        pid = item.data(0, Qt.ItemDataRole.UserRole)
-        if isinstance(pid, int):
-            self.accept()
-            self.person_chosen.emit(pid)
+    def _person_chosen(self, person_id: int) -> None:
+        self.accept()
+        self.person_chosen.emit(person_id)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -305,11 +249,11 @@ class ImportDialog(QDialog):
             self.preview.addTopLevelItem(QTreeWidgetItem(card_cells(card)))
         if self.file.csv is not None:
             total = len(self.file.csv.rows)
-            text = f"{_plural(total, 'row', 'rows')} in the file"
+            text = f"{plural(total, 'row', 'rows')} in the file"
         else:
             vcf = self.file.vcf
             total = len(vcf.cards) if vcf else 0
-            text = f"{_plural(total, 'card', 'cards')} to import"
+            text = f"{plural(total, 'card', 'cards')} to import"
         if plan.notes:
             text += "  ·  " + "  ".join(plan.notes)
         self.counts.setText(text + ".  Rows that cannot be imported are listed afterwards.")
@@ -332,7 +276,7 @@ class ImportDialog(QDialog):
         total = (
             len(file.csv.rows) if file.csv is not None else len(file.vcf.cards if file.vcf else [])
         )
-        self._say(f"Importing {_plural(total, 'contact', 'contacts')} from {file.path.name}…")
+        self._say(f"Importing {plural(total, 'contact', 'contacts')} from {file.path.name}…")
         self.busy = True
         self.step_text.setText(f"Reading {file.path.name}…")
 
@@ -367,25 +311,11 @@ class ImportDialog(QDialog):
         self.title.setText(report_headline(outcome))
         said = f"From {self.file.path.name}." if self.file is not None else ""
         if outcome.suggestions:
-            dupes = _plural(outcome.suggestions, "possible duplicate is", "possible duplicates are")
+            dupes = plural(outcome.suggestions, "possible duplicate is", "possible duplicates are")
             said += f" {dupes} waiting under Suggested merges."
         self._say(said.strip())
-        unit = ("row", "rows") if self.file is not None and self.file.csv else ("card", "cards")
-        n = len(outcome.skipped)
-        self.skipped_title.setText(
-            f"{_plural(n, *unit)} {'was' if n == 1 else 'were'} not imported"
-            if n
-            else f"Every {unit[0]} in the file was imported."
-        )
-        self.skipped.setVisible(bool(n))
-        self.skipped.clear()
-        for skip in outcome.skipped:
-            item = QTreeWidgetItem(list(skipped_row(skip)))
-            item.setToolTip(1, item.text(1))
-            self.skipped.addTopLevelItem(item)
-        self._list_people(outcome)
-        self.notes.setText("\n".join(outcome.notes))
-        self.notes.setVisible(bool(outcome.notes))
+        csv = self.file is not None and self.file.csv is not None
+        self.report.show_outcome(outcome, ("row", "rows") if csv else ("card", "cards"))
         self.pages.setCurrentIndex(3)
         self.cancel_button.hide()
         self.import_button.hide()
@@ -394,30 +324,3 @@ class ImportDialog(QDialog):
         if outcome.people:
             self._bridge.post_changes(ChangeSet(people=set(outcome.people)))
         self.imported.emit(outcome)
-
-    def _list_people(self, outcome: ImportOutcome) -> None:
-        self.people.clear()
-        for pid, name, added in outcome.changed:
-            item = QTreeWidgetItem([name or "(no name)", "New" if added else "Updated"])
-            item.setData(0, Qt.ItemDataRole.UserRole, pid)
-            self.people.addTopLevelItem(item)
-        shown = len(outcome.changed)
-        more = outcome.added + outcome.updated - shown
-        self.people_title.setText(
-            "Added and updated"
-            + (f" (the first {shown:,}; {more:,} more)" if more > 0 else "")
-            + "  ·  double-click a name to open it"
-        )
-        for w in (self.people_title, self.people):
-            w.setVisible(bool(shown))
-        first = self.people.topLevelItem(0)
-        if first is not None:  # current for the keyboard, not painted as selected
-            self.people.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
-
-    def people_rows(self) -> list[tuple[str, str]]:
-        items = (self.people.topLevelItem(n) for n in range(self.people.topLevelItemCount()))
-        return [(i.text(0), i.text(1)) for i in items if i is not None]
-
-    def skipped_rows(self) -> list[tuple[str, str]]:
-        items = (self.skipped.topLevelItem(n) for n in range(self.skipped.topLevelItemCount()))
-        return [(i.text(0), i.text(1)) for i in items if i is not None]
