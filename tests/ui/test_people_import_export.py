@@ -79,3 +79,27 @@ def test_export_to_a_missing_folder_says_so_and_keeps_the_dialog(
     assert "does not exist" in dialog.message.text()
     assert dialog.isVisible() and dialog.export_button.isEnabled()
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_an_existing_file_is_replaced_only_when_the_user_says_so(
+    qtbot: Any,
+    people_window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from unibox.ui.people.export_dialog import default_path
+
+    _go_people(qtbot, people_window)
+    kept = tmp_path / "contacts.vcf"
+    kept.write_text("mine")
+    assert default_path(tmp_path) == tmp_path / "contacts-2.vcf"
+    dialog = people_window.people.contacts.export()
+    dialog.set_path(kept)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert (
+        dialog.message.text() == "contacts.vcf already exists. Replace it with the people chosen?"
+    )
+    assert dialog.export_button.text() == "Replace"
+    assert kept.read_text() == "mine"
+    with qtbot.waitSignal(dialog.exported, timeout=10_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert kept.read_text("utf-8").startswith("BEGIN:VCARD")

@@ -42,4 +42,8 @@ def test_screenshot_import_mapping_and_report(
         qtbot.wait(50)
         page = people_window.people.page.grab()
         assert page.save(str(SHOTS / f"people_import_buttons{suffix}.png"))
+        export = people_window.people.contacts.export()
+        qtbot.wait(50)
+        assert export.grab().save(str(SHOTS / f"people_export{suffix}.png"))
+        export.reject()
     apply_theme(app, dark=False)

@@ -32,6 +32,15 @@ from unibox.ui.bridge import Bridge
 VERSIONS = (("vCard 4.0 (current address books)", "4.0"), ("vCard 3.0 (older apps)", "3.0"))
 
 
+def default_path(folder: Path) -> Path:
+    """contacts.vcf in the folder, or contacts-2.vcf, … when that exists."""
+    path, n = folder / "contacts.vcf", 1
+    while path.exists():
+        n += 1
+        path = folder / f"contacts-{n}.vcf"
+    return path
+
+
 def _people(n: int) -> str:
     return f"{n:,} {'person' if n == 1 else 'people'}"
 
@@ -65,6 +74,7 @@ class ExportDialog(QDialog):
         self._shown = shown
         self._selected = selected
         self.busy = False  # writing: the dialog stays until it is written
+        self._replace: Path | None = None  # a file the user agreed to replace
         col = QVBoxLayout(self)
         col.setContentsMargins(22, 18, 22, 18)
         col.setSpacing(10)
@@ -92,7 +102,8 @@ class ExportDialog(QDialog):
             self.version.addItem(text, value)
         form.addRow("Format", self.version)
         where = QHBoxLayout()
-        self.path = QLineEdit(str(Path.home() / "contacts.vcf"), self)
+        self.path = QLineEdit(str(default_path(Path.home())), self)
+        self.path.textChanged.connect(self._path_changed)
         choose = QPushButton("Choose…", self)
         choose.clicked.connect(self._choose)
         where.addWidget(self.path, 1)
@@ -118,6 +129,12 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.export_button.clicked.connect(self.start_export)
+
+    def _path_changed(self, _text: str) -> None:
+        if self._replace is not None:
+            self._replace = None
+            self.export_button.setText("Export")
+            self._say("")
 
     def reject(self) -> None:
         if not self.busy:
@@ -158,6 +175,13 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         if not path.parent.is_dir():
             self._say(f"The folder {path.parent} does not exist.", problem=True)
+            return
+        if path.exists() and path != self._replace:
+            self._replace = path
+            self.export_button.setText("Replace")
+            self._say(
+                f"{path.name} already exists. Replace it with the people chosen?", problem=True
+            )
             return
         ids, version, store = self.chosen_ids(), str(self.version.currentData()), self._bridge.store
         self.export_button.setEnabled(False)
