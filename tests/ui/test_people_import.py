@@ -103,6 +103,18 @@ def test_google_csv_shows_format_columns_and_preview(
     combo = dialog.table.indexWidget(model.index(model.row_of("Organization 1 - Name"), Col.TARGET))
     assert isinstance(combo, QComboBox)
     assert combo.currentText() == "Company"
+    # The whole file is counted (off the GUI thread) and counted again after each change.
+    counts = "3 rows in the file: 2 to import, 1 row to skip (the report says why)."
+    qtbot.waitUntil(lambda: dialog.counts.text() == counts, timeout=5000)
+    for column in ("Name", "Given Name", "Family Name", "E-mail 1 - Value", "Phone 1 - Value",
+                   "Organization 1 - Name"):  # fmt: skip
+        model.set_target(model.row_of(column), Target("ignore"))
+    assert dialog.preview_names() == []
+    nobody = (
+        "3 rows in the file: 0 to import, 3 rows to skip (the report says why)."
+        "  No column holds e-mail addresses or phone numbers."
+    )
+    qtbot.waitUntil(lambda: dialog.counts.text() == nobody, timeout=5000)
 
 
 def test_ignoring_a_column_drops_it_from_preview_and_import(
@@ -210,6 +222,8 @@ def test_vcard_has_no_mapping_step_and_the_same_report(
     assert dialog.message.text() == "A vCard file with 1 card."
     assert dialog.table.isHidden()
     assert dialog.preview_names() == ["Linus Berg"]
+    counts = "1 card to import, 1 card to skip (the report says why)."
+    qtbot.waitUntil(lambda: dialog.counts.text() == counts, timeout=5000)
     _import(qtbot, dialog)
     assert dialog.title.text() == "Added 1 person."
     assert dialog.report.skipped_rows() == [

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from unibox.channels.importers.csv_mapping import Target
 from unibox.contacts_service import (
     ContactsFile,
     ImportOutcome,
+    Plan,
     import_contacts,
     planned_cards,
     read_contacts_file,
@@ -90,6 +92,7 @@ class ImportDialog(QDialog):
         self.outcome: ImportOutcome | None = None
         self.busy = False  # importing: the dialog stays until the store says what happened
         self._closed = False  # answers that arrive after closing are dropped
+        self._counting = 0  # the newest count asked for
         col = QVBoxLayout(self)
         col.setContentsMargins(22, 18, 22, 18)
         col.setSpacing(10)
@@ -247,16 +250,38 @@ class ImportDialog(QDialog):
         self.preview.clear()
         for card in plan.cards[:PREVIEW_PEOPLE]:
             self.preview.addTopLevelItem(QTreeWidgetItem(card_cells(card)))
-        if self.file.csv is not None:
-            total = len(self.file.csv.rows)
-            text = f"{plural(total, 'row', 'rows')} in the file"
-        else:
-            vcf = self.file.vcf
-            total = len(vcf.cards) if vcf else 0
-            text = f"{plural(total, 'card', 'cards')} to import"
+        self._count(mapping)
+
+    def _count(self, mapping: dict[int, Target] | None) -> None:
+        """How many people the whole file gives and how many rows it skips (off the GUI
+        thread: a big file takes a second); an answer for an older mapping is dropped."""
+        file = self.file
+        if file is None:
+            return
+        self._counting += 1
+        generation = self._counting
+        if file.csv is not None:
+            self.counts.setText(f"{plural(len(file.csv.rows), 'row', 'rows')} in the file.")
+
+        def done(plan: Plan) -> None:
+            if generation == self._counting and not self._closed:
+                self._show_counts(plan)
+
+        self._bridge.run(lambda: planned_cards(file, mapping), done, lambda _e: None)
+
+    def _show_counts(self, plan: Plan) -> None:
+        csv = self.file is not None and self.file.csv is not None
+        unit = ("row", "rows") if csv else ("card", "cards")
+        people, skipped = len(plan.cards), len(plan.skipped)
+        total = people + skipped
+        text = f"{plural(total, *unit)} in the file: " if csv else ""
+        text += f"{people:,} to import" if csv else f"{plural(people, *unit)} to import"
+        if skipped:
+            text += f", {plural(skipped, *unit)} to skip (the report says why)"
+        text += "."
         if plan.notes:
-            text += "  ·  " + "  ".join(plan.notes)
-        self.counts.setText(text + ".  Rows that cannot be imported are listed afterwards.")
+            text += "  " + "  ".join(plan.notes)
+        self.counts.setText(text)
 
     def preview_names(self) -> list[str]:
         items = (self.preview.topLevelItem(n) for n in range(self.preview.topLevelItemCount()))
