@@ -28,7 +28,8 @@ def test_export_everyone_reads_back_with_the_same_people(
     _go_people(qtbot, people_window)
     names = _people(qtbot, people_window)
     dialog = people_window.people.contacts.export()
-    assert dialog.everyone.text() == f"Everyone ({len(names)} people)"
+    everyone = f"Everyone ({len(names)} people)"
+    qtbot.waitUntil(lambda: dialog.everyone.text() == everyone, timeout=5000)
     assert dialog.shown.isHidden()  # no search: the list shows everyone
     path = tmp_path / "everyone.vcf"
     sentence = _export(qtbot, dialog, path)
@@ -55,6 +56,7 @@ def test_export_the_people_shown_or_the_selected_one_as_vcard_3(
         qtbot.keyClicks(view.search, "Keystone")
     assert _people(qtbot, people_window) == ["Nadia Okafor"]
     dialog = people_window.people.contacts.export()
+    qtbot.waitUntil(lambda: dialog.everyone.text() != "Everyone", timeout=5000)
     assert not dialog.shown.isHidden()
     assert dialog.shown.text() == "The 1 person shown in the list"
     assert dialog.selected.text() == "Only Nadia Okafor"

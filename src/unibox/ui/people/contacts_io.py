@@ -16,6 +16,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QToolButton
 
 from unibox.contacts_service import ImportOutcome
+from unibox.store.people_list import people_ids
 from unibox.ui.people.export_dialog import ExportDialog
 from unibox.ui.people.import_dialog import ImportDialog
 from unibox.ui.window_actions import Command
@@ -128,10 +129,10 @@ class ContactsIO(QObject):
             pid = model.person_id(current.row())
             if pid is not None:
                 selected = (pid, row.display_name if row is not None else "the selected person")
-        everyone = None if filtered or not self.side.page.started else len(ids)
-        dialog = ExportDialog(
-            self.window.bridge, everyone, ids if filtered else None, selected, self.window
-        )
+        bridge = self.window.bridge
+        dialog = ExportDialog(bridge, None, ids if filtered else None, selected, self.window)
+        # Counted in the store: the list may not show everyone, or not yet an import's people.
+        bridge.read(lambda s: len(people_ids(s)), dialog.set_everyone, lane="side")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(self.status)
         self.last_dialog = dialog

@@ -75,6 +75,7 @@ class ExportDialog(QDialog):
         self._selected = selected
         self.busy = False  # writing: the dialog stays until it is written
         self._replace: Path | None = None  # a file the user agreed to replace
+        self._closed = False
         col = QVBoxLayout(self)
         col.setContentsMargins(22, 18, 22, 18)
         col.setSpacing(10)
@@ -139,6 +140,15 @@ class ExportDialog(QDialog):
     def reject(self) -> None:
         if not self.busy:
             super().reject()
+
+    def set_everyone(self, count: int) -> None:
+        """How many people there are, once counted."""
+        if not self._closed:
+            self.everyone.setText(f"Everyone ({_people(count)})")
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
 
     def set_path(self, path: str | Path) -> None:
         self.path.setText(str(path))
