@@ -43,9 +43,9 @@ class RecordLoader(QObject):
 
     A (re)load is two reads: the head (name, card, tasks, what was done; no
     message is read) on the "main" lane, which the timeline's pages share, so
-    the page and its first timeline page show at once; then the activity
-    (numbers, who awaits a reply: every message with them is read) on "side",
-    where it never holds up the head of the next person opened.
+    the page and its first timeline page show at once; once the head is in,
+    the activity (numbers, who awaits a reply: every message with them is
+    read) on "side", where it never holds up the head of the next person.
 
     Signals:
         head_loaded(object): the PersonHead of the person asked for; numbers follow.
@@ -73,8 +73,6 @@ class RecordLoader(QObject):
         self.head: PersonHead | None = None
         self.record: PersonRecord | None = None
         self._generation = 0
-        self._head_in = False  # the head of the latest reload is in
-        self._activity: PersonActivity | None = None  # in before its head
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(400)
@@ -89,17 +87,10 @@ class RecordLoader(QObject):
             return
         self._generation += 1
         generation, pid = self._generation, self.person_id
-        self._head_in = False
-        self._activity = None
         self._bridge.read(
             lambda s: person_head(s, pid, suggestion_limit=SHOWN),
             lambda head: self._head_done(generation, head),
             lane="main",
-        )
-        self._bridge.read(
-            lambda s: person_activity(s, pid),
-            lambda activity: self._activity_done(generation, activity),
-            lane="side",
         )
 
     def _head_done(self, generation: int, head: PersonHead) -> None:
@@ -107,22 +98,19 @@ class RecordLoader(QObject):
             return
         self.head = head
         self.person_id = head.id
-        self._head_in = True
         self.head_loaded.emit(head)
-        self._complete()
+        pid = head.id
+        self._bridge.read(  # only now: never competing with the head or the first page
+            lambda s: person_activity(s, pid),
+            lambda activity: self._activity_done(generation, head, activity),
+            lane="side",
+        )
 
-    def _activity_done(self, generation: int, activity: PersonActivity) -> None:
+    def _activity_done(self, generation: int, head: PersonHead, activity: PersonActivity) -> None:
         if generation != self._generation:
             return
-        self._activity = activity
-        self._complete()
-
-    def _complete(self) -> None:
-        """Both reads are in (the lanes may answer in either order): the whole record."""
-        if self._head_in and self.head is not None and self._activity is not None:
-            self.record = PersonRecord.of(self.head, self._activity)
-            self._activity = None
-            self.loaded.emit(self.record)
+        self.record = PersonRecord.of(head, activity)
+        self.loaded.emit(self.record)
 
     def apply_changes(self, changes: ChangeSet) -> None:
         if self.record is not None and (self.record.id in changes.people or changes.messages_added):
