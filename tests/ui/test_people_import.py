@@ -371,3 +371,38 @@ def test_an_outlook_export_in_utf16_or_windows_1252_reads_right(
         first = dialog.preview.topLevelItem(0)
         assert first is not None and first.text(2) == "Bauleiter · Öko Bau GmbH"
         dialog.reject()
+
+
+def test_the_keys_open_import_and_export_from_anywhere(
+    qtbot: Any,
+    people_window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    from unibox.ui.people.export_dialog import ExportDialog
+
+    path = _write(tmp_path, "friends.vcf", VCF)
+    asked: list[str] = []
+
+    def chosen(_parent: object, caption: str, *_args: object) -> tuple[str, str]:
+        asked.append(caption)
+        return str(path), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", chosen)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(people_window, Qt.Key.Key_M, ctrl_shift)  # from Mail
+    dialog = people_window.people.contacts.last_dialog
+    assert asked == ["Import contacts"] and isinstance(dialog, ImportDialog)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)
+    assert dialog.preview_names() == ["Linus Berg"]
+    dialog.reject()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    people_window.people.show(PEOPLE)
+    people_window.activateWindow()  # no window manager gives it back under Xvfb
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is people_window, timeout=5000)
+    qtbot.keyClick(people_window, Qt.Key.Key_E, ctrl_shift)  # and from People
+    export = people_window.people.contacts.last_dialog
+    assert isinstance(export, ExportDialog) and export.isVisible()
+    export.reject()
