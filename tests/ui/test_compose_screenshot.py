@@ -45,7 +45,7 @@ def test_reply_with_completion_renders(
         assert mid is not None
         launcher = window.composer
         launcher.reply(mid)
-        qtbot.waitUntil(lambda: launcher.opened is not None)
+        qtbot.waitUntil(lambda: launcher.opened is not None, timeout=10_000)
         compose = launcher.opened
         assert compose is not None
         compose.resize(820, 680)
@@ -54,10 +54,10 @@ def test_reply_with_completion_renders(
         qtbot.waitActive(compose)
         compose.body.insertPlainText("Lovely pictures, thank you! Adding Aoife.")
         compose.fields.reveal(compose.fields.cc)
-        qtbot.waitUntil(compose.fields.cc.hasFocus)
+        qtbot.waitUntil(compose.fields.cc.hasFocus, timeout=10_000)
         qtbot.keyClicks(compose.fields.cc, "ao")
         popup = compose.fields.cc.completer_.popup()
-        qtbot.waitUntil(popup.isVisible)
+        qtbot.waitUntil(popup.isVisible, timeout=10_000)
         image = _with_popup(compose).toImage()
         assert image.width() >= 820
         # The body is painted in the scheme's base colour (a dark theme paints it dark).

@@ -78,7 +78,7 @@ class SuggestionModel(QAbstractListModel):
                 if r.email.casefold() not in exclude
             ][:8],
             lambda rows: self._show(rows, generation),
-            lane="side",
+            lane="main",  # someone is typing and waits for it: never behind counts or the panel
         )
 
     def _show(self, rows: list[AddressSuggestion], generation: int) -> None:
