@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from unibox.core.items import ChangeSet
-from unibox.store.views import PersonCard, person_card
+from unibox.store.sender_card import PersonCard, person_card
 from unibox.ui.bridge import Bridge
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from unibox.store.person_pending import PendingItem
-from unibox.store.views import ConversationEntry, PersonCard
+from unibox.store.sender_card import ConversationEntry, PersonCard
 from unibox.ui.format import list_time, snooze_time
 from unibox.ui.widgets.avatar import Avatar
 

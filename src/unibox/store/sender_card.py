@@ -1,0 +1,113 @@
+"""The person panel's card for a sender: who, handles, pending items, recent conversations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from unibox.core.identity import EMAIL, normalize_email
+from unibox.store.person_pending import PendingItem, pending_items
+from unibox.store.schema import Conversation, Handle, Message, Participant, Person
+
+
+def _utc(stamp: int) -> datetime:
+    return datetime.fromtimestamp(stamp, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationEntry:
+    """One conversation in a person's history."""
+
+    id: int
+    subject: str
+    last: datetime
+    messages: int  # with this person in it
+    newest_message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCard:
+    """What the person panel shows about the human behind an address."""
+
+    id: int
+    name: str
+    is_me: bool
+    handles: tuple[tuple[str, str], ...]  # (kind, value), the asked-for one first
+    messages: int  # messages they took part in
+    first: datetime | None
+    last: datetime | None
+    conversations: tuple[ConversationEntry, ...]  # most recent first
+    pending: tuple[PendingItem, ...] = ()  # open tasks, then follow-ups
+
+
+def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | None:
+    """The person owning this e-mail address, their handles and recent conversations."""
+    value = normalize_email(email)
+    found = session.execute(
+        select(Person.id, Person.display_name, Person.is_me)
+        .join(Handle, Handle.person_id == Person.id)
+        .where(Handle.kind == EMAIL, Handle.value == value)
+    ).first()
+    if found is None:
+        return None
+    person_id, name, is_me = found
+    handles = session.execute(
+        select(Handle.id, Handle.kind, Handle.value)
+        .where(Handle.person_id == person_id)
+        .order_by(Handle.kind, Handle.value)
+    ).all()
+    handle_ids = [h[0] for h in handles]
+    shown = sorted(((k, v) for _i, k, v in handles), key=lambda kv: kv[1] != value)
+    live = Message.deleted_at.is_(None)
+    mine = (
+        select(Participant.message_id)
+        .where(Participant.handle_id.in_(handle_ids))
+        .distinct()
+        .subquery()
+    )
+    count, first, last = session.execute(
+        select(func.count(Message.id), func.min(Message.sent_at), func.max(Message.sent_at))
+        .join(mine, mine.c.message_id == Message.id)
+        .where(live)
+    ).one()
+    latest = func.max(Message.sent_at).label("latest")
+    rows = session.execute(
+        select(Message.conversation_id, latest, func.count(Message.id))
+        .join(mine, mine.c.message_id == Message.id)
+        .where(live)
+        .group_by(Message.conversation_id)
+        .order_by(latest.desc())
+        .limit(recent)
+    ).all()
+    subjects = dict(
+        session.execute(
+            select(Conversation.id, Conversation.subject).where(
+                Conversation.id.in_([r[0] for r in rows])
+            )
+        ).all()
+    )
+    conversations = []
+    for cid, when, n in rows:
+        newest = session.scalar(
+            select(Message.id)
+            .where(Message.conversation_id == cid, live)
+            .order_by(Message.sent_at.desc(), Message.id.desc())
+            .limit(1)
+        )
+        conversations.append(
+            ConversationEntry(cid, subjects.get(cid, ""), _utc(when), int(n), int(newest or 0))
+        )
+    return PersonCard(
+        id=person_id,
+        name=name or value,
+        is_me=bool(is_me),
+        handles=tuple(shown),
+        messages=int(count or 0),
+        first=_utc(first) if first is not None else None,
+        last=_utc(last) if last is not None else None,
+        conversations=tuple(conversations),
+        pending=() if is_me else pending_items(session, person_id, handle_ids),
+    )
