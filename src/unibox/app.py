@@ -9,7 +9,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,6 +142,23 @@ class _FirstPaint(QObject):
         return False
 
 
+def _after_first_list(window: MainWindow, then: Callable[[], object]) -> None:
+    """Run `then` once the first list has arrived and had a moment to paint (at most 2 s on)."""
+    pending = [True]
+
+    def run() -> None:
+        if pending[0]:
+            pending[0] = False
+            then()
+
+    def loaded(_count: int) -> None:
+        window.messages.loaded.disconnect(loaded)
+        QTimer.singleShot(50, run)
+
+    window.messages.loaded.connect(loaded)
+    QTimer.singleShot(2000, run)  # a profile whose first list never comes still syncs
+
+
 def _quit_on_signals(app: QApplication) -> QTimer:
     """Ctrl+C and SIGTERM close the window like Ctrl+Q, so a demo profile is cleaned up."""
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -164,8 +181,8 @@ def run_gui(profile: str | None, demo: bool) -> int:
             from unibox.ui.tray import attach_tray
 
             attach_tray(window)  # the tray icon, and a notification for new mail
-            if not demo:  # once the window is up
-                QTimer.singleShot(0, lambda: start_syncing(window, store))
+            if not demo:  # once the inbox is painted: loading the sync side takes ~0.4 s
+                _after_first_list(window, lambda: start_syncing(window, store))
             wake = _quit_on_signals(app)
             code = app.exec()
             wake.stop()

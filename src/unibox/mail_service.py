@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -20,7 +21,6 @@ from unibox.core.errors import UserError
 from unibox.core.items import Address, ChangeSet, ParsedMessage
 from unibox.core.outgoing import Draft, OutgoingAttachment, build_message, make_message_id
 from unibox.core.triage import Clock, utc_now
-from unibox.secrets import SecretStore
 from unibox.store import outbox
 from unibox.store.accounts import AccountInfo, get_account, list_accounts
 from unibox.store.actions import Action, apply_action
@@ -29,7 +29,10 @@ from unibox.store.outbox import OutboxItem
 from unibox.store.queries import raw_source
 from unibox.store.schema import Handle, Message, Person
 from unibox.store.store import Store
-from unibox.sync.account_work import AccountWork, WorkReport
+
+if TYPE_CHECKING:  # the network side loads only when something is delivered now
+    from unibox.secrets import SecretStore
+    from unibox.sync.account_work import WorkReport
 
 MAX_ATTACHMENTS_BYTES = 50 * 1024 * 1024
 
@@ -206,6 +209,8 @@ def deliver_now(
     store: Store, secrets: SecretStore, account: AccountInfo, *, clock: Clock = utc_now
 ) -> WorkReport:
     """Push this account's pending changes and send what is due, now."""
+    from unibox.sync.account_work import AccountWork
+
     return AccountWork(store, account, secrets.get(account.secret_ref), clock=clock).run()
 
 

@@ -14,13 +14,6 @@ from unibox.core.errors import UserError
 from unibox.core.header_safety import UnsafeHeaderError
 from unibox.core.items import Address
 from unibox.core.outgoing import Draft, OutgoingAttachment
-from unibox.mail_service import (
-    MAX_ATTACHMENTS_BYTES,
-    account_by_id,
-    my_addresses,
-    original_message,
-    queue_draft,
-)
 from unibox.store import outbox
 from unibox.store.accounts import AccountInfo, list_accounts
 from unibox.store.outbox import OutboxItem
@@ -42,6 +35,8 @@ def _addresses(addresses: tuple[Address, ...]) -> str:
 
 def prepare_reply(store: Store, message_id: int, *, reply_all: bool) -> ComposeState:
     """A reply's recipients, subject, threading and quote, the cursor above the quote."""
+    from unibox.mail_service import my_addresses, original_message  # loaded on first use
+
     account, original, _raw = original_message(store, message_id)
     draft = reply_draft(
         original,
@@ -65,6 +60,8 @@ def prepare_reply(store: Store, message_id: int, *, reply_all: bool) -> ComposeS
 
 def prepare_forward(store: Store, message_id: int) -> ComposeState:
     """A forward: the original inline below an empty line, its attachments carried along."""
+    from unibox.mail_service import original_message  # the send path loads on first use
+
     account, original, raw = original_message(store, message_id)
     draft = forward_draft(
         original, raw, me=Address(account.email, account.display_name), to=(), body=""
@@ -121,6 +118,8 @@ def address_problem(text: str, label: str) -> str | None:
 
 def attachment_problem(path: Path, total: int = 0) -> str | None:
     """A sentence when a file cannot be attached (unreadable, a folder, too large)."""
+    from unibox.mail_service import MAX_ATTACHMENTS_BYTES  # the send path loads on first use
+
     try:
         if path.is_dir():
             return f"“{path.name}” is a folder; only files can be attached."
@@ -135,6 +134,8 @@ def attachment_problem(path: Path, total: int = 0) -> str | None:
 
 
 def _read(attachments: list[AttachmentRef]) -> tuple[OutgoingAttachment, ...]:
+    from unibox.mail_service import MAX_ATTACHMENTS_BYTES  # the send path loads on first use
+
     found: list[OutgoingAttachment] = []
     total = 0
     for a in attachments:
@@ -158,6 +159,8 @@ def queue_composed(
     store: Store, state: ComposeState, *, send_at: datetime | None, undo_seconds: int
 ) -> tuple[OutboxItem, AccountInfo]:
     """Build the message exactly as the window shows it and put it in the outbox."""
+    from unibox.mail_service import account_by_id, queue_draft  # the send path loads on first use
+
     if state.account_id is None:
         raise UserError("Choose the account to send from.")
     account = account_by_id(store, state.account_id)

