@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,7 @@ from unibox.store.intent import intent_write
 from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import QUIET_ACCOUNTS, Preferences
 from unibox.ui.settings.books import AddressBooksSection
-from unibox.ui.settings.page import SettingsPage
+from unibox.ui.settings.page import SettingsPage, ask_to_remove
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +59,6 @@ def removal_text(account: AccountInfo, messages: int) -> str:
     )
 
 
-def _ask(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Remove account",
-        question,
-        QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
 class AccountsPage(SettingsPage):
     """Each account's settings; changes are written off the GUI thread.
 
@@ -97,7 +85,9 @@ class AccountsPage(SettingsPage):
         self.bridge = bridge
         self.secrets = secrets
         self.stop_sync = stop_sync  # runs on a task thread, before the account is deleted
-        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.confirm: Callable[[str], bool] = lambda question: ask_to_remove(
+            self, "Remove account", question
+        )
         self.current: _Loaded | None = None
         row = QHBoxLayout()
         row.setSpacing(16)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from unibox.store import address_books as books
 from unibox.store.address_books import BookInfo
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import icon
+from unibox.ui.settings.page import ask_to_remove
 
 
 def _sentence(exc: Exception) -> str:
@@ -179,17 +179,6 @@ class BookDialog(QDialog):
         )
 
 
-def _ask(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Remove address book",
-        question,
-        QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
 class AddressBooksSection(QWidget):
     """The books synced both ways, with Add address book…, a new password, and Remove.
 
@@ -214,7 +203,9 @@ class AddressBooksSection(QWidget):
         super().__init__(parent)
         self.bridge, self.secrets, self.say = bridge, secrets, say
         self.stop_book: Callable[[str], object] = lambda _name: None
-        self.confirm: Callable[[str], bool] = lambda question: _ask(self, question)
+        self.confirm: Callable[[str], bool] = lambda question: ask_to_remove(
+            self, "Remove address book", question
+        )
         self.dialog: BookDialog | None = None
         self.found: list[BookInfo] = []
         col = QVBoxLayout(self)

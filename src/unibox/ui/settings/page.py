@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from unibox.config import Setting, SettingError
 from unibox.ui.preferences import Preferences
 
 T = TypeVar("T")
+
+
+def ask_to_remove(parent: QWidget, title: str, question: str) -> bool:
+    """Yes or Cancel (the default) before something is removed."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class SettingsPage(QWidget):

@@ -33,6 +33,21 @@ def _fonts(base: QFont, unread: bool) -> tuple[QFont, QFont, QFont, QFont]:
     return sender, subject, small, time
 
 
+def _background(option: QStyleOptionViewItem) -> QColor:
+    """The row's colour: focused selection, selection, hover, or the list's base."""
+    palette: QPalette = option.palette
+    state = option.state
+    view = option.widget
+    if state & QStyle.StateFlag.State_Selected:
+        focused = view is not None and view.hasFocus()
+        role = QPalette.ColorRole.Highlight if focused else QPalette.ColorRole.Midlight
+    elif state & QStyle.StateFlag.State_MouseOver:
+        role = QPalette.ColorRole.AlternateBase
+    else:
+        role = QPalette.ColorRole.Base
+    return palette.color(role)
+
+
 class MessageDelegate(QStyledItemDelegate):
     """Paints a MessageRow; a row still loading is a quiet skeleton. No store access here."""
 
@@ -56,12 +71,8 @@ class MessageDelegate(QStyledItemDelegate):
         focused = selected and view is not None and view.hasFocus()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if focused:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        elif selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Midlight))
-        elif state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+        if selected or state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, _background(option))
         row = index.data(Role.ROW)
         text_x = rect.left() + PAD_X + AVATAR + 12
         if not selected:
@@ -79,17 +90,7 @@ class MessageDelegate(QStyledItemDelegate):
     ) -> None:
         """The channel the message came by, as a badge on the avatar (mail, chat, social)."""
         palette: QPalette = option.palette
-        state = option.state
-        view = option.widget
-        if state & QStyle.StateFlag.State_Selected:
-            focused = view is not None and view.hasFocus()
-            ring = palette.color(
-                QPalette.ColorRole.Highlight if focused else QPalette.ColorRole.Midlight
-            )
-        elif state & QStyle.StateFlag.State_MouseOver:
-            ring = palette.color(QPalette.ColorRole.AlternateBase)
-        else:
-            ring = palette.color(QPalette.ColorRole.Base)
+        ring = _background(option)  # the badge is ringed in the row's own colour
         fill = palette.color(QPalette.ColorRole.Window)
         text = palette.color(QPalette.ColorRole.Text)
         icon = pixmap(CHANNEL_ICONS.get(row.channel, "mail"), text, 10)
