@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from tests.ui.hostile import ingest_raw
-from unibox.store.views import MessageRow, View, ViewKind
+from unibox.store.view_rows import MessageRow
+from unibox.store.views import View, ViewKind
 from unibox.ui.main_window import MainWindow
 from unibox.ui.models.message_list import Role
 from unibox.ui.preferences import GROUP_CONVERSATIONS

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from unibox.core.items import FlagUpdate
 from unibox.store import folders as store_folders
 from unibox.store.schema import MessageLocation
-from unibox.store.views import MessageRow, View, ViewKind
+from unibox.store.view_rows import MessageRow
+from unibox.store.views import View, ViewKind
 from unibox.ui.main_window import MainWindow
 from unibox.ui.models.message_list import Role
 

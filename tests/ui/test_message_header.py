@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtGui import QFont, QFontMetrics
 
-from unibox.store.views import Contact
+from unibox.store.view_rows import Contact
 from unibox.ui.main_window import MainWindow
 from unibox.ui.widgets.message_view import MessageView
 

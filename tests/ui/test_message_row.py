@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QPalette
 
-from unibox.store.views import MessageRow
+from unibox.store.view_rows import MessageRow
 from unibox.ui.format import avatar_colour
 from unibox.ui.main_window import MainWindow
 from unibox.ui.models.message_list import Role

@@ -136,10 +136,10 @@ def test_mail_keys_leave_the_hidden_mail_alone_on_the_people_page(
         qtbot.keyClick(button, key)
     window.bridge.wait_idle()
     qtbot.wait(200)
-    from unibox.store import views
+    from unibox.store.message_content import message_content
 
     with demo_store.read() as s:
-        still = views.message_content(s, shown.id)
+        still = message_content(s, shown.id)
     assert still is not None and still.is_flagged == flagged
     assert window.pages.currentWidget() is window.people.page
     # "g i" goes back to Mail's inbox, where the mail keys work again.

@@ -11,7 +11,8 @@ from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.hostile import CountingServer, counting_server, ingest_raw
-from unibox.store.views import Contact, MessageContent
+from unibox.store.message_content import MessageContent
+from unibox.store.view_rows import Contact
 from unibox.ui.main_window import MainWindow
 from unibox.ui.models.message_list import Role
 from unibox.ui.widgets.message_view import MessageView

@@ -15,7 +15,8 @@ from unibox.core.items import FolderRole
 from unibox.store.schema import Folder, Message, MessageLocation
 from unibox.store.schema_actions import PendingOp
 from unibox.store.store import Store
-from unibox.store.views import MessageRow, View, ViewKind
+from unibox.store.view_rows import MessageRow
+from unibox.store.views import View, ViewKind
 from unibox.ui.main_window import MainWindow
 from unibox.ui.models.message_list import Role
 from unibox.ui.models.sidebar import Role as SidebarRole

@@ -16,7 +16,7 @@ from unibox.channels.importers.mbox import (
 )
 from unibox.core.items import FolderRole, ParseState, RemoteFolder
 from unibox.demo import build_demo_profile, demo_data_dir
-from unibox.store import views
+from unibox.store import view_counts, views
 from unibox.store.accounts import MailServer, MailSettings, add_account
 from unibox.store.folders import upsert_folders
 from unibox.store.ingest import Ingestor
@@ -171,7 +171,7 @@ def test_demo_profile_lands_today_with_folders_and_flags(tmp_path: Path) -> None
         inbox = views.view_ids(s, views.View(views.ViewKind.INBOX))
         sent = views.view_ids(s, views.View(views.ViewKind.SENT))
         archive = views.view_ids(s, views.View(views.ViewKind.ARCHIVE))
-        counts = views.counts(s)
+        counts = view_counts.counts(s)
         newest = views.rows_for(s, inbox[:1])[0]
     store.close()
     assert profile.messages == 148

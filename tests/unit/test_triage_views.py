@@ -16,7 +16,9 @@ from unibox.store.actions import Action, ActionKind
 from unibox.store.schema import Folder, Message, MessageLocation
 from unibox.store.store import Store
 from unibox.store.triage import NEEDS_REPLY_DAYS, Before
-from unibox.store.views import View, ViewKind, counts, rows_for, view_ids
+from unibox.store.view_counts import counts
+from unibox.store.view_rows import rows_for
+from unibox.store.views import View, ViewKind, view_ids
 from unibox.ui.triage_undo import undo_steps
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1)))

@@ -22,7 +22,9 @@ from unibox.config import Settings
 from unibox.core.query import SearchQuery
 from unibox.core.triage import Clock, utc_now
 from unibox.store import views
-from unibox.store.views import Counts, MessageContent, View, ViewKind
+from unibox.store.message_content import MessageContent
+from unibox.store.view_counts import Counts
+from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.compose.wiring import SHORTCUTS as COMPOSE_SHORTCUTS
 from unibox.ui.compose.wiring import install_compose

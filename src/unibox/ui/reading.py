@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
+from unibox.store.message_content import MessageContent
 from unibox.store.queries import raw_source
-from unibox.store.views import MessageContent
 from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import PLAIN_TEXT, Preferences
 from unibox.ui.widgets.message_view import MessageView, RemoteScope

@@ -14,7 +14,8 @@ from unibox.config import QUIET_ACCOUNTS
 from unibox.core.items import ChangeSet
 from unibox.core.notify import NewMail, Notification, notification_for
 from unibox.store.new_mail import new_mail
-from unibox.store.views import Counts, ViewKind
+from unibox.store.view_counts import Counts
+from unibox.store.views import ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.preferences import Preferences

@@ -15,7 +15,8 @@ from unibox.core.errors import UserError
 from unibox.core.triage import Clock
 from unibox.store.actions import Action, ActionKind
 from unibox.store.triage import before_action, with_conversations_in_inbox
-from unibox.store.views import MessageRow, View, ViewKind
+from unibox.store.view_rows import MessageRow
+from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.format import full_time
 from unibox.ui.models.message_list import MessageListModel

@@ -23,7 +23,8 @@ from unibox.core.items import ChangeSet
 from unibox.core.query import SearchQuery
 from unibox.core.triage import Clock, utc_now
 from unibox.store import views
-from unibox.store.views import MessageRow, View, ViewKind
+from unibox.store.view_rows import MessageRow
+from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
 
 log = logging.getLogger("unibox.ui")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from unibox.core.items import ChangeSet
-from unibox.store.views import MessageContent, message_content
+from unibox.store.message_content import MessageContent, message_content
 from unibox.ui.bridge import Bridge
 
 

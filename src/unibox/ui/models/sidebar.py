@@ -18,8 +18,11 @@ from PySide6.QtCore import (
 
 from unibox.core.items import ChangeSet
 from unibox.core.triage import Clock, utc_now
-from unibox.store import views
-from unibox.store.views import CHANNELS, AccountEntry, Counts, View, ViewKind, channel_of
+from unibox.store import folder_tree, view_counts
+from unibox.store.channels import CHANNELS, channel_of
+from unibox.store.folder_tree import AccountEntry
+from unibox.store.view_counts import Counts
+from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -121,7 +124,7 @@ class SidebarModel(QAbstractItemModel):
         now = int(self.clock().timestamp())
 
         def query(s: Any) -> tuple[list[AccountEntry], Counts]:
-            return views.accounts_and_folders(s), views.counts(s, now)
+            return folder_tree.accounts_and_folders(s), view_counts.counts(s, now)
 
         self._bridge.read(query, lambda result: self._update(*result), lane="side")
 
@@ -151,7 +154,7 @@ class SidebarModel(QAbstractItemModel):
                 value = counts.folders.get(view.folder_id or 0, 0)
             elif view.kind is ViewKind.CHANNEL:
                 value = counts.channels.get(view.channel, 0)
-            elif view.kind in views.COUNTED_VIEWS:
+            elif view.kind in view_counts.COUNTED_VIEWS:
                 value = counts.views.get(view.kind, 0)
             else:
                 value = 0

@@ -8,7 +8,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from unibox.store.views import CHANNELS, MessageRow
+from unibox.store.channels import CHANNELS
+from unibox.store.view_rows import MessageRow
 from unibox.ui.format import list_time, snooze_time
 from unibox.ui.icons import pixmap
 from unibox.ui.models.message_list import Role

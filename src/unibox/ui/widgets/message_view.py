@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from unibox.store.views import Contact, MessageContent
+from unibox.store.message_content import MessageContent
+from unibox.store.view_rows import Contact
 from unibox.ui.format import full_time, size_text
 from unibox.ui.icons import pixmap
 from unibox.ui.theme import FLAG_COLOUR
