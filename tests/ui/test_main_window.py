@@ -108,6 +108,32 @@ def test_search_filters_as_you_type_and_esc_goes_back(qtbot: Any, window: MainWi
     assert window.messages.rowCount() == 64
 
 
+def test_search_results_come_first_and_the_preview_once_typing_pauses(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """Each letter's results show at once; reading the first one waits for a pause."""
+    inbox = _rows(qtbot, window)
+    qtbot.waitUntil(lambda: _shown_subject(window) == inbox[0].subject)
+    window.focus_search()
+    for text in ("no", "nor", "nord"):
+        with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+            window.search.setText(text)
+            window.search.flush()
+        # The first result is selected; the pane is not asked for it yet.
+        assert window.message_list.currentIndex().row() == 0
+        assert window.reader.current == inbox[0].id
+    first = _row(window, 0)
+    qtbot.waitUntil(lambda: _shown_subject(window) == first.subject, timeout=3000)
+    assert window.message_view.content is not None
+    assert window.message_view.content.id == first.id
+    # Moving through the results opens each one at once.
+    second = _rows(qtbot, window)[1]
+    window.message_list.setFocus()
+    qtbot.keyClick(window.message_list, Qt.Key.Key_J)
+    assert window.reader.current == second.id
+    qtbot.waitUntil(lambda: _shown_subject(window) == second.subject)
+
+
 def test_letters_typed_into_search_are_text_not_shortcuts(qtbot: Any, window: MainWindow) -> None:
     window.focus_search()
     current = window.message_list.currentIndex().row()

@@ -68,38 +68,51 @@ def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | N
         .distinct()
         .subquery()
     )
-    count, first, last = session.execute(
-        select(func.count(Message.id), func.min(Message.sent_at), func.max(Message.sent_at))
-        .join(mine, mine.c.message_id == Message.id)
-        .where(live)
-    ).one()
+    # One pass over their messages: per conversation, plus the totals as window sums.
     latest = func.max(Message.sent_at).label("latest")
     rows = session.execute(
-        select(Message.conversation_id, latest, func.count(Message.id))
+        select(
+            Message.conversation_id,
+            latest,
+            func.count(Message.id),
+            func.sum(func.count(Message.id)).over(),
+            func.min(func.min(Message.sent_at)).over(),
+            func.max(func.max(Message.sent_at)).over(),
+        )
         .join(mine, mine.c.message_id == Message.id)
         .where(live)
         .group_by(Message.conversation_id)
         .order_by(latest.desc())
         .limit(recent)
     ).all()
-    subjects = dict(
-        session.execute(
-            select(Conversation.id, Conversation.subject).where(
-                Conversation.id.in_([r[0] for r in rows])
+    count, first, last = rows[0][3:] if rows else (0, None, None)
+    # Each conversation's subject and newest message (theirs or not), in one read.
+    ranked = (
+        select(
+            Message.conversation_id,
+            Message.id,
+            func.row_number()
+            .over(
+                partition_by=Message.conversation_id,
+                order_by=(Message.sent_at.desc(), Message.id.desc()),
             )
-        ).all()
+            .label("rank"),
+        )
+        .where(Message.conversation_id.in_([r[0] for r in rows]), live)
+        .subquery()
     )
+    heads = {
+        cid: (subject, newest)
+        for cid, subject, newest in session.execute(
+            select(Conversation.id, Conversation.subject, ranked.c.id)
+            .join(ranked, ranked.c.conversation_id == Conversation.id)
+            .where(ranked.c.rank == 1)
+        )
+    }
     conversations = []
-    for cid, when, n in rows:
-        newest = session.scalar(
-            select(Message.id)
-            .where(Message.conversation_id == cid, live)
-            .order_by(Message.sent_at.desc(), Message.id.desc())
-            .limit(1)
-        )
-        conversations.append(
-            ConversationEntry(cid, subjects.get(cid, ""), _utc(when), int(n), int(newest or 0))
-        )
+    for cid, when, n, *_totals in rows:
+        subject, newest = heads.get(cid, ("", 0))
+        conversations.append(ConversationEntry(cid, subject, _utc(when), int(n), int(newest)))
     return PersonCard(
         id=person_id,
         name=name or value,

@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from unibox.config import Settings
-from unibox.core.query import SearchQuery
 from unibox.core.triage import Clock, utc_now
-from unibox.store import views
 from unibox.store.message_content import MessageContent
 from unibox.store.view_counts import Counts
 from unibox.store.views import View, ViewKind
@@ -29,20 +27,20 @@ from unibox.ui.bridge import Bridge
 from unibox.ui.compose.wiring import SHORTCUTS as COMPOSE_SHORTCUTS
 from unibox.ui.compose.wiring import install_compose
 from unibox.ui.icons import app_icon
+from unibox.ui.list_flow import ListFlow
+from unibox.ui.list_pane import ListPane
 from unibox.ui.models.message_list import MessageListModel
 from unibox.ui.models.person import PersonLoader
 from unibox.ui.models.reader import MessageLoader
-from unibox.ui.models.sidebar import SMART_VIEWS, SidebarModel
+from unibox.ui.models.sidebar import SidebarModel
 from unibox.ui.people.wiring import PEOPLE_SHORTCUTS, PeopleSide, switcher_row
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, Preferences
 from unibox.ui.reading import ReadingActions
 from unibox.ui.snooze_waker import SnoozeWaker
 from unibox.ui.triage import Triage
 from unibox.ui.widgets.action_notice import ActionNotice
-from unibox.ui.widgets.message_list_view import MessageListView
 from unibox.ui.widgets.message_view import MessageView
 from unibox.ui.widgets.person_panel import PersonPanel
-from unibox.ui.widgets.search_bar import SearchBar
 from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
 from unibox.ui.widgets.sidebar_view import SidebarView
 from unibox.ui.widgets.snooze_picker import SnoozePicker
@@ -55,8 +53,6 @@ if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
     from unibox.ui.settings.dialog import SettingsDialog
     from unibox.ui.sync_service import SyncService
     from unibox.ui.widgets.account_dialog import AddAccountDialog
-
-_TITLES = {kind: title for kind, title, _icon in SMART_VIEWS}
 
 
 class MainWindow(QMainWindow):
@@ -104,15 +100,15 @@ class MainWindow(QMainWindow):
             bridge, self.messages, self.message_list, self._now, lambda: self.syncs, self
         )
         self.waker = SnoozeWaker(bridge, self._now, self)
+        self.flow = ListFlow(
+            bridge, self.messages, self.list_pane, self.reader, self.sidebar_model, self._now, self
+        )
         self.commands = install_commands(self)
         self._connect_signals()
         self.people = PeopleSide(self, self.mode_switcher)
         self.composer = install_compose(self)
         self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
-        self._select_first = True
-        self._quiet_open: int | None = None  # opened by the list itself: stays unread
         self._shown_id: int | None = None
-        self._view_size = (0, 0)
         self.account_dialog: AddAccountDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
 
@@ -121,34 +117,13 @@ class MainWindow(QMainWindow):
     def _build(self, demo: bool) -> None:
         self.sidebar = SidebarView()
         self.sidebar.setModel(self.sidebar_model)
-        self.search = SearchBar()
-        self.list_title = QLabel("Unified inbox")
-        self.list_title.setObjectName("ListTitle")
-        self.list_subtitle = QLabel("")
-        self.list_subtitle.setObjectName("ListSubtitle")
-        self.message_list = MessageListView()
-        self.message_list.empty_text = ""
-        self.message_list.setModel(self.messages)
+        self.list_pane = ListPane(self.messages)
+        self.search = self.list_pane.search
+        self.list_title = self.list_pane.title
+        self.list_subtitle = self.list_pane.subtitle
+        self.message_list = self.list_pane.message_list
         self.message_view = MessageView()
         self.person_panel = PersonPanel()
-
-        list_pane = QWidget()
-        list_pane.setObjectName("ListPane")
-        list_pane.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        col = QVBoxLayout(list_pane)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(0)
-        top = QVBoxLayout()
-        top.setContentsMargins(16, 14, 16, 10)
-        top.setSpacing(10)
-        top.addWidget(self.search)
-        heading = QHBoxLayout()
-        heading.addWidget(self.list_title)
-        heading.addStretch(1)
-        heading.addWidget(self.list_subtitle, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addLayout(heading)
-        col.addLayout(top)
-        col.addWidget(self.message_list, 1)
 
         side_pane = QWidget()
         side_pane.setObjectName("Panel")
@@ -173,11 +148,11 @@ class MainWindow(QMainWindow):
         splitter.setHandleWidth(1)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(side_pane)
-        splitter.addWidget(list_pane)
+        splitter.addWidget(self.list_pane)
         splitter.addWidget(self.message_view)
         splitter.addWidget(self.person_panel)
         self.sidebar.setMinimumWidth(180)
-        list_pane.setMinimumWidth(320)
+        self.list_pane.setMinimumWidth(320)
         self.message_view.setMinimumWidth(360)
         self.person_panel.setMinimumWidth(200)
         splitter.setStretchFactor(2, 1)
@@ -210,17 +185,13 @@ class MainWindow(QMainWindow):
         self.snooze_picker = SnoozePicker(self)  # both float above every pane
 
     def _connect_signals(self) -> None:
-        self.sidebar.view_selected.connect(self._show_view)
+        self.sidebar.view_selected.connect(self.flow.show_view)
         self.sidebar_model.loaded.connect(self._sidebar_loaded)
         self.sidebar_model.counts_changed.connect(self._show_totals)
-        self.search.search_changed.connect(self._search)
+        self.search.search_changed.connect(self.flow.search)
         self.search.search_error.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.search.escape_pressed.connect(self.back_to_list)
         self.search.down_pressed.connect(self._enter_results)
-        self.messages.loaded.connect(self._list_loaded)
-        self.messages.completed.connect(self._list_completed)
-        self.messages.rows_changed.connect(self._count_view)
-        self.message_list.current_message_changed.connect(self.reader.load)
         self.reader.loaded.connect(self._show_message)
         self.reader.cleared.connect(self.message_view.clear)
         self.bridge.changes.connect(self.messages.apply_changes)
@@ -320,81 +291,6 @@ class MainWindow(QMainWindow):
         if first_run:
             self.welcome.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _show_view(self, view: View) -> None:
-        if view == self.messages.view and self.messages.search is None:
-            return
-        self.search.clear_search()
-        self._select_first = True
-        self.messages.show_view(view)
-
-    def _search(self, query: SearchQuery | None) -> None:
-        self._select_first = True
-        self.messages.show_search(query)
-
-    def _list_loaded(self, count: int) -> None:
-        search = self.messages.search
-        view = self.messages.view
-        if search is not None:
-            self.list_title.setText("Search results")
-            self.list_subtitle.setText(f"{count:,} found" if count else "")
-            self.message_list.empty_text = "Nothing matches this search."
-        else:
-            self.list_title.setText(self._view_title(view))
-            self.message_list.empty_text = (
-                "No messages here."
-                if self.sidebar_model.has_accounts
-                else "No accounts yet: Mail › Add account…"
-            )
-        if self._select_first and count:
-            self._quiet_open = self.messages.message_id(0)
-            self.message_list.select_row(0)
-            if self.focusWidget() is None or self.focusWidget() is self.message_list:
-                self.message_list.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif not count:
-            self.reader.load(None)
-        self._select_first = False
-
-    def _list_completed(self, count: int) -> None:
-        if self.messages.search is not None:
-            self.list_subtitle.setText(f"{count:,} found" if count else "")
-            return
-        self._count_view()
-
-    def _count_view(self) -> None:
-        # Counted once the list is whole, so it never competes with its newest rows.
-        if self.messages.search is not None:
-            return
-        view, grouped = self.messages.view, self.messages.grouped
-        now = int(self.clock().timestamp())
-        self.bridge.read(
-            lambda s: views.view_size(s, view, now=now),
-            lambda size: (
-                self._show_view_size(size)
-                if (self.messages.view, self.messages.grouped) == (view, grouped)
-                else None
-            ),
-            lane="side",
-        )
-
-    def _view_title(self, view: View) -> str:
-        if view.kind is ViewKind.FOLDER:
-            index = self.sidebar_model.index_of(view)
-            return str(index.data() or "Folder") if index.isValid() else "Folder"
-        return _TITLES.get(view.kind, "")
-
-    def _show_view_size(self, size: tuple[int, int]) -> None:
-        self._view_size = size
-        if self.messages.search is not None:
-            return
-        total, unread = size
-        text = f"{total:,} message{'s' if total != 1 else ''}"
-        if self.messages.grouped:  # the list knows how many conversations once it is whole
-            rows = self.messages.rowCount()
-            text = f"{rows:,} conversation{'s' if rows != 1 else ''}"
-        if unread:
-            text += f" · {unread:,} unread"
-        self.list_subtitle.setText(text)
-
     def _show_totals(self, counts: Counts) -> None:
         self.totals.setText(f"{counts.total:,} messages · {counts.unread:,} unread")
 
@@ -403,7 +299,7 @@ class MainWindow(QMainWindow):
         # Read once it is opened; not when it is only shown again (it changed,
         # say marked unread), nor when the list opened it by itself.
         opened, self._shown_id = content.id != self._shown_id, content.id
-        if opened and not content.is_seen and content.id != self._quiet_open:
+        if opened and not content.is_seen and content.id != self.flow.quiet_open:
             self.triage.mark_seen_quietly(content.id)
         # The other person: the sender, or for mail the user sent, whom it went to.
         other = content.to[0] if content.outgoing and content.to else content.sender
@@ -413,7 +309,7 @@ class MainWindow(QMainWindow):
     def toggle_grouping(self) -> None:
         grouped = self.group_action.isChecked()
         self.prefs.set(GROUP_CONVERSATIONS, grouped)
-        self._select_first = True
+        self.flow.select_first = True
         self.messages.set_grouped(grouped)
 
     def toggle_person_panel(self) -> None:
@@ -441,7 +337,7 @@ class MainWindow(QMainWindow):
     def go_to(self, view: View) -> None:
         """Show a smart view (g then i, n, f, s, z), leaving any search."""
         self.sidebar.select_view(view)
-        self._show_view(view)
+        self.flow.show_view(view)
         self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def open_snooze(self) -> None:
@@ -466,9 +362,7 @@ class MainWindow(QMainWindow):
         elif self.search.hasFocus() or self.message_list.hasFocus() is False:
             self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
         elif self.search.active:
-            self.search.clear_search()
-            self._select_first = True
-            self.messages.show_search(None)
+            self.flow.leave_search()
         if not self.message_list.currentIndex().isValid():
             self.message_list.step(1)
 
