@@ -67,7 +67,9 @@ def _open(qtbot: Any, window: MainWindow, subject_start: str) -> None:
 
 
 def _save(qtbot: Any, window: MainWindow, name: str) -> QImage:
-    qtbot.wait(200)
+    for _ in range(3):  # what was opened has been marked read, and the counts say so
+        window.bridge.wait_idle()
+        qtbot.wait(150)
     SHOTS.mkdir(parents=True, exist_ok=True)
     image = window.grab().toImage()
     assert image.save(str(SHOTS / name))
