@@ -253,7 +253,7 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
 def _cmd_followups(args: argparse.Namespace) -> int:
     from unibox.cli import store_for
     from unibox.store.queries import summaries_for
-    from unibox.store.triage import needs_followup_ids
+    from unibox.store.triage_views import needs_followup_ids
 
     store = store_for(args)
     with store.read() as s:

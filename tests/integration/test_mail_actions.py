@@ -36,7 +36,8 @@ from unibox.store.actions import Action, ActionKind
 from unibox.store.intent import intent_write
 from unibox.store.schema import Account, Message
 from unibox.store.store import Store
-from unibox.store.triage import get_state, hidden_from_inbox, needs_followup_ids
+from unibox.store.triage import get_state
+from unibox.store.triage_views import hidden_from_inbox, needs_followup_ids
 from unibox.sync.account_work import AccountWork
 from unibox.sync.runner import SyncRunner
 from unibox.sync.send import TEST_KILL_ENV, UNKNOWN_RETRY_SECONDS

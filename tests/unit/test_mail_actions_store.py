@@ -19,12 +19,8 @@ from unibox.store.ingest import Ingestor
 from unibox.store.intent import intent_write
 from unibox.store.schema import Message, MessageLocation
 from unibox.store.store import Store
-from unibox.store.triage import (
-    get_state,
-    hidden_from_inbox,
-    needs_followup_ids,
-    reconcile_from_keywords,
-)
+from unibox.store.triage import get_state, reconcile_from_keywords
+from unibox.store.triage_views import hidden_from_inbox, needs_followup_ids
 
 T0 = int(datetime(2024, 3, 1, 9, 0, tzinfo=UTC).timestamp())
 HOUR = 3600

@@ -15,7 +15,8 @@ from unibox.demo import build_demo_profile
 from unibox.store.actions import Action, ActionKind
 from unibox.store.schema import Folder, Message, MessageLocation
 from unibox.store.store import Store
-from unibox.store.triage import NEEDS_REPLY_DAYS, Before
+from unibox.store.triage_targets import Before
+from unibox.store.triage_views import NEEDS_REPLY_DAYS
 from unibox.store.view_counts import counts
 from unibox.store.view_rows import rows_for
 from unibox.store.views import View, ViewKind, view_ids

@@ -35,7 +35,8 @@ from unibox.store.moves import (
     shown_places,
 )
 from unibox.store.schema import Folder, Message
-from unibox.store.triage import get_state, set_state, snooze_ended_ids
+from unibox.store.triage import get_state, set_state
+from unibox.store.triage_views import snooze_ended_ids
 
 _FLAG_COLUMNS = {"\\Seen": "is_seen", "\\Flagged": "is_flagged", "\\Answered": "is_answered"}
 # Places a message is "shown from": archive and junk act on these, not on a copy in Sent.

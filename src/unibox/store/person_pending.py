@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from unibox.store.schema import Message, Participant
 from unibox.store.schema_actions import MessageTriage
-from unibox.store.triage import replied
+from unibox.store.triage_views import replied
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,29 +1,21 @@
-"""Local triage state in the store: done, snoozed, follow-up; its views and its sync.
+"""Local triage state in the store: done, snoozed, follow-up, and its sync.
 
 The rows are the local truth (core/triage.py says what they mean). They are
 mirrored to IMAP keywords by pending operations; `reconcile_from_keywords`
-takes back what another unibox changed, after each sync.
+takes back what another unibox changed, after each sync. The views' conditions
+are in triage_views.py; what a window action acts on, in triage_targets.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
-from unibox.core.items import ChangeSet, FolderRole
+from unibox.core.items import ChangeSet
 from unibox.core.triage import TriageState, is_triage_keyword, state_from_keywords
-from unibox.store.schema import (
-    Account,
-    Folder,
-    Handle,
-    Message,
-    MessageLocation,
-    Participant,
-    Person,
-)
+from unibox.store.schema import Message
 from unibox.store.schema_actions import MessageTriage, PendingOp
 
 _CHUNK = 500
@@ -79,182 +71,6 @@ def mark_mirrored(session: Session, message_ids: Iterable[int]) -> None:
         )
 
 
-# -- views ----------------------------------------------------------------------------
-
-
-def hidden_from_inbox(now: int) -> ColumnElement[bool]:
-    """True for messages the Inbox view leaves out: done, or snoozed until later.
-
-    For views over Message: `.where(~hidden_from_inbox(now))`.
-    """
-    return exists().where(
-        MessageTriage.message_id == Message.id,
-        or_(MessageTriage.done.is_(True), MessageTriage.snoozed_until > now),
-    )
-
-
-def is_snoozed(now: int) -> ColumnElement[bool]:
-    """True for messages snoozed until after `now` (the Snoozed view)."""
-    # Driven by the snooze index: few messages are snoozed.
-    return Message.id.in_(select(MessageTriage.message_id).where(MessageTriage.snoozed_until > now))
-
-
-def followup_is_due(now: int) -> ColumnElement[bool]:
-    """True for messages whose follow-up is due and whose condition holds.
-
-    The same rule as needs_followup_ids, as a condition for views over Message.
-    """
-    due = Message.id.in_(select(MessageTriage.message_id).where(MessageTriage.followup_due <= now))
-    # replied() at this level, so it correlates with the outer message.
-    if_no_reply = exists().where(
-        MessageTriage.message_id == Message.id, MessageTriage.followup_if_no_reply.is_(True)
-    )
-    return and_(due, or_(~if_no_reply, ~replied()))
-
-
-_INBOX = FolderRole.INBOX.value
-
-
-NEEDS_REPLY_DAYS = 30
-
-
-def needs_reply(now: int) -> ColumnElement[bool]:
-    """True for the newest message of each conversation that waits for the user's answer.
-
-    A message needs a reply when all of these hold:
-      * it came in (someone else wrote it) within the last NEEDS_REPLY_DAYS
-        days before `now` (older mail left unanswered was answered elsewhere
-        or not at all; it also keeps the view quick on years of mail);
-      * it is addressed to the user: one of the user's own handles (a person
-        marked as me) is among its To or Cc recipients, so mailing lists and
-        Bcc copies do not count;
-      * it is the newest live message of its conversation, and nothing the
-        user sent in that conversation is as new or newer (Date has whole
-        seconds only, so the same second counts as answered);
-      * it is not marked answered (\\Answered, set by any mail client on reply);
-      * it is not done and not snoozed until after `now`;
-      * its sender is someone the user has written to before (a recipient,
-        under any of their handles, of something the user sent): newsletters,
-        notifications and strangers' cold mail do not wait for an answer;
-      * it is still in an inbox (archiving, deleting or marking it junk says
-        it was dealt with).
-    """
-    other = aliased(Message)
-    mine = (
-        select(Participant.message_id)
-        .join(Handle, Handle.id == Participant.handle_id)
-        .join(Person, Person.id == Handle.person_id)
-        .where(
-            Participant.message_id == Message.id,
-            Participant.role.in_(("to", "cc")),
-            Person.is_me.is_(True),
-        )
-    )
-    newer = exists().where(
-        other.conversation_id == Message.conversation_id,
-        other.id != Message.id,
-        other.deleted_at.is_(None),
-        or_(
-            other.sent_at > Message.sent_at,
-            and_(
-                other.sent_at == Message.sent_at,
-                or_(other.direction == "out", other.id > Message.id),
-            ),
-        ),
-    )
-    sender = aliased(Handle)
-    theirs = aliased(Handle)
-    sent = aliased(Message)
-    known = (
-        select(Participant.message_id)
-        .join(theirs, theirs.id == Participant.handle_id)
-        .join(sender, sender.person_id == theirs.person_id)
-        .join(sent, sent.id == Participant.message_id)
-        .where(
-            sender.id == Message.sender_handle_id,
-            Participant.role.in_(("to", "cc")),
-            sent.direction == "out",
-        )
-    )
-    kept = exists().where(
-        MessageLocation.message_id == Message.id,
-        MessageLocation.folder_id.in_(select(Folder.id).where(Folder.role == _INBOX)),
-    )
-    return and_(
-        Message.sent_at >= now - NEEDS_REPLY_DAYS * 86_400,
-        Message.direction == "in",
-        Message.is_answered.is_(False),
-        exists(mine),
-        exists(known),
-        ~newer,
-        ~hidden_from_inbox(now),
-        kept,
-    )
-
-
-def replied() -> ColumnElement[bool]:
-    """Whether a later message of the same conversation came from the other side."""
-    later = aliased(Message)
-    return exists().where(
-        later.conversation_id == Message.conversation_id,
-        later.sent_at >= Message.sent_at,  # same second counts: Date has no finer grain
-        later.direction != Message.direction,
-        later.deleted_at.is_(None),
-    )
-
-
-def needs_followup_ids(session: Session, now: int, limit: int = 500) -> list[int]:
-    """The "Needs follow-up" view: follow-ups that are due and whose condition holds.
-
-    A follow-up "if no reply" is met when no later message in the
-    conversation came from the other side (an answer to mine, or mine to theirs).
-    """
-    stmt = (
-        select(Message.id)
-        .join(MessageTriage, MessageTriage.message_id == Message.id)
-        .where(
-            Message.deleted_at.is_(None),
-            MessageTriage.followup_due <= now,
-            or_(MessageTriage.followup_if_no_reply.is_(False), ~replied()),
-        )
-        .order_by(MessageTriage.followup_due, Message.id)
-        .limit(limit)
-    )
-    return list(session.scalars(stmt))
-
-
-def snoozed_ids(session: Session, now: int) -> list[int]:
-    """Messages snoozed until later, soonest first."""
-    stmt = (
-        select(MessageTriage.message_id)
-        .join(Message, Message.id == MessageTriage.message_id)
-        .where(Message.deleted_at.is_(None), MessageTriage.snoozed_until > now)
-        .order_by(MessageTriage.snoozed_until)
-    )
-    return list(session.scalars(stmt))
-
-
-def snooze_ended_ids(session: Session, now: int, account_id: int | None = None) -> list[int]:
-    """Messages whose snooze time has come and that still carry it."""
-    stmt = (
-        select(MessageTriage.message_id)
-        .join(Message, Message.id == MessageTriage.message_id)
-        .where(Message.deleted_at.is_(None), MessageTriage.snoozed_until <= now)
-        .order_by(MessageTriage.snoozed_until)
-    )
-    if account_id is not None:
-        stmt = stmt.where(Message.account_id == account_id)
-    return list(session.scalars(stmt))
-
-
-def next_snooze_end(session: Session, after: int) -> int | None:
-    """When the next snoozed message wakes (for the engine's timer)."""
-    value = session.scalar(
-        select(func.min(MessageTriage.snoozed_until)).where(MessageTriage.snoozed_until > after)
-    )
-    return int(value) if value is not None else None
-
-
 # -- taking back what another unibox did ---------------------------------------------------
 
 
@@ -301,90 +117,3 @@ def reconcile_from_keywords(session: Session, message_ids: Iterable[int], now: i
                 session.execute(delete(MessageTriage).where(MessageTriage.message_id == mid))
                 changes.messages_changed.add(mid)
     return changes
-
-
-def with_conversations_in_inbox(session: Session, message_ids: Sequence[int]) -> list[int]:
-    """`message_ids` and every other live message of their conversations lying in an inbox.
-
-    A grouped list shows a conversation as its newest message; archiving or
-    snoozing it acts on all of it that is in the inbox, never on the user's
-    own copies in Sent.
-    """
-    ids = list(message_ids)
-    found = dict.fromkeys(ids)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        conversations = select(Message.conversation_id).where(Message.id.in_(chunk))
-        inbox = select(Folder.id).where(Folder.role == _INBOX)
-        for mid in session.scalars(
-            select(Message.id)
-            .join(MessageLocation, MessageLocation.message_id == Message.id)
-            .where(
-                Message.conversation_id.in_(conversations),
-                Message.deleted_at.is_(None),
-                MessageLocation.folder_id.in_(inbox),
-            )
-            .order_by(Message.sent_at.desc(), Message.id.desc())
-        ):
-            found.setdefault(mid)
-    return list(found)
-
-
-# -- what an action changed, to undo it -------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Before:
-    """A message as it was before an action: enough to put it back."""
-
-    message_id: int
-    account: str  # the account's name (to nudge its sync)
-    folder: str  # the folder it was shown from ("" when it has none)
-    folder_role: str
-    is_seen: bool
-    is_flagged: bool
-    state: TriageState
-
-
-_SIDE = (
-    FolderRole.SENT.value,
-    FolderRole.DRAFTS.value,
-    FolderRole.TRASH.value,
-    FolderRole.JUNK.value,
-)
-
-
-def before_action(session: Session, message_ids: Sequence[int]) -> list[Before]:
-    """Each message's folder, flags and triage, in the order given (missing ones left out)."""
-    ids = list(message_ids)
-    states = states_for(session, ids)
-    places: dict[int, list[tuple[str, str]]] = {}
-    rows: dict[int, tuple[str, bool, bool]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        for mid, name, role in session.execute(
-            select(MessageLocation.message_id, Folder.name, Folder.role)
-            .join(Folder, Folder.id == MessageLocation.folder_id)
-            .where(MessageLocation.message_id.in_(chunk))
-            .order_by(MessageLocation.id)
-        ):
-            places.setdefault(mid, []).append((name, role or ""))
-        for mid, account, seen, flagged in session.execute(
-            select(Message.id, Account.name, Message.is_seen, Message.is_flagged)
-            .join(Account, Account.id == Message.account_id)
-            .where(Message.id.in_(chunk))
-        ):
-            rows[mid] = (account, seen, flagged)
-    found = []
-    for mid in ids:
-        if mid not in rows:
-            continue
-        here = places.get(mid, [])
-        # Where it is shown from: the inbox first, then a folder of its own, then anywhere.
-        ranked = sorted(here, key=lambda p: (p[1] != FolderRole.INBOX.value, p[1] in _SIDE))
-        folder, role = ranked[0] if ranked else ("", "")
-        account, seen, flagged = rows[mid]
-        found.append(
-            Before(mid, account, folder, role, seen, flagged, states.get(mid, TriageState()))
-        )
-    return found

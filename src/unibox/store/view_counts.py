@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from unibox.core.items import FolderRole
 from unibox.store.channels import CHANNELS
 from unibox.store.schema import Account, Folder, Message, MessageLocation
-from unibox.store.triage import hidden_from_inbox
+from unibox.store.triage_views import hidden_from_inbox
 from unibox.store.views import ROLE_OF_VIEW, View, ViewKind, view_query
 
 # Smart views count what needs attention: unread mail (except in Sent), every

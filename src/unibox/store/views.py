@@ -14,7 +14,7 @@ from unibox.core.query import SearchQuery, fts_match
 from unibox.store.channels import CHANNELS
 from unibox.store.queries import search_filters, search_ids
 from unibox.store.schema import Account, Folder, Message, MessageLocation
-from unibox.store.triage import followup_is_due, hidden_from_inbox, is_snoozed, needs_reply
+from unibox.store.triage_views import followup_is_due, hidden_from_inbox, is_snoozed, needs_reply
 
 # ui/models/message_list.py reads its rows as `views.rows_for`.
 from unibox.store.view_rows import rows_for as rows_for

@@ -19,7 +19,8 @@ from unibox.store import outbox, pending_ops
 from unibox.store.accounts import AccountInfo
 from unibox.store.intent import intent_write
 from unibox.store.store import Store
-from unibox.store.triage import next_snooze_end, reconcile_from_keywords, snooze_ended_ids
+from unibox.store.triage import reconcile_from_keywords
+from unibox.store.triage_views import next_snooze_end, snooze_ended_ids
 from unibox.sync.mail import SyncReport, endpoint_for
 
 if TYPE_CHECKING:

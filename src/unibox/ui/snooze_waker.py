@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from unibox.core.items import ChangeSet
-from unibox.store.triage import next_snooze_end
+from unibox.store.triage_views import next_snooze_end
 from unibox.ui.bridge import Bridge
 
 # Re-armed at least this often, so a suspended laptop or a changed clock catches up.

@@ -14,7 +14,7 @@ from unibox import mail_service
 from unibox.core.errors import UserError
 from unibox.core.triage import Clock
 from unibox.store.actions import Action, ActionKind
-from unibox.store.triage import before_action, with_conversations_in_inbox
+from unibox.store.triage_targets import before_action, with_conversations_in_inbox
 from unibox.store.view_rows import MessageRow
 from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge

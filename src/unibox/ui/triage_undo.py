@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from unibox.core.items import FolderRole
 from unibox.store.actions import Action, ActionKind
-from unibox.store.triage import Before
+from unibox.store.triage_targets import Before
 
 Step = tuple[tuple[int, ...], Action]  # these messages, this action
 
