@@ -148,6 +148,60 @@ def set_display_name(session: Session, name: str, display_name: str) -> AccountI
     return _info(a)
 
 
+# No server gives a folder UIDVALIDITY 0 (RFC 3501: a non-zero number), so the next
+# sync sees it "renumbered" and matches the folder's mail again by Message-ID.
+UNMATCHED_UIDVALIDITY = 0
+
+
+def server_changed(old: MailSettings, new: MailSettings) -> bool:
+    """Whether the mailbox may be another one: a new IMAP host or user name."""
+    return (
+        old.imap.host.strip().lower() != new.imap.host.strip().lower()
+        or old.username != new.username
+    )
+
+
+def update_mail_account(
+    session: Session, name: str, *, email: str, display_name: str, settings: MailSettings
+) -> AccountInfo:
+    """New address, name or servers for an account; its mail stays.
+
+    When the IMAP host or user name changes, every folder is marked to be
+    matched again on the next sync (mail found again keeps its local state;
+    what the server no longer has is hidden, never deleted there), and queued
+    changes find their message by Message-ID instead of a UID of the old server.
+    """
+    from unibox.store.schema import Folder
+    from unibox.store.schema_actions import PendingOp
+
+    a = session.scalar(select(Account).where(Account.name == name))
+    if a is None:
+        raise UserError(f"There is no account named “{name}”.")
+    old = MailSettings.from_json(a.settings_json)
+    if server_changed(old, settings):
+        session.execute(
+            update(Folder)
+            .where(Folder.account_id == a.id)
+            .values(uidvalidity=UNMATCHED_UIDVALIDITY, uidnext=None, highestmodseq=None)
+        )
+        session.execute(
+            update(PendingOp)
+            .where(PendingOp.account_id == a.id, PendingOp.state == "pending")
+            .values(source_uidvalidity=None)
+        )
+    new_email = email.strip()
+    if new_email and new_email.lower() != a.email.lower():
+        from unibox.store.people import claim_identity
+
+        claim_identity(session, new_email, display_name)
+    a.email = new_email
+    a.display_name = display_name.strip()
+    a.settings_json = settings.to_json()
+    a.last_error = ""
+    session.flush()
+    return _info(a)
+
+
 def record_sync(session: Session, account_id: int, error: str) -> None:
     values: dict[str, Any] = {"last_error": error}
     if not error:

@@ -1,13 +1,16 @@
-"""Adding a mail account from the window: check the form, test the server, store it.
+"""Adding or editing a mail account from the window: check the form, test the servers,
+store it.
 
-No Qt here: the dialog runs `check_connection` and `save_account` on a task
-thread. The checks are those of `unibox account add-mail`; the storing is shared with
-it (unibox.account_service).
+No Qt here: the dialog runs `check_connection`, `save_account` and
+`update_account` on a task thread. The checks are those of `unibox account
+add-mail`; the storing is shared with it (unibox.account_service).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from unibox.account_service import create_mail_account
@@ -16,7 +19,9 @@ from unibox.channels.imap_conn import ImapEndpoint, is_loopback
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
 from unibox.secrets import SecretStore
+from unibox.store import accounts as store_accounts
 from unibox.store.accounts import AccountInfo, MailServer, MailSettings
+from unibox.store.intent import intent_write
 from unibox.store.store import Store
 
 SECURITY = ("ssl", "starttls", "plain")
@@ -92,6 +97,25 @@ def settings_for(form: MailAccountForm) -> MailSettings:
     )
 
 
+def form_for(account: AccountInfo) -> MailAccountForm:
+    """An account as the form shows it, to edit."""
+    s = account.settings
+    return MailAccountForm(
+        name=account.name,
+        display_name=account.display_name,
+        email=account.email,
+        username=s.username,
+        imap_host=s.imap.host,
+        imap_port=s.imap.port,
+        imap_security=s.imap.security,
+        smtp_host=s.smtp.host if s.smtp else "",
+        smtp_port=s.smtp.port if s.smtp else SMTP_PORTS["ssl"],
+        smtp_security=s.smtp.security if s.smtp else "ssl",
+        ca_file=s.ca_file,
+        fingerprint=s.fingerprint,
+    )
+
+
 def check_connection(settings: MailSettings, password: str) -> int:
     """Log in to the IMAP server and list its folders; their number, or a ChannelError."""
     endpoint = ImapEndpoint(
@@ -104,6 +128,71 @@ def check_connection(settings: MailSettings, password: str) -> int:
     )
     with ImapSession(endpoint, password) as imap:
         return len(imap.list_folders())
+
+
+def check_sending(settings: MailSettings, password: str) -> bool:
+    """Sign in to the SMTP server when there is one (False if not); a ChannelError if refused."""
+    if settings.smtp is None:
+        return False
+    from unibox.channels import smtp
+
+    endpoint = smtp.SmtpEndpoint(
+        host=settings.smtp.host,
+        port=settings.smtp.port,
+        security=settings.smtp.security,
+        username=settings.username,
+        ca_file=settings.ca_file,
+        fingerprint=settings.fingerprint,
+    )
+    client = smtp.connect(endpoint, password)
+    with contextlib.suppress(Exception):  # signed in: how the goodbye goes does not matter
+        client.quit()
+    return True
+
+
+def check_servers(settings: MailSettings, password: str) -> str:
+    """Sign in to both servers; what worked in a sentence, or a ChannelError saying what did not."""
+    folders = check_connection(settings, password)
+    said = f"Signed in to {settings.imap.host}: {folders} folders"
+    if check_sending(settings, password):
+        said += f"; {settings.smtp.host if settings.smtp else ''} accepts your mail"
+    return said + "."
+
+
+def stored_password(secrets: SecretStore, account: AccountInfo, typed: str) -> str:
+    """The password typed in the form, else the one the keyring keeps for the account."""
+    if typed:
+        return typed
+    if not account.secret_ref:
+        raise UserError("Enter the password of the account.")
+    return secrets.get(account.secret_ref)
+
+
+def update_account(
+    store: Store,
+    secrets: SecretStore,
+    account: AccountInfo,
+    form: MailAccountForm,
+    settings: MailSettings,
+    password: str,
+    stop_sync: Callable[[str], object],
+) -> AccountInfo:
+    """Store an edited account (a new password only when one was typed).
+
+    Its sync is stopped first: a sync running on the old settings must not
+    write folder state after the new settings are in. The caller starts it again.
+    """
+    stop_sync(account.name)
+    if password:
+        secrets.set(account.secret_ref, password)
+    with intent_write(store) as s:
+        return store_accounts.update_mail_account(
+            s,
+            account.name,
+            email=form.email,
+            display_name=form.display_name,
+            settings=settings,
+        )
 
 
 def save_account(

@@ -1,10 +1,11 @@
-"""The Accounts page: name, servers, notifications, folders, password and removal per account;
-then the address books (ui/settings/books.py)."""
+"""The Accounts page: name, servers (edited in ui/widgets/account_edit.py), notifications,
+folders, password and removal per account; then the address books (ui/settings/books.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +31,9 @@ from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import QUIET_ACCOUNTS, Preferences
 from unibox.ui.settings.books import AddressBooksSection
 from unibox.ui.settings.page import SettingsPage, ask_to_remove
+
+if TYPE_CHECKING:
+    from unibox.ui.widgets.account_edit import EditAccountDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +68,15 @@ class AccountsPage(SettingsPage):
 
     Signals:
         add_requested(): the person wants to add an account (the window opens its dialog).
+        account_changed(AccountInfo): an account's servers or password were edited (its
+            sync was stopped for it): sync it again with these settings.
         password_changed(str): an account (by name) has a new password: sync it again.
         removed(str): an account (by name) and its local mail are gone.
     """
 
     title = "Accounts"
     add_requested = Signal()
+    account_changed = Signal(object)
     password_changed = Signal(str)
     removed = Signal(str)
 
@@ -89,6 +96,7 @@ class AccountsPage(SettingsPage):
             self, "Remove account", question
         )
         self.current: _Loaded | None = None
+        self.edit_dialog: EditAccountDialog | None = None
         row = QHBoxLayout()
         row.setSpacing(16)
         side = QVBoxLayout()
@@ -118,6 +126,8 @@ class AccountsPage(SettingsPage):
         self.address.setObjectName("AccountAddress")
         self.server = QLabel(self.details)
         self.server.setObjectName("Muted")
+        self.edit = QPushButton("&Edit servers and password…", self.details)
+        self.edit.clicked.connect(self.open_edit)
         self.display_name = QLineEdit(self.details)
         self.display_name.setPlaceholderText("Your name on mail you send")
         self.display_name.editingFinished.connect(self._save_display_name)
@@ -139,7 +149,10 @@ class AccountsPage(SettingsPage):
         self.remove.setObjectName("DangerButton")
         self.remove.clicked.connect(self._remove)
         col.addWidget(self.address)
-        col.addWidget(self.server)
+        server_row = QHBoxLayout()
+        server_row.addWidget(self.server, 1)
+        server_row.addWidget(self.edit, 0, Qt.AlignmentFlag.AlignTop)
+        col.addLayout(server_row)
         col.addWidget(self._label("Your &name", self.display_name))
         col.addWidget(self.display_name)
         col.addWidget(self.notify)
@@ -216,6 +229,7 @@ class AccountsPage(SettingsPage):
         self.password.setEnabled(has_password)
         self.password.setPlaceholderText("New password" if has_password else "No password kept")
         self.remove.setEnabled(self.secrets is not None)
+        self.edit.setEnabled(has_password)
 
     # -- changes ---------------------------------------------------------------
 
@@ -238,6 +252,34 @@ class AccountsPage(SettingsPage):
             lambda s: store_accounts.set_display_name(s, name, value),
             lambda info: self._kept(info) if isinstance(info, AccountInfo) else None,
         )
+
+    def open_edit(self) -> EditAccountDialog | None:
+        """The edit dialog of the account shown (one at a time; a busy one is kept)."""
+        if self.current is None or self.secrets is None:
+            return None
+        from unibox.ui.widgets.account_edit import EditAccountDialog
+
+        old = self.edit_dialog
+        if old is not None and old.add_button.isEnabled():
+            old.deleteLater()  # idle: nothing in flight still needs it
+            old = None
+        if old is None:
+            old = EditAccountDialog(
+                self.bridge, self.secrets, self.current.account, self.stop_sync, self
+            )
+            old.account_changed.connect(self._account_changed)
+            self.edit_dialog = old
+        old.show()
+        old.raise_()
+        old.activateWindow()
+        return old
+
+    def _account_changed(self, info: AccountInfo) -> None:
+        if self.current is not None and self.current.account.name == info.name:
+            self._show(_Loaded(info, self.current.folders))
+        self.say(f"“{info.name}” is saved; syncing it again.")
+        self.account_changed.emit(info)
+        self.reload()
 
     def _kept(self, info: AccountInfo) -> None:
         if self.current is not None and self.current.account.name == info.name:

@@ -16,6 +16,7 @@ KICK_TIMER = "settings-sync-restart"
 KICK_AFTER_MS = 1500
 
 if TYPE_CHECKING:
+    from unibox.store.accounts import AccountInfo
     from unibox.store.address_books import BookInfo
     from unibox.ui.main_window import MainWindow
     from unibox.ui.settings.dialog import SettingsDialog
@@ -38,6 +39,7 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
         dialog.changed.connect(lambda key: apply_setting(window, key))
         dialog.accounts.add_requested.connect(lambda: _add_account(window, dialog))
         dialog.accounts.password_changed.connect(window.retry_sync)
+        dialog.accounts.account_changed.connect(lambda info: _account_changed(window, info))
         dialog.accounts.removed.connect(lambda name: _account_removed(window, name))
         section = dialog.accounts.books
         section.stop_book = lambda name: syncs.books.remove(name) if syncs is not None else None
@@ -58,6 +60,13 @@ def _add_account(window: MainWindow, dialog: SettingsDialog) -> None:
     added = window.add_account()
     if added is not None:
         added.account_added.connect(lambda _account: dialog.accounts.reload())
+
+
+def _account_changed(window: MainWindow, account: AccountInfo) -> None:
+    """Its sync was stopped to save the change: it starts again on the new settings."""
+    if window.syncs is not None and window.syncs.add(account):
+        window.sync_status.kicked([account.name])
+    window.sidebar_model.reload()
 
 
 def _account_removed(window: MainWindow, name: str) -> None:

@@ -1,11 +1,14 @@
-"""The add-account dialog: fill in, test the server in the background, store, start syncing."""
+"""The add-account dialog: fill in, test the servers in the background, store, start syncing.
+
+ui/widgets/account_edit.py reuses it to edit an account.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -25,60 +28,13 @@ from unibox.ui.account_setup import (
     IMAP_PORTS,
     SMTP_PORTS,
     MailAccountForm,
-    check_connection,
+    check_servers,
     guess_servers,
     save_account,
     settings_for,
 )
 from unibox.ui.bridge import Bridge
-
-_SECURITY_CHOICES = (
-    ("SSL/TLS", "ssl"),
-    ("STARTTLS", "starttls"),
-    ("None (local only)", "plain"),
-)
-
-
-class _Server(QWidget):
-    """Host, port and security of one server on one line; the port follows the security."""
-
-    def __init__(self, ports: dict[str, int], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ports = ports
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
-        self.host = QLineEdit(self)
-        self.port = QLineEdit(str(ports["ssl"]), self)
-        self.port.setValidator(QIntValidator(1, 65535, self.port))
-        self.port.setFixedWidth(64)
-        self.port.setToolTip("Port")
-        self.security = QComboBox(self)
-        for text, value in _SECURITY_CHOICES:
-            self.security.addItem(text, value)
-        self.security.setFixedWidth(140)
-        row.addWidget(self.host, 1)
-        row.addWidget(self.port)
-        row.addWidget(self.security)
-        self.security.currentIndexChanged.connect(self._security_changed)
-        self.host_edited = False
-        self.host.textEdited.connect(lambda _t: setattr(self, "host_edited", True))
-
-    def _security_changed(self) -> None:
-        # Move the port along only while it still is a default one.
-        if self.port_value in self._ports.values():
-            self.port.setText(str(self._ports[self.security_value]))
-
-    @property
-    def port_value(self) -> int:
-        return int(self.port.text()) if self.port.text().isdigit() else 0
-
-    @property
-    def security_value(self) -> str:
-        return str(self.security.currentData())
-
-    def set_security(self, value: str) -> None:
-        self.security.setCurrentIndex(max(0, self.security.findData(value)))
+from unibox.ui.widgets.server_fields import ServerFields
 
 
 class AddAccountDialog(QDialog):
@@ -86,6 +42,7 @@ class AddAccountDialog(QDialog):
 
     The connection test and the keyring and store writes run on the bridge's
     task threads; the form stays responsive and says in words what failed.
+    A subclass edits an account by overriding `_check_work`, `_save_work` and `_stored`.
 
     Signals:
         account_added(AccountInfo): stored; the caller starts syncing it.
@@ -103,6 +60,7 @@ class AddAccountDialog(QDialog):
         self._busy = False
         self._attempt = 0  # answers of an attempt the person cancelled are dropped
         self._edited: set[str] = set()
+        self._guessing = True  # fill in servers from the address while nobody typed there
         self._build()
 
     # -- building --------------------------------------------------------------
@@ -111,9 +69,9 @@ class AddAccountDialog(QDialog):
         col = QVBoxLayout(self)
         col.setContentsMargins(24, 20, 24, 18)
         col.setSpacing(14)
-        title = QLabel("Add a mail account", self)
+        title = self.title = QLabel("Add a mail account", self)
         title.setObjectName("DialogTitle")
-        intro = QLabel(
+        intro = self.intro = QLabel(
             "unibox keeps a copy of your mail on this computer. The password goes to "
             "your system keyring, never into unibox's files.",
             self,
@@ -133,9 +91,9 @@ class AddAccountDialog(QDialog):
         self.email.setPlaceholderText("you@example.org")
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.imap = _Server(IMAP_PORTS, self)
+        self.imap = ServerFields(IMAP_PORTS, self)
         self.imap.host.setPlaceholderText("imap.example.org")
-        self.smtp = _Server(SMTP_PORTS, self)
+        self.smtp = ServerFields(SMTP_PORTS, self)
         self.smtp.host.setPlaceholderText("smtp.example.org (optional)")
         self.username = QLineEdit(self)
         self.account_name = QLineEdit(self)
@@ -180,8 +138,13 @@ class AddAccountDialog(QDialog):
         col.addStretch(1)
 
         buttons = QHBoxLayout()
+        self.test_button = QPushButton("&Test connection", self)
+        self.test_button.setAutoDefault(False)
+        self.test_button.clicked.connect(self.test)
+        buttons.addWidget(self.test_button)
         buttons.addStretch(1)
         self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setAutoDefault(False)
         self.add_button = QPushButton("Add account", self)
         self.add_button.setObjectName("PrimaryButton")
         self.add_button.setDefault(True)
@@ -217,6 +180,8 @@ class AddAccountDialog(QDialog):
 
     def _email_changed(self, text: str) -> None:
         """Fill in what can be guessed from the address, until the person types there."""
+        if not self._guessing:
+            return
         address = text.strip()
         imap, smtp = guess_servers(address)
         if not self.imap.host_edited:
@@ -247,6 +212,24 @@ class AddAccountDialog(QDialog):
             fingerprint=self.fingerprint.text().strip(),
         )
 
+    def fill(self, form: MailAccountForm) -> None:
+        """Show a stored account's values (nothing is guessed from them)."""
+        self._guessing = False
+        self.account_name.setText(form.name)
+        self.display_name.setText(form.display_name)
+        self.email.setText(form.email)
+        self.username.setText(form.username)
+        for server, host, port, security in (
+            (self.imap, form.imap_host, form.imap_port, form.imap_security),
+            (self.smtp, form.smtp_host, form.smtp_port, form.smtp_security),
+        ):
+            server.host.setText(host)
+            server.set_security(security)
+            server.port.setText(str(port))
+        self.ca_file.setText(form.ca_file)
+        self.fingerprint.setText(form.fingerprint)
+        self.more.setChecked(bool(form.ca_file or form.fingerprint))
+
     def say(self, text: str, *, problem: bool = False) -> None:
         self.message.setText(text)
         self.message.setProperty("problem", problem)
@@ -257,33 +240,77 @@ class AddAccountDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.add_button.setEnabled(not busy)
+        self.test_button.setEnabled(not busy)
         for w in (self.email, self.password, self.imap, self.smtp, self.username):
             w.setEnabled(not busy)
-        for w in (self.account_name, self.ca_file, self.fingerprint, self.display_name):
+        for w in (self.ca_file, self.fingerprint, self.display_name):
             w.setEnabled(not busy)
+        self.account_name.setEnabled(not busy and self._guessing)
 
-    # -- adding ----------------------------------------------------------------
+    # -- testing and storing ---------------------------------------------------
 
-    def submit(self) -> None:
-        """Check the form here, then test the server and store the account off this thread."""
-        if self._busy:
-            return
+    def _checked(self) -> tuple[MailAccountForm, MailSettings, str] | None:
+        """The form, its settings and the typed password; None once a problem was said."""
         form = self.form()
         password = self.password.text()
         try:
             settings = settings_for(form)
-            if not password:
-                raise UserError("Enter the password of the account.")
+            self._check_password(password)
         except UserError as exc:
             self.say(str(exc), problem=True)
-            return
+            return None
+        return form, settings, password
+
+    def _check_password(self, password: str) -> None:
+        if not password:
+            raise UserError("Enter the password of the account.")
+
+    def _check_work(self, settings: MailSettings, password: str) -> Callable[[], str]:
+        """What tests the servers on a task thread; it answers a sentence of what worked."""
+        return lambda: check_servers(settings, password)
+
+    def _save_work(
+        self, form: MailAccountForm, settings: MailSettings, password: str
+    ) -> Callable[[], AccountInfo]:
+        """What stores the account on a task thread, once the servers let us in."""
+        store, secrets = self._bridge.store, self._secrets
+        return lambda: save_account(store, secrets, form, settings, password)
+
+    def _start(self) -> int:
         self._set_busy(True)
         self._attempt += 1
-        attempt = self._attempt
+        return self._attempt
+
+    def test(self) -> None:
+        """Sign in to the servers as the form says, storing nothing."""
+        checked = None if self._busy else self._checked()
+        if checked is None:
+            return
+        _form, settings, password = checked
+        attempt = self._start()
         self.say(f"Connecting to {settings.imap.host}…")
         self._bridge.run(
-            lambda: check_connection(settings, password),
-            lambda folders: self._connected(attempt, form, settings, password, folders),
+            self._check_work(settings, password),
+            lambda said: self._tested(attempt, said),
+            lambda exc: self._failed(attempt, exc),
+        )
+
+    def _tested(self, attempt: int, said: str) -> None:
+        if attempt == self._attempt:
+            self._set_busy(False)
+            self.say(f"{said} Nothing was saved yet.")
+
+    def submit(self) -> None:
+        """Check the form here, then test the servers and store the account off this thread."""
+        checked = None if self._busy else self._checked()
+        if checked is None:
+            return
+        form, settings, password = checked
+        attempt = self._start()
+        self.say(f"Connecting to {settings.imap.host}…")
+        self._bridge.run(
+            self._check_work(settings, password),
+            lambda said: self._connected(attempt, form, settings, password, said),
             lambda exc: self._failed(attempt, exc),
         )
 
@@ -293,24 +320,29 @@ class AddAccountDialog(QDialog):
         form: MailAccountForm,
         settings: MailSettings,
         password: str,
-        folders: int,
+        said: str,
     ) -> None:
         if attempt != self._attempt:
             return
-        self.say(f"Signed in; {folders} folders found. Saving the account…")
-        store, secrets = self._bridge.store, self._secrets
+        self.say(f"{said} Saving the account…")
         self._bridge.run(
-            lambda: save_account(store, secrets, form, settings, password),
+            self._save_work(form, settings, password),
             self._saved,
-            lambda exc: self._failed(attempt, exc),
+            lambda exc: self._not_saved(attempt, exc),
         )
 
     def _saved(self, account: AccountInfo) -> None:
         # Stored, even if the person cancelled meanwhile: it syncs like any other.
         self._set_busy(False)
-        self.account_added.emit(account)
+        self._stored(account)
         if self.isVisible():
             self.accept()
+
+    def _stored(self, account: AccountInfo) -> None:
+        self.account_added.emit(account)
+
+    def _not_saved(self, attempt: int, exc: Exception) -> None:
+        self._failed(attempt, exc)
 
     def _failed(self, attempt: int, exc: Exception) -> None:
         if attempt != self._attempt:
@@ -319,7 +351,7 @@ class AddAccountDialog(QDialog):
         if isinstance(exc, UserError):
             self.say(str(exc), problem=True)
         else:
-            self.say(f"The account could not be added ({type(exc).__name__}).", problem=True)
+            self.say(f"That did not work ({type(exc).__name__}).", problem=True)
 
     def reject(self) -> None:
         self._attempt += 1  # whatever is in flight no longer concerns this dialog
