@@ -159,10 +159,10 @@ def _after_first_list(window: MainWindow, then: Callable[[], object]) -> None:
     QTimer.singleShot(2000, run)  # a profile whose first list never comes still syncs
 
 
-def _quit_on_signals(app: QApplication) -> QTimer:
-    """Ctrl+C and SIGTERM close the window like Ctrl+Q, so a demo profile is cleaned up."""
+def _quit_on_signals(window: MainWindow) -> QTimer:
+    """Ctrl+C and SIGTERM quit like Ctrl+Q (even from the tray), so a demo profile is cleaned up."""
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_args: app.closeAllWindows())
+        signal.signal(signum, lambda *_args: window.quit())
     # Python runs signal handlers only between bytecodes: wake it now and then.
     wake = QTimer()
     wake.start(300)
@@ -183,7 +183,7 @@ def run_gui(profile: str | None, demo: bool) -> int:
             attach_tray(window)  # the tray icon, and a notification for new mail
             if not demo:  # once the inbox is painted: loading the sync side takes ~0.4 s
                 _after_first_list(window, lambda: start_syncing(window, store))
-            wake = _quit_on_signals(app)
+            wake = _quit_on_signals(window)
             code = app.exec()
             wake.stop()
             if window.syncs is not None:

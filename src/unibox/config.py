@@ -169,6 +169,21 @@ QUIET_ACCOUNTS: Setting[list[str]] = declare(
         "Accounts (by name) whose new mail shows no desktop notification.",
     )
 )
+KEEP_IN_TRAY = declare(
+    Setting(
+        "window.keep_in_tray",
+        True,
+        "Keep running in the system tray when the window is closed (where the desktop has a "
+        "tray; File › Quit always quits).",
+    )
+)
+TRAY_HINT_SHOWN = declare(
+    Setting(
+        "window.tray_hint_shown",
+        False,
+        "The tray has said once that unibox keeps running after its window is closed.",
+    )
+)
 
 
 class Settings:

@@ -379,6 +379,13 @@ class MainWindow(QMainWindow):
         bar = self.message_view.body.verticalScrollBar()
         bar.setValue(bar.value() + bar.pageStep())
 
+    def quit(self) -> None:
+        """File › Quit, the tray's Quit, SIGTERM: end unibox, even where closing keeps it in
+        the tray (ui/tray_close.py)."""
+        from unibox.ui.tray_close import quit_unibox
+
+        quit_unibox(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.bridge.close()
         self.reading.cleanup()

@@ -19,6 +19,7 @@ from unibox.store.views import ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.preferences import Preferences
+from unibox.ui.tray_close import KeepInTray
 
 if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
@@ -52,9 +53,11 @@ def badged_icon(count: int, size: int = 64) -> QIcon:
 class TrayPresenter(QObject):
     """Shows notifications and the unread count; works without a system tray too.
 
-    Everything it would show is also kept (`shown`, `tooltip`, `unread`), so
-    tests and desktops without a tray (QSystemTrayIcon.isSystemTrayAvailable()
-    false, or the offscreen platform) behave the same but for the drawing.
+    Everything it would show is also kept (`shown`, `told`, `tooltip`,
+    `unread`), so tests and desktops without a tray
+    (QSystemTrayIcon.isSystemTrayAvailable() false, or the offscreen platform)
+    behave the same but for the drawing. `available` says whether the desktop
+    shows a tray (closing the window may then keep unibox running there).
 
     Signals:
         open_requested(): "Open unibox" (or a click on the icon).
@@ -71,6 +74,8 @@ class TrayPresenter(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.shown: list[Notification] = []
+        self.told: list[tuple[str, str]] = []  # messages that are not about mail
+        self.available = QSystemTrayIcon.isSystemTrayAvailable()
         self.notifier: NewMailNotifier | None = None  # set by attach_tray
         self.unread = 0
         self.tooltip = "unibox"
@@ -80,7 +85,7 @@ class TrayPresenter(QObject):
         self.menu.addSeparator()
         self.quit_action = self._item("Quit", self.quit_requested)
         self.icon: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        if self.available:
             self.icon = QSystemTrayIcon(badged_icon(0), self)
             self.icon.setContextMenu(self.menu)
             self.icon.setToolTip(self.tooltip)
@@ -102,6 +107,13 @@ class TrayPresenter(QObject):
             self.icon.showMessage(
                 notification.title, notification.body, app_icon(), NOTIFICATION_MS
             )
+
+    def tell(self, title: str, body: str) -> None:
+        """A word from unibox itself (not about mail): clicking it opens nothing."""
+        self.told.append((title, body))
+        if self.icon is not None and QSystemTrayIcon.supportsMessages():
+            self.shown.clear()  # a click on this one must not open an older message
+            self.icon.showMessage(title, body, app_icon(), NOTIFICATION_MS)
 
     def clicked(self) -> None:
         """The last notification was clicked (a tray shows one at a time)."""
@@ -181,7 +193,8 @@ def attach_tray(window: MainWindow, presenter: TrayPresenter | None = None) -> T
     tray.open_requested.connect(lambda: _raise(window))
     tray.message_requested.connect(lambda mid: _open(window, mid))
     tray.sync_requested.connect(window.sync_now)
-    tray.quit_requested.connect(window.close)
+    tray.quit_requested.connect(window.quit)
+    KeepInTray(window, tray, window.prefs)  # closing the window may keep unibox in the tray
     window.destroyed.connect(lambda _obj=None: tray.hide())
     return tray
 

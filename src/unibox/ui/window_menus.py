@@ -29,7 +29,7 @@ def install_commands(w: MainWindow) -> Commands:
     settings.setMenuRole(QAction.MenuRole.PreferencesRole)  # under "unibox" on macOS
     c.separator("mail")
     quit_keys = QKeySequence(QKeySequence.StandardKey.Quit).toString()
-    c.add("mail", Command("&Quit", (quit_keys,), w.close, "Quit", ("Ctrl+Q",)))
+    c.add("mail", Command("&Quit", (quit_keys,), w.quit, "Quit", ("Ctrl+Q",)))
 
     c.menu("message", "M&essage")
     c.add("message", Command("&Archive", ("E",), t.archive, "Archive (done)", ("e",)))

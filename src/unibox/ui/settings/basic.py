@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox, QSystemTrayIcon, QWidget
 
-from unibox.config import PHONE_REGION, SYNC_INTERVAL, UNDO_SEND_SECONDS
+from unibox.config import KEEP_IN_TRAY, PHONE_REGION, SYNC_INTERVAL, UNDO_SEND_SECONDS
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, THEME, Preferences
 from unibox.ui.settings.page import SettingsPage
 
@@ -33,6 +33,19 @@ class GeneralPage(SettingsPage):
         self.person_panel.setChecked(prefs.get(PERSON_PANEL))
         self.person_panel.toggled.connect(lambda on: self.save(PERSON_PANEL, on))
         self.form.addRow("Reading", self.person_panel)
+        self.keep_in_tray = QCheckBox(
+            "&Keep running in the system tray when the window is closed", self
+        )
+        self.keep_in_tray.setChecked(prefs.get(KEEP_IN_TRAY))
+        self.keep_in_tray.toggled.connect(lambda on: self.save(KEEP_IN_TRAY, on))
+        self.form.addRow("Closing", self.keep_in_tray)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            tray_hint = "Mail keeps syncing and new mail is announced; File › Quit (Ctrl+Q) quits."
+        else:
+            self.keep_in_tray.setEnabled(False)
+            tray_hint = "Your desktop shows no system tray, so closing the window quits unibox."
+        self.tray_hint = self.hint(tray_hint)
+        self.form.addRow("", self.tray_hint)
         self.finish()
 
     def refresh(self) -> None:
