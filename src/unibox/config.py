@@ -162,6 +162,12 @@ GROUP_CONVERSATIONS = declare(
 PERSON_PANEL = declare(
     Setting("window.person_panel", True, "Show the person panel beside the message.")
 )
+WINDOW_GEOMETRY = declare(
+    Setting("window.geometry", "", "Where the main window was and its size (Qt's own encoding).")
+)
+PANE_WIDTHS: Setting[list[int]] = declare(
+    Setting("window.pane_widths", [], "Widths of the window's panes, left to right, in pixels.")
+)
 QUIET_ACCOUNTS: Setting[list[str]] = declare(
     Setting(
         "notify.quiet_accounts",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-# Before anything imports Qt: tests run headless unless told otherwise (xvfb-run sets xcb).
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before anything imports Qt: tests run headless unless told otherwise (xvfb-run sets xcb),
+# on a desktop-sized screen (the plugin's own is 800x600, smaller than the window).
+os.environ.setdefault(
+    "QT_QPA_PLATFORM", f"offscreen:configfile={Path(__file__).resolve().parent / 'offscreen.json'}"
+)
 
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 

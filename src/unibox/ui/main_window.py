@@ -47,6 +47,7 @@ from unibox.ui.widgets.snooze_picker import SnoozePicker
 from unibox.ui.widgets.sync_status import SyncStatus
 from unibox.ui.widgets.welcome import WelcomePage
 from unibox.ui.window_menus import install_commands
+from unibox.ui.window_state import give_back_width, remember_widths, restore_layout, save_layout
 
 if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
     from unibox.store.accounts import AccountInfo
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
         self._build(demo)
+        restore_layout(self, self.panes, self.prefs)
         self.reading = ReadingActions(bridge, self.message_view, self.prefs, self)
         self.triage = Triage(
             bridge, self.messages, self.message_list, self._now, lambda: self.syncs, self
@@ -315,7 +317,11 @@ class MainWindow(QMainWindow):
     def toggle_person_panel(self) -> None:
         shown = self.person_action.isChecked()
         self.prefs.set(PERSON_PANEL, shown)
+        if not shown:
+            remember_widths(self.panes, self.prefs)
         self.person_panel.setVisible(shown)
+        if shown:
+            give_back_width(self.panes, self.panes.indexOf(self.person_panel), self.prefs)
         content = self.message_view.content
         if shown and content is not None:
             self._show_message(content)
@@ -387,6 +393,7 @@ class MainWindow(QMainWindow):
         quit_unibox(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_layout(self, self.panes, self.prefs)
         self.bridge.close()
         self.reading.cleanup()
         super().closeEvent(event)
