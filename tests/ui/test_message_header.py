@@ -16,7 +16,7 @@ from unibox.ui.widgets.message_view import MessageView
 
 def _address_as_shown(view: MessageView) -> tuple[str, int, int]:
     """(the line holding the address as a person reads it, its width in pixels, its room)."""
-    line = view.sender_label
+    line = view.header.sender_label
     if line.address_line.isVisible():
         shown = line.address_line.text()
         return (
@@ -52,8 +52,8 @@ def test_an_address_too_long_for_any_pane_is_elided_not_cut(qtbot: Any, window: 
     content = dataclasses.replace(view.content, sender=Contact("Long Address", long_one))
     view.show_message(content)
     window.resize(1100, 760)
-    qtbot.waitUntil(lambda: view.sender_label.address_line.isVisible())
-    line = view.sender_label.address_line
+    qtbot.waitUntil(lambda: view.header.sender_label.address_line.isVisible())
+    line = view.header.sender_label.address_line
     assert "…" in line.text()
     assert line.text().endswith("example.org")  # the domain stays readable
     assert line.fontMetrics().horizontalAdvance(line.text()) <= line.width()

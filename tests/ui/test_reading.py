@@ -53,13 +53,13 @@ def _mail_with_attachment(filename: str, data: bytes, ctype: str = "application/
 def test_plain_text_toggle_is_remembered(qtbot: Any, window: MainWindow) -> None:
     _open(qtbot, window, "Pixel Weekly #114: Accessible PDFs from your design tool")
     view = window.message_view
-    assert view.text_toggle.isVisible() and view.showing_html
-    assert view.remote_notice.isVisible()
-    qtbot.mouseClick(view.text_toggle, Qt.MouseButton.LeftButton)
+    assert view.header.text_toggle.isVisible() and view.showing_html
+    assert view.header.remote_notice.isVisible()
+    qtbot.mouseClick(view.header.text_toggle, Qt.MouseButton.LeftButton)
     assert view.plain_text and not view.showing_html
     assert window.plain_text_action.isChecked()
     assert "https://pixelweekly.example/unsubscribe" in view.body.toPlainText()
-    assert not view.remote_notice.isVisible()  # text has nothing remote
+    assert not view.header.remote_notice.isVisible()  # text has nothing remote
     assert window.prefs.get(PLAIN_TEXT) is True
     # The menu action turns it off again, for this and the next messages.
     window.plain_text_action.trigger()
@@ -75,7 +75,7 @@ def test_save_and_open_an_attachment_under_its_safe_name(
     _open(qtbot, window, "The file you asked for")
     view = window.message_view
     assert view.content is not None and view.content.id == mid
-    (chip,) = view.chips
+    (chip,) = view.header.attachments.chips
     assert chip.name == "bashrcgpj.pdf"  # no path, no hidden dot, no bidi override
 
     suggested: list[str] = []
@@ -122,7 +122,7 @@ def test_a_program_is_not_opened_without_asking(
 
     monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
-    window.message_view.chips[0].chosen.emit("open")
+    window.message_view.header.attachments.chips[0].chosen.emit("open")
     qtbot.wait(300)
     assert asked and "invoice.pdf.exe" in asked[0] and "program" in asked[0]
     assert opened == []
@@ -176,4 +176,6 @@ def test_inline_images_of_the_message_are_shown(qtbot: Any, window: MainWindow) 
     body = window.message_view.body
     qtbot.waitUntil(lambda: "cid:logo@brightwave" in body._images, timeout=5000)
     assert body._images["cid:logo@brightwave"].size().width() == 40
-    assert not window.message_view.remote_notice.isVisible()  # a part of the message is not remote
+    assert (
+        not window.message_view.header.remote_notice.isVisible()
+    )  # a part of the message is not remote

@@ -74,7 +74,7 @@ def test_hostile_mail_through_the_store_makes_no_request(qtbot: Any, window: Mai
         assert window.message_list.currentIndex().data(Role.MESSAGE_ID) == mid
         _settle(qtbot, window)
         assert server.requests == []
-        notice = window.message_view.remote_notice
+        notice = window.message_view.header.remote_notice
         assert notice.isVisible()
         assert "Remote content blocked" in notice.label.text()
         assert "127.0.0.1" in notice.label.text()
@@ -107,9 +107,9 @@ def test_the_viewer_alone_refuses_unsanitized_html(qtbot: Any) -> None:
         assert server.requests == []
     assert server.url("/pixel") in blocked
     assert "file:///etc/hostname" in blocked
-    assert view.remote_notice.isVisible()
-    assert view.attachments.isVisible()
-    assert view.flag.isVisible()
+    assert view.header.remote_notice.isVisible()
+    assert view.header.attachments.isVisible()
+    assert view.header.flag.isVisible()
 
 
 def _anchor_point(view: MessageView, needle: str) -> QPointF:
@@ -190,14 +190,20 @@ def test_remote_images_load_only_after_the_click(qtbot: Any, window: MainWindow)
         _show_new(qtbot, window, _tracker_mail(server, 1), uid=910)
         _settle(qtbot, window)
         assert server.requests == []
-        assert view.load_once.isVisible() and view.load_always.isVisible()
+        assert (
+            view.header.remote_notice.load_once.isVisible()
+            and view.header.remote_notice.load_always.isVisible()
+        )
 
-        qtbot.mouseClick(view.load_once, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.header.remote_notice.load_once, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "/pixel-1" in server.requests, timeout=10_000)
         _settle(qtbot, window)
         # Only the message's own images, from the local listener; nothing else, no file: URL.
         assert set(server.requests) <= {"/pixel-1", "/with-srcset.png"}
-        assert not view.remote_notice.isVisible() or not view.load_once.isVisible()
+        assert (
+            not view.header.remote_notice.isVisible()
+            or not view.header.remote_notice.load_once.isVisible()
+        )
         assert window.prefs.remote_allowed_for("news@tracker.example") is False
 
         # The next message of that sender is blocked again: the click was for one message.
@@ -205,7 +211,7 @@ def test_remote_images_load_only_after_the_click(qtbot: Any, window: MainWindow)
         _show_new(qtbot, window, _tracker_mail(server, 2), uid=911)
         _settle(qtbot, window)
         assert len(server.requests) == before
-        assert view.load_once.isVisible()
+        assert view.header.remote_notice.load_once.isVisible()
 
 
 def test_always_for_this_sender_is_remembered_and_can_be_stopped(
@@ -216,7 +222,7 @@ def test_always_for_this_sender_is_remembered_and_can_be_stopped(
         _show_new(qtbot, window, _tracker_mail(server, 3), uid=920)
         _settle(qtbot, window)
         assert server.requests == []
-        qtbot.mouseClick(view.load_always, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.header.remote_notice.load_always, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "/pixel-3" in server.requests, timeout=10_000)
         assert window.prefs.remote_allowed_for("NEWS@tracker.example")
         assert window.settings is not None
@@ -225,8 +231,8 @@ def test_always_for_this_sender_is_remembered_and_can_be_stopped(
         # Another message from the same sender loads by itself, and says why.
         _show_new(qtbot, window, _tracker_mail(server, 4), uid=921)
         qtbot.waitUntil(lambda: "/pixel-4" in server.requests, timeout=10_000)
-        assert "allowed them for this sender" in view.remote_notice.label.text()
-        assert view.stop_always.isVisible()
+        assert "allowed them for this sender" in view.header.remote_notice.label.text()
+        assert view.header.remote_notice.stop_always.isVisible()
 
         # Another sender stays blocked.
         _settle(qtbot, window)  # the last message's images have all arrived
@@ -238,7 +244,7 @@ def test_always_for_this_sender_is_remembered_and_can_be_stopped(
         # Stop: the first sender is blocked again from the next message on.
         _show_new(qtbot, window, _tracker_mail(server, 6), uid=923)
         qtbot.waitUntil(lambda: "/pixel-6" in server.requests, timeout=10_000)
-        qtbot.mouseClick(view.stop_always, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.header.remote_notice.stop_always, Qt.MouseButton.LeftButton)
         assert not window.prefs.remote_allowed_for("news@tracker.example")
         _settle(qtbot, window)
         count = len(server.requests)

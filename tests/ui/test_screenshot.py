@@ -100,7 +100,7 @@ def test_screenshot_light_and_dark(qtbot: Any, todays_demo: MainWindow) -> None:
     _open(qtbot, window, "Pixel Weekly")
     dark = _save(qtbot, window, "main_window_dark.png")
     assert _colourful(dark) > 40
-    assert window.message_view.remote_notice.isVisible()
+    assert window.message_view.header.remote_notice.isVisible()
 
     if os.environ.get("QT_QPA_PLATFORM") == "xcb" and shutil.which("import"):
         apply_theme(app, dark=False)

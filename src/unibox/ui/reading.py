@@ -18,7 +18,8 @@ from unibox.store.message_content import MessageContent
 from unibox.store.queries import raw_source
 from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import PLAIN_TEXT, Preferences
-from unibox.ui.widgets.message_view import MessageView, RemoteScope
+from unibox.ui.widgets.message_view import MessageView
+from unibox.ui.widgets.remote_notice import RemoteScope
 
 if TYPE_CHECKING:  # the MIME stack and urllib load on first use, not at start-up
     from unibox.core.attachments import AttachmentData

@@ -24,7 +24,7 @@ def _grid_holding(layout: QLayout | None, widget: QWidget) -> QGridLayout | None
 
 def add_header_buttons(view: MessageView, actions: list[QAction]) -> list[QToolButton]:
     """One small button per action, in the row of the Plain text toggle (its keys in tooltips)."""
-    toggle = view.text_toggle
+    toggle = view.header.text_toggle
     header = toggle.parentWidget()
     grid = _grid_holding(header.layout() if header is not None else None, toggle)
     if grid is None or header is None:
