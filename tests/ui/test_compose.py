@@ -102,7 +102,9 @@ def test_completion_lists_a_person_by_name_and_fills_the_address(
     assert "Aoife O'Brien" in model.index(0, 0).data()
     assert "aoife@greenleaf.example" in model.index(0, 0).data()
     qtbot.keyClick(popup, Qt.Key.Key_Return)
-    assert to.text() == "Aoife O'Brien <aoife@greenleaf.example>, "
+    assert to.text() == "Aoife O'Brien <aoife@greenleaf.example>"
+    assert [chip.name.text() for chip in to.chips] == ["Aoife O'Brien"]
+    assert to.editor.text() == ""
     assert not popup.isVisible()
     # A second recipient completes on its own, the first stays as it was.
     qtbot.keyClicks(to, "Leo")
@@ -110,14 +112,54 @@ def test_completion_lists_a_person_by_name_and_fills_the_address(
     assert "leo.castell@mailbox.example" in model.index(0, 0).data()
     qtbot.keyClick(popup, Qt.Key.Key_Tab)  # Tab takes the suggestion too
     assert to.text() == (
-        "Aoife O'Brien <aoife@greenleaf.example>, Leo Castell <leo.castell@mailbox.example>, "
+        "Aoife O'Brien <aoife@greenleaf.example>, Leo Castell <leo.castell@mailbox.example>"
     )
+    assert [chip.name.text() for chip in to.chips] == ["Aoife O'Brien", "Leo Castell"]
     # Someone already in the field is not suggested again.
     with qtbot.waitSignal(model.updated, timeout=5000):
         qtbot.keyClicks(to, "aoi")
     assert model.asked == "aoi"
     assert model.rowCount() == 0
     assert not popup.isVisible()
+
+
+def test_recipients_become_chips_as_they_are_typed_pasted_and_removed(
+    qtbot: Any, window: MainWindow
+) -> None:
+    compose = opened(qtbot, window.composer, window.composer.new)
+    to = compose.fields.to
+    to.setFocus()
+    qtbot.waitUntil(to.hasFocus)
+    # A comma ends an address; a quoted name keeps its comma.
+    qtbot.keyClicks(to, 'ann@example.org,"Lee, Bo" <bo@example.org>;')
+    assert [chip.entry for chip in to.chips] == ["ann@example.org", '"Lee, Bo" <bo@example.org>']
+    assert [chip.name.text() for chip in to.chips] == ["ann@example.org", "Lee, Bo"]
+    assert to.chips[1].toolTip() == '"Lee, Bo" <bo@example.org>'
+    # Pasted: one chip per address, the last one when Enter is pressed.
+    to.editor.insert("cy@example.org, dee@example.org")
+    assert len(to.chips) == 3
+    qtbot.keyClick(to, Qt.Key.Key_Return)
+    assert [chip.entry for chip in to.chips][-2:] == ["cy@example.org", "dee@example.org"]
+    assert to.text() == (
+        'ann@example.org, "Lee, Bo" <bo@example.org>, cy@example.org, dee@example.org'
+    )
+    # Backspace in the empty line selects the last chip, a second removes it.
+    qtbot.keyClick(to, Qt.Key.Key_Backspace)
+    assert to.chips[-1].property("selected") is True
+    qtbot.keyClick(to, Qt.Key.Key_Backspace)
+    assert [chip.entry for chip in to.chips][-1] == "cy@example.org"
+    # The × removes one; a double-click puts one back into the line to correct it.
+    to.chips[0].remove.click()
+    assert [chip.entry for chip in to.chips] == ['"Lee, Bo" <bo@example.org>', "cy@example.org"]
+    qtbot.mouseDClick(to.chips[1], Qt.MouseButton.LeftButton)
+    assert to.editor.text() == "cy@example.org"
+    assert [chip.entry for chip in to.chips] == ['"Lee, Bo" <bo@example.org>']
+    # An address that cannot be read is marked, with its sentence.
+    to.setText("ann@example.org, bob@")
+    assert to.chips[1].property("invalid") is True
+    assert "bob@" in to.chips[1].toolTip()
+    assert to.chips[0].property("invalid") is False
+    assert to.check() is not None
 
 
 def test_completion_model_passes_the_model_tester_empty_and_full(

@@ -26,8 +26,25 @@ def parse_addresses(values: Iterable[str], *, label: str) -> tuple[Address, ...]
     return tuple(a for v in values for a in parse_address_list(v, label=label))
 
 
+def take_entries(text: str) -> tuple[list[str], str]:
+    """The entries of `text` ended by a comma or semicolon, and what follows the last one.
+
+    For a field being typed in: "ann@x.org, Bob <b" gives (["ann@x.org"], " Bob <b").
+    Separators inside quotes or angle brackets do not end an entry; never raises.
+    """
+    parts, rest, _balanced = _scan(text)
+    return [p.strip() for p in parts if p.strip()], rest
+
+
 def _split(text: str) -> list[str]:
     """Split on commas and semicolons outside quotes and angle brackets."""
+    parts, rest, balanced = _scan(text)
+    if not balanced:
+        raise UnsafeHeaderError(f"“{text.strip()}” has an unclosed quote or angle bracket.")
+    return [*parts, rest]
+
+
+def _scan(text: str) -> tuple[list[str], str, bool]:
     parts: list[str] = []
     current: list[str] = []
     quoted = escaped = False
@@ -48,10 +65,7 @@ def _split(text: str) -> list[str]:
             current = []
             continue
         current.append(ch)
-    if quoted or angle != 0:
-        raise UnsafeHeaderError(f"“{text.strip()}” has an unclosed quote or angle bracket.")
-    parts.append("".join(current))
-    return parts
+    return parts, "".join(current), not quoted and angle == 0
 
 
 def _parse_one(part: str) -> Address:

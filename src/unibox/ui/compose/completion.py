@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -112,6 +113,8 @@ class AddressCompleter(QCompleter):
         self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setMaxVisibleItems(8)
+        # Addresses shown outside the text (a field's chips): never suggested again.
+        self.also_present: Callable[[], Iterable[str]] = lambda: ()
         self._popup().setObjectName("AddressPopup")
         self._popup().setMinimumWidth(360)
         self._timer = QTimer(self)
@@ -142,7 +145,7 @@ class AddressCompleter(QCompleter):
         """Addresses already in the field (not suggested twice)."""
         text = self.field.text()
         start, end = current_token(text, self.field.cursorPosition())
-        others = text[:start] + text[end:]
+        others = ", ".join([text[:start] + text[end:], *self.also_present()])
         return frozenset(m.casefold() for m in re.findall(r"[^\s<>,;\"]+@[^\s<>,;\"]+", others))
 
     def _updated(self) -> None:

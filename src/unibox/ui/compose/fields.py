@@ -14,35 +14,7 @@ from PySide6.QtWidgets import (
 
 from unibox.store.accounts import AccountInfo
 from unibox.ui.bridge import Bridge
-from unibox.ui.compose.completion import AddressCompleter, SuggestionModel
-from unibox.ui.compose.sending import address_problem
-
-
-class RecipientField(QLineEdit):
-    """Comma-separated addresses with completion; flags itself when an entry is unreadable."""
-
-    def __init__(self, label: str, bridge: Bridge, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = label
-        self.setObjectName("ComposeField")
-        self.setPlaceholderText("Name or address, several separated by commas")
-        self.completer_ = AddressCompleter(self, SuggestionModel(bridge, self))
-        self.editingFinished.connect(self.check)
-        self.textEdited.connect(lambda _t: self.set_invalid(None) if self.problem else None)
-        self.problem: str | None = None
-
-    def check(self) -> str | None:
-        """Validate now; a sentence when an entry cannot be read with certainty."""
-        text = self.text().strip().rstrip(",;").strip()
-        self.set_invalid(address_problem(text, self.label) if text else None)
-        return self.problem
-
-    def set_invalid(self, problem: str | None) -> None:
-        self.problem = problem
-        self.setProperty("invalid", problem is not None)
-        self.setToolTip(problem or "")
-        self.style().unpolish(self)
-        self.style().polish(self)
+from unibox.ui.compose.chips import RecipientField
 
 
 class HeaderFields(QWidget):
