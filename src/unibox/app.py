@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from unibox.config import SYNC_INTERVAL, THEME, Settings, profile_dir, store_path
 from unibox.core.errors import UserError
+from unibox.core.items import ChangeSet
 from unibox.store.store import Store
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
@@ -126,6 +127,20 @@ def start_syncing(window: MainWindow, store: Store, secrets: SecretStore | None 
     window.show_syncing(syncs.account_names + syncs.start_books())
 
 
+def read_stored_invitations(window: MainWindow) -> None:
+    """Once per stored message: the invitations of mail stored before events existed."""
+
+    def work() -> ChangeSet:
+        from unibox.store.event_backfill import backfill_invitations
+
+        return backfill_invitations(window.bridge.store)
+
+    def failed(exc: Exception) -> None:
+        log.warning("stored invitations could not be read: %s", exc)
+
+    window.bridge.run(work, window.bridge.post_changes, failed)
+
+
 class _FirstPaint(QObject):
     """Prints the moment the message list is first painted with loaded rows."""
 
@@ -183,6 +198,7 @@ def run_gui(profile: str | None, demo: bool) -> int:
             attach_tray(window)  # the tray icon, and a notification for new mail
             if not demo:  # once the inbox is painted: loading the sync side takes ~0.4 s
                 _after_first_list(window, lambda: start_syncing(window, store))
+                _after_first_list(window, lambda: read_stored_invitations(window))
             wake = _quit_on_signals(window)
             code = app.exec()
             wake.stop()

@@ -53,6 +53,56 @@ class AttachmentInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Attendee:
+    """Someone on a calendar event, as the invitation lists them."""
+
+    address: Address
+    role: str = ""  # iCalendar ROLE in lower case: chair, req-participant, opt-participant…
+    partstat: str = ""  # needs-action, accepted, declined, tentative, delegated
+    organizer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One VEVENT: a single meeting, a recurring series, or one changed occurrence of it.
+
+    Times are UTC Unix seconds; an all-day event starts at midnight UTC of its
+    first day and ends at midnight UTC after its last. `recurrence_id` names the
+    occurrence this one replaces ("20261123T090000Z", or "20261123" for an
+    all-day series), "" for a single event or a whole series.
+    """
+
+    uid: str
+    recurrence_id: str = ""
+    sequence: int = 0
+    stamp: int = 0  # DTSTAMP: breaks ties between two versions with the same sequence
+    summary: str = ""
+    location: str = ""
+    starts_at: int = 0
+    ends_at: int = 0
+    all_day: bool = False
+    timezone: str = ""  # the IANA zone its times were written in (a series repeats there)
+    rrule: str = ""  # the RRULE value, as written
+    exdates: tuple[int, ...] = ()  # occurrences left out of the series
+    status: str = "confirmed"  # confirmed, tentative or cancelled
+    organizer: Address | None = None
+    attendees: tuple[Attendee, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """The calendar parts of a message (text/calendar): what they ask and their events.
+
+    `method` is the iTIP method in lower case (request, cancel, reply, publish…)
+    or "" when none is given; `problem` says why nothing could be read.
+    """
+
+    method: str
+    events: tuple[CalendarEvent, ...] = ()
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedMessage:
     """What core.mime extracts from RFC 5322 source.
 
@@ -76,6 +126,7 @@ class ParsedMessage:
     html: str = ""  # sanitized HTML for display, "" when the mail has none
     attachments: tuple[AttachmentInfo, ...] = ()
     parse_error: str = ""
+    invitation: Invitation | None = None  # when the message carries a calendar part
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,7 @@ def _message(
         text=body.text,
         html=body.html,
         attachments=body.attachments,
+        invitation=body.invitation,
         parse_error=" ".join(dict.fromkeys(problems)),
     )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from unibox.core.calendar import CALENDAR_TYPES, MAX_CALENDAR_BYTES, read_invitation
 from unibox.core.charsets import decode_text
 from unibox.core.filenames import safe_filename
 from unibox.core.html import html_to_text, sanitize_html
-from unibox.core.items import AttachmentInfo
+from unibox.core.items import AttachmentInfo, Invitation
 from unibox.core.mime_fallback import read_stdlib_tree
 from unibox.core.mime_limits import MimeLimits, nesting_too_deep
 from unibox.core.mime_parts import NeedFallback, Part, TooDeep, read_fast_tree
@@ -22,6 +23,7 @@ class Body:
     html: str = ""
     attachments: tuple[AttachmentInfo, ...] = ()
     problems: list[str] = field(default_factory=list)
+    invitation: Invitation | None = None
 
 
 def read_body(raw: bytes, limits: MimeLimits, deadline: float) -> Body:
@@ -113,8 +115,33 @@ def _extract(
                 "only its beginning is shown."
             )
         html = sanitize_html(source)
-    attachments = tuple(_attachment(p, limits) for p in attachment_parts(root))
-    return Body(text=text, html=html, attachments=attachments, problems=_unique(problems))
+    parts = attachment_parts(root)
+    attachments = tuple(_attachment(p, limits) for p in parts)
+    return Body(
+        text=text,
+        html=html,
+        attachments=attachments,
+        problems=_unique(problems),
+        invitation=_invitation(parts),
+    )
+
+
+def _invitation(parts: list[Part]) -> Invitation | None:
+    """The events of the calendar parts (at most three), or None without any."""
+    calendars = [p for p in parts if p.content_type in CALENDAR_TYPES][:3]
+    if not calendars:
+        return None
+    sources = []
+    for part in calendars:
+        if part.encoded_size > 2 * MAX_CALENDAR_BYTES:
+            continue
+        try:
+            sources.append(part.load())
+        except Exception:  # a damaged encoding: the other parts may still be readable
+            continue
+    if not sources:
+        return Invitation(method="", problem="The calendar in this message could not be read.")
+    return read_invitation(sources)
 
 
 def _late(deadline: float, limits: MimeLimits, problems: list[str]) -> bool:

@@ -12,6 +12,7 @@ one executemany per table.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from unibox.core.items import ChangeSet, IncomingMessage, ParsedMessage, ParseState
+from unibox.core.items import ChangeSet, IncomingMessage, Invitation, ParsedMessage, ParseState
 from unibox.core.rawcodec import RAW_CODEC, compress_raw
 from unibox.core.snippets import make_snippet
 from unibox.store.conversations import Threader
@@ -51,6 +52,7 @@ _FLAG_COLUMNS = {
     "\\Answered": "is_answered",
     "\\Draft": "is_draft",
 }
+log = logging.getLogger("unibox.ingest")
 _M = table(Message)
 _LOC = table(MessageLocation)
 
@@ -134,7 +136,7 @@ class Ingestor:
         if relocated:
             self._relocate(conn, relocated)
         if completed:
-            self._complete(conn, completed)
+            self._complete(conn, completed, changes)
         if new_items:
             self._insert_new(conn, new_items, changes)
         return changes
@@ -190,7 +192,9 @@ class Ingestor:
             [{"mid": mid, **flag_values(it.flags)} for mid, it in found],
         )
 
-    def _complete(self, conn: Connection, done: list[tuple[int, IncomingMessage]]) -> None:
+    def _complete(
+        self, conn: Connection, done: list[tuple[int, IncomingMessage]], changes: ChangeSet
+    ) -> None:
         """Messages known by their headers now have their bodies."""
         conn.execute(
             _M.update()
@@ -217,7 +221,7 @@ class Ingestor:
                 for mid, it in done
             ],
         )
-        self._write_content(conn, done)
+        self._write_content(conn, done, changes)
 
     def _insert_new(
         self, conn: Connection, items: list[IncomingMessage], changes: ChangeSet
@@ -298,9 +302,14 @@ class Ingestor:
             insert_rows(conn, table(Participant), participants)
         threader.finish()
         changes.conversations |= threader.touched
-        self._write_content(conn, completed)
+        self._write_content(conn, completed, changes)
 
-    def _write_content(self, conn: Connection, done: list[tuple[int, IncomingMessage]]) -> None:
+    def _write_content(
+        self,
+        conn: Connection,
+        done: list[tuple[int, IncomingMessage]],
+        changes: ChangeSet,
+    ) -> None:
         """Body, raw source, attachments and the full-text entry, all or nothing."""
         if not done:
             return
@@ -344,6 +353,23 @@ class Ingestor:
             "INSERT INTO message_fts(rowid, subject, body, names, addresses) VALUES (?,?,?,?,?)",
             fts,
         )
+        invitations = [(mid, inv) for mid, it in done if (inv := it.parsed.invitation) is not None]
+        if invitations:  # rare: the event tables are loaded only then
+            self._record_invitations(conn, invitations, changes)
+
+    def _record_invitations(
+        self, conn: Connection, found: list[tuple[int, Invitation]], changes: ChangeSet
+    ) -> None:
+        """The events of invitations; a failure here never costs the mail itself."""
+        from unibox.store.event_ingest import record_invitations
+
+        try:
+            with conn.begin_nested():
+                record_invitations(conn, self.handles, found, changes)
+        except Exception:
+            log.warning(
+                "the invitations of %d messages were not recorded", len(found), exc_info=True
+            )
 
 
 def _search_people(p: ParsedMessage) -> tuple[str, str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from unibox.store.events import MessageInvitation, message_invitation
 from unibox.store.queries import message_detail
 from unibox.store.schema import Conversation, Handle, Message, Participant
 from unibox.store.view_rows import Contact
@@ -33,6 +35,7 @@ class MessageContent:
     conversation_id: int = 0
     thread_size: int = 1
     is_seen: bool = True
+    invitation: MessageInvitation | None = None  # the meeting it invites to, as it stands
 
 
 def message_content(session: Session, message_id: int) -> MessageContent | None:
@@ -72,4 +75,5 @@ def message_content(session: Session, message_id: int) -> MessageContent | None:
         conversation_id=s.conversation_id,
         thread_size=size or 1,
         is_seen=s.is_seen,
+        invitation=message_invitation(session, message_id, int(time.time())),
     )

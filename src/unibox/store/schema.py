@@ -263,6 +263,14 @@ class Attachment(Base):
     """An attachment's description; its bytes stay in the raw source."""
 
     __tablename__ = "attachment"
+    __table_args__ = (
+        # Finds the messages that carry an invitation (store/event_backfill.py).
+        Index(
+            "ix_attachment_calendar",
+            "message_id",
+            sqlite_where=text("content_type IN ('text/calendar', 'application/ics')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(
@@ -304,6 +312,6 @@ from unibox.store import schema_actions as _schema_actions  # noqa: E402, F401
 
 def full_metadata() -> MetaData:
     """The metadata with every table of the store (for Alembic and the schema test)."""
-    from unibox.store import schema_people  # noqa: F401
+    from unibox.store import schema_events, schema_people  # noqa: F401
 
     return Base.metadata

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from unibox.core.identity import EMAIL, normalize_email
+from unibox.store.events import Meeting, upcoming_meetings
 from unibox.store.person_pending import PendingItem, pending_items
 from unibox.store.schema import Conversation, Handle, Message, Participant, Person
 
@@ -41,6 +43,7 @@ class PersonCard:
     last: datetime | None
     conversations: tuple[ConversationEntry, ...]  # most recent first
     pending: tuple[PendingItem, ...] = ()  # open tasks, then follow-ups
+    upcoming: tuple[Meeting, ...] = ()  # the next meetings they organize or attend
 
 
 def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | None:
@@ -123,4 +126,5 @@ def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | N
         last=_utc(last) if last is not None else None,
         conversations=tuple(conversations),
         pending=() if is_me else pending_items(session, person_id, handle_ids),
+        upcoming=tuple(upcoming_meetings(session, handle_ids=handle_ids, now=int(time.time()))),
     )

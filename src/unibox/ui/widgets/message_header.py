@@ -22,6 +22,7 @@ from unibox.ui.icons import pixmap
 from unibox.ui.theme import FLAG_COLOUR
 from unibox.ui.widgets.attachment_strip import AttachmentStrip
 from unibox.ui.widgets.avatar import Avatar
+from unibox.ui.widgets.invitation_card import InvitationCard
 from unibox.ui.widgets.notice_bar import NoticeBar
 from unibox.ui.widgets.remote_notice import RemoteNotice
 from unibox.ui.widgets.sender_line import SenderLine
@@ -97,6 +98,8 @@ class MessageHeader(QWidget):
         self.problem_notice = NoticeBar("warning", self)
         hcol.addWidget(self.remote_notice)
         hcol.addWidget(self.problem_notice)
+        self.invitation = InvitationCard(self)
+        hcol.addWidget(self.invitation)
         self.attachments = AttachmentStrip(self)
         hcol.addWidget(self.attachments)
 
@@ -120,9 +123,11 @@ class MessageHeader(QWidget):
         elif content.parse_state == "headers":
             problem = "Only the headers of this message have been downloaded so far."
         self.problem_notice.say(problem)
+        self.invitation.show_invitation(content.invitation)
         self.attachments.show_attachments(content.id, content.attachments)
 
     def recolour(self) -> None:
         """The palette changed (light or dark)."""
         self.remote_notice.recolour()
         self.problem_notice.recolour()
+        self.invitation.recolour()

@@ -19,6 +19,7 @@ from unibox.store.person_pending import PendingItem
 from unibox.store.sender_card import ConversationEntry, PersonCard
 from unibox.ui.format import list_time, snooze_time
 from unibox.ui.widgets.avatar import Avatar
+from unibox.ui.widgets.meetings import MeetingEntry
 
 
 def _since(when: datetime) -> str:
@@ -74,7 +75,8 @@ class PersonPanel(QFrame):
     """Shows a PersonCard; knows nothing of the store.
 
     Signals:
-        conversation_chosen(int): the newest message id of a conversation to read.
+        conversation_chosen(int): a message to read (a conversation's newest, a
+            follow-up's, an upcoming meeting's invitation).
         show_all(str): the person's address, to list all mail with them.
         open_person(int): the person's id, to open their record.
     """
@@ -114,6 +116,9 @@ class PersonPanel(QFrame):
         self.summary = QLabel(body)
         self.summary.setObjectName("Muted")
         self.summary.setWordWrap(True)
+        self.upcoming_title = self._title("Upcoming", body)
+        self._upcoming = QVBoxLayout()
+        self._upcoming.setSpacing(2)
         self.pending_title = self._title("Pending", body)
         self._pending = QVBoxLayout()
         self._pending.setSpacing(2)
@@ -137,6 +142,8 @@ class PersonPanel(QFrame):
         self._col.addWidget(self.name)
         self._col.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._col.addWidget(self.summary)
+        self._col.addWidget(self.upcoming_title)
+        self._col.addLayout(self._upcoming)
         self._col.addWidget(self.pending_title)
         self._col.addLayout(self._pending)
         for w in (self.handles_title, self.handles, self.recent_title):
@@ -145,7 +152,7 @@ class PersonPanel(QFrame):
         self._col.addWidget(self.all_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._col.addWidget(self.empty)
         self._col.addStretch(1)
-        self.buttons: list[QPushButton] = []
+        self.buttons: list[QPushButton | MeetingEntry] = []
         self.show_card(None)
 
     def _title(self, text: str, parent: QWidget) -> QLabel:
@@ -166,6 +173,7 @@ class PersonPanel(QFrame):
             self.all_button,
             self.open_button,
             self.pending_title,
+            self.upcoming_title,
         ):
             w.setVisible(known)
         self.empty.setVisible(not known)
@@ -184,6 +192,15 @@ class PersonPanel(QFrame):
         self.handles.setText("\n".join(value for _kind, value in card.handles))
         self.recent_title.setVisible(bool(card.conversations))
         width = max(120, self.width() - 60)
+        self.upcoming_title.setVisible(bool(card.upcoming))
+        for meeting in card.upcoming:
+            meeting_entry = MeetingEntry(meeting, self)
+            if meeting.message_id is not None:
+                meeting_entry.clicked.connect(
+                    lambda mid=meeting.message_id: self.conversation_chosen.emit(mid)
+                )
+            self._upcoming.addWidget(meeting_entry)
+            self.buttons.append(meeting_entry)
         self.pending_title.setVisible(bool(card.pending))
         for item in card.pending:
             pending = _pending_button(item, width, self)

@@ -1,0 +1,197 @@
+"""Writing invitations into the event tables: upsert by (uid, recurrence-id).
+
+A newer version replaces an event (higher SEQUENCE, or the same with a later
+DTSTAMP); an older one arriving later (a first sync goes newest first) is only
+linked to its message. METHOD:CANCEL marks the event cancelled, METHOD:REPLY
+records the attendee's answer on an event already known. Every message with
+a calendar part gets an `event_message` row, so nothing is read twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select, tuple_
+
+from unibox.core.calendar import series_end
+from unibox.core.identity import normalize_email
+from unibox.core.items import Address, CalendarEvent, ChangeSet, Invitation
+from unibox.store.people import HandleResolver
+from unibox.store.schema import Handle, table
+from unibox.store.schema_events import Event, EventAttendee, EventMessage
+
+_E = table(Event)
+_A = table(EventAttendee)
+_EM = table(EventMessage)
+
+
+@dataclass(slots=True)
+class _Version:
+    event_id: int
+    sequence: int
+    stamp: int
+
+
+def record_invitations(
+    conn: Connection,
+    resolver: HandleResolver,
+    found: Sequence[tuple[int, Invitation]],
+    changes: ChangeSet,
+) -> None:
+    """Upsert the events of (message id, invitation) pairs and link each message."""
+    if not found:
+        return
+    keys = {(e.uid, e.recurrence_id) for _mid, inv in found for e in inv.events}
+    known = _known(conn, keys)
+    resolver.prefetch(conn, _addresses(found))
+    links: list[dict[str, Any]] = []
+    now = int(time.time())
+    for mid, invitation in found:
+        method = invitation.method
+        linked = False
+        for event in invitation.events:
+            key = (event.uid, event.recurrence_id)
+            current = known.get(key)
+            if method == "reply":
+                if current is not None:
+                    _record_answers(conn, resolver, current.event_id, event, changes)
+            elif current is None or _newer(event, method, current):
+                current = _write(conn, resolver, mid, event, current, method, now, changes)
+                known[key] = current
+            if current is not None:
+                links.append(_link(mid, current.event_id, method, event.sequence))
+                linked = True
+        if not linked:
+            links.append(_link(mid, None, method, 0))
+    conn.execute(_EM.insert(), links)
+
+
+def _link(mid: int, event_id: int | None, method: str, sequence: int) -> dict[str, Any]:
+    return {"message_id": mid, "event_id": event_id, "method": method, "sequence": sequence}
+
+
+def _known(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Version]:
+    if not keys:
+        return {}
+    rows = conn.execute(
+        select(_E.c.uid, _E.c.recurrence_id, _E.c.id, _E.c.sequence, _E.c.stamp).where(
+            tuple_(_E.c.uid, _E.c.recurrence_id).in_(list(keys))
+        )
+    )
+    return {(uid, rid): _Version(eid, seq, stamp) for uid, rid, eid, seq, stamp in rows}
+
+
+def _addresses(found: Sequence[tuple[int, Invitation]]) -> list[Address]:
+    return [a.address for _m, inv in found for e in inv.events for a in e.attendees]
+
+
+def _newer(event: CalendarEvent, method: str, current: _Version) -> bool:
+    if event.sequence != current.sequence:
+        return event.sequence > current.sequence
+    # Same sequence: the later stamp wins; a cancellation wins a tie.
+    return event.stamp > current.stamp or (event.stamp == current.stamp and method == "cancel")
+
+
+def _write(
+    conn: Connection,
+    resolver: HandleResolver,
+    mid: int,
+    event: CalendarEvent,
+    current: _Version | None,
+    method: str,
+    now: int,
+    changes: ChangeSet,
+) -> _Version:
+    status = "cancelled" if method == "cancel" else event.status
+    organizer = resolver.resolve(event.organizer) if event.organizer else None
+    values: dict[str, Any] = {
+        "sequence": event.sequence,
+        "stamp": event.stamp,
+        "status": status,
+        "source": "mail",
+        "message_id": mid,
+        "updated_at": now,
+    }
+    if current is not None and method == "cancel":
+        # A cancellation repeats the event, sometimes less of it: keep what we know.
+        conn.execute(_E.update().where(_E.c.id == current.event_id).values(**values))
+        _touch_people(conn, current.event_id, changes)
+        return _Version(current.event_id, event.sequence, event.stamp)
+    values.update(
+        summary=event.summary,
+        location=event.location,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        all_day=event.all_day,
+        timezone=event.timezone,
+        rrule=event.rrule,
+        exdates=" ".join(map(str, event.exdates)),
+        last_ends_at=series_end(
+            event.starts_at, event.ends_at, event.all_day, event.timezone, event.rrule
+        ),
+        organizer_handle_id=organizer.handle_id if organizer else None,
+    )
+    if current is None:
+        values.update(uid=event.uid, recurrence_id=event.recurrence_id)
+        inserted = conn.execute(_E.insert().values(**values)).inserted_primary_key
+        assert inserted is not None
+        event_id = int(inserted[0])
+    else:
+        event_id = current.event_id
+        _touch_people(conn, event_id, changes)  # those no longer invited see it go
+        conn.execute(_E.update().where(_E.c.id == event_id).values(**values))
+        conn.execute(_A.delete().where(_A.c.event_id == event_id))
+    rows: dict[int, dict[str, Any]] = {}
+    for position, attendee in enumerate(event.attendees):
+        ref = resolver.resolve(attendee.address)
+        if ref is None or ref.handle_id in rows:
+            continue
+        rows[ref.handle_id] = {
+            "event_id": event_id,
+            "handle_id": ref.handle_id,
+            "position": position,
+            "name": attendee.address.name,
+            "role": attendee.role[:20],
+            "partstat": attendee.partstat[:20],
+            "is_organizer": attendee.organizer,
+        }
+        changes.people.add(ref.person_id)
+    if rows:
+        conn.execute(_A.insert(), list(rows.values()))
+    return _Version(event_id, event.sequence, event.stamp)
+
+
+def _record_answers(
+    conn: Connection,
+    resolver: HandleResolver,
+    event_id: int,
+    event: CalendarEvent,
+    changes: ChangeSet,
+) -> None:
+    """A REPLY: each answering attendee's PARTSTAT on the event we know."""
+    for attendee in event.attendees:
+        if attendee.organizer and len(event.attendees) > 1:
+            continue  # a reply repeats the organizer; only the answer counts
+        ref = resolver.resolve(attendee.address)
+        if ref is None or not normalize_email(attendee.address.email):
+            continue
+        conn.execute(
+            _A.update()
+            .where(_A.c.event_id == event_id, _A.c.handle_id == ref.handle_id)
+            .values(partstat=attendee.partstat[:20])
+        )
+        changes.people.add(ref.person_id)
+
+
+def _touch_people(conn: Connection, event_id: int, changes: ChangeSet) -> None:
+    h = table(Handle)
+    changes.people.update(
+        conn.execute(
+            select(h.c.person_id)
+            .join(_A, _A.c.handle_id == h.c.id)
+            .where(_A.c.event_id == event_id)
+        ).scalars()
+    )

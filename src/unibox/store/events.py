@@ -1,0 +1,216 @@
+"""Reading events: upcoming meetings (with a person, or all), and a message's invitation.
+
+Recurring series are expanded here, at read time (core.calendar, bounded):
+the store keeps the RRULE as written, so a changed rule needs no rewrite and
+an occurrence changed on its own (a row with a recurrence_id) replaces the
+series' occurrence at that time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from unibox.core.calendar import occurrence_starts, recurrence_key
+from unibox.store.schema import Handle
+from unibox.store.schema_events import Event, EventAttendee, EventMessage
+
+
+def _utc(stamp: int) -> datetime:
+    return datetime.fromtimestamp(stamp, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One occurrence of an event: what, when, where, who organizes, how many come."""
+
+    event_id: int
+    uid: str
+    summary: str
+    location: str
+    starts: datetime  # UTC; an all-day event starts at midnight UTC of its day
+    ends: datetime
+    all_day: bool
+    status: str  # confirmed, tentative, cancelled
+    repeats: str  # "" or the RRULE of its series
+    organizer: str  # the organizer's name as written, else the address
+    organizer_email: str
+    attendees: int  # everyone on it, the organizer included
+    message_id: int | None  # the invitation it came from
+
+
+@dataclass(frozen=True, slots=True)
+class MessageInvitation:
+    """What the reading pane's invitation card shows for one message."""
+
+    method: str  # what this message does: request, cancel, reply, publish, ""
+    meeting: Meeting  # the event as it stands now (the next occurrence of a series)
+    outdated: bool  # a later invitation changed the event since this one
+
+
+def _columns() -> tuple[Any, ...]:
+    organizer_name = (
+        select(EventAttendee.name)
+        .where(EventAttendee.event_id == Event.id, EventAttendee.is_organizer.is_(True))
+        .limit(1)
+        .scalar_subquery()
+        .label("organizer_name")
+    )
+    count = (
+        select(func.count())
+        .select_from(EventAttendee)
+        .where(EventAttendee.event_id == Event.id)
+        .scalar_subquery()
+        .label("attendee_count")
+    )
+    return (
+        Event.id,
+        Event.uid,
+        Event.recurrence_id,
+        Event.summary,
+        Event.location,
+        Event.starts_at,
+        Event.ends_at,
+        Event.all_day,
+        Event.timezone,
+        Event.rrule,
+        Event.exdates,
+        Event.status,
+        Event.message_id,
+        Handle.value,
+        organizer_name,
+        count,
+    )
+
+
+def _meeting(row: Any, start: int | None = None) -> Meeting:
+    begin = row.starts_at if start is None else start
+    name = row.organizer_name or ""
+    email = row.value or ""
+    return Meeting(
+        event_id=row.id,
+        uid=row.uid,
+        summary=row.summary,
+        location=row.location,
+        starts=_utc(begin),
+        ends=_utc(begin + row.ends_at - row.starts_at),
+        all_day=bool(row.all_day),
+        status=row.status,
+        repeats=row.rrule,
+        organizer=name or email,
+        organizer_email=email,
+        attendees=int(row.attendee_count or 0),
+        message_id=row.message_id,
+    )
+
+
+def upcoming_meetings(
+    session: Session,
+    *,
+    handle_ids: Sequence[int] | None = None,
+    now: int,
+    limit: int = 3,
+    until: int | None = None,
+    cancelled: bool = False,
+) -> list[Meeting]:
+    """The next `limit` occurrences that have not ended by `now`, soonest first.
+
+    With `handle_ids`, only events those handles organize or attend (one
+    indexed read through ix_event_attendee_handle); cancelled ones are left
+    out unless asked for.
+    """
+    query = select(*_columns()).outerjoin(Handle, Handle.id == Event.organizer_handle_id)
+    if handle_ids is not None:
+        if not handle_ids:
+            return []
+        mine = (
+            select(EventAttendee.event_id)
+            .where(EventAttendee.handle_id.in_(list(handle_ids)))
+            .distinct()
+            .subquery()
+        )
+        query = query.join(mine, mine.c.event_id == Event.id)
+    query = query.where(or_(Event.last_ends_at.is_(None), Event.last_ends_at >= now))
+    if until is not None:
+        query = query.where(Event.starts_at < until)
+    rows = session.execute(query).all()
+    replaced = _replaced(session, [r.uid for r in rows if r.rrule and not r.recurrence_id])
+    found: list[Meeting] = []
+    for row in rows:
+        if row.status == "cancelled" and not cancelled:
+            continue
+        length = row.ends_at - row.starts_at
+        if not row.rrule or row.recurrence_id:
+            if row.ends_at > now or (row.ends_at == row.starts_at and row.starts_at >= now):
+                found.append(_meeting(row))
+            continue
+        skip = replaced.get(row.uid, set())
+        exdates = [int(x) for x in row.exdates.split()]
+        for start in occurrence_starts(
+            row.starts_at,
+            bool(row.all_day),
+            row.timezone,
+            row.rrule,
+            exdates,
+            now - length + 1,
+            limit + len(skip),
+        ):
+            if until is not None and start >= until:
+                break
+            key = recurrence_key(_utc(start).date() if row.all_day else _utc(start))
+            if key not in skip:
+                found.append(_meeting(row, start))
+    found.sort(key=lambda m: (m.starts, m.summary))
+    return found[:limit]
+
+
+def _replaced(session: Session, uids: list[str]) -> dict[str, set[str]]:
+    """Per series, the occurrences that have a row of their own (moved or cancelled)."""
+    if not uids:
+        return {}
+    found: dict[str, set[str]] = {}
+    for uid, rid in session.execute(
+        select(Event.uid, Event.recurrence_id).where(
+            and_(Event.uid.in_(set(uids)), Event.recurrence_id != "")
+        )
+    ):
+        found.setdefault(uid, set()).add(rid)
+    return found
+
+
+def message_invitation(session: Session, message_id: int, now: int) -> MessageInvitation | None:
+    """The event a message invites to (or cancels, or answers), as it stands now."""
+    row = session.execute(
+        select(
+            *_columns(),
+            EventMessage.method.label("method"),
+            EventMessage.sequence.label("message_sequence"),
+            Event.sequence.label("event_sequence"),
+        )
+        .join(EventMessage, EventMessage.event_id == Event.id)
+        .outerjoin(Handle, Handle.id == Event.organizer_handle_id)
+        .where(EventMessage.message_id == message_id)
+        .order_by(EventMessage.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    method, sequence, newest = row.method, row.message_sequence, row.event_sequence
+    start = None
+    if row.rrule and not row.recurrence_id:
+        exdates = [int(x) for x in row.exdates.split()]
+        length = row.ends_at - row.starts_at
+        upcoming = occurrence_starts(
+            row.starts_at, bool(row.all_day), row.timezone, row.rrule, exdates, now - length + 1, 1
+        )
+        start = upcoming[0] if upcoming else None
+    return MessageInvitation(
+        method=method,
+        meeting=_meeting(row, start),
+        outdated=method != "cancel" and sequence < newest,
+    )
