@@ -6,8 +6,6 @@ here may wait on the network: call it off the GUI thread.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from unibox.core.errors import UserError
 from unibox.secrets import SecretStore
 from unibox.store import address_books as books
@@ -32,6 +30,10 @@ def find_book(url: str, username: str, password: str, ca_file: str = "") -> tupl
         raise UserError("Enter the address of the CardDAV server or of the address book.")
     if "://" not in url:
         url = f"https://{url}"
+    if ca_file:
+        from unibox.channels.tls import check_ca_file
+
+        ca_file = check_ca_file(ca_file)
     client = CardDavClient(DavAccount(url, username, password, ca_file))
     try:
         found = client.discover()
@@ -64,7 +66,11 @@ def add_address_book(
     with store.read() as s:  # before the keyring is touched: the reference is that book's
         if any(b.name == name for b in books.list_books(s)):
             raise UserError(f"There is already an address book called “{name}”.")
-    ca = str(Path(ca_file).resolve()) if ca_file else ""
+    if ca_file:
+        from unibox.channels.tls import check_ca_file
+
+        ca_file = check_ca_file(ca_file)
+    ca = ca_file
     remote_name, book_url = find_book(url, username, password, ca)
     ref = secret_ref(name)
     secrets.set(ref, password)

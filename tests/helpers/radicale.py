@@ -4,6 +4,9 @@
         server.add_user("ann", "pw")
         url = server.url  # http://127.0.0.1:PORT/
 
+``Radicale(tls=session_tls_files())`` serves HTTPS with the test CA's certificate
+(``url`` is then https://...; clients need ``tls.ca_cert``).
+
 Runs ``python -m radicale`` from the test venv as a child process, with its
 config, htpasswd (plain) and collections inside one temp dir. Users can be
 added while it runs (htpasswd is re-read per request).
@@ -20,15 +23,17 @@ from pathlib import Path
 from types import TracebackType
 
 from .ports import LOOPBACK, free_port, tail_file, wait_for_port
+from .tls import TlsFiles
 
 
 class Radicale:
     """One Radicale server; `add_user`, then talk to `url` with basic auth."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: TlsFiles | None = None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="unibox-radicale-"))
         self.port = free_port()
-        self.url = f"http://{LOOPBACK}:{self.port}/"
+        self.tls = tls
+        self.url = f"{'https' if tls else 'http'}://{LOOPBACK}:{self.port}/"
         self.htpasswd = self.dir / "users"
         self.log = self.dir / "radicale.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -39,6 +44,7 @@ class Radicale:
         config.write_text(
             "[server]\n"
             f"hosts = {LOOPBACK}:{self.port}\n"
+            f"{self._tls_config()}"
             "[auth]\n"
             "type = htpasswd\n"
             f"htpasswd_filename = {self.htpasswd}\n"
@@ -62,6 +68,13 @@ class Radicale:
         )
         return self
 
+    def _tls_config(self) -> str:
+        if self.tls is None:
+            return ""
+        return (  # lines of the [server] section
+            f"ssl = True\ncertificate = {self.tls.server_cert}\nkey = {self.tls.server_key}\n"
+        )
+
     def add_user(self, user: str, password: str) -> None:
         with open(self.htpasswd, "a", encoding="utf-8") as fh:
             fh.write(f"{user}:{password}\n")
@@ -78,7 +91,13 @@ class Radicale:
             f"<displayname>{name}</displayname></prop></set></mkcol>"
         )
         token = base64.b64encode(f"{user}:{password}".encode()).decode()
-        conn = http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
+        conn: http.client.HTTPConnection = (
+            http.client.HTTPSConnection(
+                LOOPBACK, self.port, timeout=10, context=self.tls.client_context()
+            )
+            if self.tls
+            else http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
+        )
         try:
             conn.request(
                 "MKCOL",

@@ -8,10 +8,14 @@ check and is compared before anything secret is sent.
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 import ssl
 
-from unibox.core.errors import ChannelError, ConnectionLost, SecurityError
+from unibox.core.errors import ChannelError, ConnectionLost, SecurityError, UserError
+
+PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
+CA_FILE_LIMIT = 4 * 1024 * 1024  # a bundle of every public CA is ~0.2 MB
 
 
 def tls_context(ca_file: str, fingerprint: str) -> ssl.SSLContext:
@@ -25,6 +29,34 @@ def tls_context(ca_file: str, fingerprint: str) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=ca_file or None)
     except (OSError, ssl.SSLError) as exc:
         raise SecurityError(f"The CA file “{ca_file}” could not be read: {exc}.") from None
+
+
+def check_ca_file(path: str) -> str:
+    """The absolute path of a CA file that holds a PEM certificate, or a UserError saying
+    in a sentence why it cannot be used (missing, unreadable, not a PEM certificate)."""
+    full = os.path.abspath(os.path.expanduser(path.strip()))
+    shown = path.strip()
+    if not os.path.isfile(full):
+        raise UserError(f"The CA file “{shown}” does not exist.")
+    try:
+        with open(full, "rb") as fh:
+            head = fh.read(CA_FILE_LIMIT + 1)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise UserError(f"The CA file “{shown}” could not be read: {reason}.") from None
+    if len(head) > CA_FILE_LIMIT or PEM_CERTIFICATE not in head:
+        raise UserError(
+            f"“{shown}” is not a PEM certificate: choose the CA's certificate, a text file "
+            "that starts with “-----BEGIN CERTIFICATE-----” (.pem, .crt)."
+        )
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=full)
+    except (ssl.SSLError, OSError, ValueError):
+        raise UserError(
+            f"The certificate in “{shown}” is damaged or incomplete; export it again from the "
+            "server or ask its administrator for the CA certificate."
+        ) from None
+    return full
 
 
 def check_pin(sock: object, host: str, fingerprint: str, withheld: str) -> None:

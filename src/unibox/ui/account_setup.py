@@ -9,13 +9,13 @@ add-mail`; the storing is shared with it (unibox.account_service).
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from unibox.account_service import create_mail_account
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint, is_loopback
+from unibox.channels.tls import check_ca_file
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
 from unibox.secrets import SecretStore
@@ -77,8 +77,7 @@ def settings_for(form: MailAccountForm) -> MailSettings:
             raise UserError(f"The {what} port must be a number from 1 to 65535.")
         if security == "plain" and not is_loopback(host):
             raise UserError(f"Unencrypted {what} is allowed only to this computer, not to {host}.")
-    if form.ca_file and not os.path.isfile(form.ca_file):
-        raise UserError(f"The CA file “{form.ca_file}” does not exist.")
+    ca_file = check_ca_file(form.ca_file) if form.ca_file else ""
     fingerprint = form.fingerprint.replace(":", "").replace(" ", "").lower()
     if fingerprint and (
         len(fingerprint) != 64 or any(c not in "0123456789abcdef" for c in fingerprint)
@@ -92,7 +91,7 @@ def settings_for(form: MailAccountForm) -> MailSettings:
         if form.smtp_host
         else None,
         username=form.username,
-        ca_file=os.path.abspath(form.ca_file) if form.ca_file else "",
+        ca_file=ca_file,
         fingerprint=fingerprint,
     )
 

@@ -13,9 +13,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,17 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from unibox.core.errors import UserError
 from unibox.secrets import SecretStore
 from unibox.store import address_books as books
 from unibox.store.address_books import BookInfo
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import icon
+from unibox.ui.settings.book_dialog import BookDialog, sentence_for
 from unibox.ui.settings.page import ask_to_remove
 
-
-def _sentence(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, UserError) else f"That did not work: {exc}"
+__all__ = ["AddressBooksSection", "BookDialog", "book_line"]
 
 
 def book_line(book: BookInfo) -> str:
@@ -48,135 +43,6 @@ def book_line(book: BookInfo) -> str:
     else:
         state = "Not synced yet"
     return f"{book.name}  ·  {book.username} at {book.url}\n{state}"
-
-
-class BookDialog(QDialog):
-    """Name, server, user and password of a new address book; Test connection, Add.
-
-    Signals:
-        added(object): the BookInfo stored (the password is in the keyring).
-    """
-
-    added = Signal(object)
-
-    def __init__(self, bridge: Bridge, secrets: SecretStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add address book")
-        self.setObjectName("BookDialog")
-        self.bridge, self.secrets = bridge, secrets
-        self.name = QLineEdit("Contacts", self)
-        self.url = QLineEdit(self)
-        self.url.setPlaceholderText("https://dav.example.com/  (the server or the book)")
-        self.username = QLineEdit(self)
-        self.password = QLineEdit(self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow("&Name", self.name)
-        form.addRow("&Server", self.url)
-        form.addRow("&User name", self.username)
-        form.addRow("&Password", self.password)
-        self.message = QLabel("", self)
-        self.message.setWordWrap(True)
-        self.message.setObjectName("Muted")
-        buttons = QDialogButtonBox(self)
-        self.test_button = buttons.addButton(
-            "&Test connection", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.add_button = buttons.addButton("&Add", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add_button.setObjectName("PrimaryButton")
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        for button in buttons.buttons():  # Enter adds, whichever button was clicked last
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
-        self.add_button.setDefault(True)
-        self.test_button.clicked.connect(self.test)
-        buttons.accepted.connect(self.add)
-        buttons.rejected.connect(self.reject)
-        hint = QLabel(
-            "The address of your CardDAV server (Nextcloud, Fastmail, iCloud, Radicale…) or of "
-            "the address book itself; unibox finds the book. The password goes to the system "
-            "keyring.",
-            self,
-        )
-        hint.setObjectName("Muted")
-        hint.setWordWrap(True)
-        col = QVBoxLayout(self)
-        col.setSpacing(10)
-        col.addWidget(hint)
-        col.addLayout(form)
-        col.addWidget(self.message)
-        col.addWidget(buttons)
-        self.setMinimumWidth(460)
-
-    def _fields(self) -> tuple[str, str, str, str]:
-        return (
-            self.name.text().strip(),
-            self.url.text().strip(),
-            self.username.text().strip(),
-            self.password.text(),
-        )
-
-    def _missing(self, need_name: bool) -> str:
-        """What the form still lacks, in a sentence ("" when it can be sent)."""
-        name, url, _user, password = self._fields()
-        if need_name and not name:
-            return "Give the address book a name (“Home”, “Work”)."
-        if not url:
-            return "Enter the address of the CardDAV server or of the address book."
-        if not password:
-            return "Enter the password for the address book."
-        return ""
-
-    def _busy(self, sentence: str) -> None:
-        self.message.setProperty("problem", False)
-        self.message.setText(sentence)
-        for b in (self.test_button, self.add_button):
-            b.setEnabled(not sentence)
-
-    def _said(self, sentence: str, problem: bool) -> None:
-        self._busy("")
-        self.message.setText(sentence)
-        self.message.setObjectName("SettingsProblem" if problem else "Muted")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-
-    def test(self) -> None:
-        from unibox.book_service import find_book
-
-        _name, url, user, password = self._fields()
-        if missing := self._missing(need_name=False):
-            self._said(missing, True)
-            return
-        self._busy("Asking the server…")
-        self.bridge.run(
-            lambda: find_book(url, user, password),
-            lambda found: self._said(f"It works: found “{found[0]}” at {found[1]}.", False),
-            lambda exc: self._said(_sentence(exc), True),
-        )
-
-    def add(self) -> None:
-        from unibox.book_service import add_address_book
-
-        name, url, user, password = self._fields()
-        store, secrets = self.bridge.store, self.secrets
-        if missing := self._missing(need_name=True):
-            self._said(missing, True)
-            return
-        self._busy("Asking the server…")
-
-        def done(result: tuple[BookInfo, str]) -> None:
-            self._said("", False)
-            self.password.clear()
-            self.added.emit(result[0])
-            self.accept()
-
-        self.bridge.run(
-            lambda: add_address_book(
-                store, secrets, name=name, url=url, username=user, password=password
-            ),
-            done,
-            lambda exc: self._said(_sentence(exc), True),
-        )
 
 
 class AddressBooksSection(QWidget):
@@ -273,7 +139,7 @@ class AddressBooksSection(QWidget):
             item = QListWidgetItem(book_line(book), self.list)
             item.setData(Qt.ItemDataRole.UserRole, book.name)
             item.setIcon(icon("warning", "#d9534f") if book.last_error else icon("people", muted))
-            item.setToolTip(book.url)
+            item.setToolTip(f"{book.url}\nCA file: {book.ca_file}" if book.ca_file else book.url)
         self.list.setVisible(bool(found))
         self.empty.setVisible(not found)
         self.remove_button.setVisible(bool(found))
@@ -346,7 +212,7 @@ class AddressBooksSection(QWidget):
             self.reload()
 
         def failed(exc: Exception) -> None:
-            self.say(f"“{name}” was not removed: {_sentence(exc)}")
+            self.say(f"“{name}” was not removed: {sentence_for(exc)}")
             self.reload()
 
         self.bridge.run(work, done, failed)

@@ -8,12 +8,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from unibox.secrets import SecretStore
-from unibox.store.accounts import AccountInfo, MailSettings, server_changed
+from unibox.store.accounts import AccountInfo, MailServer, MailSettings, server_changed
 from unibox.ui.account_setup import (
     MailAccountForm,
     check_servers,
     form_for,
-    settings_for,
     stored_password,
     update_account,
 )
@@ -80,11 +79,12 @@ class EditAccountDialog(AddAccountDialog):
 
     def _show_rematch(self) -> None:
         form = self.form()
-        try:
-            changed = server_changed(self.account.settings, settings_for(form))
-        except Exception:  # an unfinished form: judge by what is typed
-            host = form.imap_host.lower() != self.account.settings.imap.host.lower()
-            changed = host or form.username != self.account.settings.username
+        typed = MailSettings(
+            imap=MailServer(form.imap_host, form.imap_port, form.imap_security),
+            smtp=None,
+            username=form.username,
+        )
+        changed = server_changed(self.account.settings, typed)
         self.rematch.setText(rematch_text(form.imap_host) if changed else "")
         self.rematch.setVisible(changed)
         self.adjustSize()
