@@ -139,8 +139,10 @@ class BookDialog(QDialog):
         self._busy("")
         self.message.setText(sentence)
         self.message.setObjectName("SettingsProblem" if problem else "Muted")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        # Re-polishing alone keeps the old padding of a shown label; a style sheet change
+        # makes Qt compute its margins again (the problem box is padded).
+        self.message.setStyleSheet("/* restyle */")
+        self.message.setStyleSheet("")
 
     def test(self) -> None:
         from unibox.book_service import find_book

@@ -233,8 +233,10 @@ class AddAccountDialog(QDialog):
     def say(self, text: str, *, problem: bool = False) -> None:
         self.message.setText(text)
         self.message.setProperty("problem", problem)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        # Re-polishing alone keeps the old padding of a shown label; a style sheet change
+        # makes Qt compute its margins again (the problem box is padded).
+        self.message.setStyleSheet("/* restyle */")
+        self.message.setStyleSheet("")
         self.message.setVisible(bool(text))
 
     def _set_busy(self, busy: bool) -> None:
