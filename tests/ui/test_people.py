@@ -121,6 +121,20 @@ def test_keyboard_switches_between_mail_and_people(
     assert people.mode == MAIL
 
 
+def test_the_people_list_is_read_when_people_is_first_shown_not_at_startup(
+    qtbot: Any, people_window: MainWindow
+) -> None:
+    """At startup the inbox and its first message read first (the list by last contact
+    took 0.8 s at 100,000 messages, on the reader the first message waits on)."""
+    window = people_window
+    model = window.people.page.view.model
+    window.bridge.wait_idle()
+    qtbot.wait(50)
+    assert model.rowCount() == 0
+    _go_people(qtbot, window)
+    assert model.rowCount() > 0
+
+
 def test_mail_keys_leave_the_hidden_mail_alone_on_the_people_page(
     qtbot: Any, people_window: MainWindow, demo_store: Store
 ) -> None:

@@ -89,6 +89,8 @@ class PeopleListModel(QAbstractTableModel):
         self._in_flight = False  # a list read is on its way
         self._again = False  # and another was wished for meanwhile
         self.rows_fetched = 0  # how many rows were read from the store, for tests and benchmarks
+        # Nothing is read until the page is first shown: at startup the inbox reads first.
+        self.started = False
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(300)  # a sync's bursts refresh the list once
@@ -114,9 +116,16 @@ class PeopleListModel(QAbstractTableModel):
         self.sort_by = chosen[0]
         self.reload()
 
+    def start(self) -> None:
+        """The page is shown: read the list, and from now on whenever it changes."""
+        self.started = True
+        self.reload()
+
     def reload(self) -> None:
         """Read the list again; while a read runs, only the newest wish is read after it."""
         self._generation += 1
+        if not self.started:
+            return  # start() reads what is wished for by then (search, sort, going cold)
         if self._in_flight:
             self._again = True  # typing faster than the store answers: skip what is stale
             return

@@ -238,7 +238,7 @@ class PeopleView(QWidget):
 
     def start(self) -> None:
         """First showing: everyone, and how many merges are suggested."""
-        self.model.reload()
+        self.model.start()
         self.load_suggestions()
 
     def focus_search(self) -> None:
