@@ -63,7 +63,7 @@ def test_a_proposal_shows_its_reason_and_add_to_card_puts_the_number_on_the_card
     with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     view = window.people.page.view
-    proposals = view.proposals
+    proposals = view.suggestion_pane.proposals
     # No merge to suggest, two numbers for cards: the chip counts them, so they are found.
     qtbot.waitUntil(lambda: view.merges.text() == "Suggested merges (2)")
     assert view.merges.toolTip() == "0 to merge, 2 to add to cards"
@@ -106,12 +106,12 @@ def test_screenshot_card_proposals_light_and_dark(qtbot: Any, window: MainWindow
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     view = window.people.page.view
     view.merges.click()
-    qtbot.waitUntil(lambda: len(view.proposals.cards) == 2)
+    qtbot.waitUntil(lambda: len(view.suggestion_pane.proposals.cards) == 2)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for dark, scheme in ((False, LIGHT), (True, DARK)):
         apply_theme(app, dark=dark)
         qtbot.wait(100)
-        card = view.proposals.cards[0]
+        card = view.suggestion_pane.proposals.cards[0]
         assert card.palette().color(card.backgroundRole()).name() == scheme.base
         assert window.grab().save(
             str(SHOTS / f"people_card_proposals{'_dark' if dark else ''}.png")

@@ -360,9 +360,9 @@ def test_a_suggested_merge_is_accepted_and_undone(
     _go_people(qtbot, window)
     view = window.people.page.view
     view.merges.click()
-    qtbot.waitUntil(lambda: len(view.suggestions) == 1)
+    qtbot.waitUntil(lambda: len(view.suggestion_pane.suggestions) == 1)
     assert view.merges.text() == "Suggested merges (1)"
-    card = view.suggestion_cards[0]
+    card = view.suggestion_pane.suggestion_cards[0]
     assert "Both are called “Zoë Müller”" in " ".join(
         w.text() for w in card.findChildren(type(view.title))
     )
@@ -371,15 +371,15 @@ def test_a_suggested_merge_is_accepted_and_undone(
     button = next(b for b in card.findChildren(QPushButton) if b.text() == "Merge")
     with qtbot.waitSignal(view.writer.merged, timeout=5000):
         button.click()
-    assert view.notice.isVisible() and "Merged" in view.notice_text.text()
+    assert view.notice.isVisible() and "Merged" in view.notice.label.text()
     with demo_store.read() as s:
         zoe = person_record(s, _person(demo_store, "zoe@private.example"))
     assert {"zoe.mueller@brightwave.example", "zoe@private.example"} <= {
         h.value for h in zoe.handles
     }
-    qtbot.waitUntil(lambda: not view.suggestions)
+    qtbot.waitUntil(lambda: not view.suggestion_pane.suggestions)
     with qtbot.waitSignal(view.writer.saved, timeout=5000):
-        view.undo_button.click()
+        view.notice.undo_button.click()
     a = _person(demo_store, "zoe@private.example")
     b = _person(demo_store, "zoe.mueller@brightwave.example")
     assert a != b
@@ -465,14 +465,15 @@ def test_many_suggestions_are_shown_a_few_at_a_time(
     _go_people(qtbot, window)
     view = window.people.page.view
     view.merges.click()
-    qtbot.waitUntil(lambda: len(view.suggestions) == pending)
+    qtbot.waitUntil(lambda: len(view.suggestion_pane.suggestions) == pending)
     assert view.merges.text() == f"Suggested merges ({pending})"
-    more = view.more_button
+    pane = view.suggestion_pane
+    more = pane.more_button
     assert more is not None and more.text() == f"Show more ({pending - 25} left)"
-    assert len([c for c in view.suggestion_cards if c.objectName() == "RecordBox"]) == 25
+    assert len([c for c in pane.suggestion_cards if c.objectName() == "RecordBox"]) == 25
     more.click()
-    assert len([c for c in view.suggestion_cards if c.objectName() == "RecordBox"]) == pending
-    assert view.more_button is None
+    assert len([c for c in pane.suggestion_cards if c.objectName() == "RecordBox"]) == pending
+    assert pane.more_button is None
 
 
 def test_new_mail_reaches_people_and_the_open_record(qtbot: Any, people_window: MainWindow) -> None:

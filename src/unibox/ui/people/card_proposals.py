@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
@@ -23,6 +23,7 @@ from unibox.store.signature_evidence import (
     dismiss_card,
 )
 from unibox.ui.bridge import Bridge
+from unibox.ui.people.proposal_card import proposal_card
 
 SHOWN = 25  # cards at a time: thousands of widgets would stall the window
 _KIND_WORDS = {
@@ -117,21 +118,10 @@ class CardProposals(QWidget):
             self._col.addWidget(self.more_button)
 
     def _card(self, p: CardSuggestion) -> QFrame:
-        card = QFrame(self)
-        card.setObjectName("RecordBox")
-        col = QVBoxLayout(card)
-        col.setContentsMargins(16, 12, 16, 12)
         words = _KIND_WORDS.get(p.kind, p.kind)
-        title = QLabel(f"{p.person_name}  ·  {words} {shown(p.kind, p.value)}", card)
-        title.setObjectName("PersonName")
-        reason = QLabel(p.detail, card)
-        reason.setWordWrap(True)
-        reason.setObjectName("Muted")
-        row = QHBoxLayout()
-        add = QPushButton("Add to card", card)
-        add.setObjectName("PrimaryButton")
+        title = f"{p.person_name}  ·  {words} {shown(p.kind, p.value)}"
+        card, add, dismiss = proposal_card(title, p.detail, "Add to card", "Dismiss", self)
         add.setToolTip(f"Add {shown(p.kind, p.value)} to {p.person_name}’s card")
-        dismiss = QPushButton("Dismiss", card)
         dismiss.setToolTip("unibox will not propose it again")
         buttons = (add, dismiss)
         add.clicked.connect(lambda _c=False: self.accept(p, buttons))
@@ -139,12 +129,6 @@ class CardProposals(QWidget):
         if p.id in self._busy:
             for b in buttons:
                 b.setEnabled(False)
-        row.addWidget(add)
-        row.addWidget(dismiss)
-        row.addStretch(1)
-        col.addWidget(title)
-        col.addWidget(reason)
-        col.addLayout(row)
         return card
 
     def accept(self, p: CardSuggestion, buttons: tuple[QPushButton, ...] = ()) -> None:

@@ -2,90 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from unibox.store.merge_suggestions import Suggestion, suggestions
 from unibox.ui.bridge import Bridge
-from unibox.ui.people.card_proposals import CardProposals, chip_text
-from unibox.ui.people.delegates import PersonDelegate
+from unibox.ui.people.card_proposals import chip_text
 from unibox.ui.people.list_model import SORTS, Column, PeopleListModel
+from unibox.ui.people.people_list import PeopleList, SearchField
 from unibox.ui.people.record_loader import RecordLoader
+from unibox.ui.people.suggestion_pane import MergeUndoBar, SuggestionPane
 
 SEARCH_DEBOUNCE_MS = 120
-SUGGESTIONS_SHOWN = 25  # cards built at a time; "Show more" builds the next
 WIDTHS = {Column.NAME: 300, Column.COMPANY: 180, Column.LAST_TOUCH: 120, Column.OPEN: 60,
           Column.CHANNELS: 110}  # fmt: skip
-
-
-class PeopleList(QTreeView):
-    """The list of people; Enter opens the current person.
-
-    Signals:
-        person_opened(int): a person id.
-    """
-
-    person_opened = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("PeopleList")
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAllColumnsShowFocus(True)
-        self.setMouseTracking(True)
-        self.setSortingEnabled(True)
-        self.setItemDelegate(PersonDelegate(self))
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.header().setStretchLastSection(True)
-        self.header().setSortIndicatorShown(True)
-        self.header().setSectionsClickable(True)
-        self.activated.connect(self._open)
-
-    def _open(self, index: QModelIndex) -> None:
-        pid = self.model().data(index, Qt.ItemDataRole.UserRole + 2)
-        if pid is not None:
-            self.person_opened.emit(int(pid))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-
-class SearchField(QLineEdit):
-    """Down steps into the list; Esc clears the search."""
-
-    down_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down:
-            self.down_pressed.emit()
-            return
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            return
-        super().keyPressEvent(event)
 
 
 class PeopleView(QWidget):
@@ -103,11 +43,8 @@ class PeopleView(QWidget):
         super().__init__(parent)
         self.setObjectName("ListPane")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self._bridge = bridge
         self.writer = writer
         self.model = PeopleListModel(bridge, self)
-        self.suggestions: list[Suggestion] = []
-        self._last_merge: int | None = None
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
@@ -131,7 +68,7 @@ class PeopleView(QWidget):
         heading.addWidget(self.subtitle, 0, Qt.AlignmentFlag.AlignBottom)
         top.addLayout(heading)
         col.addLayout(top)
-        self.notice = self._notice()
+        self.notice = MergeUndoBar(writer, self)
         col.addWidget(self.notice)
         self.stack = QStackedWidget(self)
         self.list = PeopleList(self.stack)
@@ -145,7 +82,11 @@ class PeopleView(QWidget):
         self.list.header().setSortIndicator(Column.LAST_TOUCH, Qt.SortOrder.DescendingOrder)
         self.empty = QLabel("", self.stack)
         self.stack.addWidget(self.list)
-        self.stack.addWidget(self._suggestion_pane())
+        self.suggestion_pane = SuggestionPane(bridge, writer, self.stack)
+        self.suggestion_pane.status.connect(self.status)
+        self.suggestion_pane.loaded.connect(self._suggestions_loaded)
+        self.suggestion_pane.proposals.counted.connect(lambda _n: self._count_chip())
+        self.stack.addWidget(self.suggestion_pane)
         col.addWidget(self.stack, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -157,7 +98,6 @@ class PeopleView(QWidget):
         self.list.person_opened.connect(self.person_opened)
         self.list.header().sortIndicatorChanged.connect(self._sort)
         self.model.loaded.connect(self._loaded)
-        self.writer.merged.connect(self._merged)
         QShortcut(QKeySequence("/"), self, self.focus_search,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
 
@@ -199,41 +139,6 @@ class PeopleView(QWidget):
         self.filters.addButton(chip)
         return chip
 
-    def _notice(self) -> QFrame:
-        bar = QFrame(self)
-        bar.setObjectName("NoticeBar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(16, 6, 16, 6)
-        self.notice_text = QLabel("", bar)
-        self.undo_button = QToolButton(bar)
-        self.undo_button.setObjectName("NoticeAction")
-        self.undo_button.setText("Undo")
-        self.undo_button.clicked.connect(self._undo)
-        row.addWidget(self.notice_text, 1)
-        row.addWidget(self.undo_button)
-        bar.hide()
-        return bar
-
-    def _suggestion_pane(self) -> QScrollArea:
-        scroll = QScrollArea(self.stack)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        body.setObjectName("SuggestionBody")
-        scroll.setWidget(body)
-        self._suggestion_col = QVBoxLayout(body)
-        self._suggestion_col.setContentsMargins(16, 8, 16, 16)
-        self._suggestion_col.setSpacing(10)
-        # Handles proposed for cards, below the merge cards (inserted above it).
-        self.proposals = CardProposals(self._bridge, body)
-        self.proposals.status.connect(self.status)
-        self.proposals.counted.connect(lambda _n: self._count_chip())
-        self._suggestion_col.addWidget(self.proposals)
-        self._suggestion_col.addStretch(1)
-        self.suggestion_cards: list[QWidget] = []
-        self.more_button: QPushButton | None = None
-        return scroll
-
     # -- what is shown ---------------------------------------------------------------
 
     def start(self) -> None:
@@ -271,7 +176,7 @@ class PeopleView(QWidget):
 
     def show_suggestions(self) -> None:
         self.merges.setChecked(True)
-        self.stack.setCurrentIndex(1)
+        self.stack.setCurrentWidget(self.suggestion_pane)
         self.subtitle.setText("")
         self.load_suggestions()
 
@@ -306,96 +211,18 @@ class PeopleView(QWidget):
     # -- suggested merges ---------------------------------------------------------------
 
     def load_suggestions(self) -> None:
-        self._bridge.read(lambda s: suggestions(s), self._show_suggestions, lane="side")
-        self.proposals.load()
+        self.suggestion_pane.load()
 
-    def _show_suggestions(self, found: list[Suggestion]) -> None:
-        self.suggestions = found
-        n = len(found)
+    def _suggestions_loaded(self, n: int) -> None:
         if self.merges.isChecked():
             self.subtitle.setText(f"{n:,} suggestion{'s' if n != 1 else ''}" if n else "")
         self._count_chip()
-        for card in self.suggestion_cards:
-            card.deleteLater()
-        self.suggestion_cards = []
-        self.more_button = None
-        if not found:
-            empty = self._suggestion_empty()
-            self._suggestion_col.insertWidget(0, empty)
-            self.suggestion_cards.append(empty)
-        self._more_suggestions()
 
     def _count_chip(self) -> None:
-        text, tip = chip_text(len(self.suggestions), len(self.proposals.proposals))
+        pane = self.suggestion_pane
+        text, tip = chip_text(len(pane.suggestions), len(pane.proposals.proposals))
         self.merges.setText(text)
         self.merges.setToolTip(tip)
-
-    def _more_suggestions(self) -> None:
-        """Cards for the next few suggestions: thousands of widgets would stall the window."""
-        shown = [c for c in self.suggestion_cards if c.objectName() == "RecordBox"]
-        if self.more_button is not None:
-            self.more_button.deleteLater()
-            self.suggestion_cards.remove(self.more_button)
-            self.more_button = None
-        batch = self.suggestions[len(shown) : len(shown) + SUGGESTIONS_SHOWN]
-        at = len(self.suggestion_cards)
-        for n, s in enumerate(batch):
-            card = self._suggestion_card(s)
-            self._suggestion_col.insertWidget(at + n, card)
-            self.suggestion_cards.append(card)
-        left = len(self.suggestions) - len(shown) - len(batch)
-        if left > 0:
-            more = QPushButton(f"Show more ({left:,} left)")
-            more.setObjectName("LinkButton")
-            more.clicked.connect(self._more_suggestions)
-            self._suggestion_col.insertWidget(len(self.suggestion_cards), more)
-            self.suggestion_cards.append(more)
-            self.more_button = more
-
-    def _suggestion_empty(self) -> QFrame:
-        frame = QFrame()
-        row = QVBoxLayout(frame)
-        label = QLabel("No merges to suggest: everyone looks like one person each.", frame)
-        label.setObjectName("Muted")
-        row.addWidget(label)
-        return frame
-
-    def _suggestion_card(self, s: Suggestion) -> QFrame:
-        card = QFrame()
-        card.setObjectName("RecordBox")
-        col = QVBoxLayout(card)
-        col.setContentsMargins(16, 12, 16, 12)
-        names = QLabel(f"{s.person_name}  ·  {s.other_name}", card)
-        names.setObjectName("PersonName")
-        reason = QLabel(s.detail, card)
-        reason.setWordWrap(True)
-        reason.setObjectName("Muted")
-        buttons = QHBoxLayout()
-        merge = QPushButton("Merge", card)
-        merge.setObjectName("PrimaryButton")
-        apart = QPushButton("Not the same person", card)
-        text = f"Merged {s.other_name} and {s.person_name}."
-        merge.clicked.connect(lambda _c=False: self.writer.accept_suggestion(s.id, text))
-        apart.clicked.connect(lambda _c=False: self.writer.dismiss_suggestion(s.id))
-        buttons.addWidget(merge)
-        buttons.addWidget(apart)
-        buttons.addStretch(1)
-        for w in (names, reason):
-            col.addWidget(w)
-        col.addLayout(buttons)
-        return card
-
-    def _merged(self, record_id: int, text: str) -> None:
-        self._last_merge = record_id
-        self.notice_text.setText(text)
-        self.undo_button.show()
-        self.notice.show()
-
-    def _undo(self) -> None:
-        if self._last_merge is not None:
-            self.writer.undo_merge(self._last_merge)
-            self._last_merge = None
-            self.notice.hide()
 
     def refresh(self) -> None:
         """The store changed: the list and the suggestions again."""
