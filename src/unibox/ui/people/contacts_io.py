@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QToolButton
 
-from unibox.store.people_list import people_ids
 from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
     from unibox.ui.people.export_dialog import ExportDialog
     from unibox.ui.people.import_dialog import ImportDialog
+    from unibox.ui.people.page import PeoplePage
     from unibox.ui.people.wiring import PeopleSide
 
 IMPORT_KEYS = ("Ctrl+Shift+M",)
@@ -45,22 +45,7 @@ class ContactsIO(QObject):
         self.window = window
         self.side = side
         self.last_dialog: ImportDialog | ExportDialog | None = None
-        view = side.page.view
-        buttons = []
-        for text, tip, slot in (
-            ("Import…", "Import contacts from a vCard or CSV file", self.choose_import),
-            ("Export…", "Export people to a vCard file", self.export),
-        ):
-            button = QToolButton(view)
-            button.setObjectName("HeaderToggle")
-            button.setText(text)
-            button.setToolTip(tip)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda _c=False, s=slot: s())
-            view.heading.addSpacing(8)
-            view.heading.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-            buttons.append(button)
-        self.import_button, self.export_button = buttons
+        self._buttons: tuple[QToolButton, QToolButton] | None = None
         commands = window.commands
         mail = commands.menus["mail"]
         settings = next((a for a in mail.actions() if a.text().startswith("Se&ttings")), None)
@@ -75,8 +60,39 @@ class ContactsIO(QObject):
                 mail.insertAction(settings, action)
             mail.insertSeparator(settings)
         self.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
-        side.page.setAcceptDrops(True)
-        side.page.installEventFilter(self)
+
+    def attach(self, page: PeoplePage) -> None:
+        """The People page was built: its header's buttons, and files dropped on it."""
+        view = page.view
+        buttons = []
+        for text, tip, slot in (
+            ("Import…", "Import contacts from a vCard or CSV file", self.choose_import),
+            ("Export…", "Export people to a vCard file", self.export),
+        ):
+            button = QToolButton(view)
+            button.setObjectName("HeaderToggle")
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            view.heading.addSpacing(8)
+            view.heading.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+            buttons.append(button)
+        self._buttons = (buttons[0], buttons[1])
+        page.setAcceptDrops(True)
+        page.installEventFilter(self)
+
+    @property
+    def import_button(self) -> QToolButton:
+        self.side.page  # noqa: B018  (built on first use, which adds the buttons)
+        assert self._buttons is not None
+        return self._buttons[0]
+
+    @property
+    def export_button(self) -> QToolButton:
+        self.side.page  # noqa: B018
+        assert self._buttons is not None
+        return self._buttons[1]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A contacts file dragged over the People page: accepted, and imported on drop."""
@@ -133,6 +149,8 @@ class ContactsIO(QObject):
             pid = model.person_id(current.row())
             if pid is not None:
                 selected = (pid, row.display_name if row is not None else "the selected person")
+        from unibox.store.people_list import people_ids
+
         bridge = self.window.bridge
         dialog = ExportDialog(bridge, None, ids if filtered else None, selected, self.window)
         # Counted in the store: the list may not show everyone, or not yet an import's people.

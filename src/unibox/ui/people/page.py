@@ -18,7 +18,7 @@ from unibox.ui.icons import app_icon
 from unibox.ui.people.people_view import PeopleView
 from unibox.ui.people.record_loader import RecordLoader
 from unibox.ui.people.record_view import PersonRecordView
-from unibox.ui.people.switcher import ModeSwitcher
+from unibox.ui.people.switcher import switcher_row
 
 TIPS = (
     "Type to search everyone.\n"
@@ -27,16 +27,6 @@ TIPS = (
     "F2 edits the contact card; Esc cancels.\n"
     "Ctrl+1 Mail · Ctrl+2 People"
 )
-
-
-def switcher_row(parent: QWidget | None = None) -> tuple[QWidget, ModeSwitcher]:
-    """The switcher with the sidebar's margins around it."""
-    holder = QWidget(parent)
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(14, 2, 14, 10)
-    switcher = ModeSwitcher(holder)
-    row.addWidget(switcher)
-    return holder, switcher
 
 
 class PeoplePage(QWidget):

@@ -43,3 +43,13 @@ class ModeSwitcher(QWidget):
 
     def show_mode(self, mode: str) -> None:
         self.buttons[mode].setChecked(True)
+
+
+def switcher_row(parent: QWidget | None = None) -> tuple[QWidget, ModeSwitcher]:
+    """The switcher with the sidebar's margins around it."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(14, 2, 14, 10)
+    switcher = ModeSwitcher(holder)
+    row.addWidget(switcher)
+    return holder, switcher

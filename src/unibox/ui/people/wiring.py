@@ -10,12 +10,12 @@ from PySide6.QtGui import QAction
 
 from unibox.core.items import ChangeSet
 from unibox.ui.people.contacts_io import ContactsIO
-from unibox.ui.people.page import PeoplePage, switcher_row
-from unibox.ui.people.switcher import MAIL, PEOPLE, ModeSwitcher
+from unibox.ui.people.switcher import MAIL, PEOPLE, ModeSwitcher, switcher_row
 from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
+    from unibox.ui.people.page import PeoplePage
 
 __all__ = ["PEOPLE_SHORTCUTS", "PeopleSide", "switcher_row"]
 
@@ -45,19 +45,21 @@ def _plain_key(action: QAction) -> bool:
 
 
 class PeopleSide(QObject):
-    """Owns the People page and switches the window between Mail and People."""
+    """Owns the People page and switches the window between Mail and People.
+
+    The page is built the first time it is asked for (shown, or a person
+    opened): its modules and widgets cost the window's first paint ~0.1 s.
+    """
 
     def __init__(self, window: MainWindow, mail_switcher: ModeSwitcher) -> None:
         super().__init__(window)
         self.window = window
-        self.page = PeoplePage(window.bridge, window.settings, window)
-        window.pages.addWidget(self.page)
-        self.switchers = (mail_switcher, self.page.switcher)
+        self._page: PeoplePage | None = None
+        self.switchers: tuple[ModeSwitcher, ...] = (mail_switcher,)
         self.mode = MAIL
         self._parked: list[QAction] = []  # mail keys turned off while People is shown
         self._stale = False  # the store changed while Mail was shown
-        for s in self.switchers:
-            s.chosen.connect(self.show)
+        mail_switcher.chosen.connect(self.show)
         commands = window.commands
         go = commands.menus["go"]
         first = go.actions()[0] if go.actions() else None
@@ -83,11 +85,26 @@ class PeopleSide(QObject):
             for action in added:
                 go.insertAction(first, action)
             go.insertSeparator(first)
-        self.page.message_chosen.connect(self.open_message)
-        self.page.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
         window.bridge.changes.connect(self.apply_changes)
         window.person_panel.open_person.connect(self.open_person)
         self.contacts = ContactsIO(window, self)
+
+    @property
+    def page(self) -> PeoplePage:
+        """The People page, built on first use."""
+        if self._page is None:
+            from unibox.ui.people.page import PeoplePage
+
+            window = self.window
+            page = self._page = PeoplePage(window.bridge, window.settings, window)
+            window.pages.addWidget(page)
+            self.switchers = (*self.switchers, page.switcher)
+            page.switcher.show_mode(self.mode)
+            page.switcher.chosen.connect(self.show)
+            page.message_chosen.connect(self.open_message)
+            page.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+            self.contacts.attach(page)
+        return self._page
 
     def _mail_keys(self) -> list[QAction]:
         """The window's plain-key actions (see _plain_key)."""
@@ -116,7 +133,7 @@ class PeopleSide(QObject):
             self.window.pages.setCurrentWidget(self.page)
             if focus:
                 self.page.focus()
-        elif self.window.pages.currentWidget() is self.page:
+        elif self._page is not None and self.window.pages.currentWidget() is self._page:
             self.window.pages.setCurrentWidget(self.window.panes)
             if focus:
                 self.window.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -132,7 +149,8 @@ class PeopleSide(QObject):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh what People shows; while hidden, once when shown again (a sync is busy)."""
-        if not self.page.started or not (changes.people or changes.messages_added):
+        page = self._page
+        if page is None or not page.started or not (changes.people or changes.messages_added):
             return
         if self.mode == PEOPLE:
             self.page.view.model.apply_changes(changes)
