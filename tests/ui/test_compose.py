@@ -279,11 +279,11 @@ def test_send_later_stores_the_chosen_time(
     compose.fields.to.setText("ann@example.org")
     compose.fields.subject.setText("Monday plan")
     qtbot.keyClick(compose.body, Qt.Key.Key_Return, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(compose.later_menu.isVisible)
-    shown = [a.text() for a in compose.later_menu.actions() if a.text()]
+    qtbot.waitUntil(compose.footer.later_menu.isVisible)
+    shown = [a.text() for a in compose.footer.later_menu.actions() if a.text()]
     assert shown == ["In 1 hour", "Tomorrow 08:00", "Monday 08:00", "Pick date and time…"]
-    compose.later_menu.hide()
-    tomorrow = [a for a in compose.later_menu.actions() if a.text() == "Tomorrow 08:00"]
+    compose.footer.later_menu.hide()
+    tomorrow = [a for a in compose.footer.later_menu.actions() if a.text() == "Tomorrow 08:00"]
     before = datetime.now()
     tomorrow[0].trigger()
     qtbot.waitUntil(lambda: len(items(demo_store)) == 1)
@@ -443,7 +443,7 @@ def test_the_date_time_picker_schedules_the_chosen_moment(
     compose = opened(qtbot, window.composer, window.composer.new)
     compose.fields.to.setText("ann@example.org")
     compose.fields.subject.setText("Birthday wishes")
-    [pick] = [a for a in compose.later_menu.actions() if a.text() == "Pick date and time…"]
+    [pick] = [a for a in compose.footer.later_menu.actions() if a.text() == "Pick date and time…"]
     pick.trigger()
     dialog = compose.findChild(SendTimeDialog)
     assert dialog is not None and dialog.isVisible()

@@ -5,63 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QPalette,
-    QShortcut,
-)
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from unibox.store.accounts import AccountInfo
 from unibox.ui.bridge import Bridge
 from unibox.ui.compose.attachments import AttachmentList
+from unibox.ui.compose.body_edit import BodyEdit, local_files
+from unibox.ui.compose.close_prompt import ask_keep_or_discard
 from unibox.ui.compose.fields import HeaderFields
+from unibox.ui.compose.footer import ComposeFooter
 from unibox.ui.compose.later import pick_send_time
 from unibox.ui.compose.quotes import QuoteHighlighter
-from unibox.ui.compose.schedule import PRESETS
 from unibox.ui.compose.state import ComposeState, DraftStore
-from unibox.ui.icons import app_icon, icon
+from unibox.ui.icons import app_icon
 
 AUTOSAVE_MS = 1500
-
-
-def _local_files(mime: QMimeData) -> list[Path]:
-    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
-
-
-class BodyEdit(QPlainTextEdit):
-    """The plain-text body; files dropped on it become attachments, not their path as text.
-
-    Signals:
-        files_dropped(list[Path])
-    """
-
-    files_dropped = Signal(list)
-
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return bool(_local_files(source)) or super().canInsertFromMimeData(source)
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        files = _local_files(source)
-        if files:
-            self.files_dropped.emit(files)
-            return
-        super().insertFromMimeData(source)
 
 
 class ComposeWindow(QWidget):
@@ -120,34 +80,8 @@ class ComposeWindow(QWidget):
         self.problem.setObjectName("ComposeProblem")
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)
-        self.send_button = QPushButton("Send")
-        self.send_button.setObjectName("PrimaryButton")
-        self.send_button.setDefault(False)
-        self.send_button.setToolTip("Send (Ctrl+Enter)")
-        self.later_button = QToolButton()
-        self.later_button.setText("Send later  ▾")
-        self.later_button.setToolTip("Send later (Ctrl+Shift+Enter)")
-        self.later_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.later_menu = QMenu(self.later_button)
-        for text, when in PRESETS:
-            action = self.later_menu.addAction(text)
-            action.triggered.connect(lambda _c=False, w=when: self._send_at(w(datetime.now())))
-        self.later_menu.addSeparator()
-        self.later_menu.addAction("Pick date and time…").triggered.connect(self._pick_time)
-        self.later_button.setMenu(self.later_menu)
-        self.attach_button = QToolButton()
-        self.attach_button.setText("Attach…")
-        self.attach_button.setIcon(icon("paperclip", self.palette().color(QPalette.ColorRole.Text)))
-        self.attach_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for button in (self.later_button, self.attach_button):
-            button.setObjectName("ComposeButton")
-        buttons: tuple[QWidget, ...] = (self.send_button, self.later_button, self.attach_button)
-        for widget in buttons:
-            widget.setFixedHeight(34)
-        self.attach_button.setToolTip("Attach files (Ctrl+Shift+A); or drop them on the window")
-        hint = QLabel("Ctrl+Enter sends · Esc closes")
-        hint.setObjectName("ComposeHint")
-        self._layout(hint)
+        self.footer = ComposeFooter()
+        self._layout()
         self._connect()
         self.fields.set_accounts(accounts, state.account_id)
         self.load(state)
@@ -155,7 +89,7 @@ class ComposeWindow(QWidget):
         self._building = False
         self.setAcceptDrops(True)
 
-    def _layout(self, hint: QLabel) -> None:
+    def _layout(self) -> None:
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
@@ -163,22 +97,13 @@ class ComposeWindow(QWidget):
         col.addWidget(self.problem)
         col.addWidget(self.body, 1)
         col.addWidget(self.attachments)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(16, 10, 16, 12)
-        bar.setSpacing(8)
-        bar.addWidget(self.send_button)
-        bar.addWidget(self.later_button)
-        bar.addWidget(self.attach_button)
-        bar.addStretch(1)
-        bar.addWidget(hint)
-        footer = QWidget()
-        footer.setObjectName("ComposeFooter")
-        footer.setLayout(bar)
-        col.addWidget(footer)
+        col.addWidget(self.footer)
 
     def _connect(self) -> None:
-        self.send_button.clicked.connect(self.send)
-        self.attach_button.clicked.connect(self.choose_files)
+        self.footer.send.connect(self.send)
+        self.footer.send_at.connect(self._send_at)
+        self.footer.pick_time.connect(self._pick_time)
+        self.footer.attach.connect(self.choose_files)
         self.body.files_dropped.connect(self.add_files)
         self.attachments.problem.connect(self.show_problem)
         self.attachments.changed.connect(self._edited)
@@ -312,13 +237,14 @@ class ComposeWindow(QWidget):
         self.send_requested.emit(self.state(), when)
 
     def show_send_later(self) -> None:
-        self.later_menu.popup(self.later_button.mapToGlobal(self.later_button.rect().topLeft()))
+        self.footer.show_later_menu()
 
     def _pick_time(self) -> None:
         pick_send_time(self, self._send_at)
 
     def set_busy(self, busy: bool) -> None:
-        for w in (self.send_button, self.later_button, self.fields, self.body):
+        self.footer.set_busy(busy)
+        for w in (self.fields, self.body):
             w.setEnabled(not busy)
 
     def show_problem(self, text: str) -> None:
@@ -357,36 +283,22 @@ class ComposeWindow(QWidget):
         self._ask_close()
 
     def _ask_close(self) -> None:
-        if self.close_prompt is not None:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Close this message?")
-        box.setText("This message has not been sent.")
-        box.setInformativeText("Keep it as a draft to finish later, or discard it?")
-        keep = box.addButton("Keep draft", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep writing", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        self.close_prompt = box
+        if self.close_prompt is None:
+            self.close_prompt = ask_keep_or_discard(self, self._close_answered)
 
-        def answered() -> None:
-            clicked = box.clickedButton()
-            self.close_prompt = None
-            if clicked is keep:
-                self.close_keeping_draft()
-            elif clicked is discard:
-                self.finish()
-
-        box.finished.connect(lambda _r: answered())
-        box.open()
+    def _close_answered(self, answer: str) -> None:
+        self.close_prompt = None
+        if answer == "keep":
+            self.close_keeping_draft()
+        elif answer == "discard":
+            self.finish()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _local_files(event.mimeData()):
+        if local_files(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        files = _local_files(event.mimeData())
+        files = local_files(event.mimeData())
         if files:
             event.acceptProposedAction()
             self.add_files(files)
