@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
 
 from tests.ui.test_notify import _deliver
-from unibox.config import KEEP_IN_TRAY, TRAY_HINT_SHOWN
+from unibox.config import KEEP_IN_TRAY, TRAY_HINT_SHOWN, WINDOW_GEOMETRY
 from unibox.ui.main_window import MainWindow
 from unibox.ui.tray import TrayPresenter, attach_tray
 from unibox.ui.tray_close import STILL_RUNNING, KeepInTray
@@ -31,10 +32,14 @@ def test_closing_hides_to_the_tray_mail_goes_on_and_file_quit_quits(
 ) -> None:
     tray, quits = _tray(window)
     assert window.prefs.get(KEEP_IN_TRAY) is True  # on by default where there is a tray
+    window.resize(1234, 777)
     window.close()
     assert not window.isVisible()
     assert tray.told == [STILL_RUNNING]  # the first time, the tray says so
     assert window.prefs.get(TRAY_HINT_SHOWN) is True
+    kept = QMainWindow()  # its place and size were kept as a real close keeps them
+    kept.restoreGeometry(QByteArray.fromBase64(window.prefs.get(WINDOW_GEOMETRY).encode()))
+    assert (kept.width(), kept.height()) == (1234, 777)
 
     # Hidden, it still hears of new mail and tells it.
     _deliver(window, "While hidden")

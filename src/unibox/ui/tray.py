@@ -20,6 +20,7 @@ from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.preferences import Preferences
 from unibox.ui.tray_close import KeepInTray
+from unibox.ui.window_state import save_layout
 
 if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
@@ -194,7 +195,8 @@ def attach_tray(window: MainWindow, presenter: TrayPresenter | None = None) -> T
     tray.message_requested.connect(lambda mid: _open(window, mid))
     tray.sync_requested.connect(window.sync_now)
     tray.quit_requested.connect(window.quit)
-    KeepInTray(window, tray, window.prefs)  # closing the window may keep unibox in the tray
+    # Closing the window may keep unibox in the tray; its place and panes are kept first.
+    KeepInTray(window, tray, window.prefs, lambda: save_layout(window, window.panes, window.prefs))
     window.destroyed.connect(lambda _obj=None: tray.hide())
     return tray
 

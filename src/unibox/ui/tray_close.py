@@ -39,13 +39,20 @@ class KeepInTray(QObject):
         quit_app: ends the event loop when the window was already hidden (tests replace it).
     """
 
-    def __init__(self, window: QWidget, tray: TrayPresenter, prefs: Preferences) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        tray: TrayPresenter,
+        prefs: Preferences,
+        on_hide: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(window)
         self.setObjectName("KeepInTray")
         self.window = window
         self.tray = tray
         self.prefs = prefs
         self.quitting = False
+        self.on_hide = on_hide  # what a real close would keep (the window's place, panes)
         self.quit_app: Callable[[], None] = _quit_application
         window.installEventFilter(self)
 
@@ -68,6 +75,7 @@ class KeepInTray(QObject):
     def _hide(self) -> None:
         # While hidden, a compose window closing must not end unibox with it.
         _set_quit_on_last_window(False)
+        self.on_hide()  # a logout while hidden ends unibox without a close
         self.window.hide()
         if self.prefs.get(TRAY_HINT_SHOWN):
             return
