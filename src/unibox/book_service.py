@@ -85,6 +85,36 @@ def add_address_book(
     return info, remote_name
 
 
+def update_address_book(
+    store: Store,
+    secrets: SecretStore,
+    book: BookInfo,
+    *,
+    username: str,
+    password: str,
+    ca_file: str,
+    check_only: bool = False,
+) -> tuple[BookInfo, str]:
+    """Check a book's new user name, password (empty: the keyring's) and CA file with its
+    server, then keep them, unless `check_only`. Returns the book and the server's name for it.
+
+    Its sync reads the book afresh each time: kick it to use the new settings.
+    """
+    ca = ""
+    if ca_file:
+        from unibox.channels.tls import check_ca_file
+
+        ca = check_ca_file(ca_file)
+    remote_name, _url = find_book(book.url, username, password or secrets.get(book.secret_ref), ca)
+    if check_only:
+        return book, remote_name
+    if password:
+        secrets.set(book.secret_ref, password)
+    with intent_write(store) as s:
+        info = books.update_book(s, book.name, username=username, ca_file=ca)
+    return info, remote_name
+
+
 def remove_address_book(store: Store, secrets: SecretStore, name: str) -> BookInfo:
     """Forget the book here and its password; its people stay, the server keeps its cards."""
     with intent_write(store) as s:

@@ -75,6 +75,18 @@ def get_book(session: Session, name: str) -> BookInfo:
     return _info(book)
 
 
+def update_book(session: Session, name: str, *, username: str, ca_file: str) -> BookInfo:
+    """A new user name or CA file for a book (its address and cards stay as they are)."""
+    book = session.scalar(select(AddressBook).where(AddressBook.name == name))
+    if book is None:
+        raise UserError(f"There is no address book called “{name}”.")
+    book.username = username
+    book.ca_file = ca_file
+    book.last_error = ""
+    session.flush()
+    return _info(book)
+
+
 def remove_book(session: Session, name: str) -> BookInfo:
     """Forget an address book locally (its people stay; nothing is deleted on the server)."""
     info = get_book(session, name)

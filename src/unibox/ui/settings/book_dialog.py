@@ -1,4 +1,5 @@
-"""Adding a CardDAV address book: name, server, user, password and CA file; Test, Add.
+"""Adding a CardDAV address book (name, server, user, password, CA file; Test, Add), or
+changing a book's user name, password and CA file (Test, Save).
 
 Passwords go to the keyring only (through book_service and secrets.py); the
 server and the CA file are checked off the GUI thread, and a problem is said
@@ -35,18 +36,28 @@ class BookDialog(QDialog):
     """Name, server, user, password and (for a server with its own certificate) the CA file
     of a new address book; Test connection, Add. The CA file is checked with the server,
     off the GUI thread: a missing, unreadable or non-PEM file is said in a sentence.
+    Given a `book`, it edits that one: its name and address stay, an empty password
+    keeps the keyring's.
 
     Signals:
         added(object): the BookInfo stored (the password is in the keyring).
+        saved(object): the edited BookInfo stored; sync it again.
     """
 
     added = Signal(object)
+    saved = Signal(object)
 
-    def __init__(self, bridge: Bridge, secrets: SecretStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: Bridge,
+        secrets: SecretStore,
+        parent: QWidget | None = None,
+        book: BookInfo | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add address book")
         self.setObjectName("BookDialog")
-        self.bridge, self.secrets = bridge, secrets
+        self.bridge, self.secrets, self.book = bridge, secrets, book
         self.name = QLineEdit("Contacts", self)
         self.url = QLineEdit(self)
         self.url.setPlaceholderText("https://dav.example.com/  (the server or the book)")
@@ -101,6 +112,25 @@ class BookDialog(QDialog):
         col.addWidget(self.message)
         col.addWidget(buttons)
         self.setMinimumWidth(460)
+        if book is not None:
+            self._edit_mode(book, hint)
+
+    def _edit_mode(self, book: BookInfo, hint: QLabel) -> None:
+        self.setWindowTitle(f"Address book “{book.name}”")
+        self.name.setText(book.name)
+        self.url.setText(book.url)
+        for fixed in (self.name, self.url):
+            fixed.setEnabled(False)  # shown muted: it stays
+            fixed.setToolTip("Stays as it is; to use another book, add it and remove this one.")
+        self.username.setFocus()
+        self.username.setText(book.username)
+        self.ca_file.setText(book.ca_file)
+        self.password.setPlaceholderText("unchanged")
+        self.add_button.setText("&Save")
+        hint.setText(
+            "A new user name, password or CA file is checked with the server before it is "
+            "kept. Leave the password empty to keep the one in the system keyring."
+        )
 
     def _choose_ca(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -125,7 +155,7 @@ class BookDialog(QDialog):
             return "Give the address book a name (“Home”, “Work”)."
         if not url:
             return "Enter the address of the CardDAV server or of the address book."
-        if not password:
+        if not password and self.book is None:
             return "Enter the password for the address book."
         return ""
 
@@ -152,6 +182,9 @@ class BookDialog(QDialog):
             self._said(missing, True)
             return
         self._busy("Asking the server…")
+        if self.book is not None:
+            self._update(user, password, ca_file, check_only=True)
+            return
         self.bridge.run(
             lambda: find_book(url, user, password, ca_file),
             lambda found: self._said(f"It works: found “{found[0]}” at {found[1]}.", False),
@@ -167,6 +200,9 @@ class BookDialog(QDialog):
             self._said(missing, True)
             return
         self._busy("Asking the server…")
+        if self.book is not None:
+            self._update(user, password, ca_file, check_only=False)
+            return
 
         def done(result: tuple[BookInfo, str]) -> None:
             self._said("", False)
@@ -183,6 +219,36 @@ class BookDialog(QDialog):
                 username=user,
                 password=password,
                 ca_file=ca_file,
+            ),
+            done,
+            lambda exc: self._said(sentence_for(exc), True),
+        )
+
+    def _update(self, user: str, password: str, ca_file: str, *, check_only: bool) -> None:
+        from unibox.book_service import update_address_book
+
+        store, secrets, book = self.bridge.store, self.secrets, self.book
+        assert book is not None
+
+        def done(result: tuple[BookInfo, str]) -> None:
+            if check_only:
+                self._said(f"It works: found “{result[1]}”. Nothing was saved yet.", False)
+                return
+            self._said("", False)
+            self.password.clear()
+            self.book = result[0]
+            self.saved.emit(result[0])
+            self.accept()
+
+        self.bridge.run(
+            lambda: update_address_book(
+                store,
+                secrets,
+                book,
+                username=user,
+                password=password,
+                ca_file=ca_file,
+                check_only=check_only,
             ),
             done,
             lambda exc: self._said(sentence_for(exc), True),

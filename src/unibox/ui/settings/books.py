@@ -52,7 +52,8 @@ class AddressBooksSection(QWidget):
     window stops its sync there). Signals:
         added(object): a BookInfo now stored; the window starts syncing it.
         removed(str): a book (by name) is forgotten here.
-        password_changed(str): a book (by name) has a new password: sync it again.
+        password_changed(str): a book (by name) has a new password or settings (Edit…):
+            sync it again.
     """
 
     added = Signal(object)
@@ -97,6 +98,9 @@ class AddressBooksSection(QWidget):
         self.remove_button.setObjectName("DangerButton")
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self._remove)
+        self.edit_button = QPushButton("&Edit address book…", self)
+        self.edit_button.setEnabled(False)
+        self.edit_button.clicked.connect(self.open_edit)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("New password for the selected address book")
@@ -109,11 +113,7 @@ class AddressBooksSection(QWidget):
         )
         self.change_password.clicked.connect(self._save_password)
         self.password.returnPressed.connect(self._save_password)
-        self.list.currentItemChanged.connect(
-            lambda item, _old: self.remove_button.setEnabled(
-                item is not None and self.secrets is not None
-            )
-        )
+        self.list.currentItemChanged.connect(self._selected)
         self.password_row = QWidget(self)
         pw = QHBoxLayout(self.password_row)
         pw.setContentsMargins(0, 0, 0, 0)
@@ -122,6 +122,7 @@ class AddressBooksSection(QWidget):
         self.password_row.setEnabled(secrets is not None)
         row.addWidget(self.add_button)
         row.addStretch(1)
+        row.addWidget(self.edit_button)
         row.addWidget(self.remove_button)
         for w in (title, self.empty, self.list, self.password_row):
             col.addWidget(w)
@@ -143,9 +144,14 @@ class AddressBooksSection(QWidget):
         self.list.setVisible(bool(found))
         self.empty.setVisible(not found)
         self.remove_button.setVisible(bool(found))
+        self.edit_button.setVisible(bool(found))
         self.password_row.setVisible(bool(found))
         if found:
             self.list.setCurrentRow(0)
+
+    def _selected(self, item: QListWidgetItem | None) -> None:
+        for button in (self.remove_button, self.edit_button):
+            button.setEnabled(item is not None and self.secrets is not None)
 
     def _save_password(self) -> None:
         item, password, secrets = self.list.currentItem(), self.password.text(), self.secrets
@@ -179,6 +185,26 @@ class AddressBooksSection(QWidget):
         self.dialog.raise_()
         self.dialog.activateWindow()
         return self.dialog
+
+    def open_edit(self) -> BookDialog | None:
+        """User name, password and CA file of the selected book, tested before they are kept."""
+        item = self.list.currentItem()
+        name = str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+        book = next((b for b in self.found if b.name == name), None)
+        if book is None or self.secrets is None:
+            return None
+        dialog = BookDialog(self.bridge, self.secrets, self, book=book)
+        dialog.saved.connect(self._edited)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _edited(self, book: BookInfo) -> None:
+        self.say(f"“{book.name}” is saved; syncing it again.")
+        self.password_changed.emit(book.name)
+        self.reload()
 
     def _added(self, book: BookInfo) -> None:
         self.say(f"“{book.name}” was added; its contacts are on their way.")
