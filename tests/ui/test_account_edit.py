@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,12 @@ from tests.helpers.mailgen import simple_message
 from tests.helpers.ports import free_port
 from tests.ui.test_sync import add_mail_account, close_window, open_window, subjects
 from unibox.config import store_path
+from unibox.core.errors import UserError
 from unibox.secrets import SecretStore
 from unibox.store import accounts, folders
 from unibox.store.store import Store
 from unibox.sync.runner import SyncRunner
+from unibox.ui.account_setup import form_for, settings_for, update_account
 from unibox.ui.main_window import MainWindow
 from unibox.ui.widgets.account_edit import EditAccountDialog
 
@@ -182,3 +185,18 @@ def _messages(s: Any) -> list[Any]:
     from unibox.store.schema import Message
 
     return list(s.scalars(select(Message).where(Message.deleted_at.is_(None))))
+
+
+def test_nothing_is_saved_while_the_old_sync_is_still_running(
+    dovecot: Dovecot, mail_user: str, profile_store: Store
+) -> None:
+    add_mail_account(profile_store, dovecot, mail_user)
+    account = _stored(profile_store)
+    form = form_for(account)
+    moved = settings_for(replace(form, imap_host="127.0.0.1"))
+    with pytest.raises(UserError, match="still finishing a sync, so nothing was saved"):
+        update_account(
+            profile_store, SecretStore(), account, form, moved, "new-pw", lambda _name: False
+        )
+    assert _stored(profile_store).settings == account.settings
+    assert SecretStore().get("mail:Work") == dovecot.password

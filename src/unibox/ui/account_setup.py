@@ -180,8 +180,13 @@ def update_account(
 
     Its sync is stopped first: a sync running on the old settings must not
     write folder state after the new settings are in. The caller starts it again.
+    `stop_sync` answers False when the sync did not end in time: nothing is saved then.
     """
-    stop_sync(account.name)
+    if stop_sync(account.name) is False:
+        raise UserError(
+            f"“{account.name}” is still finishing a sync, so nothing was saved; "
+            "try Save again in a moment."
+        )
     if password:
         secrets.set(account.secret_ref, password)
     with intent_write(store) as s:

@@ -102,9 +102,9 @@ class EditAccountDialog(AddAccountDialog):
         store, secrets, account, stop = self._bridge.store, self._secrets, self.account, self._stop
         return lambda: update_account(store, secrets, account, form, settings, password, stop)
 
-    def _stop(self, name: str) -> None:
+    def _stop(self, name: str) -> object:
         self._sync_stopped = True  # set on the task thread; read back on the GUI thread
-        self._stop_sync(name)
+        return self._stop_sync(name)  # False: it did not end in time
 
     def _stored(self, account: AccountInfo) -> None:
         self.account = account
