@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import simple_message
 from tests.helpers.ports import free_port
+from tests.helpers.smtp import SmtpServer, smtp_server  # noqa: F401  (a fixture)
 from tests.ui.test_sync import add_mail_account, close_window, open_window, subjects
 from unibox.config import store_path
 from unibox.core.errors import UserError
@@ -200,3 +201,34 @@ def test_nothing_is_saved_while_the_old_sync_is_still_running(
         )
     assert _stored(profile_store).settings == account.settings
     assert SecretStore().get("mail:Work") == dovecot.password
+
+
+def test_test_connection_signs_in_to_the_smtp_server_too(
+    qtbot: Any,
+    dovecot: Dovecot,
+    mail_user: str,
+    profile_store: Store,
+    smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    smtp_server.add_user(mail_user, dovecot.password)
+    add_mail_account(profile_store, dovecot, mail_user)
+    window = open_window(qtbot, profile_store)
+    try:
+        dialog = _edit_dialog(qtbot, window)
+        closed = free_port()
+        dialog.smtp.host.setText("localhost")
+        dialog.smtp.set_security("starttls")
+        dialog.smtp.port.setText(str(closed))
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        assert f"localhost:{closed} refused the connection" in _answer(qtbot, dialog)
+        dialog.smtp.port.setText(str(smtp_server.port))
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        said = _answer(qtbot, dialog)
+        assert "Signed in to localhost" in said and "localhost accepts your mail" in said
+        with qtbot.waitSignal(dialog.account_changed, timeout=20_000):
+            qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        smtp = _stored(profile_store).settings.smtp
+        assert smtp is not None
+        assert (smtp.host, smtp.port, smtp.security) == ("localhost", smtp_server.port, "starttls")
+    finally:
+        close_window(window)
