@@ -86,8 +86,9 @@ class EditAccountDialog(AddAccountDialog):
         )
         changed = server_changed(self.account.settings, typed)
         self.rematch.setText(rematch_text(form.imap_host) if changed else "")
-        self.rematch.setVisible(changed)
-        self.adjustSize()
+        if changed != self.rematch.isVisibleTo(self):  # resize only as the note comes or goes
+            self.rematch.setVisible(changed)
+            self.adjustSize()
 
     def _check_password(self, password: str) -> None:
         """Empty keeps the stored password: nothing to check here."""
