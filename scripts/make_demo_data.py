@@ -283,6 +283,204 @@ def ics(summary: str, start: datetime, minutes: int, organizer: Who, uid: str) -
     ).encode()
 
 
+def invitation(
+    method: str,
+    uid: str,
+    summary: str,
+    start: datetime,
+    minutes: int,
+    organizer: Who,
+    attendees: list[tuple[Who, str]],
+    *,
+    location: str,
+    stamp: datetime,
+    sequence: int = 0,
+    zone: str = "Europe/Berlin",
+    rrule: str = "",
+) -> bytes:
+    """A calendar part as calendar apps send it: local times with a TZID, people with roles."""
+    local = "%Y%m%dT%H%M%S"
+    end = start + timedelta(minutes=minutes)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Castell demo//Calendar//EN",
+        f"METHOD:{method}",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        f"SEQUENCE:{sequence}",
+        f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}",
+        f"DTSTART;TZID={zone}:{start:{local}}",
+        f"DTEND;TZID={zone}:{end:{local}}",
+        *([f"RRULE:{rrule}"] if rrule else []),
+        f"SUMMARY:{summary}",
+        f"LOCATION:{location}",
+        f"ORGANIZER;CN={organizer.name}:mailto:{organizer.email}",
+    ]
+    for who, partstat in attendees:
+        role = "CHAIR" if who is organizer else "REQ-PARTICIPANT"
+        lines.append(f"ATTENDEE;CN={who.name};ROLE={role};PARTSTAT={partstat}:mailto:{who.email}")
+    lines += ["END:VEVENT", "END:VCALENDAR", ""]
+    return "\r\n".join(lines).encode()
+
+
+def meetings() -> None:
+    """Invitations from three people: one moved (a higher SEQUENCE), one cancelled, one weekly."""
+    evening = at(-4, "18:30")
+    ask = at(4, "09:05")
+    people = [(ME, "NEEDS-ACTION")]
+    for method, sent, sequence, text in (
+        (
+            "REQUEST",
+            ask,
+            0,
+            """
+            Hi Mira,
+
+            our next members' evening is next week: short demos from three members,
+            then pizza in the lounge. Would be lovely to see you there!
+
+            Hannah""",
+        ),
+        (
+            "CANCEL",
+            at(1, "15:20"),
+            1,
+            """
+            Hi Mira,
+
+            sorry, we have to cancel the members' evening: the lounge is being
+            repainted that week. We'll send a new date soon.
+
+            Hannah""",
+        ),
+    ):
+        title = "Members' evening at Coworking Haus"
+        add(
+            Mail(
+                HANNAH,
+                [ME],
+                f"{'Cancelled' if method == 'CANCEL' else 'Invitation'}: {title}",
+                sent,
+                say(text),
+                "inbox",
+                attachments=[
+                    (
+                        "invite.ics",
+                        "text/calendar",
+                        invitation(
+                            method,
+                            "members-evening@coworkhaus.example",
+                            title,
+                            evening,
+                            150,
+                            HANNAH,
+                            people,
+                            location="Coworking Haus, Lounge (2nd floor)",
+                            stamp=sent,
+                            sequence=sequence,
+                        ),
+                    )
+                ],
+                flags="R",
+            )
+        )
+    shoot = "Photo shoot at Cafetería Sol"
+    for subject, sent, start, sequence, text in (
+        (
+            f"Invitation: {shoot}",
+            at(3, "10:15", MADRID),
+            at(-5, "15:00", MADRID),
+            0,
+            """
+            Hola Mira,
+
+            the photographer can come next week in the afternoon. Lucía brings the
+            new menus. Does 15:00 work for you?
+
+            Tomás""",
+        ),
+        (
+            f"Updated invitation: {shoot}",
+            at(1, "12:05", MADRID),
+            at(-6, "16:00", MADRID),
+            1,
+            """
+            Mira, small change: the photographer can only come a day later, so I
+            moved the shoot by a day, to 16:00. Same place!
+
+            Tomás""",
+        ),
+    ):
+        add(
+            Mail(
+                TOMAS,
+                [ME],
+                subject,
+                sent,
+                say(text),
+                "inbox",
+                attachments=[
+                    (
+                        "invite.ics",
+                        "text/calendar",
+                        invitation(
+                            "REQUEST",
+                            "photo-shoot@cafeteriasol.example",
+                            shoot,
+                            start,
+                            90,
+                            TOMAS,
+                            [(TOMAS, "ACCEPTED"), (ME, "NEEDS-ACTION")],
+                            location="Cafetería Sol, Calle del Pez 12, Madrid",
+                            stamp=sent,
+                            sequence=sequence,
+                            zone="Europe/Madrid",
+                        ),
+                    )
+                ],
+                flags="R",
+            )
+        )
+    sent = at(0, "07:10")
+    add(
+        Mail(
+            ZOE,
+            [ME],
+            "Invitation: Brightwave weekly sync",
+            sent,
+            say("""
+            Hi Mira,
+
+            until the launch, let's keep a short weekly sync with Felix and me,
+            same time every week.
+
+            Zoë"""),
+            "inbox",
+            attachments=[
+                (
+                    "invite.ics",
+                    "text/calendar",
+                    invitation(
+                        "REQUEST",
+                        "weekly-sync@brightwave.example",
+                        "Brightwave weekly sync",
+                        at(-6, "09:30"),
+                        30,
+                        ZOE,
+                        [(ZOE, "ACCEPTED"), (ME, "NEEDS-ACTION"), (FELIX, "ACCEPTED")],
+                        location="Google Meet",
+                        stamp=sent,
+                        rrule="FREQ=WEEKLY;COUNT=8",
+                    ),
+                )
+            ],
+            flags="R",
+        )
+    )
+
+
 # -- client work in the inbox ------------------------------------------------------------
 
 
@@ -2470,6 +2668,7 @@ def build() -> list[Mail]:
         invoices_sent,
         more_people,
         odds_and_ends,
+        meetings,
     ):
         section()
     return list(MAILS)

@@ -103,6 +103,7 @@ class CommandModule(Protocol):
 COMMAND_MODULES: tuple[CommandModule, ...] = (
     importlib.import_module("unibox.cli_mail_actions"),
     importlib.import_module("unibox.cli_people"),
+    importlib.import_module("unibox.cli_events"),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from unibox.bundle import resources_dir
 from unibox.channels.importers.mbox import read_mbox
 from unibox.core.items import ChangeSet, FolderRole, IncomingMessage, RemoteFolder
+from unibox.core.mime import parse_message
 from unibox.store.accounts import MailServer, MailSettings, add_account
 from unibox.store.folders import upsert_folders
 from unibox.store.ingest import Ingestor
@@ -33,6 +35,11 @@ DEMO_FOLDERS = (
 # Empty at first: where delete (#) and junk (!) put mail in the demo.
 DEMO_EMPTY_FOLDERS = (("Trash", FolderRole.TRASH), ("Junk", FolderRole.JUNK))
 _DATE_HEADER = re.compile(rb"^Date:[^\r\n]*", re.MULTILINE | re.IGNORECASE)
+# The times of an invitation's calendar part (UTC, local with a TZID, or a date).
+_ICS_TIME = re.compile(
+    rb"^((?:DTSTART|DTEND|DTSTAMP|RECURRENCE-ID|EXDATE)[^:\r\n]*:)(\d{8}(?:T\d{6}Z?)?)",
+    re.MULTILINE,
+)
 
 
 def demo_data_dir() -> Path:
@@ -124,9 +131,27 @@ def shift_message(item: IncomingMessage, shift: timedelta) -> IncomingMessage:
         stamp = format_datetime(date).encode()
         head = _DATE_HEADER.sub(lambda _m: b"Date: " + stamp, head, count=1)
         raw = head + sep + body
+    parsed = dataclasses.replace(item.parsed, date=date)
+    if raw is not None and parsed.invitation is not None:
+        # Meetings move with the mail, by whole weeks (at least as far): a Monday
+        # call stays on a Monday. The calendar part is rewritten and read again.
+        weeks = timedelta(weeks=math.ceil(shift / timedelta(weeks=1)))
+        raw = _ICS_TIME.sub(lambda m: m.group(1) + _shifted(m.group(2), weeks), raw)
+        parsed = dataclasses.replace(parsed, invitation=parse_message(raw).invitation)
     return dataclasses.replace(
         item,
-        parsed=dataclasses.replace(item.parsed, date=date),
+        parsed=parsed,
         internal_date=item.internal_date + shift if item.internal_date else None,
         raw=raw,
     )
+
+
+def _shifted(value: bytes, shift: timedelta) -> bytes:
+    """An iCalendar date or time moved by `shift` (whole days for a date)."""
+    text = value.decode()
+    if len(text) == 8:
+        day = datetime.strptime(text, "%Y%m%d") + timedelta(days=shift.days)
+        return day.strftime("%Y%m%d").encode()
+    utc = text.endswith("Z")
+    moved = datetime.strptime(text.rstrip("Z"), "%Y%m%dT%H%M%S") + shift
+    return (moved.strftime("%Y%m%dT%H%M%S") + ("Z" if utc else "")).encode()

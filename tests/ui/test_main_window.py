@@ -54,12 +54,12 @@ def test_models_pass_the_model_tester(qtbot: Any, qtmodeltester: Any, window: Ma
 def test_first_view_is_the_unified_inbox_newest_first(qtbot: Any, window: MainWindow) -> None:
     rows = _rows(qtbot, window)
     assert window.windowTitle() == "unibox"
-    assert len(rows) == 64
+    assert len(rows) == 69
     assert [r.date for r in rows] == sorted((r.date for r in rows), reverse=True)
     assert window.list_title.text() == "Unified inbox"
-    qtbot.waitUntil(lambda: window.list_subtitle.text() == "64 messages · 15 unread")
+    qtbot.waitUntil(lambda: window.list_subtitle.text() == "69 messages · 15 unread")
     assert _shown_subject(window) == rows[0].subject
-    assert "148 messages" in window.totals.text()
+    assert "153 messages" in window.totals.text()
     sidebar = window.sidebar_model
     inbox = sidebar.index_of(View(ViewKind.INBOX))
     assert inbox.data(Qt.ItemDataRole.DisplayRole) == "Unified inbox"
@@ -105,7 +105,7 @@ def test_search_filters_as_you_type_and_esc_goes_back(qtbot: Any, window: MainWi
     with qtbot.waitSignal(window.messages.loaded):
         qtbot.keyClick(window.message_list, Qt.Key.Key_Escape)
     assert window.search.text() == ""
-    assert window.messages.rowCount() == 64
+    assert window.messages.rowCount() == 69
 
 
 def test_search_results_come_first_and_the_preview_once_typing_pauses(
@@ -220,7 +220,7 @@ def test_new_mail_appears_on_top_without_a_reset(qtbot: Any, window: MainWindow)
     with qtbot.waitSignal(window.messages.rows_changed, timeout=5000):
         ingest_raw(window, raw, uid=900)
     assert resets == []
-    assert window.messages.rowCount() == 65
+    assert window.messages.rowCount() == 70
     assert _row(window, 0).subject == "We are ready to sign"
     assert window.message_list.currentIndex().data(Role.MESSAGE_ID) == current
     qtbot.waitUntil(

@@ -169,3 +169,18 @@ def test_invitations_stored_before_events_existed_are_read_after_start(
     assert not panel.upcoming_title.isVisibleTo(panel)
     read_stored_invitations(window)
     qtbot.waitUntil(lambda: panel.upcoming_title.isVisibleTo(panel), timeout=10_000)
+
+
+def test_an_update_says_so_and_the_old_invitation_shows_the_new_time(
+    qtbot: Any, window: MainWindow
+) -> None:
+    first = _invite(window, 9001)
+    update = _invite(window, 9002, sequence=1)
+    _open(qtbot, window, update)
+    card = window.message_view.header.invitation
+    assert card.kind.text() == "Updated invitation"
+    assert not card.note.isVisibleTo(card)
+    _open(qtbot, window, first)
+    assert card.kind.text() == "Invitation"
+    assert card.note.isVisibleTo(card)
+    assert "updated by a later one" in card.note.text()

@@ -135,7 +135,7 @@ def test_e_archives_the_message_and_selects_the_next(
     before = ids(qtbot, window)
     target, following = before[1], before[2]
     assert current_id(window) == target
-    qtbot.waitUntil(lambda: window.list_subtitle.text().startswith("64 messages"))
+    qtbot.waitUntil(lambda: window.list_subtitle.text().startswith("69 messages"))
     press(qtbot, window, Qt.Key.Key_E)
     # Gone at once, and the next message is the current one and shown.
     assert window.messages.row_of(target) is None
@@ -144,7 +144,7 @@ def test_e_archives_the_message_and_selects_the_next(
     qtbot.waitUntil(lambda: window.message_view.content.id == following)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: "Archived the message" in window.notice.sentence, timeout=10_000)
     assert "Undo" in window.notice.text()
-    qtbot.waitUntil(lambda: window.list_subtitle.text().startswith("63 messages"))
+    qtbot.waitUntil(lambda: window.list_subtitle.text().startswith("68 messages"))
     assert places(demo_store, target) == {FolderRole.ARCHIVE.value}
     assert ("move", "") in pending(demo_store, target)  # the server learns it on the next sync
     show(qtbot, window, View(ViewKind.ARCHIVE))
@@ -156,7 +156,7 @@ def test_e_archives_the_message_and_selects_the_next(
     qtbot.waitUntil(lambda: window.list_title.text() == "Unified inbox")
     assert window.messages.view == View(ViewKind.INBOX)
     assert window.sidebar.currentIndex().data(SidebarRole.VIEW) == View(ViewKind.INBOX)
-    qtbot.waitUntil(lambda: len(ids(qtbot, window)) == 63)
+    qtbot.waitUntil(lambda: len(ids(qtbot, window)) == 68)
     assert target not in ids(qtbot, window)
 
 
@@ -392,7 +392,7 @@ def test_menus_and_overlay_list_every_triage_key(
     press(qtbot, window, Qt.Key.Key_E)  # rows leave under the tester's eyes
     qtbot.waitUntil(lambda: window.triage.last is not None, timeout=10_000)
     press(qtbot, window, Qt.Key.Key_Z)
-    qtbot.waitUntil(lambda: len(ids(qtbot, window)) == 64, timeout=10_000)
+    qtbot.waitUntil(lambda: len(ids(qtbot, window)) == 69, timeout=10_000)
 
 
 def test_the_sidebar_has_smart_views_and_channels(qtbot: Any, triage_window: MainWindow) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from unibox.channels.importers.mbox import (
     envelope_date,
@@ -47,8 +48,8 @@ def _all(path: Path, **kwargs: int) -> list:  # type: ignore[type-arg]
 
 def test_demo_mailboxes_import_with_their_counts_and_flags() -> None:
     inbox = _all(DEMO / "inbox.mbox")
-    assert len(inbox) == 64
-    assert [m.uid for m in inbox] == list(range(1, 65))
+    assert len(inbox) == 69
+    assert [m.uid for m in inbox] == list(range(1, 70))
     assert sum("\\Seen" not in m.flags for m in inbox) == 15
     assert any("\\Flagged" in m.flags for m in inbox)
     assert all(m.parsed.state is ParseState.COMPLETE for m in inbox)
@@ -174,8 +175,8 @@ def test_demo_profile_lands_today_with_folders_and_flags(tmp_path: Path) -> None
         counts = view_counts.counts(s)
         newest = views.rows_for(s, inbox[:1])[0]
     store.close()
-    assert profile.messages == 148
-    assert (len(inbox), len(sent), len(archive)) == (64, 43, 41)
+    assert profile.messages == 153
+    assert (len(inbox), len(sent), len(archive)) == (69, 43, 41)
     assert counts.unread == 15 and counts.views[views.ViewKind.FLAGGED] == 7
     assert newest.date.astimezone(now.tzinfo).date() == now.date()
     assert newest.date <= now
@@ -193,3 +194,32 @@ def test_demo_profile_opened_early_in_the_day_keeps_order_not_clock(tmp_path: Pa
     assert newest.date <= now
     assert now - newest.date < timedelta(minutes=10)
     assert profile.shift.total_seconds() % 86400
+
+
+def test_demo_meetings_move_with_the_mail_by_whole_weeks(tmp_path: Path) -> None:
+    from unibox.store.events import upcoming_meetings
+    from unibox.store.schema import Handle
+
+    now = datetime(2031, 6, 2, 18, 0, tzinfo=timezone(timedelta(hours=2)))  # a Monday
+    store = Store(tmp_path / "demo.sqlite3")
+    build_demo_profile(store, now=now)
+    with store.read() as s:
+        meetings = upcoming_meetings(s, now=int(now.timestamp()), limit=6, cancelled=True)
+        zoe = s.scalars(select(Handle.id).where(Handle.value == "zoe.mueller@brightwave.example"))
+        with_zoe = upcoming_meetings(s, handle_ids=list(zoe), now=int(now.timestamp()))
+    store.close()
+    berlin = [(m.summary, m.starts.astimezone(timezone(timedelta(hours=2)))) for m in meetings]
+    # Weekdays stay; local times (TZID) stay local in summer time, a UTC time moves by an hour.
+    assert [(t, f"{d:%a %H:%M}") for t, d in berlin[:4]] == [
+        ("Brightwave review call", "Mon 11:00"),
+        ("Members' evening at Coworking Haus", "Tue 18:30"),
+        ("Brightwave weekly sync", "Thu 09:30"),
+        ("Photo shoot at Cafetería Sol", "Thu 16:00"),  # the updated time (SEQUENCE 1)
+    ]
+    assert meetings[1].status == "cancelled"
+    assert all(m.starts > now for m in meetings)
+    assert [m.summary for m in with_zoe] == [
+        "Brightwave review call",
+        "Brightwave weekly sync",
+        "Brightwave weekly sync",
+    ]

@@ -12,7 +12,7 @@ from tests.helpers.invitations import calendar, invitation_mail, vevent
 from unibox.core.items import FolderRole, IncomingMessage, RemoteFolder
 from unibox.core.mime import parse_message
 from unibox.store import accounts, folders
-from unibox.store.event_backfill import backfill_invitations, pending_invitations
+from unibox.store.event_backfill import backfill_invitations, pending_invitations, pending_query
 from unibox.store.events import message_invitation, upcoming_meetings
 from unibox.store.ingest import Ingestor
 from unibox.store.schema import Handle
@@ -296,3 +296,12 @@ def test_a_failure_recording_events_never_costs_the_mail(
 
         assert s.get(Message, mid) is not None
         assert s.query(Event).count() == 0
+
+
+def test_the_backfill_finds_invitations_through_the_partial_index(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db.sqlite3")
+    sql = str(pending_query().compile(store.engine))
+    with store.engine.connect() as conn:
+        plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    # Not a scan of every attachment: only the calendars, a few rows at any size.
+    assert "ix_attachment_calendar" in plan

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select, text
 
-from unibox.core.calendar import CALENDAR_TYPES
 from unibox.core.items import ChangeSet, Invitation
 from unibox.core.mime import parse_message
 from unibox.core.rawcodec import decompress_raw
 from unibox.store.event_ingest import record_invitations
 from unibox.store.people import HandleResolver
-from unibox.store.schema import Account, Attachment, MessageRaw
+from unibox.store.schema import CALENDAR_ATTACHMENT, Account, Attachment, MessageRaw
 from unibox.store.schema_events import EventMessage
 from unibox.store.store import Store
 
@@ -29,18 +28,21 @@ log = logging.getLogger("unibox.events")
 BATCH = 50
 
 
+def pending_query() -> Select[int]:
+    """Messages with a calendar part that no event_message row names, oldest first."""
+    read = exists().where(EventMessage.message_id == Attachment.message_id)
+    return (
+        select(Attachment.message_id)
+        .where(text(CALENDAR_ATTACHMENT), ~read)  # literal: the partial index applies
+        .distinct()
+        .order_by(Attachment.message_id)
+    )
+
+
 def pending_invitations(store: Store) -> list[int]:
     """Ids of messages with a calendar part whose events were never read, oldest first."""
-    read = exists().where(EventMessage.message_id == Attachment.message_id)
     with store.read() as s:
-        return list(
-            s.execute(
-                select(Attachment.message_id)
-                .where(Attachment.content_type.in_(CALENDAR_TYPES), ~read)
-                .distinct()
-                .order_by(Attachment.message_id)
-            ).scalars()
-        )
+        return list(s.execute(pending_query()).scalars())
 
 
 def backfill_invitations(store: Store) -> ChangeSet:

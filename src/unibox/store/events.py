@@ -51,6 +51,7 @@ class MessageInvitation:
     method: str  # what this message does: request, cancel, reply, publish, ""
     meeting: Meeting  # the event as it stands now (the next occurrence of a series)
     outdated: bool  # a later invitation changed the event since this one
+    updated: bool = False  # this one changes an earlier invitation (a higher SEQUENCE)
 
 
 def _columns() -> tuple[Any, ...]:
@@ -213,4 +214,5 @@ def message_invitation(session: Session, message_id: int, now: int) -> MessageIn
         method=method,
         meeting=_meeting(row, start),
         outdated=method != "cancel" and sequence < newest,
+        updated=method == "request" and sequence > 0,
     )

@@ -259,6 +259,12 @@ class Participant(Base):
     name: Mapped[str] = mapped_column(String(400), default="")
 
 
+# The attachments that are calendars (invitations): a partial index finds them at
+# any size. Queries must repeat this text literally (not as bound parameters), or
+# SQLite cannot tell that the index applies.
+CALENDAR_ATTACHMENT = "content_type IN ('text/calendar', 'application/ics')"
+
+
 class Attachment(Base):
     """An attachment's description; its bytes stay in the raw source."""
 
@@ -268,7 +274,7 @@ class Attachment(Base):
         Index(
             "ix_attachment_calendar",
             "message_id",
-            sqlite_where=text("content_type IN ('text/calendar', 'application/ics')"),
+            sqlite_where=text(CALENDAR_ATTACHMENT),
         ),
     )
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from unibox.meeting_format import meeting_when, repeats_text
 from unibox.store.events import MessageInvitation
 from unibox.ui.icons import pixmap
-from unibox.ui.widgets.meetings import meeting_when, repeats_text
 
 _KIND = {
     "request": "Invitation",
@@ -66,6 +66,8 @@ class InvitationCard(QFrame):
         meeting = invitation.meeting
         cancelled = meeting.status == "cancelled"
         kind = "Cancelled" if cancelled else _KIND.get(invitation.method, "Event")
+        if invitation.updated and not cancelled:
+            kind = "Updated invitation"
         if meeting.status == "tentative" and not cancelled:
             kind += " · tentative"
         repeats = repeats_text(meeting.repeats)
