@@ -17,7 +17,7 @@ from unibox.channels.importers.mbox import (
 )
 from unibox.core.items import FolderRole, ParseState, RemoteFolder
 from unibox.demo import build_demo_profile, demo_data_dir
-from unibox.store import view_counts, views
+from unibox.store import view_counts, view_rows, views
 from unibox.store.accounts import MailServer, MailSettings, add_account
 from unibox.store.folders import upsert_folders
 from unibox.store.ingest import Ingestor
@@ -173,7 +173,7 @@ def test_demo_profile_lands_today_with_folders_and_flags(tmp_path: Path) -> None
         sent = views.view_ids(s, views.View(views.ViewKind.SENT))
         archive = views.view_ids(s, views.View(views.ViewKind.ARCHIVE))
         counts = view_counts.counts(s)
-        newest = views.rows_for(s, inbox[:1])[0]
+        newest = view_rows.rows_for(s, inbox[:1])[0]
     store.close()
     assert profile.messages == 153
     assert (len(inbox), len(sent), len(archive)) == (69, 43, 41)
@@ -189,7 +189,7 @@ def test_demo_profile_opened_early_in_the_day_keeps_order_not_clock(tmp_path: Pa
     profile = build_demo_profile(store, now=now)
     with store.read() as s:
         inbox = views.view_ids(s, views.View(views.ViewKind.INBOX))
-        newest = views.rows_for(s, inbox[:1])[0]
+        newest = view_rows.rows_for(s, inbox[:1])[0]
     store.close()
     assert newest.date <= now
     assert now - newest.date < timedelta(minutes=10)

@@ -16,9 +16,6 @@ from unibox.store.queries import search_filters, search_ids
 from unibox.store.schema import Account, Folder, Message, MessageLocation
 from unibox.store.triage_views import followup_is_due, hidden_from_inbox, is_snoozed, needs_reply
 
-# ui/models/message_list.py reads its rows as `views.rows_for`.
-from unibox.store.view_rows import rows_for as rows_for
-
 
 class ViewKind(StrEnum):
     """The smart views across accounts, one channel's inbox, and a single folder."""

@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QSplitter,
     QStackedWidget,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,9 +31,10 @@ from unibox.ui.models.message_list import MessageListModel
 from unibox.ui.models.person import PersonLoader
 from unibox.ui.models.reader import MessageLoader
 from unibox.ui.models.sidebar import SidebarModel
-from unibox.ui.people.wiring import PEOPLE_SHORTCUTS, PeopleSide, switcher_row
+from unibox.ui.people.wiring import PEOPLE_SHORTCUTS, PeopleSide
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, Preferences
 from unibox.ui.reading import ReadingActions
+from unibox.ui.side_pane import SidePane
 from unibox.ui.snooze_waker import SnoozeWaker
 from unibox.ui.triage import Triage
 from unibox.ui.widgets.action_notice import ActionNotice
@@ -127,24 +126,8 @@ class MainWindow(QMainWindow):
         self.message_view = MessageView()
         self.person_panel = PersonPanel()
 
-        side_pane = QWidget()
-        side_pane.setObjectName("Panel")
-        side = QVBoxLayout(side_pane)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.setSpacing(0)
-        brand = QHBoxLayout()
-        brand.setContentsMargins(18, 16, 18, 8)
-        brand.setSpacing(8)
-        logo = QLabel()
-        logo.setPixmap(app_icon().pixmap(22, 22))
-        name = QLabel("unibox")
-        name.setObjectName("Brand")
-        brand.addWidget(logo)
-        brand.addWidget(name, 1)
-        side.addLayout(brand)
-        switcher, self.mode_switcher = switcher_row(side_pane)
-        side.addWidget(switcher)
-        side.addWidget(self.sidebar, 1)
+        side_pane = SidePane(self.sidebar)
+        self.mode_switcher = side_pane.switcher
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setHandleWidth(1)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from unibox.core.items import ChangeSet
 from unibox.core.query import SearchQuery
 from unibox.core.triage import Clock, utc_now
-from unibox.store import views
+from unibox.store import view_rows, views
 from unibox.store.view_rows import MessageRow
 from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
@@ -166,7 +166,7 @@ class MessageListModel(QAbstractListModel):
 
         def query(s: Session) -> tuple[list[int], list[MessageRow]]:
             ids = head_query(s)
-            return ids, views.rows_for(s, ids[:PAGE], now=now)
+            return ids, view_rows.rows_for(s, ids[:PAGE], now=now)
 
         self._bridge.read(query, lambda result: self._head_loaded(generation, *result))
 
@@ -267,7 +267,7 @@ class MessageListModel(QAbstractListModel):
         self._asked.update(ids)
         generation, now = self._generation, self._now()
         self._bridge.read(
-            lambda s: views.rows_for(s, ids, now=now), lambda r: self._got_rows(generation, r)
+            lambda s: view_rows.rows_for(s, ids, now=now), lambda r: self._got_rows(generation, r)
         )
 
     def _got_rows(self, generation: int, rows: list[MessageRow]) -> None:
@@ -327,7 +327,7 @@ class MessageListModel(QAbstractListModel):
         def query(s: Session) -> tuple[list[int], list[MessageRow]]:
             ids = ids_query(s)
             present = set(ids)
-            return ids, views.rows_for(s, [m for m in changed if m in present], now=now)
+            return ids, view_rows.rows_for(s, [m for m in changed if m in present], now=now)
 
         # On the bulk reader: at 100,000 messages this takes a tenth of a second,
         # which opening a message or a new search should not wait for.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QStackedWidget,
@@ -14,11 +13,10 @@ from PySide6.QtWidgets import (
 
 from unibox.config import Settings
 from unibox.ui.bridge import Bridge
-from unibox.ui.icons import app_icon
 from unibox.ui.people.people_view import PeopleView
 from unibox.ui.people.record_loader import RecordLoader
 from unibox.ui.people.record_view import PersonRecordView
-from unibox.ui.people.switcher import switcher_row
+from unibox.ui.side_pane import SidePane
 
 TIPS = (
     "Type to search everyone.\n"
@@ -49,30 +47,12 @@ class PeoplePage(QWidget):
         self.view = PeopleView(bridge, self.writer, self)
         self.record = PersonRecordView(bridge, self.loader, self)
         self.started = False
-        side = QWidget(self)
-        side.setObjectName("Panel")
-        col = QVBoxLayout(side)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(0)
-        brand = QHBoxLayout()
-        brand.setContentsMargins(18, 16, 18, 8)
-        brand.setSpacing(8)
-        logo = QLabel(side)
-        logo.setPixmap(app_icon().pixmap(22, 22))
-        name = QLabel("unibox", side)
-        name.setObjectName("Brand")
-        brand.addWidget(logo)
-        brand.addWidget(name, 1)
-        col.addLayout(brand)
-        holder, self.switcher = switcher_row(side)
-        col.addWidget(holder)
-        tips = QLabel(TIPS, side)
+        tips = QLabel(TIPS)
         tips.setObjectName("Muted")
         tips.setWordWrap(True)
         tips.setContentsMargins(18, 12, 18, 0)
-        col.addWidget(tips)
-        col.addStretch(1)
-        side.setMinimumWidth(180)
+        side = SidePane(tips, stretch=False, parent=self)
+        self.switcher = side.switcher
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.record)

@@ -10,14 +10,14 @@ from PySide6.QtGui import QAction
 
 from unibox.core.items import ChangeSet
 from unibox.ui.people.contacts_io import ContactsIO
-from unibox.ui.people.switcher import MAIL, PEOPLE, ModeSwitcher, switcher_row
+from unibox.ui.people.switcher import MAIL, PEOPLE, ModeSwitcher
 from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
     from unibox.ui.main_window import MainWindow
     from unibox.ui.people.page import PeoplePage
 
-__all__ = ["PEOPLE_SHORTCUTS", "PeopleSide", "switcher_row"]
+__all__ = ["PEOPLE_SHORTCUTS", "PeopleSide"]
 
 # Keys of the People page bound by its own widgets, for the `?` overlay.
 PEOPLE_SHORTCUTS = (
