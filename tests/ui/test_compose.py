@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, Qt, QUrl
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select, update
 
 from unibox.demo import DEMO_EMAIL
@@ -154,6 +156,16 @@ def test_recipients_become_chips_as_they_are_typed_pasted_and_removed(
     qtbot.mouseDClick(to.chips[1], Qt.MouseButton.LeftButton)
     assert to.editor.text() == "cy@example.org"
     assert [chip.entry for chip in to.chips] == ['"Lee, Bo" <bo@example.org>']
+    # Switching to another window mid-word keeps the word; tabbing away makes it a chip.
+    to.setText("")
+    qtbot.keyClicks(to, "ann@exa")
+    QApplication.sendEvent(
+        to.editor, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.ActiveWindowFocusReason)
+    )
+    assert to.chips == [] and to.editor.text() == "ann@exa"
+    tabbed = QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason)
+    QApplication.sendEvent(to.editor, tabbed)
+    assert [chip.entry for chip in to.chips] == ["ann@exa"]
     # An address that cannot be read is marked, with its sentence.
     to.setText("ann@example.org, bob@")
     assert to.chips[1].property("invalid") is True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from unibox.core.address_list import parse_address_list, take_entries
@@ -228,7 +228,12 @@ class RecipientField(QFrame):
             self.style().unpolish(self)
             self.style().polish(self)
             popup = self.completer_.popup()
-            if not focused and (popup is None or not popup.isVisible()):
+            # Another window or the suggestions took the keyboard: still typing here.
+            elsewhere = isinstance(event, QFocusEvent) and event.reason() in (
+                Qt.FocusReason.ActiveWindowFocusReason,
+                Qt.FocusReason.PopupFocusReason,
+            )
+            if not focused and not elsewhere and (popup is None or not popup.isVisible()):
                 self.check()
         return super().eventFilter(watched, event)
 

@@ -149,7 +149,10 @@ class AddressCompleter(QCompleter):
         return frozenset(m.casefold() for m in re.findall(r"[^\s<>,;\"]+@[^\s<>,;\"]+", others))
 
     def _updated(self) -> None:
-        if self.suggestions.rowCount() == 0 or not self.field.hasFocus():
+        # Typed in this field: its window's focus is here, whether or not that window is
+        # active at the moment the answer arrives.
+        typing_here = self.field.window().focusWidget() is self.field
+        if self.suggestions.rowCount() == 0 or not typing_here:
             self._popup().hide()
             return
         rect = self.field.rect()
