@@ -80,13 +80,17 @@ def test_the_organizers_panel_shows_the_meeting_and_opens_the_invitation(
     )
     qtbot.waitUntil(lambda: panel.upcoming_title.isVisibleTo(panel), timeout=10_000)
     start = _soon(2, 10)
-    entries = [b for b in panel.buttons if isinstance(b, MeetingEntry) and b.isVisibleTo(panel)]
-    assert len(entries) == 1
-    first, second = entries[0].text().split("\n")
+
+    def entries() -> list[MeetingEntry]:  # a widget added to a shown layout shows a moment later
+        return [b for b in panel.buttons if isinstance(b, MeetingEntry) and b.isVisibleTo(panel)]
+
+    qtbot.waitUntil(lambda: len(entries()) == 1)
+    (entry,) = entries()
+    first, second = entry.text().split("\n")
     assert first == f"{start:%a} {start.day} {start:%b}, 10:00 – Brightwave review call"
     assert second == "Google Meet"
     with qtbot.waitSignal(window.reader.loaded, timeout=10_000):
-        qtbot.mouseClick(entries[0], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(entry, Qt.MouseButton.LeftButton)
     content = window.message_view.content
     assert content is not None and content.id == invite
 
