@@ -188,3 +188,27 @@ def test_an_update_says_so_and_the_old_invitation_shows_the_new_time(
     assert card.kind.text() == "Invitation"
     assert card.note.isVisibleTo(card)
     assert "updated by a later one" in card.note.text()
+
+
+def test_a_reply_says_who_answered_what(qtbot: Any, window: MainWindow) -> None:
+    _invite(window, 9001)
+    start = _soon(2, 10)
+    event = vevent(
+        "review@brightwave.example",
+        start,
+        start + timedelta(minutes=45),
+        attendees=(("Jonas Berg", "jonas@brightwave.example"),),
+    ).replace("PARTSTAT=NEEDS-ACTION", "PARTSTAT=DECLINED")
+    raw = invitation_mail(
+        calendar(event, method="REPLY"),
+        subject="Declined: Brightwave review call",
+        sender=("Jonas Berg", "jonas@brightwave.example"),
+        to="zoe.mueller@brightwave.example",
+        message_id="review-reply@brightwave.example",
+        method="REPLY",
+    )
+    (reply,) = ingest_raw(window, raw, 9003).messages_added
+    _open(qtbot, window, reply)
+    card = window.message_view.header.invitation
+    assert card.kind.text() == "Jonas Berg declined"
+    assert card.title.text() == "Brightwave review call"

@@ -177,15 +177,29 @@ def test_a_cancel_seen_before_its_request_still_wins(tmp_path: Path) -> None:
 def test_a_reply_records_the_answer(tmp_path: Path) -> None:
     store, ingestor = _store(tmp_path)
     _deliver(store, ingestor, 1, _mail())
-    reply = _mail(method="REPLY", attendees=(("Mira Castell", ME),))
-    reply = reply.replace(b"PARTSTAT=NEEDS-ACTION", b"PARTSTAT=ACCEPTED")
-    _deliver(store, ingestor, 2, reply)
+    event = vevent(
+        "call-1@brightwave.example",
+        START,
+        START + timedelta(minutes=45),
+        attendees=(("Mira Castell", ME),),
+    ).replace("PARTSTAT=NEEDS-ACTION", "PARTSTAT=ACCEPTED")
+    reply = invitation_mail(
+        calendar(event, method="REPLY"),
+        sender=("Mira Castell", ME),
+        to=ZOE,
+        message_id="reply-1",
+        method="REPLY",
+    )
+    answered = _deliver(store, ingestor, 2, reply)
     with store.read() as s:
         from unibox.store.schema_events import EventAttendee
 
         answers = {a.handle_id: a.partstat for a in s.query(EventAttendee)}
+        card = message_invitation(s, answered, BEFORE)
     assert answers[_handles(store, ME)[0]] == "accepted"
-    assert len(_upcoming(store)) == 1
+    assert card is not None and card.method == "reply"
+    assert (card.answer, card.answered_by) == ("accepted", "Mira Castell")
+    assert len(_upcoming(store)) == 1  # a reply changes who comes, not the meeting
 
 
 def test_meetings_with_a_person_are_theirs_from_now_on_soonest_first(tmp_path: Path) -> None:
@@ -305,3 +319,14 @@ def test_the_backfill_finds_invitations_through_the_partial_index(tmp_path: Path
         plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
     # Not a scan of every attachment: only the calendars, a few rows at any size.
     assert "ix_attachment_calendar" in plan
+
+
+def test_removing_the_account_forgets_the_meetings_only_its_mail_knew(tmp_path: Path) -> None:
+    store, ingestor = _store(tmp_path)
+    _deliver(store, ingestor, 1, _mail())
+    assert len(_upcoming(store)) == 1
+    with store.write() as s:
+        accounts.remove_account(s, "Work")
+    with store.read() as s:
+        assert s.query(Event).count() == 0
+        assert upcoming_meetings(s, now=BEFORE) == []

@@ -135,6 +135,10 @@ def remove_account(session: Session, name: str) -> AccountInfo:
         {"account": a.id},
     )
     session.delete(a)
+    session.flush()
+    from unibox.store.event_ingest import forget_orphan_events
+
+    forget_orphan_events(session.connection())  # meetings known only from that mail
     return info
 
 

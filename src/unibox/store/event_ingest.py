@@ -195,3 +195,9 @@ def _touch_people(conn: Connection, event_id: int, changes: ChangeSet) -> None:
             .where(_A.c.event_id == event_id)
         ).scalars()
     )
+
+
+def forget_orphan_events(conn: Connection) -> int:
+    """Delete the events learned from mail no longer in the store (an account removed)."""
+    linked = select(_EM.c.id).where(_EM.c.event_id == _E.c.id).exists()
+    return conn.execute(_E.delete().where(_E.c.source == "mail", ~linked)).rowcount

@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from unibox.core.calendar import occurrence_starts, recurrence_key
-from unibox.store.schema import Handle
+from unibox.store.schema import Handle, Message
 from unibox.store.schema_events import Event, EventAttendee, EventMessage
 
 
@@ -52,6 +52,8 @@ class MessageInvitation:
     meeting: Meeting  # the event as it stands now (the next occurrence of a series)
     outdated: bool  # a later invitation changed the event since this one
     updated: bool = False  # this one changes an earlier invitation (a higher SEQUENCE)
+    answer: str = ""  # a reply: the sender's answer on the event (accepted, declined…)
+    answered_by: str = ""  # a reply: the sender's name as the event lists them
 
 
 def _columns() -> tuple[Any, ...]:
@@ -210,9 +212,18 @@ def message_invitation(session: Session, message_id: int, now: int) -> MessageIn
             row.starts_at, bool(row.all_day), row.timezone, row.rrule, exdates, now - length + 1, 1
         )
         start = upcoming[0] if upcoming else None
+    answer = None
+    if method == "reply":
+        answer = session.execute(
+            select(EventAttendee.partstat, EventAttendee.name)
+            .join(Message, Message.sender_handle_id == EventAttendee.handle_id)
+            .where(Message.id == message_id, EventAttendee.event_id == row.id)
+        ).first()
     return MessageInvitation(
         method=method,
         meeting=_meeting(row, start),
         outdated=method != "cancel" and sequence < newest,
         updated=method == "request" and sequence > 0,
+        answer=answer.partstat if answer else "",
+        answered_by=answer.name if answer else "",
     )

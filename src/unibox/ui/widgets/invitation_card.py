@@ -20,6 +20,14 @@ _KIND = {
 }
 
 
+_ANSWER = {
+    "accepted": "accepted",
+    "declined": "declined",
+    "tentative": "may come (tentative)",
+    "delegated": "delegated it",
+}
+
+
 class InvitationCard(QFrame):
     """Shows a MessageInvitation above the body; hidden for a message without one.
 
@@ -68,6 +76,9 @@ class InvitationCard(QFrame):
         kind = "Cancelled" if cancelled else _KIND.get(invitation.method, "Event")
         if invitation.updated and not cancelled:
             kind = "Updated invitation"
+        elif invitation.answer and not cancelled:
+            who = invitation.answered_by or "They"
+            kind = f"{who} {_ANSWER.get(invitation.answer, 'replied')}"
         if meeting.status == "tentative" and not cancelled:
             kind += " · tentative"
         repeats = repeats_text(meeting.repeats)
