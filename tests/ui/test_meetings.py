@@ -93,6 +93,16 @@ def test_the_organizers_panel_shows_the_meeting_and_opens_the_invitation(
         qtbot.mouseClick(entry, Qt.MouseButton.LeftButton)
     content = window.message_view.content
     assert content is not None and content.id == invite
+    # From the keyboard too: Tab reaches the entry, Enter opens the invitation.
+    _open(qtbot, window, _from_zoe(demo_store))
+    qtbot.waitUntil(lambda: len(entries()) == 1)
+    (entry,) = entries()
+    assert entry.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    entry.setFocus()
+    with qtbot.waitSignal(window.reader.loaded, timeout=10_000):
+        qtbot.keyClick(entry, Qt.Key.Key_Return)
+    content = window.message_view.content
+    assert content is not None and content.id == invite
 
 
 def test_an_attendee_sees_it_too_and_a_cancel_takes_it_away(
