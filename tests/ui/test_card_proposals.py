@@ -110,9 +110,12 @@ def test_screenshot_card_proposals_light_and_dark(qtbot: Any, window: MainWindow
     SHOTS.mkdir(parents=True, exist_ok=True)
     for dark, scheme in ((False, LIGHT), (True, DARK)):
         apply_theme(app, dark=dark)
-        qtbot.wait(100)
         card = view.suggestion_pane.proposals.cards[0]
-        assert card.palette().color(card.backgroundRole()).name() == scheme.base
+        qtbot.waitUntil(  # the new palette reaches the widgets with the next events
+            lambda card=card, scheme=scheme: (
+                card.palette().color(card.backgroundRole()).name() == scheme.base
+            )
+        )
         assert window.grab().save(
             str(SHOTS / f"people_card_proposals{'_dark' if dark else ''}.png")
         )
