@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
@@ -24,7 +25,6 @@ from unibox.store.accounts import AccountInfo
 from unibox.store.outbox import OutboxItem
 from unibox.ui.bridge import Bridge
 from unibox.ui.compose.notice import ComposeNotice
-from unibox.ui.compose.outbox_dialog import OutboxDialog
 from unibox.ui.compose.schedule import when_text
 from unibox.ui.compose.sending import (
     prepare_edit,
@@ -34,7 +34,10 @@ from unibox.ui.compose.sending import (
     sending_accounts,
 )
 from unibox.ui.compose.state import ComposeState, DraftStore
-from unibox.ui.compose.window import ComposeWindow
+
+if TYPE_CHECKING:  # the windows load on first use: not before the main window's first paint
+    from unibox.ui.compose.outbox_dialog import OutboxDialog
+    from unibox.ui.compose.window import ComposeWindow
 
 log = logging.getLogger("unibox.ui")
 
@@ -146,6 +149,8 @@ class ComposeLauncher(QObject):
         if state.account_id is None and accounts:
             sending = [a for a in accounts if a.kind in SENDING_KINDS]
             state.account_id = (sending or accounts)[0].id
+        from unibox.ui.compose.window import ComposeWindow
+
         window = ComposeWindow(self.bridge, accounts, state, self.drafts, pristine=pristine)
         window.send_requested.connect(lambda s, when, w=window: self._send(w, s, when))
         window.destroyed.connect(lambda _o=None, w=window: self._forget(w))
@@ -301,6 +306,8 @@ class ComposeLauncher(QObject):
     def show_outbox(self) -> OutboxDialog:
         """Mail ▸ Outbox…: one dialog, raised when asked again."""
         if self.outbox_dialog is None:
+            from unibox.ui.compose.outbox_dialog import OutboxDialog
+
             self.outbox_dialog = OutboxDialog(
                 self.bridge, self.edit_outbox, self.deliverer, self.parent_widget()
             )
