@@ -29,6 +29,7 @@ from unibox.store.accounts import AccountInfo, record_sync
 from unibox.store.folders import FolderState
 from unibox.store.ingest import Ingestor
 from unibox.store.store import Store
+from unibox.sync.endpoints import imap_endpoint
 from unibox.sync.pipeline import FetchJob, FetchPipeline
 
 log = logging.getLogger("unibox.sync")
@@ -67,15 +68,7 @@ class SyncReport:
 
 
 def endpoint_for(account: AccountInfo) -> ImapEndpoint:
-    s = account.settings
-    return ImapEndpoint(
-        host=s.imap.host,
-        port=s.imap.port,
-        security=s.imap.security,
-        username=s.username,
-        ca_file=s.ca_file,
-        fingerprint=s.fingerprint,
-    )
+    return imap_endpoint(account.settings)
 
 
 class SyncStopped(Exception):

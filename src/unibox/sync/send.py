@@ -37,6 +37,7 @@ from unibox.store.ingest import Ingestor
 from unibox.store.intent import intent_write
 from unibox.store.outbox import OutboxItem
 from unibox.store.store import Store
+from unibox.sync.endpoints import smtp_endpoint as smtp_endpoint_of
 from unibox.sync.pipeline import to_incoming
 
 log = logging.getLogger("unibox.sync.send")
@@ -63,14 +64,7 @@ def smtp_endpoint(account: AccountInfo) -> smtp.SmtpEndpoint:
             f"The account “{account.name}” has no outgoing (SMTP) server; add one to send.",
             retryable=False,
         )
-    return smtp.SmtpEndpoint(
-        host=s.smtp.host,
-        port=s.smtp.port,
-        security=s.smtp.security,
-        username=s.username,
-        ca_file=s.ca_file,
-        fingerprint=s.fingerprint,
-    )
+    return smtp_endpoint_of(s, s.smtp)
 
 
 def smtp_send(

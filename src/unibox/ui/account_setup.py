@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from unibox.account_service import create_mail_account
 from unibox.channels.imap import ImapSession
-from unibox.channels.imap_conn import ImapEndpoint, is_loopback
+from unibox.channels.imap_conn import is_loopback
 from unibox.channels.tls import check_ca_file
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
@@ -23,6 +23,7 @@ from unibox.store import accounts as store_accounts
 from unibox.store.accounts import AccountInfo, MailServer, MailSettings
 from unibox.store.intent import intent_write
 from unibox.store.store import Store
+from unibox.sync.endpoints import imap_endpoint, smtp_endpoint
 
 SECURITY = ("ssl", "starttls", "plain")
 IMAP_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
@@ -117,15 +118,7 @@ def form_for(account: AccountInfo) -> MailAccountForm:
 
 def check_connection(settings: MailSettings, password: str) -> int:
     """Log in to the IMAP server and list its folders; their number, or a ChannelError."""
-    endpoint = ImapEndpoint(
-        host=settings.imap.host,
-        port=settings.imap.port,
-        security=settings.imap.security,
-        username=settings.username,
-        ca_file=settings.ca_file,
-        fingerprint=settings.fingerprint,
-    )
-    with ImapSession(endpoint, password) as imap:
+    with ImapSession(imap_endpoint(settings), password) as imap:
         return len(imap.list_folders())
 
 
@@ -135,15 +128,7 @@ def check_sending(settings: MailSettings, password: str) -> bool:
         return False
     from unibox.channels import smtp
 
-    endpoint = smtp.SmtpEndpoint(
-        host=settings.smtp.host,
-        port=settings.smtp.port,
-        security=settings.smtp.security,
-        username=settings.username,
-        ca_file=settings.ca_file,
-        fingerprint=settings.fingerprint,
-    )
-    client = smtp.connect(endpoint, password)
+    client = smtp.connect(smtp_endpoint(settings, settings.smtp), password)
     with contextlib.suppress(Exception):  # signed in: how the goodbye goes does not matter
         client.quit()
     return True
