@@ -166,8 +166,11 @@ def test_recipients_become_chips_as_they_are_typed_pasted_and_removed(
     tabbed = QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason)
     QApplication.sendEvent(to.editor, tabbed)
     assert [chip.entry for chip in to.chips] == ["ann@exa"]
-    # An address that cannot be read is marked, with its sentence.
+    # An address that cannot be read is marked, with its sentence; chips set anew
+    # replace the old ones at once.
     to.setText("ann@example.org, bob@")
+    laid_out = [to.layout().itemAt(n).widget() for n in range(to.layout().count())]
+    assert laid_out == [*to.chips, to.editor]
     assert to.chips[1].property("invalid") is True
     assert "bob@" in to.chips[1].toolTip()
     assert to.chips[0].property("invalid") is False

@@ -116,6 +116,8 @@ class RecipientField(QFrame):
 
     def setText(self, text: str) -> None:
         for chip in self.chips:
+            self._flow.removeWidget(chip)
+            chip.hide()
             chip.deleteLater()
         self.chips = []
         self._selected = None
