@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from unibox.store.schema import Handle, Message, Participant, Person
@@ -89,32 +89,42 @@ def _contacts(query: str) -> Any:
     return stmt
 
 
-def _activity(session: Session, ids: Iterable[int] | None, now: int) -> dict[int, _Activity]:
-    """Last touch, message count and messages sent to them, per person."""
+def _per_person(ids: Iterable[int] | None, *columns: Any) -> Select[Any]:
+    """`columns` over each person's live messages (through their handles), by person."""
     stmt = (
-        select(
-            Handle.person_id,
-            func.max(Message.sent_at),
-            func.count(func.distinct(Message.id)),
-            func.count(func.distinct(case((Message.direction == "out", Message.id)))),
-        )
+        select(Handle.person_id, *columns)
         .select_from(Participant)
         .join(Handle, Handle.id == Participant.handle_id)
         .join(Message, Message.id == Participant.message_id)
         .where(Message.deleted_at.is_(None))
         .group_by(Handle.person_id)
     )
+    return stmt if ids is None else stmt.where(Handle.person_id.in_(list(ids)))
+
+
+def _last_notes(session: Session, ids: Iterable[int] | None, now: int) -> dict[int, int]:
+    """When each person's latest logged call or note happened (not later than now)."""
     notes = (
         select(PersonNote.person_id, func.max(PersonNote.happened_at))
         .where(PersonNote.happened_at <= now)
         .group_by(PersonNote.person_id)
     )
     if ids is not None:
-        chosen = list(ids)
-        stmt = stmt.where(Handle.person_id.in_(chosen))
-        notes = notes.where(PersonNote.person_id.in_(chosen))
+        notes = notes.where(PersonNote.person_id.in_(list(ids)))
+    return {pid: at for pid, at in session.execute(notes)}
+
+
+def _activity(session: Session, ids: Iterable[int] | None, now: int) -> dict[int, _Activity]:
+    """Last touch, message count and messages sent to them, per person."""
+    chosen = list(ids) if ids is not None else None
+    stmt = _per_person(
+        chosen,
+        func.max(Message.sent_at),
+        func.count(func.distinct(Message.id)),
+        func.count(func.distinct(case((Message.direction == "out", Message.id)))),
+    )
     found = {pid: _Activity(last, n, sent) for pid, last, n, sent in session.execute(stmt)}
-    for pid, at in session.execute(notes):
+    for pid, at in _last_notes(session, chosen, now).items():
         a = found.get(pid, _Activity())
         found[pid] = _Activity(max(a.last or 0, at), a.count, a.sent)
     return found
@@ -122,24 +132,9 @@ def _activity(session: Session, ids: Iterable[int] | None, now: int) -> dict[int
 
 def _last_touch(session: Session, ids: list[int] | None, now: int) -> dict[int, int]:
     """Only the last touch per person: no distinct counting, for sorting by it."""
-    stmt = (
-        select(Handle.person_id, func.max(Message.sent_at))
-        .select_from(Participant)
-        .join(Handle, Handle.id == Participant.handle_id)
-        .join(Message, Message.id == Participant.message_id)
-        .where(Message.deleted_at.is_(None))
-        .group_by(Handle.person_id)
-    )
-    notes = (
-        select(PersonNote.person_id, func.max(PersonNote.happened_at))
-        .where(PersonNote.happened_at <= now)
-        .group_by(PersonNote.person_id)
-    )
-    if ids is not None:
-        stmt = stmt.where(Handle.person_id.in_(ids))
-        notes = notes.where(PersonNote.person_id.in_(ids))
+    stmt = _per_person(ids, func.max(Message.sent_at))
     found: dict[int, int] = {pid: at for pid, at in session.execute(stmt)}
-    for pid, at in session.execute(notes):
+    for pid, at in _last_notes(session, ids, now).items():
         found[pid] = max(found.get(pid, 0), at)
     return found
 
