@@ -216,3 +216,46 @@ class ChangeSet:
             or self.people
             or self.folders
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ChatAddress:
+    """Someone on a chat network as the channel names them, before the store normalizes.
+
+    `kind` is the handle kind (xmpp, matrix, telegram, whatsapp, phone, …);
+    `value` the address on that network (a bare JID, a Matrix user id, …).
+    """
+
+    kind: str
+    value: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One message of a chat or social conversation, as a channel or importer produced it.
+
+    `remote_id` is what the channel guarantees unique within the account (an
+    XMPP MAM archive id, a Matrix event id, an export's own id or a content
+    hash): the store keys the message by (account, remote_id), so the same
+    item twice is stored once. `conversation` names the chat: the peer's
+    address for a one-to-one chat, the room's for a group. `origin_id` is the
+    id the sending client gave it (XEP-0359 origin-id, a Matrix transaction
+    id): an outbox item and its echo from the server share it.
+    """
+
+    channel: str  # mail, xmpp, matrix, mastodon, whatsapp, telegram, slack, sms, …
+    remote_id: str
+    conversation: str
+    sender: ChatAddress
+    sent_at: datetime  # timezone-aware
+    text: str
+    direction: str = "in"  # "out": the user's own message, sent from any client
+    conversation_name: str = ""
+    is_group: bool = False
+    participants: tuple[ChatAddress, ...] = ()  # the other members known to the channel
+    origin_id: str = ""
+    reply_to: str = ""  # remote_id (or origin_id) of the message this one answers
+    archive: str = ""  # the history it came from: "" the account's own, else a room's
+    via: str = ""  # the network behind a bridge (telegram, whatsapp, …), "" for none
+    is_history: bool = False  # backfilled or imported: never a notification
