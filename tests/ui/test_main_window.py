@@ -159,6 +159,24 @@ def test_search_operators_and_a_bad_one(qtbot: Any, window: MainWindow) -> None:
     assert "is:bogus" in bad.args[0]
     assert window.search.property("invalid") is True
     assert window.messages.rowCount() == len(rows)  # the last good results stay
+    problem = window.list_pane.search_problem
+    assert problem.isVisible() and "is:bogus" in problem.text()
+
+
+def test_a_malformed_search_says_what_is_wrong(qtbot: Any, window: MainWindow) -> None:
+    problem = window.list_pane.search_problem
+    for text, said in (("from:", "“from:” needs something"), ('"march plan', "left open")):
+        with qtbot.waitSignal(window.search.search_error, timeout=5000):
+            window.search.setText(text)
+        qtbot.waitUntil(lambda said=said: problem.isVisible() and said in problem.text())
+        assert window.messages.rowCount() > 0  # not an empty list
+    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+        window.search.setText("from:zoë")
+    assert not problem.isVisible()
+    window.search.setText("from:")
+    qtbot.waitUntil(problem.isVisible)
+    window.flow.leave_search()
+    assert not problem.isVisible()
 
 
 def test_sidebar_switches_views(qtbot: Any, window: MainWindow) -> None:

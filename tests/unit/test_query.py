@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from unibox.core.errors import UserError
-from unibox.core.query import fts_match, parse_query
+from unibox.core.query import QueryError, fts_match, parse_query
 
 
 def test_operators_are_recognized() -> None:
@@ -25,7 +25,7 @@ def test_operators_are_recognized() -> None:
 
 
 def test_fts_syntax_in_user_input_is_just_text() -> None:
-    q = parse_query('NEAR(a b) "unbalanced OR* -x')
+    q = parse_query('NEAR(a b) "balanced OR*" -x')
     match = fts_match(q)
     assert "NEAR(" not in match.replace('"NEAR(a"', "")
     assert match.count('"') % 2 == 0
@@ -34,6 +34,34 @@ def test_fts_syntax_in_user_input_is_just_text() -> None:
 def test_bad_dates_get_a_sentence() -> None:
     with pytest.raises(UserError, match="YYYY-MM-DD"):
         parse_query("before:yesterday")
+
+
+@pytest.mark.parametrize("op", ["from", "to", "subject", "in", "has", "is", "before", "after"])
+def test_an_operator_with_nothing_after_it_says_so(op: str) -> None:
+    for text in (f"{op}:", f"invoice {op}:", f"{op}: anna", f'{op}:""'):
+        with pytest.raises(QueryError, match=f"“{op}:” needs something right after it"):
+            parse_query(text)
+
+
+def test_an_open_quote_says_where() -> None:
+    with pytest.raises(QueryError, match='A quote is left open at “"march plan”'):
+        parse_query('invoice subject:"march plan')
+    with pytest.raises(QueryError, match="left open"):
+        parse_query('"')
+
+
+def test_quotes_group_and_apostrophes_are_letters() -> None:
+    q = parse_query('O\'Brien from:"Ann Smith" subject:"march plan" it\'s')
+    assert q.words == ["O'Brien", "it's"]
+    assert q.from_ == ["Ann Smith"]
+    assert q.subject_words == ["march plan"]
+    assert parse_query('a "" b').words == ["a", "b"]
+
+
+def test_bad_values_are_query_errors() -> None:
+    for text in ("is:bogus", "has:cake", "after:soon"):
+        with pytest.raises(QueryError):
+            parse_query(text)
 
 
 def test_unknown_operator_is_a_word() -> None:

@@ -4,15 +4,21 @@ Free words are matched in subject, body, names and addresses (as prefixes,
 so results come while typing); operators narrow: from:, to:, subject:,
 has:attachment, is:unread / is:read / is:flagged, before:/after: (ISO dates),
 in:FOLDER (a folder name or a role such as inbox, sent, archive).
+Double quotes group words into a phrase; an apostrophe is just a letter.
+A query that cannot mean anything (an operator with nothing after it, a quote
+left open) raises QueryError with a sentence, rather than finding nothing.
 """
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from unibox.core.errors import UserError
+
+
+class QueryError(UserError):
+    """The search text cannot be read; str() says what is wrong (a usage error)."""
 
 
 @dataclass(slots=True)
@@ -42,25 +48,57 @@ def _day(text: str, op: str) -> int:
             return int(dt.timestamp())
         d = date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"“{op}:{text}” is not a date; write it as YYYY-MM-DD.") from None
+        raise QueryError(f"“{op}:{text}” is not a date; write it as YYYY-MM-DD.") from None
     return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
 
 
 def parse_query(text: str) -> SearchQuery:
-    """Parse user input; raises UserError with a sentence for a bad operator value."""
-    try:
-        tokens = shlex.split(text, posix=True)
-    except ValueError:  # an unbalanced quote: search the words as typed
-        tokens = text.replace('"', " ").split()
+    """Parse user input; raises QueryError with a sentence for a query that means nothing."""
     q = SearchQuery()
-    for token in tokens:
+    for token in _tokens(text):
         op, sep, value = token.partition(":")
         op = op.lower()
-        if not sep or not value or op not in _OPERATORS:
+        if not sep or op not in _OPERATORS:
             q.words.append(token)
             continue
+        if not value.strip():
+            example = _EXAMPLES[op]
+            raise QueryError(
+                f"“{op}:” needs something right after it (no space), for example {example}."
+            )
         _OPERATORS[op](q, value)
     return q
+
+
+def _tokens(text: str) -> list[str]:
+    # Whitespace separates words except inside double quotes, which are dropped
+    # (subject:"march plan" is one token). Not shlex: it reads an apostrophe
+    # ("O'Brien") as a quote and a backslash as an escape.
+    tokens: list[str] = []
+    current: list[str] = []
+    quoted = False
+    started = False  # a token began, even one that is only ""
+    opened_at = 0
+    for n, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+            started = True
+            opened_at = n
+        elif char.isspace() and not quoted:
+            if started:
+                tokens.append("".join(current))
+            current, started = [], False
+        else:
+            current.append(char)
+            started = True
+    if quoted:
+        tail = text[opened_at:].strip()
+        if len(tail) > 24:
+            tail = tail[:23] + "…"
+        raise QueryError(f'A quote is left open at “{tail}”: close it with " or remove it.')
+    if started:
+        tokens.append("".join(current))
+    return [t for t in tokens if t.strip()]
 
 
 def _is(q: SearchQuery, value: str) -> None:
@@ -72,12 +110,12 @@ def _is(q: SearchQuery, value: str) -> None:
     elif v in ("flagged", "starred"):
         q.flagged = True
     else:
-        raise UserError(f"“is:{value}” is not known; use is:unread, is:read or is:flagged.")
+        raise QueryError(f"“is:{value}” is not known; use is:unread, is:read or is:flagged.")
 
 
 def _has(q: SearchQuery, value: str) -> None:
     if value.lower() not in ("attachment", "attachments"):
-        raise UserError(f"“has:{value}” is not known; use has:attachment.")
+        raise QueryError(f"“has:{value}” is not known; use has:attachment.")
     q.has_attachment = True
 
 
@@ -98,6 +136,18 @@ _OPERATORS = {
     "is": _is,
     "before": _before,
     "after": _after,
+}
+
+
+_EXAMPLES = {
+    "from": "from:anna or from:anna@example.org",
+    "to": "to:bob",
+    "subject": 'subject:invoice or subject:"march plan"',
+    "in": "in:sent or in:Archive",
+    "has": "has:attachment",
+    "is": "is:unread, is:read or is:flagged",
+    "before": "before:2025-03-01",
+    "after": "after:2025-03-01",
 }
 
 

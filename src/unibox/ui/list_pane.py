@@ -18,6 +18,12 @@ class ListPane(QWidget):
         self.setObjectName("ListPane")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.search = SearchBar()
+        # What is wrong with the query ("from:" alone, an open quote), under the field.
+        self.search_problem = QLabel("")
+        self.search_problem.setObjectName("SearchProblem")
+        self.search_problem.setWordWrap(True)
+        self.search_problem.hide()
+        self.search.problem_changed.connect(self._show_problem)
         self.title = QLabel("Unified inbox")
         self.title.setObjectName("ListTitle")
         self.subtitle = QLabel("")
@@ -33,6 +39,7 @@ class ListPane(QWidget):
         top.setContentsMargins(16, 14, 16, 10)
         top.setSpacing(10)
         top.addWidget(self.search)
+        top.addWidget(self.search_problem)
         heading = QHBoxLayout()
         heading.addWidget(self.title)
         heading.addStretch(1)
@@ -40,3 +47,7 @@ class ListPane(QWidget):
         top.addLayout(heading)
         col.addLayout(top)
         col.addWidget(self.message_list, 1)
+
+    def _show_problem(self, sentence: str) -> None:
+        self.search_problem.setText(sentence)
+        self.search_problem.setVisible(bool(sentence))

@@ -179,7 +179,6 @@ class MainWindow(QMainWindow):
         self.sidebar_model.loaded.connect(self._sidebar_loaded)
         self.sidebar_model.counts_changed.connect(self._show_totals)
         self.search.search_changed.connect(self.flow.search)
-        self.search.search_error.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.search.escape_pressed.connect(self.back_to_list)
         self.search.down_pressed.connect(self._enter_results)
         self.reader.loaded.connect(self._show_message)

@@ -18,13 +18,15 @@ class SearchBar(QLineEdit):
 
     Signals:
         search_changed(object): a SearchQuery, or None when the field is emptied.
-        search_error(str): the sentence of a bad operator ("is:foo").
+        search_error(str): what is wrong with the query ("from:" alone, an open quote).
+        problem_changed(str): that sentence while the query is wrong, "" once it is not.
         escape_pressed(): Esc, to hand focus back to the list.
         down_pressed(): the down arrow, to step into the results.
     """
 
     search_changed = Signal(object)
     search_error = Signal(str)
+    problem_changed = Signal(str)
     escape_pressed = Signal()
     down_pressed = Signal()
 
@@ -44,6 +46,7 @@ class SearchBar(QLineEdit):
         self._timer.timeout.connect(self._emit)
         self.textChanged.connect(self._timer.start)
         self._last: SearchQuery | None = None
+        self._problem = ""
 
     def _search_icon(self) -> QIcon:
         return icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText))
@@ -81,14 +84,17 @@ class SearchBar(QLineEdit):
         try:
             query = parse_query(text)
         except UserError as exc:
-            self._set_invalid(True)
+            self._set_invalid(True, str(exc))
             self.search_error.emit(str(exc))
             return
         self._set_invalid(False)
         self._last = query
         self.search_changed.emit(query)
 
-    def _set_invalid(self, invalid: bool) -> None:
+    def _set_invalid(self, invalid: bool, problem: str = "") -> None:
+        if problem != self._problem:
+            self._problem = problem
+            self.problem_changed.emit(problem)
         if self.property("invalid") != invalid:
             self.setProperty("invalid", invalid)
             self.style().unpolish(self)
