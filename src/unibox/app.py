@@ -207,8 +207,15 @@ def run_gui(profile: str | None, demo: bool) -> int:
             window.bridge.close()
             return code
     except UserError as exc:
-        print(f"unibox: {exc}", file=sys.stderr)
-        return 1
+        return _cannot_start(str(exc))
     except OSError as exc:
-        print(f"unibox: the profile could not be opened: {exc.strerror or exc}.", file=sys.stderr)
-        return 1
+        return _cannot_start(f"The profile could not be opened: {exc.strerror or exc}.")
+
+
+def _cannot_start(sentence: str) -> int:
+    """The reason the window cannot open, in a dialog (and on stderr for a terminal)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"unibox: {sentence}", file=sys.stderr)
+    QMessageBox.critical(None, "unibox cannot open your mail", sentence)
+    return 1

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
 from unibox.store.engine import migrate, open_engine, read_session, write_session
+from unibox.store.health import StoreDamaged, check_header, is_damage, temporary_name
 
 
 class StoreError(UserError):
@@ -32,16 +35,55 @@ def _sentence(exc: OperationalError) -> StoreError:
     return StoreError(f"The local store could not be written ({detail}).")
 
 
+def _create(path: Path) -> None:
+    """A new store: built under a temporary name, then put in place only if none is there.
+
+    So a store file that exists always held tables: a 0-byte one was emptied.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = temporary_name(path)
+    engine = open_engine(building)
+    try:
+        migrate(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except OperationalError as exc:
+        raise _sentence(exc) from exc
+    finally:
+        engine.dispose()
+    try:
+        os.link(building, path)  # never replaces a store another process just made
+    except FileExistsError:
+        pass
+    finally:
+        for leftover in (building, *(building.with_name(building.name + s) for s in _SIDE)):
+            leftover.unlink(missing_ok=True)
+
+
+_SIDE = ("-wal", "-shm")
+
+
 class Store:
     """Owns the engine. Pass it into constructors; never look it up globally."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if not path.exists():
+            _create(path)
+        check_header(path)
         self.engine = open_engine(path)
         try:
             migrate(self.engine)
-        except OperationalError as exc:
-            raise _sentence(exc) from exc
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
+            self.engine.dispose()
+            if is_damage(exc):
+                raise StoreDamaged(path, "SQLite cannot read it") from exc
+            if isinstance(exc, OperationalError):
+                raise _sentence(exc) from exc
+            raise
+
+    def _damaged(self, exc: BaseException) -> StoreDamaged:
+        return StoreDamaged(self.path, f"SQLite reports: {getattr(exc, 'orig', None) or exc}")
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -50,12 +92,23 @@ class Store:
             with write_session(self.engine) as session:
                 yield session
         except OperationalError as exc:
+            if is_damage(exc):
+                raise self._damaged(exc) from exc
             raise _sentence(exc) from exc
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
+            if is_damage(exc):
+                raise self._damaged(exc) from exc
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with read_session(self.engine) as session:
-            yield session
+        try:
+            with read_session(self.engine) as session:
+                yield session
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
+            if is_damage(exc):
+                raise self._damaged(exc) from exc
+            raise
 
     def check_integrity(self) -> list[str]:
         """Problems SQLite and the full-text index report; empty when all is well."""
