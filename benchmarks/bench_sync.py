@@ -373,8 +373,7 @@ def mbsync_version() -> tuple[int, ...]:
 
 # What `unibox sync` runs (the window's code is left out: others edit it meanwhile).
 SYNC_SOURCES = (
-    "cli.py",
-    "cli_progress.py",
+    "cli",
     "config.py",
     "secrets.py",
     "core",

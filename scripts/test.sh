@@ -12,6 +12,8 @@ ruff check src tests benchmarks scripts
 ruff format --check src tests benchmarks scripts
 echo "== mypy"
 mypy
+echo "== import contracts"
+lint-imports
 echo "== pytest"
 mkdir -p artifacts
 # A virtual screen for the screenshot test; the other GUI tests use offscreen.

@@ -28,8 +28,8 @@ from unibox import cli
 from unibox.channels.smtp import DeliveryUnknown, SendResult
 from unibox.config import UNDO_SEND_SECONDS, Settings, store_path
 from unibox.core.triage import TriageState
-from unibox.mail_service import Outgoing, act, queue_new
 from unibox.secrets import SecretStore
+from unibox.services.mail import Outgoing, act, queue_new
 from unibox.store import outbox
 from unibox.store.accounts import AccountInfo, get_account
 from unibox.store.actions import Action, ActionKind

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from unibox import mail_service
+from unibox.services import mail as mail_service
 from unibox.store.actions import Action, ActionKind
 from unibox.store.intent import intent_write
 from unibox.store.person_edit import add_task, find_person

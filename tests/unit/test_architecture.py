@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "unibox"
-QT_ALLOWED = ("ui/", "app.py", "cli.py")
+QT_ALLOWED = ("ui/", "app.py")
 
 
 def _imports(path: Path) -> set[str]:

@@ -14,7 +14,7 @@ def test_the_sync_command_maps_no_person_record_tables(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "import unibox.cli\n"
-        "from unibox.cli_progress import ProgressLine\n"
+        "from unibox.cli.progress import ProgressLine\n"
         "from unibox.secrets import SecretStore\n"
         "from unibox.store import accounts\n"
         "from pathlib import Path\n"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from unibox import mail_service
 from unibox.core.items import FolderRole
 from unibox.core.triage import TriageState
 from unibox.demo import build_demo_profile
+from unibox.services import mail as mail_service
 from unibox.store.actions import Action, ActionKind
 from unibox.store.schema import Folder, Message, MessageLocation
 from unibox.store.store import Store

@@ -3,7 +3,7 @@ store it.
 
 No Qt here: the dialog runs `check_connection`, `save_account` and
 `update_account` on a task thread. The checks are those of `unibox account
-add-mail`; the storing is shared with it (unibox.account_service).
+add-mail`; the storing is shared with it (unibox.services.accounts).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from unibox.account_service import create_mail_account
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import is_loopback
 from unibox.channels.tls import check_ca_file
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
 from unibox.secrets import SecretStore
+from unibox.services.accounts import create_mail_account
 from unibox.store import accounts as store_accounts
 from unibox.store.accounts import AccountInfo, MailServer, MailSettings
 from unibox.store.intent import intent_write

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from unibox import mail_service
 from unibox.core.errors import UserError
 from unibox.core.triage import Clock
+from unibox.services import mail as mail_service
 from unibox.store.actions import Action, ActionKind
 from unibox.store.triage_targets import before_action, with_conversations_in_inbox
 from unibox.store.view_rows import MessageRow

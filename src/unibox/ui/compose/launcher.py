@@ -255,7 +255,7 @@ class ComposeLauncher(QObject):
 
     def undo(self, outbox_id: int, state: ComposeState) -> None:
         """Cancel while it still waits, then reopen the window with everything as it was."""
-        from unibox.mail_service import cancel
+        from unibox.services.mail import cancel
 
         store = self.bridge.store
 

@@ -35,7 +35,7 @@ def _addresses(addresses: tuple[Address, ...]) -> str:
 
 def prepare_reply(store: Store, message_id: int, *, reply_all: bool) -> ComposeState:
     """A reply's recipients, subject, threading and quote, the cursor above the quote."""
-    from unibox.mail_service import my_addresses, original_message  # loaded on first use
+    from unibox.services.mail import my_addresses, original_message  # loaded on first use
 
     account, original, _raw = original_message(store, message_id)
     draft = reply_draft(
@@ -60,7 +60,7 @@ def prepare_reply(store: Store, message_id: int, *, reply_all: bool) -> ComposeS
 
 def prepare_forward(store: Store, message_id: int) -> ComposeState:
     """A forward: the original inline below an empty line, its attachments carried along."""
-    from unibox.mail_service import original_message  # the send path loads on first use
+    from unibox.services.mail import original_message  # the send path loads on first use
 
     account, original, raw = original_message(store, message_id)
     draft = forward_draft(
@@ -118,7 +118,7 @@ def address_problem(text: str, label: str) -> str | None:
 
 def attachment_problem(path: Path, total: int = 0) -> str | None:
     """A sentence when a file cannot be attached (unreadable, a folder, too large)."""
-    from unibox.mail_service import MAX_ATTACHMENTS_BYTES  # the send path loads on first use
+    from unibox.services.mail import MAX_ATTACHMENTS_BYTES  # the send path loads on first use
 
     try:
         if path.is_dir():
@@ -134,7 +134,7 @@ def attachment_problem(path: Path, total: int = 0) -> str | None:
 
 
 def _read(attachments: list[AttachmentRef]) -> tuple[OutgoingAttachment, ...]:
-    from unibox.mail_service import MAX_ATTACHMENTS_BYTES  # the send path loads on first use
+    from unibox.services.mail import MAX_ATTACHMENTS_BYTES  # the send path loads on first use
 
     found: list[OutgoingAttachment] = []
     total = 0
@@ -159,7 +159,7 @@ def queue_composed(
     store: Store, state: ComposeState, *, send_at: datetime | None, undo_seconds: int
 ) -> tuple[OutboxItem, AccountInfo]:
     """Build the message exactly as the window shows it and put it in the outbox."""
-    from unibox.mail_service import account_by_id, queue_draft  # the send path loads on first use
+    from unibox.services.mail import account_by_id, queue_draft  # the send path loads on first use
 
     if state.account_id is None:
         raise UserError("Choose the account to send from.")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QToolButton
 from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
-    from unibox.contacts_service import ImportOutcome
+    from unibox.services.contacts import ImportOutcome
     from unibox.ui.main_window import MainWindow
     from unibox.ui.people.export_dialog import ExportDialog
     from unibox.ui.people.import_dialog import ImportDialog

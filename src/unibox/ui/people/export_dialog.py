@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from unibox.contacts_service import export_people
 from unibox.core.errors import UserError
+from unibox.services.contacts import export_people
 from unibox.ui.bridge import Bridge
 
 VERSIONS = (("vCard 4.0 (current address books)", "4.0"), ("vCard 3.0 (older apps)", "3.0"))

@@ -30,7 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from unibox.channels.importers.csv_mapping import Target
-from unibox.contacts_service import (
+from unibox.core.contacts import ContactCard
+from unibox.core.errors import UserError
+from unibox.core.identity import EMAIL, PHONE
+from unibox.core.items import ChangeSet
+from unibox.services.contacts import (
     ContactsFile,
     ImportOutcome,
     Plan,
@@ -38,10 +42,6 @@ from unibox.contacts_service import (
     planned_cards,
     read_contacts_file,
 )
-from unibox.core.contacts import ContactCard
-from unibox.core.errors import UserError
-from unibox.core.identity import EMAIL, PHONE
-from unibox.core.items import ChangeSet
 from unibox.ui.bridge import Bridge
 from unibox.ui.people.import_mapping import Col, MappingModel, TargetDelegate
 from unibox.ui.people.import_report import ImportReport, plural, report_headline

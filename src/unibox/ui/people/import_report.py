@@ -6,7 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from unibox.channels.importers.vcf import Skipped
-from unibox.contacts_service import ImportOutcome
+from unibox.services.contacts import ImportOutcome
 
 
 def plural(n: int, one: str, many: str) -> str:

@@ -329,7 +329,7 @@ class AccountsPage(SettingsPage):
         messages = sum(f.messages for f in self.current.folders)
         if not self.confirm(removal_text(account, messages)):
             return
-        from unibox.account_service import remove_account
+        from unibox.services.accounts import remove_account
 
         store, secrets, stop_sync = self.bridge.store, self.secrets, self.stop_sync
         self.remove.setEnabled(False)

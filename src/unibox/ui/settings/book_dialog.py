@@ -175,7 +175,7 @@ class BookDialog(QDialog):
         self.message.setStyleSheet("")
 
     def test(self) -> None:
-        from unibox.book_service import find_book
+        from unibox.services.books import find_book
 
         _name, url, user, password, ca_file = self._fields()
         if missing := self._missing(need_name=False):
@@ -192,7 +192,7 @@ class BookDialog(QDialog):
         )
 
     def add(self) -> None:
-        from unibox.book_service import add_address_book
+        from unibox.services.books import add_address_book
 
         name, url, user, password, ca_file = self._fields()
         store, secrets = self.bridge.store, self.secrets
@@ -225,7 +225,7 @@ class BookDialog(QDialog):
         )
 
     def _update(self, user: str, password: str, ca_file: str, *, check_only: bool) -> None:
-        from unibox.book_service import update_address_book
+        from unibox.services.books import update_address_book
 
         store, secrets, book = self.bridge.store, self.secrets, self.book
         assert book is not None

@@ -215,7 +215,7 @@ class AddressBooksSection(QWidget):
         item = self.list.currentItem()
         if item is None or self.secrets is None:
             return
-        from unibox.book_service import remove_address_book
+        from unibox.services.books import remove_address_book
 
         name = str(item.data(Qt.ItemDataRole.UserRole))
         question = (

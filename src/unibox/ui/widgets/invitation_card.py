@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from unibox.meeting_format import meeting_when, repeats_text
+from unibox.services.meeting_format import meeting_when, repeats_text
 from unibox.store.events import MessageInvitation
 from unibox.ui.icons import pixmap
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from unibox.meeting_format import meeting_line, meeting_when, repeats_text
+from unibox.services.meeting_format import meeting_line, meeting_when, repeats_text
 from unibox.store.events import Meeting
 
 

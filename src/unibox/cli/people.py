@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from unibox.cli.context import region
 from unibox.core.errors import UserError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -62,16 +63,9 @@ def register(sub: Any) -> dict[str, Handler]:
     done.add_argument("task", type=int, metavar="TASK_ID")
     done.add_argument("--undo", action="store_true", help="open it again")
 
-    from unibox.cli_contacts import register_contacts
+    from unibox.cli.contacts import register_contacts
 
     return {"people": _cmd_people, "person": _cmd_person, **register_contacts(sub)}
-
-
-def region(args: argparse.Namespace) -> str:
-    """The phone region: the setting, else the country of the locale."""
-    from unibox.config import phone_region, profile_dir
-
-    return phone_region(profile_dir(args.profile))
 
 
 def _time(text: str) -> datetime:
@@ -84,14 +78,14 @@ def _time(text: str) -> datetime:
 
 
 def _print_json(value: Any) -> None:
-    from unibox.people_format import jsonable
+    from unibox.services.people_format import jsonable
 
     print(json.dumps(jsonable(value), indent=2, ensure_ascii=False))
 
 
 def _cmd_people(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
-    from unibox.people_format import person_line
+    from unibox.cli.context import store_for
+    from unibox.services.people_format import person_line
     from unibox.store.people_list import PeopleSort, going_cold, people_ids, people_rows
 
     store = store_for(args)
@@ -110,7 +104,7 @@ def _cmd_people(args: argparse.Namespace) -> int:
 
 
 def _cmd_person(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
+    from unibox.cli.context import store_for
 
     store = store_for(args)
     handler = {
@@ -136,7 +130,7 @@ def find(session: Any, who: str, args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace, store: Any) -> int:
-    from unibox.people_format import print_record
+    from unibox.services.people_format import print_record
     from unibox.store.persons import person_record
     from unibox.store.timeline import timeline
 
@@ -208,7 +202,7 @@ def _undo(args: argparse.Namespace, store: Any) -> int:
 
 
 def _suggestions(args: argparse.Namespace, store: Any) -> int:
-    from unibox.people_format import jsonable
+    from unibox.services.people_format import jsonable
     from unibox.store import merge_suggestions as ms
     from unibox.store import signature_evidence as se
 

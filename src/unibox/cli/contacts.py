@@ -74,9 +74,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"dry run: {len(cards)} contact(s) would be imported, {len(skipped)} skipped")
         return 0
-    from unibox.cli import store_for
-    from unibox.cli_people import region
-    from unibox.contacts_service import import_contacts
+    from unibox.cli.context import region, store_for
+    from unibox.services.contacts import import_contacts
 
     outcome = import_contacts(store_for(args), cards, region(args))
     for note in outcome.notes:
@@ -116,7 +115,7 @@ def _csv(args: argparse.Namespace, data: bytes) -> tuple[list[Any], list[Any], l
 
 def cmd_export(args: argparse.Namespace) -> int:
     from unibox.channels.importers.vcf_write import to_vcf
-    from unibox.cli import store_for
+    from unibox.cli.context import store_for
     from unibox.store.contacts_import import export_cards
     from unibox.store.people_list import PeopleSort, people_ids
 
@@ -138,15 +137,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_addressbook(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
+    from unibox.cli.context import store_for
     from unibox.store import address_books as books
 
     store = store_for(args)
     if args.book_command == "add":
         return _add_book(args, store)
     if args.book_command == "remove":
-        from unibox.book_service import remove_address_book
         from unibox.secrets import SecretStore
+        from unibox.services.books import remove_address_book
 
         remove_address_book(store, SecretStore(), args.name)
         return 0
@@ -176,8 +175,8 @@ def _account(book: Any) -> Any:
 
 
 def _add_book(args: argparse.Namespace, store: Any) -> int:
-    from unibox.book_service import add_address_book
     from unibox.secrets import SecretStore
+    from unibox.services.books import add_address_book
 
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
@@ -197,7 +196,7 @@ def _add_book(args: argparse.Namespace, store: Any) -> int:
 
 def _sync_books(args: argparse.Namespace, store: Any, found: list[Any]) -> int:
     from unibox.channels.carddav import CardDavClient
-    from unibox.cli_people import region
+    from unibox.cli.context import region
     from unibox.store import address_books as books
     from unibox.sync.contacts import sync_address_book
 

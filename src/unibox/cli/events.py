@@ -42,8 +42,7 @@ def _when(text: str) -> int:
 def _cmd_events(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from unibox.cli import store_for
-    from unibox.cli_people import region
+    from unibox.cli.context import region, store_for
     from unibox.store.event_backfill import backfill_invitations
     from unibox.store.events import upcoming_meetings
     from unibox.store.person_edit import find_person
@@ -97,7 +96,7 @@ def _json(m: Any) -> dict[str, Any]:
 
 
 def _line(m: Any) -> str:
-    from unibox.meeting_format import meeting_when
+    from unibox.services.meeting_format import meeting_when
 
     parts = [m.summary or "(no title)"]
     if m.location:

@@ -91,7 +91,7 @@ def _body(args: argparse.Namespace) -> str:
 
 
 def _outgoing(args: argparse.Namespace) -> Any:
-    from unibox.mail_service import Outgoing
+    from unibox.services.mail import Outgoing
 
     return Outgoing(
         to=getattr(args, "to", ()),
@@ -111,8 +111,8 @@ def _undo_seconds(args: argparse.Namespace) -> int:
 
 
 def _cmd_send(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
-    from unibox.mail_service import queue_new
+    from unibox.cli.context import store_for
+    from unibox.services.mail import queue_new
 
     store = store_for(args)
     item = queue_new(store, args.account, _outgoing(args), undo_seconds=_undo_seconds(args))
@@ -120,8 +120,8 @@ def _cmd_send(args: argparse.Namespace) -> int:
 
 
 def _cmd_reply(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
-    from unibox.mail_service import queue_reply
+    from unibox.cli.context import store_for
+    from unibox.services.mail import queue_reply
 
     store = store_for(args)
     mail = _outgoing(args)
@@ -131,8 +131,8 @@ def _cmd_reply(args: argparse.Namespace) -> int:
 
 
 def _cmd_forward(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
-    from unibox.mail_service import queue_forward
+    from unibox.cli.context import store_for
+    from unibox.services.mail import queue_forward
 
     store = store_for(args)
     item = queue_forward(store, args.message_id, _outgoing(args), undo_seconds=_undo_seconds(args))
@@ -145,7 +145,7 @@ def _local(seconds: int) -> str:
 
 def _after_queue(args: argparse.Namespace, store: Any, item: Any) -> int:
     """Wait out the undo delay (Ctrl-C undoes), then send now; or leave it scheduled."""
-    from unibox.mail_service import cancel
+    from unibox.services.mail import cancel
 
     if args.at:
         print(f"Queued as {item.id}; it goes at {_local(item.send_at)} with the next sync.")
@@ -164,8 +164,8 @@ def _after_queue(args: argparse.Namespace, store: Any, item: Any) -> int:
 
 def _deliver(store: Any, item: Any) -> int:
     from unibox.core.errors import ChannelError
-    from unibox.mail_service import account_of_outbox, deliver_now
     from unibox.secrets import SecretStore
+    from unibox.services.mail import account_of_outbox, deliver_now
     from unibox.store import outbox
 
     account = account_of_outbox(store, item.id)
@@ -212,10 +212,10 @@ def parse_action(text: str) -> Any:
 
 
 def _cmd_mark(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
+    from unibox.cli.context import store_for
     from unibox.core.errors import ChannelError
-    from unibox.mail_service import account_of_message, act, deliver_now
     from unibox.secrets import SecretStore
+    from unibox.services.mail import account_of_message, act, deliver_now
 
     action = parse_action(args.action)
     store = store_for(args)
@@ -229,8 +229,8 @@ def _cmd_mark(args: argparse.Namespace) -> int:
 
 
 def _cmd_outbox(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
-    from unibox.mail_service import cancel
+    from unibox.cli.context import store_for
+    from unibox.services.mail import cancel
     from unibox.store import outbox
 
     store = store_for(args)
@@ -251,7 +251,7 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def _cmd_followups(args: argparse.Namespace) -> int:
-    from unibox.cli import store_for
+    from unibox.cli.context import store_for
     from unibox.store.queries import summaries_for
     from unibox.store.triage_views import needs_followup_ids
 

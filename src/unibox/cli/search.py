@@ -1,0 +1,52 @@
+"""`unibox search` and `unibox stats`: what the store holds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from unibox.cli.context import store_for
+
+
+def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    se = sub.add_parser("search", help="search the local store")
+    se.add_argument("query", nargs="+")
+    se.add_argument("--limit", type=int, default=50)
+    se.add_argument("--json", action="store_true")
+
+    st = sub.add_parser("stats", help="counts of what the store holds")
+    st.add_argument("--json", action="store_true")
+    return {"search": _cmd_search, "stats": _cmd_stats}
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from unibox.core.query import parse_query
+    from unibox.store.queries import search
+
+    query = parse_query(" ".join(args.query))
+    store = store_for(args)
+    with store.read() as s:
+        results = search(s, query, limit=max(1, args.limit))
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
+        return 0
+    for r in results:
+        sender = r.from_name or r.from_email
+        print(f"{r.id:>7}  {r.date:%Y-%m-%d}  {sender[:24]:<24}  {r.subject}")
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from unibox.store.queries import stats
+
+    store = store_for(args)
+    with store.read() as s:
+        counts = stats(s)
+    if args.json:
+        print(json.dumps(counts, indent=2))
+    else:
+        for key, value in counts.items():
+            print(f"{key:>24}: {value}")
+    return 0

@@ -1,0 +1,135 @@
+"""`unibox sync` and `unibox folders`: fetch what is new; choose what to sync."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from unibox.cli.context import profile, store_for
+from unibox.config import SYNC_INTERVAL, Settings
+from unibox.core.errors import UserError
+
+
+def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    sy = sub.add_parser("sync", help="fetch new mail")
+    sy.add_argument("--account", help="only this account")
+    sy.add_argument("--watch", action="store_true", help="keep running: push via IDLE")
+
+    fo = sub.add_parser("folders", help="list folders; choose which ones to sync")
+    fo.add_argument("--account", help="only this account")
+    fo.add_argument(
+        "--exclude",
+        metavar="FOLDER",
+        action="append",
+        default=[],
+        help="stop syncing this folder (repeatable)",
+    )
+    fo.add_argument(
+        "--include",
+        metavar="FOLDER",
+        action="append",
+        default=[],
+        help="sync this folder again (repeatable)",
+    )
+    fo.add_argument("--json", action="store_true")
+    return {"sync": _cmd_sync, "folders": _cmd_folders}
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from unibox.cli.progress import ProgressLine
+    from unibox.secrets import SecretStore
+    from unibox.store import accounts
+    from unibox.sync.runner import SyncFailure, SyncRunner, Wake
+
+    store = store_for(args)
+    with store.read() as s:
+        targets = (
+            [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
+        )
+    book_watch = _book_watch(args, store) if args.watch else None
+    if not targets and book_watch is None:
+        raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")
+    progress = ProgressLine(sys.stderr)
+
+    def report(failure: SyncFailure) -> None:
+        progress.clear()
+        if args.watch:  # one-shot failures are printed once, below
+            print(f"unibox: {failure.account}: {failure.message}", file=sys.stderr)
+
+    runner = SyncRunner(store, SecretStore(), on_progress=progress.update, on_error=report)
+    failed = False
+    try:
+        if args.watch:
+            interval = float(Settings(profile(args)).get(SYNC_INTERVAL))
+            stop = Wake()
+            threads = [
+                threading.Thread(target=runner.watch, args=(a, interval, stop), daemon=True)
+                for a in targets
+            ]
+            if book_watch is not None:  # its own thread: a slow server never holds up mail
+                book_watch.on_error = report
+                threads.append(
+                    threading.Thread(target=book_watch.watch, args=(interval, stop), daemon=True)
+                )
+            for t in threads:
+                t.start()
+            try:
+                for t in threads:
+                    t.join()
+            finally:
+                stop.set()
+            return 0
+        for account in targets:
+            try:
+                runner.sync_once(account)
+            except UserError as exc:
+                progress.clear()
+                print(f"unibox: {account.name}: {exc}", file=sys.stderr)
+                failed = True
+    finally:
+        progress.clear()
+        runner.close()
+    return 1 if failed else 0
+
+
+def _book_watch(args: argparse.Namespace, store: Any) -> Any:
+    """The address-book schedule for `sync --watch`, or None when no book is set up."""
+    from unibox.config import phone_region
+    from unibox.secrets import SecretStore
+    from unibox.sync.book_watch import AddressBookWatch
+
+    watch = AddressBookWatch(store, SecretStore(), region=phone_region(profile(args)))
+    return watch if watch.has_books() else None
+
+
+def _cmd_folders(args: argparse.Namespace) -> int:
+    from unibox.store import accounts, folders
+
+    store = store_for(args)
+    if (args.exclude or args.include) and not args.account:
+        raise UserError("Say which account with --account.")
+    with store.write() as s:
+        targets = (
+            [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
+        )
+        for account in targets:
+            for name, enabled in [(n, False) for n in args.exclude] + [
+                (n, True) for n in args.include
+            ]:
+                folders.set_sync_enabled_by_name(s, account.id, name, enabled)
+        rows = [
+            {"account": a.name, **f.as_json()}
+            for a in targets
+            for f in folders.list_folders(s, a.id)
+        ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for r in rows:
+            mark = " " if r["sync"] else "✗"
+            print(f"{mark} {r['account']}\t{r['name']}\t{r['role']}\t{r['messages']}")
+    return 0
