@@ -86,6 +86,24 @@ def decode_text(data: bytes, declared: str | None = None, *, truncated: bool = F
     return text if text is not None else data.decode("latin-1")
 
 
+def decode_header_bytes(data: bytes) -> str:
+    """Raw 8-bit header bytes (no charset can be declared for them): UTF-8 where they
+    are valid UTF-8, windows-1252 for each byte that is not, so a header mixing both
+    (one mailer's "Grüße" beside another's "été") reads right in both places."""
+    return data.decode("utf-8", errors=_CP1252_FALLBACK)
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="ignore") or bad.decode("latin-1"), error.end
+
+
+_CP1252_FALLBACK = "unibox-cp1252-fallback"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_bytes)
+
+
 def _strict(data: bytes, codec: str, truncated: bool) -> str | None:
     try:
         text = data.decode(codec)

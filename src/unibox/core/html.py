@@ -8,6 +8,8 @@ import re
 
 import nh3
 
+from unibox.core.visible_text import visible_body
+
 _TAGS = frozenset(nh3.ALLOWED_TAGS | {"font", "center", "big", "tfoot", "style"}) - {"area", "map"}
 # Removed together with everything inside them, not just the tags.
 _DROPPED_WITH_CONTENT = frozenset(
@@ -64,6 +66,7 @@ def sanitize_html(html: str) -> str:
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         return "<pre>" + html_lib.escape(html_to_text(html)) + "</pre>"
+    cleaned = visible_body(cleaned)
     if "style" not in cleaned:
         return cleaned
     cleaned = _STYLE_ATTRIBUTE.sub(_clean_css_match, cleaned)

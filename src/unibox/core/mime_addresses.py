@@ -6,6 +6,7 @@ import re
 
 from unibox.core.encoded_words import decode_words
 from unibox.core.items import Address
+from unibox.core.visible_text import visible_line
 
 # One token per match, found by one compiled regex: linear in the header
 # length, which is what keeps a 40,000-recipient To: field cheap (the stdlib
@@ -24,7 +25,6 @@ _TOKEN = re.compile(
 )
 _SPECIAL = re.compile(r'["();:\\]')
 _QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_EMAIL = 320  # 64 octets of local part, 255 of domain, and the @
 
 
@@ -112,7 +112,7 @@ def _mailbox(phrase: list[str], angle: str | None, comment: str) -> Address | No
     if "=?" in name:
         name = " ".join(decode_words(name).split())
     if not name.isprintable():
-        name = " ".join(_CONTROL.sub("", name).split())
+        name = " ".join(visible_line(name).split())
     return Address(email=email, name=name)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import time
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from unibox.core.items import AttachmentInfo, Invitation
 from unibox.core.mime_fallback import read_stdlib_tree
 from unibox.core.mime_limits import MimeLimits, nesting_too_deep
 from unibox.core.mime_parts import NeedFallback, Part, TooDeep, read_fast_tree
+from unibox.core.visible_text import visible_body
 
 _DAMAGED = "Part of the message text is damaged (its encoding is invalid); it may be incomplete."
 
@@ -75,12 +77,17 @@ def select_bodies(part: Part) -> tuple[list[Part], list[Part]]:
     if part.content_type == "multipart/related" and part.children:
         root = next((c for c in part.children if part.start and c.content_id == part.start), None)
         return select_bodies(root or part.children[0])
-    text, html = [], []
+    texts: list[Part] = []
+    pieces = []
     for child in part.children:
         child_text, child_html = select_bodies(child)
-        text += child_text
-        html += child_html
-    return text, html
+        texts += child_text
+        pieces.append(child_html or child_text)
+    # Once one part is HTML the pane shows the HTML version: the plain parts beside
+    # it (a note before a forwarded newsletter) go into it too, or they are lost.
+    if not any(p.content_type == "text/html" for piece in pieces for p in piece):
+        return texts, []
+    return texts, [p for piece in pieces for p in piece]
 
 
 def _extract(
@@ -106,7 +113,12 @@ def _extract(
     text = _join_text(segments, limits, problems)
     html = ""
     if html_parts and limits.html and not _late(deadline, limits, problems):
-        sources = [_read_text(p, limits.max_html_chars, lenient, problems) for p in html_parts]
+        sources = [
+            _read_text(p, limits.max_html_chars, lenient, problems)
+            if p.content_type == "text/html"
+            else _text_as_html(_read_text(p, limits.max_html_chars, lenient, problems))
+            for p in html_parts
+        ]
         source = "".join(sources)
         if len(source) > limits.max_html_chars:
             source = source[: limits.max_html_chars]
@@ -171,8 +183,12 @@ def _read_text(part: Part, max_chars: int, lenient: bool, problems: list[str]) -
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def _text_as_html(text: str) -> str:
+    return f'<div style="white-space: pre-wrap">{html_lib.escape(text)}</div>'
+
+
 def _join_text(segments: list[str], limits: MimeLimits, problems: list[str]) -> str:
-    text = "\n\n".join(s.strip("\n").rstrip() for s in segments if s.strip())
+    text = visible_body("\n\n".join(s.strip("\n").rstrip() for s in segments if s.strip()))
     if len(text) <= limits.max_text_chars:
         return text
     problems.append(_text_too_long(limits))

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_tz
 
-from unibox.core.charsets import decode_text
+from unibox.core.charsets import decode_header_bytes
 from unibox.core.encoded_words import decode_words
 from unibox.core.items import Address
 from unibox.core.mime_addresses import parse_addresses
 from unibox.core.mime_limits import MimeLimits, size_text
+from unibox.core.visible_text import visible_line
 
 _MBOX_FROM = re.compile(rb"From [^\s:]")
 _FIELD_START = re.compile(rb"\n(?![ \t])")
@@ -80,7 +81,7 @@ def read_headers(raw: bytes, limits: MimeLimits) -> HeaderFields:
         name = match.group(1).decode("ascii").lower()
         if name not in values:  # the first occurrence wins, as in every client
             value = match.group(2)
-            text = value.decode("ascii") if value.isascii() else decode_text(value)
+            text = value.decode("ascii") if value.isascii() else decode_header_bytes(value)
             values[name] = _FOLD.sub("", text).strip() if "\n" in text else text.strip()
     result.subject = _clean_text(decode_words(values.get("subject", "")))
     result.message_id = first_id(values.get("message-id", ""))
@@ -153,7 +154,7 @@ def _header_end(raw: bytes, limit: int) -> tuple[int, int]:
 
 
 def _clean_text(text: str) -> str:
-    return _SPACE.sub(" ", _CONTROL.sub("", text.replace("\t", " "))).strip()
+    return _SPACE.sub(" ", visible_line(text)).strip()
 
 
 def _ids(value: str) -> list[str]:
