@@ -63,11 +63,18 @@ def test_panel_lists_open_tasks_and_follow_ups_and_opens_them(
             b for b in panel.buttons if b.toolTip().startswith("Follow up on “Invoice 2025-009")
         ]
 
-    qtbot.waitUntil(lambda: len(follow_ups()) == 1, timeout=10_000)
-    assert panel.pending_title.isVisibleTo(panel)
-    texts = _texts(window)
     due = (now + timedelta(days=2)).strftime("%a %H:%M")
-    assert any(t.startswith("☐ Send the revised") and t.endswith(f"you · due {due}") for t in texts)
+
+    def task_shown() -> bool:
+        # The panel's new buttons are shown by their layout on the next turn of the
+        # event loop (a queued show), so wait for them to be visible, not only made.
+        return any(
+            t.startswith("☐ Send the revised") and t.endswith(f"you · due {due}")
+            for t in _texts(window)
+        )
+
+    qtbot.waitUntil(lambda: len(follow_ups()) == 1 and task_shown(), timeout=10_000)
+    assert panel.pending_title.isVisibleTo(panel)
     shots = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(shots / "person_panel_pending.png"))
