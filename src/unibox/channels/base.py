@@ -14,7 +14,19 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
-from unibox.core.items import ChatAddress, ChatMessage
+from unibox.core.items import ChatAddress, ChatMessage, HistoryCursor
+
+__all__ = [
+    "AuthError",
+    "Capabilities",
+    "Channel",
+    "ChannelAccount",
+    "ChannelError",
+    "ConversationInfo",
+    "HistoryCursor",
+    "HistoryPage",
+    "SendResult",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +81,6 @@ class ConversationInfo:
     name: str = ""
     is_group: bool = False
     members: tuple[ChatAddress, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryCursor:
-    """How far an archive has been read; stored by the engine with the items it came with.
-
-    A first sync pages back from the newest item (the newest show first);
-    later syncs read forward from `newest`; an interrupted first sync resumes
-    paging back from `oldest`.
-    """
-
-    newest: str = ""  # archive id of the newest item stored
-    oldest: str = ""  # archive id of the oldest item reached paging back
-    complete: bool = False  # paging back reached the start of the archive
 
 
 @dataclass(frozen=True, slots=True)

@@ -259,3 +259,17 @@ class ChatMessage:
     archive: str = ""  # the history it came from: "" the account's own, else a room's
     via: str = ""  # the network behind a bridge (telegram, whatsapp, …), "" for none
     is_history: bool = False  # backfilled or imported: never a notification
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryCursor:
+    """How far an archive has been read; the engine stores it (store.chat) with its items.
+
+    A first sync pages back from the newest item (the newest show first);
+    later syncs read forward from `newest`; an interrupted first sync resumes
+    paging back from `oldest`.
+    """
+
+    newest: str = ""  # archive id of the newest item stored
+    oldest: str = ""  # archive id of the oldest item reached paging back
+    complete: bool = False  # paging back reached the start of the archive

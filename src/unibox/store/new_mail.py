@@ -36,6 +36,8 @@ def new_mail(session: Session, message_ids: Collection[int]) -> list[NewMail]:
             in_inbox,
             MessageTriage.done,
             MessageTriage.snoozed_until,
+            Message.channel,
+            Message.received_at,
         )
         .join(Account, Account.id == Message.account_id)
         .outerjoin(MessageTriage, MessageTriage.message_id == Message.id)
@@ -44,7 +46,10 @@ def new_mail(session: Session, message_ids: Collection[int]) -> list[NewMail]:
     facts = {row[0]: row for row in rows}
     found = []
     for s in summaries_for(session, [i for i in ids if i in facts]):
-        _id, direction, arrived, added_at, inbox, done, snoozed = facts[s.id]
+        _id, direction, arrived, added_at, inbox, done, snoozed, channel, received = facts[s.id]
+        # A chat message has no folder: it is in the inbox; one backfilled or
+        # imported (no time of arrival) is history, whenever it was written.
+        chat = channel != "mail"
         found.append(
             NewMail(
                 id=s.id,
@@ -54,11 +59,11 @@ def new_mail(session: Session, message_ids: Collection[int]) -> list[NewMail]:
                 subject=s.subject,
                 sent_at=int(s.date.timestamp()),
                 outgoing=direction == "out",
-                in_inbox=bool(inbox),
+                in_inbox=bool(inbox) or chat,
                 seen=s.is_seen,
                 done=bool(done),
                 snoozed_until=snoozed,
-                history=int(arrived) < int(added_at),
+                history=int(arrived) < int(added_at) or (chat and received is None),
             )
         )
     return found

@@ -116,7 +116,11 @@ class Handle(Base):
 
 
 class Conversation(Base):
-    """A mail thread (or, later, a chat room)."""
+    """A mail thread, a one-to-one chat or a group chat (`kind`: mail, chat, group).
+
+    A chat is found by `remote_ref`, the peer's or the room's address as its
+    channel names it (NULL for mail, whose threads are found by Message-ID).
+    """
 
     __tablename__ = "conversation"
 
@@ -127,9 +131,17 @@ class Conversation(Base):
     subject_key: Mapped[str] = mapped_column(Text, default="")
     last_message_at: Mapped[int] = mapped_column(Integer, default=0)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
+    remote_ref: Mapped[str | None] = mapped_column(String(1000))
 
     __table_args__ = (
         Index("ix_conversation_subject", "account_id", "subject_key", "last_message_at"),
+        Index(
+            "ux_conversation_ref",
+            "account_id",
+            "remote_ref",
+            unique=True,
+            sqlite_where=text("remote_ref IS NOT NULL"),
+        ),
     )
 
 
@@ -147,8 +159,17 @@ class ThreadRef(Base):
     )
 
 
+# Chat messages (of any channel but mail): a partial index finds them at any size.
+# Queries must repeat this text literally, as for CALENDAR_ATTACHMENT below.
+NOT_MAIL = "message.channel <> 'mail'"
+
+
 class Message(Base):
-    """One message. Flags mirror the server; `deleted_at` hides orphans."""
+    """One message of any channel. Flags mirror the server; `deleted_at` hides orphans.
+
+    `channel` is mail, xmpp, matrix, …; `remote_id` the id the channel keeps
+    unique in the account (NULL for mail, which is keyed by its locations).
+    """
 
     __tablename__ = "message"
     __table_args__ = (
@@ -169,6 +190,14 @@ class Message(Base):
             "sent_at",
             sqlite_where=text("is_flagged = 1 AND deleted_at IS NULL"),
         ),
+        Index(
+            "ux_message_remote",
+            "account_id",
+            "remote_id",
+            unique=True,
+            sqlite_where=text("remote_id IS NOT NULL"),
+        ),
+        Index("ix_message_chat", "sent_at", sqlite_where=text("channel <> 'mail'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,6 +221,8 @@ class Message(Base):
     is_draft: Mapped[bool] = mapped_column(default=False)
     keywords: Mapped[str] = mapped_column(Text, default="")
     deleted_at: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20), default="mail", server_default="mail")
+    remote_id: Mapped[str | None] = mapped_column(String(400))
 
 
 class MessageLocation(Base):
@@ -318,6 +349,6 @@ from unibox.store import schema_actions as _schema_actions  # noqa: E402, F401
 
 def full_metadata() -> MetaData:
     """The metadata with every table of the store (for Alembic and the schema test)."""
-    from unibox.store import schema_events, schema_people  # noqa: F401
+    from unibox.store import schema_chat, schema_events, schema_people  # noqa: F401
 
     return Base.metadata

@@ -1,0 +1,152 @@
+"""Chat addresses as handles: (kind, normalized value) -> handle -> person, a batch at a time.
+
+The same rule as mail's `people.HandleResolver`, for every kind of handle: a
+JID that a person's card or signature already carries is that person's
+handle, so the chat lands in the same record. The user's own addresses join
+the person who is the user.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, select
+
+from unibox.core.identity import normalize_handle
+from unibox.store.people import HandleRef
+from unibox.store.schema import Handle, Person, next_id, table
+
+_H = table(Handle)
+_P = table(Person)
+
+# Someone in a group known only by their nickname there (no address of their own):
+# a handle of its own kind, so that they never become the room.
+OCCUPANT = "occupant"
+
+
+def handle_key(kind: str, raw: str) -> tuple[str, str]:
+    """(kind, value) as stored: normalized, "" value when `raw` is no such handle."""
+    value = normalize_handle(kind, raw)
+    return kind, value
+
+
+class ChatHandleResolver:
+    """Maps (kind, value) to handles, creating handle and person on first sight.
+
+    `prefetch` looks up and creates a whole batch's handles; `resolve` is then a
+    dictionary lookup. Valid for one sync (the writer is single).
+    """
+
+    def __init__(self, my_handles: Iterable[tuple[str, str]]) -> None:
+        self._mine = {k for k in my_handles if k[1]}
+        self._cache: dict[tuple[str, str], HandleRef] = {}
+
+    def add_mine(self, keys: Iterable[tuple[str, str]]) -> None:
+        """More of the user's own handles (the account's address as a handle of another kind)."""
+        self._mine |= {k for k in keys if k[1]}
+
+    def is_mine(self, key: tuple[str, str]) -> bool:
+        return key in self._mine
+
+    def prefetch(self, conn: Connection, keyed: Iterable[tuple[tuple[str, str], str]]) -> None:
+        """Look up (or create) handles for ((kind, value), name) pairs."""
+        names: dict[tuple[str, str], str] = {}
+        for key, name in keyed:
+            if key[1] and key not in self._cache and not names.get(key):
+                names[key] = name
+        for key in self._mine - set(self._cache):
+            names.setdefault(key, "")
+        if not names:
+            return
+        by_kind: dict[str, list[str]] = {}
+        for kind, value in names:
+            by_kind.setdefault(kind, []).append(value)
+        unnamed: dict[tuple[str, str], HandleRef] = {}
+        mine: set[int] = set()
+        for kind, values in by_kind.items():
+            for start in range(0, len(values), 500):
+                rows = conn.execute(
+                    select(_H.c.value, _H.c.id, _H.c.person_id, _H.c.display_name, _P.c.is_me)
+                    .join(_P, _P.c.id == _H.c.person_id)
+                    .where(_H.c.kind == kind, _H.c.value.in_(values[start : start + 500]))
+                )
+                for value, hid, pid, name, person_is_me in rows:
+                    key = (kind, value)
+                    ref = HandleRef(hid, pid, key in self._mine or bool(person_is_me))
+                    self._cache[key] = ref
+                    if not name and names[key]:
+                        unnamed[key] = ref
+                    if ref.is_me and not person_is_me:
+                        mine.add(pid)
+        if mine:  # the account's address was first seen as someone else's handle
+            conn.execute(_P.update().where(_P.c.id.in_(mine)).values(is_me=True))
+        self._name(conn, unnamed, names)
+        self._create(conn, {k: n for k, n in names.items() if k not in self._cache})
+
+    def resolve(self, key: tuple[str, str]) -> HandleRef | None:
+        return self._cache.get(key)
+
+    def _name(
+        self,
+        conn: Connection,
+        refs: dict[tuple[str, str], HandleRef],
+        names: dict[tuple[str, str], str],
+    ) -> None:
+        """A handle known without a name now comes with one (a roster name): keep it."""
+        if not refs:
+            return
+        conn.execute(
+            _H.update().where(_H.c.id == bindparam("hid")).values(display_name=bindparam("n")),
+            [{"hid": r.handle_id, "n": names[k]} for k, r in refs.items()],
+        )
+        conn.execute(
+            _P.update()
+            .where(_P.c.id == bindparam("pid"), _P.c.display_name == bindparam("old"))
+            .values(display_name=bindparam("n")),
+            [{"pid": r.person_id, "old": k[1], "n": names[k]} for k, r in refs.items()],
+        )
+
+    def _me(self, conn: Connection) -> int | None:
+        """The person who is the user (the oldest such record), if the store has one."""
+        found = conn.execute(
+            select(_P.c.id)
+            .where(_P.c.is_me.is_(True), _P.c.merged_into_id.is_(None))
+            .order_by(_P.c.id)
+            .limit(1)
+        ).scalar()
+        return int(found) if found is not None else None
+
+    def _create(self, conn: Connection, names: dict[tuple[str, str], str]) -> None:
+        if not names:
+            return
+        now = int(time.time())
+        pid = next_id(conn, _P)
+        hid = next_id(conn, _H)
+        me = self._me(conn) if any(k in self._mine for k in names) else None
+        people, handles = [], []
+        for key, name in names.items():
+            is_me = key in self._mine
+            owner = me if is_me else None
+            if owner is None:
+                owner = pid
+                people.append(
+                    {"id": pid, "display_name": name or key[1], "is_me": is_me, "created_at": now}
+                )
+                pid += 1
+                if is_me:
+                    me = owner
+            handles.append(
+                {
+                    "id": hid,
+                    "kind": key[0],
+                    "value": key[1],
+                    "display_name": name,
+                    "person_id": owner,
+                }
+            )
+            self._cache[key] = HandleRef(hid, owner, is_me)
+            hid += 1
+        if people:
+            conn.execute(_P.insert(), people)
+        conn.execute(_H.insert(), handles)
