@@ -3,7 +3,11 @@
 Modes: "starttls" (STARTTLS required before anything else, then AUTH), "ssl"
 (implicit TLS) and "plain" (loopback only, AUTH without TLS). The server keeps
 what it accepted in `messages`; `reject` maps a recipient to the reply the
-server gives it (e.g. "550 5.1.1 No such user").
+server gives it (e.g. "550 5.1.1 No such user"). `after_accept` runs once a
+message is kept and before the "250" leaves (a test kills the client there),
+and `drop_replies` makes the server cut the connection instead of replying
+to DATA: both are a server that took the message while the client never
+heard so.
 
 Import the fixtures into a test module: `from tests.helpers.smtp import smtp_server`.
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +53,8 @@ class _Handler:
     messages: list[Received] = field(default_factory=list)
     reject: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    after_accept: Callable[[], None] | None = None
+    drop_replies: int = 0
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
@@ -68,6 +74,12 @@ class _Handler:
         )
         with self.lock:
             self.messages.append(received)
+            drop = self.drop_replies > 0
+            self.drop_replies -= drop
+        if self.after_accept is not None:
+            self.after_accept()
+        if drop and server.transport is not None:
+            server.transport.abort()  # kept, but the client never hears the "250"
         return "250 2.0.0 Accepted"
 
 
@@ -114,6 +126,15 @@ class SmtpServer:
     @property
     def reject(self) -> dict[str, str]:
         return self._handler.reject
+
+    def after_accept(self, hook: Callable[[], None] | None) -> None:
+        """Run `hook` after each message is kept, before the reply is sent."""
+        self._handler.after_accept = hook
+
+    def drop_replies(self, count: int) -> None:
+        """Keep the next `count` messages but cut the connection instead of replying."""
+        with self._handler.lock:
+            self._handler.drop_replies = count
 
     def add_user(self, login: str, password: str) -> None:
         """Let another login submit mail (e.g. the Dovecot test user and password)."""

@@ -34,6 +34,7 @@ from unibox.store import outbox
 from unibox.store.accounts import AccountInfo, get_account
 from unibox.store.actions import Action, ActionKind
 from unibox.store.intent import intent_write
+from unibox.store.outbox_control import send_now
 from unibox.store.schema import Account, Message
 from unibox.store.store import Store
 from unibox.store.triage import get_state
@@ -732,7 +733,7 @@ def test_a_connection_lost_during_data_is_checked_before_sending_again(
         account = get_account(s, "Work")
     calls: list[str] = []
 
-    def lost(*_args: object) -> SendResult:
+    def lost(*_args: object, **_kw: object) -> SendResult:
         calls.append("lost")
         raise DeliveryUnknown("The connection was lost while handing the message over.")
 
@@ -740,12 +741,20 @@ def test_a_connection_lost_during_data_is_checked_before_sending_again(
     AccountWork(store, account, mail.dovecot.password, clock=lambda: now, send=lost).run()
     with store.read() as s:
         row = outbox.get_item(s, item.id)
-    assert row.state == "sending" and "lost" in row.last_error  # maybe sent: wait, then check
+    assert row.state == "unconfirmed" and "lost" in row.last_error  # maybe sent: wait, check
     AccountWork(store, account, mail.dovecot.password, clock=lambda: now, send=lost).run()
     assert calls == ["lost"]  # not again before the lease ends
     later = now + timedelta(seconds=UNKNOWN_RETRY_SECONDS + 1)
     AccountWork(store, account, mail.dovecot.password, clock=lambda: later).run()
-    assert len(mail.smtp.messages) == 1  # not in Sent, so it really had not gone: sent now
+    # Not in Sent: it may still have gone, so only the person may send it again.
+    assert mail.smtp.messages == []
+    with store.read() as s:
+        row = outbox.get_item(s, item.id)
+    assert row.awaits_decision and row.last_error == outbox.MAY_HAVE_BEEN_SENT
+    with intent_write(store) as s:
+        send_now(s, item.id, int(later.timestamp()))
+    AccountWork(store, account, mail.dovecot.password, clock=lambda: later).run()
+    assert len(mail.smtp.messages) == 1
     assert mail.subjects("Sent") == ["Flaky"]
 
 

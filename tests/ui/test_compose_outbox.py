@@ -135,3 +135,35 @@ def test_a_refused_message_is_reported_in_the_status_bar(
     assert notice.button.text() == "Outbox…"
     qtbot.mouseClick(notice.button, Qt.MouseButton.LeftButton)
     assert launcher.outbox_dialog is not None and launcher.outbox_dialog.isVisible()
+
+
+def test_a_message_that_may_have_been_sent_waits_for_send_again_or_discard(
+    qtbot: Any, window: MainWindow, demo_store: Store, kicked: list[str]
+) -> None:
+    now = int(datetime.now().timestamp())
+    for subject in ("Went?", "Gone?"):
+        item = schedule(demo_store, subject, hours=0)
+        with intent_write(demo_store) as s:  # the server's reply never came; not in Sent
+            assert outbox.claim(s, item.id, now)
+            outbox.mark_unconfirmed(s, item.id, now)
+            outbox.await_decision(s, item.id)
+    dialog = window.composer.show_outbox()
+    model: OutboxModel = dialog.model
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    assert {model.index(r, 3).data() for r in range(2)} == {outbox.MAY_HAVE_BEEN_SENT}
+    assert outbox.MAY_HAVE_BEEN_SENT.startswith("May have been sent: the server did not confirm")
+
+    def choose(subject: str) -> None:
+        row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == subject)
+        dialog.view.setCurrentIndex(model.index(row, 0))
+        assert dialog.send_button.text() == "Send again" and dialog.send_button.isEnabled()
+        assert dialog.cancel_button.text() == "Discard" and dialog.cancel_button.isEnabled()
+        assert not dialog.edit_button.isEnabled()
+
+    choose("Went?")
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kicked == [DEMO_ACCOUNT])
+    assert states(demo_store)["Went?"] == outbox.QUEUED
+    choose("Gone?")
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: states(demo_store)["Gone?"] == outbox.CANCELLED)

@@ -7,15 +7,20 @@ plain text only to loopback. Blocking (smtplib): the sync engine runs it off
 the GUI thread.
 
 The steps are taken one by one (MAIL, RCPT, DATA) rather than through
-`sendmail`, so a failure says whether the message may have left: anything
-before DATA surely did not; a connection lost during DATA may have.
+`sendmail`, so a failure says whether the message may have left. A server
+delivers nothing whose end-of-data mark ("." on its own line) it did not
+receive (RFC 5321 §3.8: a connection closed early cancels the transaction),
+so anything before that mark surely did not leave. Only between sending the
+mark and reading the reply is it unknown: `before_end` is called just before
+the mark goes, so the caller can commit that it enters the unknown.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from unibox.channels.imap_conn import is_loopback
@@ -54,7 +59,8 @@ class RecipientsRejected(ChannelError):
 
 
 class DeliveryUnknown(ConnectionLost):
-    """The connection ended during DATA: the server may or may not have taken the message."""
+    """The connection ended after the end of the message was sent, before the reply:
+    the server may or may not have taken it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +192,44 @@ def _refusal(ep: SmtpEndpoint, code: int, resp: bytes | str, what: str) -> Chann
     return ChannelError(f"{ep.host} refused {what}: {code} {reason}", retryable=400 <= code < 500)
 
 
+def _data(
+    smtp: smtplib.SMTP, ep: SmtpEndpoint, raw: bytes, before_end: Callable[[], None] | None
+) -> tuple[int, bytes]:
+    """DATA as smtplib.SMTP.data does it, with the end-of-data mark sent on its own."""
+    code, resp = smtp.docmd("data")
+    if code != 354:
+        raise _refusal(ep, code, resp, "the message")
+    body = re.sub(rb"(?m)^\.", b"..", raw)  # dot-stuffing, as data() does
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body)  # a failure here: the server saw no end, so it delivers nothing
+    if before_end is not None:
+        before_end()
+    try:
+        smtp.send(b".\r\n")
+        code, resp = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise DeliveryUnknown(
+            f"The connection to {ep.where} was lost just after the message was handed "
+            "over, before the server confirmed it; it may have been sent."
+        ) from exc
+    return code, resp
+
+
 def send(
-    ep: SmtpEndpoint, password: str, sender: str, recipients: Sequence[str], raw: bytes
+    ep: SmtpEndpoint,
+    password: str,
+    sender: str,
+    recipients: Sequence[str],
+    raw: bytes,
+    *,
+    before_end: Callable[[], None] | None = None,
 ) -> SendResult:
     """Submit one message; raises a ChannelError saying why not.
 
-    DeliveryUnknown means the connection ended during DATA: the message may
-    have been accepted, and the caller must find out before sending again.
+    DeliveryUnknown means the connection ended after the end of the message
+    went out: it may have been accepted, and the caller must find out before
+    sending again. Any other error: it was not sent.
     """
     if not recipients:
         raise ChannelError("The message has no recipient.", retryable=False)
@@ -216,15 +253,7 @@ def send(
             raise RecipientsRejected(
                 f"{ep.host} refused every recipient: {listed}.", refused, retryable=worst < 500
             )
-        try:
-            code, resp = smtp.data(raw)
-        except smtplib.SMTPDataError as exc:  # refused before the message was sent
-            raise _refusal(ep, exc.smtp_code, exc.smtp_error, "the message") from exc
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
-            raise DeliveryUnknown(
-                f"The connection to {ep.where} was lost while the message was being handed "
-                "over; it may have been sent."
-            ) from exc
+        code, resp = _data(smtp, ep, raw, before_end)
         if code != 250:
             raise _refusal(ep, code, resp, "the message")
         return SendResult(refused, _reason(resp))

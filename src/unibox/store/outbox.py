@@ -1,10 +1,16 @@
 """The durable outbox: every message is a committed row before any network call.
 
-States (see schema_actions.OutboxMessage): queued -> sending -> accepted ->
-done, or failed / cancelled. Write them through store.intent.intent_write
-so each step survives a power cut. A "sending" row carries a lease in
-`next_attempt_at`: another process (the window and a command line `unibox
-sync` at once) leaves it alone until the lease ends.
+States (see schema_actions.OutboxMessage): queued -> sending -> unconfirmed
+-> accepted -> done, or failed / cancelled. "unconfirmed" is committed just
+before the end of the message goes to the server: from then until the
+server's reply is committed, nobody knows whether it was taken. A row left
+"unconfirmed" (the connection or the process died) is looked for in Sent and
+the inbox; when it is in neither, it waits for the person to choose: send it
+again or discard it (`next_attempt_at` NULL). It is never sent again alone.
+Write the states through store.intent.intent_write so each step survives a
+power cut. A "sending" row carries a lease in `next_attempt_at`: another
+process (the window and a command line `unibox sync` at once) leaves it
+alone until the lease ends.
 """
 
 from __future__ import annotations
@@ -31,8 +37,16 @@ ACCEPTED = "accepted"
 DONE = "done"
 FAILED = "failed"
 CANCELLED = "cancelled"
-OPEN_STATES = (QUEUED, SENDING, ACCEPTED)
+UNCONFIRMED = "unconfirmed"
+OPEN_STATES = (QUEUED, SENDING, UNCONFIRMED, ACCEPTED)
 SENDING_LEASE_SECONDS = 15 * 60
+# How long the process waiting for the server's reply keeps an unconfirmed row
+# (the SMTP client gives up after 60 s without an answer).
+CONFIRM_LEASE_SECONDS = 5 * 60
+MAY_HAVE_BEEN_SENT = (
+    "May have been sent: the server did not confirm, and it is not in Sent. "
+    "Send it again or discard it."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,11 @@ class OutboxItem:
     done_at: int | None
     reply_to_message_id: int | None
 
+    @property
+    def awaits_decision(self) -> bool:
+        """Maybe sent, not found in Sent: only the person may send it again."""
+        return self.state == UNCONFIRMED and self.next_attempt_at is None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -71,6 +90,7 @@ class OutboxItem:
             "last_error": self.last_error,
             "refused": self.refused,
             "sent_at": _iso(self.accepted_at),
+            "may_have_been_sent": self.state == UNCONFIRMED,
         }
 
 
@@ -169,8 +189,9 @@ def list_items(session: Session, *, include_finished: bool = False) -> list[Outb
 def due_items(session: Session, account_id: int, now: int) -> list[OutboxItem]:
     """Rows this account should work on now, oldest first.
 
-    Queued rows whose time has come, "sending" rows whose lease ran out (a
-    process died while sending) and "accepted" rows (sent, not yet in Sent).
+    Queued rows whose time has come, "sending" and "unconfirmed" rows whose
+    lease ran out (a process died while sending) and "accepted" rows (sent,
+    not yet in Sent).
     """
     rows = session.execute(
         _select()
@@ -186,6 +207,7 @@ def due_items(session: Session, account_id: int, now: int) -> list[OutboxItem]:
                     ),
                 ),
                 and_(OutboxMessage.state == SENDING, OutboxMessage.next_attempt_at <= now),
+                and_(OutboxMessage.state == UNCONFIRMED, OutboxMessage.next_attempt_at <= now),
                 OutboxMessage.state == ACCEPTED,
             ),
         )
@@ -198,7 +220,12 @@ def next_due(session: Session, account_id: int | None = None) -> int | None:
     """When the next queued message may go (Unix seconds), or None when nothing waits."""
     retry = func.coalesce(OutboxMessage.next_attempt_at, 0)
     when = case((retry > OutboxMessage.send_at, retry), else_=OutboxMessage.send_at)
-    stmt = select(func.min(when)).where(OutboxMessage.state.in_((QUEUED, SENDING)))
+    stmt = select(func.min(when)).where(
+        or_(
+            OutboxMessage.state.in_((QUEUED, SENDING)),
+            and_(OutboxMessage.state == UNCONFIRMED, OutboxMessage.next_attempt_at.is_not(None)),
+        )
+    )
     if account_id is not None:
         stmt = stmt.where(OutboxMessage.account_id == account_id)
     value = session.scalar(stmt)
@@ -223,6 +250,38 @@ def claim(session: Session, outbox_id: int, now: int) -> bool:
         )
     )
     return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_unconfirmed(session: Session, outbox_id: int, now: int) -> None:
+    """The end of the message is about to leave: from here a crash leaves it unknown."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id)
+        .values(state=UNCONFIRMED, next_attempt_at=now + CONFIRM_LEASE_SECONDS)
+    )
+
+
+def take_unconfirmed(session: Session, outbox_id: int, now: int) -> bool:
+    """Hold a lapsed unconfirmed row while Sent is searched; False if another process has it."""
+    done = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == outbox_id,
+            OutboxMessage.state == UNCONFIRMED,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=now + CONFIRM_LEASE_SECONDS)
+    )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def await_decision(session: Session, outbox_id: int) -> None:
+    """Not found in Sent: leave it to the person (send again, or discard)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.state == UNCONFIRMED)
+        .values(next_attempt_at=None, last_error=MAY_HAVE_BEEN_SENT)
+    )
 
 
 def mark_accepted(session: Session, outbox_id: int, now: int, refused: dict[str, str]) -> None:
@@ -274,9 +333,9 @@ def mark_failed(session: Session, outbox_id: int, error: str) -> None:
 
 
 def cancel(session: Session, outbox_id: int) -> OutboxItem:
-    """Undo send: only while the message is still waiting in the queue."""
+    """Undo send while the message waits in the queue; or discard one that may have gone."""
     item = get_item(session, outbox_id)
-    if item.state in (QUEUED, FAILED):
+    if item.state in (QUEUED, FAILED) or item.awaits_decision:
         session.execute(
             update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(state=CANCELLED)
         )

@@ -16,9 +16,11 @@ from unibox.store.schema import Base
 class OutboxMessage(Base):
     """A message to send, from the moment it is written until it is in Sent.
 
-    state: queued -> sending (committed before any network call) -> accepted
-    (the SMTP server took it; committed at once) -> done (a copy is in Sent).
-    Or failed (the server refused it for good) or cancelled (undo send).
+    state: queued -> sending (committed before any network call) -> unconfirmed
+    (committed before the end of the message leaves) -> accepted (the SMTP
+    server took it; committed at once) -> done (a copy is in Sent). Or failed
+    (the server refused it for good) or cancelled (undo send, or discarded by
+    the person when it may have been sent).
     """
 
     __tablename__ = "outbox"

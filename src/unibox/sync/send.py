@@ -1,15 +1,19 @@
-"""Draining the outbox: each message sent exactly once, then filed in Sent.
+"""Draining the outbox: each message sent at most once unless the person says again.
 
 The order of durable steps (each an intent_write commit, synchronous=FULL):
 1. claim: queued -> sending, before any network call;
-2. SMTP accepts -> accepted, at once (the only moment a crash could lose
-   that knowledge is between the server's "250" and this commit);
-3. the copy is in Sent (searched by Message-ID first, then APPENDed) ->
+2. just before the end-of-data mark goes to the server: -> unconfirmed;
+3. SMTP accepts -> accepted, at once;
+4. the copy is in Sent (searched by Message-ID first, then APPENDed) ->
    done, and the message is ingested so it shows in its conversation.
-After a crash: an "accepted" row is only filed in Sent, never sent again; a
-"sending" row (the process died during SMTP) is looked up in Sent by its
-Message-ID once its lease ends, and only sent again if it is not there,
-with the same Message-ID so receiving systems can tell it is the same.
+After a crash: an "accepted" row is only filed in Sent, never sent again. A
+"sending" row (the process died before the end of the message left, so the
+server delivered nothing) is sent again once its lease ends, with the same
+Message-ID, after a look in Sent. An "unconfirmed" row (the end left, the
+reply was never committed: the connection or the process died) is looked
+for by Message-ID in Sent and the inbox; found, it is done; not found, it
+waits in the outbox as "may have been sent" until the person sends it again
+or discards it. It is never sent twice on unibox's own decision.
 
 TEST_KILL_ENV is for the test suite only: it makes the process SIGKILL
 itself right after step 2, to prove a restart does not send twice.
@@ -23,6 +27,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from unibox.channels import smtp
 from unibox.channels.imap import ImapSession
@@ -45,7 +50,21 @@ log = logging.getLogger("unibox.sync.send")
 TEST_KILL_ENV = "UNIBOX_TEST_KILL_AFTER_SMTP_ACCEPT"
 RETRY_SECONDS = (60, 300, 900, 3600)
 UNKNOWN_RETRY_SECONDS = 120  # after a connection lost during DATA: look in Sent, then resend
-SendFn = Callable[[smtp.SmtpEndpoint, str, str, tuple[str, ...], bytes], smtp.SendResult]
+
+
+class SendFn(Protocol):
+    """channels.smtp.send's shape (tests pass their own)."""
+
+    def __call__(
+        self,
+        ep: smtp.SmtpEndpoint,
+        password: str,
+        sender: str,
+        rcpts: tuple[str, ...],
+        raw: bytes,
+        *,
+        before_end: Callable[[], None] | None = None,
+    ) -> smtp.SendResult: ...
 
 
 @dataclass(slots=True)
@@ -68,9 +87,15 @@ def smtp_endpoint(account: AccountInfo) -> smtp.SmtpEndpoint:
 
 
 def smtp_send(
-    ep: smtp.SmtpEndpoint, password: str, sender: str, rcpts: tuple[str, ...], raw: bytes
+    ep: smtp.SmtpEndpoint,
+    password: str,
+    sender: str,
+    rcpts: tuple[str, ...],
+    raw: bytes,
+    *,
+    before_end: Callable[[], None] | None = None,
 ) -> smtp.SendResult:
-    return smtp.send(ep, password, sender, rcpts, raw)
+    return smtp.send(ep, password, sender, rcpts, raw, before_end=before_end)
 
 
 class OutboxSender:
@@ -107,6 +132,10 @@ class OutboxSender:
                 if imap is not None:
                     self._file(imap, item)
                 continue
+            if item.state == outbox.UNCONFIRMED:
+                if imap is not None:
+                    self._confirm(imap, item)
+                continue  # without IMAP nobody can tell: wait
             if item.state == outbox.SENDING and imap is None:
                 continue  # must look in Sent before sending again
             with intent_write(self.store) as s:
@@ -131,13 +160,24 @@ class OutboxSender:
         """SMTP; True once the server accepted (and that is committed)."""
         with self.store.read() as s:
             raw = outbox.raw_of(s, item.id)
+
+        def entering_the_unknown() -> None:
+            with intent_write(self.store) as s:
+                outbox.mark_unconfirmed(s, item.id, self.now())
+
         try:
             result = self.send_fn(
-                smtp_endpoint(self.account), self._password, item.sender, item.recipients, raw
+                smtp_endpoint(self.account),
+                self._password,
+                item.sender,
+                item.recipients,
+                raw,
+                before_end=entering_the_unknown,
             )
         except smtp.DeliveryUnknown as exc:
-            # Maybe sent: keep "sending"; after a short lease, Sent is checked before any resend.
+            # Maybe sent: after a short wait (a server may file it late), Sent is searched.
             with intent_write(self.store) as s:
+                outbox.mark_unconfirmed(s, item.id, self.now())
                 outbox.mark_error(s, item.id, str(exc), self.now() + UNKNOWN_RETRY_SECONDS)
             self.report.errors.append(str(exc))
             return False
@@ -168,6 +208,30 @@ class OutboxSender:
     def _sent_folder(self) -> tuple[int, str] | None:
         with self.store.read() as s:
             return outbox.sent_folder(s, self.account.id)
+
+    def _confirm(self, imap: ImapSession, item: OutboxItem) -> None:
+        """Maybe sent: found in Sent or the inbox, it was; otherwise the person decides."""
+        with intent_write(self.store) as s:
+            if not outbox.take_unconfirmed(s, item.id, self.now()):
+                return  # another process is on it
+        folders = [f for f in (self._sent_folder(), (0, "INBOX")) if f is not None]
+        writer = ImapWriter(imap)
+        try:
+            found = any(writer.find(name, item.message_id) for _id, name in folders)
+        except ChannelError as exc:
+            self.report.errors.append(str(exc))
+            return  # the lease runs out and the search is tried again
+        finally:
+            writer.done()
+        if not found:
+            log.info("outbox %d may have been sent; asking the person", item.id)
+            with intent_write(self.store) as s:
+                outbox.await_decision(s, item.id)
+            return
+        log.info("outbox %d was taken by the server before a crash; not sending again", item.id)
+        with intent_write(self.store) as s:
+            outbox.mark_accepted(s, item.id, self.now(), {})
+        self._file(imap, item)
 
     def _already_in_sent(self, imap: ImapSession, item: OutboxItem) -> bool:
         sent = self._sent_folder()

@@ -242,6 +242,12 @@ class ComposeLauncher(QObject):
                 self.notice.offer(
                     f"Not sent to {who}: {item.last_error}", "Outbox…", self.show_outbox
                 )
+            elif item.state == outbox.UNCONFIRMED and item.last_error:
+                self.notice.offer(
+                    f"Maybe sent to {who}: the server did not confirm. {item.last_error}",
+                    "Outbox…",
+                    self.show_outbox,
+                )
             elif item.state == outbox.QUEUED and item.attempts and item.last_error:
                 self.notice.offer(
                     f"Not sent to {who} yet: {item.last_error} It will be tried again.",

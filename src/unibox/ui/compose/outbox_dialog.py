@@ -1,4 +1,8 @@
-"""Mail ▸ Outbox…: every message waiting, scheduled or failed, with Cancel, Edit and Send now."""
+"""Mail ▸ Outbox…: every message waiting, scheduled or failed, with Cancel, Edit and Send now.
+
+A message that may have been sent (the server did not confirm, and it is not
+in Sent) offers "Send again" and "Discard" instead: the person decides.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from unibox.store.intent import intent_write
 from unibox.store.outbox import OutboxItem
 from unibox.store.outbox_control import send_now
 from unibox.ui.bridge import Bridge
-from unibox.ui.compose.outbox_model import ACTIONABLE, OutboxModel, shown, status_text
+from unibox.ui.compose.outbox_model import OutboxModel, actionable, shown, status_text
 
 REFRESH_MS = 2000  # the sync threads move messages on; nothing announces it
 
@@ -140,13 +144,17 @@ class OutboxDialog(QDialog):
 
     def _selection_changed(self) -> None:
         item = self.selected()
-        can = item is not None and item.state in ACTIONABLE
+        can = item is not None and actionable(item)
+        maybe_sent = item is not None and item.awaits_decision
         if item is not None:
             now = time.time()
             self.detail.setText(f"“{item.subject or '(no subject)'}”: {status_text(item, now)}")
         self.detail.setVisible(item is not None)
         for b in (self.send_button, self.edit_button, self.cancel_button):
             b.setEnabled(can)
+        self.edit_button.setEnabled(can and not maybe_sent)
+        self.send_button.setText("Send again" if maybe_sent else "Send now")
+        self.cancel_button.setText("Discard" if maybe_sent else "Cancel message")
 
     def _act(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
         def failed(exc: Exception) -> None:

@@ -16,6 +16,11 @@ COLUMNS = ("Subject", "To", "When", "Status")
 ACTIONABLE = (outbox.QUEUED, outbox.FAILED)
 
 
+def actionable(item: OutboxItem) -> bool:
+    """May the person send, edit or cancel it now? (A maybe-sent one: send again or discard.)"""
+    return item.state in ACTIONABLE or item.awaits_decision
+
+
 def status_text(item: OutboxItem, now: float) -> str:
     """The state in words, with the error when there is one."""
     if item.state == outbox.QUEUED:
@@ -24,6 +29,10 @@ def status_text(item: OutboxItem, now: float) -> str:
         return "Scheduled" if item.send_at > now + 60 else "Waiting to send"
     if item.state == outbox.SENDING:
         return "Sending…"
+    if item.state == outbox.UNCONFIRMED:
+        if item.awaits_decision:
+            return item.last_error or outbox.MAY_HAVE_BEEN_SENT
+        return "May have been sent: the server did not confirm; looking for it in Sent…"
     if item.state == outbox.ACCEPTED:
         return "Sent; being filed in Sent" + (f" ({item.last_error})" if item.last_error else "")
     if item.state == outbox.FAILED:
