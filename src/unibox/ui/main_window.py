@@ -98,7 +98,6 @@ class MainWindow(QMainWindow):
         self.person = PersonLoader(bridge, self)
         self.setWindowTitle("unibox")
         self.setWindowIcon(app_icon())
-        self.resize(1400, 860)
         self._build(demo)
         restore_layout(self, self.panes, self.prefs)
         self.reading = ReadingActions(bridge, self.message_view, self.prefs, self)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QRect, QSize
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from unibox.config import PANE_WIDTHS, WINDOW_GEOMETRY
 from unibox.ui.preferences import Preferences
 
+# The size a first window opens at, where the screen has room for it.
+FIRST_SIZE = QSize(1400, 860)
+
+
+def first_size(available: QRect) -> QSize:
+    """FIRST_SIZE, or the screen's free area (less the frame a window manager adds)."""
+    room = available.size() - QSize(16, 40)
+    return FIRST_SIZE.boundedTo(room.expandedTo(QSize(1, 1)))
+
 
 def restore_layout(window: QMainWindow, panes: QSplitter, prefs: Preferences) -> None:
     """Put the window and its panes back as `save_layout` kept them (nothing kept: as built)."""
+    screen = window.screen()
+    if screen is not None:
+        window.resize(first_size(screen.availableGeometry()))
     geometry = prefs.get(WINDOW_GEOMETRY)
     if geometry:
         # Qt checks what it decodes and keeps the window on a screen that exists now.

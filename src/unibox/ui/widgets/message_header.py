@@ -22,6 +22,7 @@ from unibox.ui.icons import pixmap
 from unibox.ui.theme import FLAG_COLOUR
 from unibox.ui.widgets.attachment_strip import AttachmentStrip
 from unibox.ui.widgets.avatar import Avatar
+from unibox.ui.widgets.flow_layout import FlowLayout
 from unibox.ui.widgets.invitation_card import InvitationCard
 from unibox.ui.widgets.notice_bar import NoticeBar
 from unibox.ui.widgets.remote_notice import RemoteNotice
@@ -35,8 +36,13 @@ def _people(contacts: tuple[Contact, ...]) -> str:
 class MessageHeader(QWidget):
     """What a message is and who wrote it, above its body; MessageView wires its controls.
 
+    The action buttons (Reply…, Plain text) have a row of their own under the
+    recipients, wrapping when the pane is narrow, so the two never share a line
+    and neither covers the other, whatever the width or the number of recipients.
+
     Attributes:
-        text_toggle: the Plain text switch (compose adds Reply buttons beside it).
+        text_toggle: the Plain text switch.
+        action_strip: the row of action buttons, the toggle last (`add_action_button`).
         remote_notice: what remote content was blocked, with the choice to load it.
         attachments: the message's attachment chips.
     """
@@ -55,12 +61,13 @@ class MessageHeader(QWidget):
         hcol.addWidget(self.subject)
         # Avatar | name (and address when it fits) | flag and date
         #        | the address alone, under both, when it does not fit
-        #        | recipients                      | plain-text toggle
+        #        | recipients, the whole width
+        #        | actions (Reply…, Plain text), wrapping when the pane is narrow
         who = QGridLayout()
         who.setHorizontalSpacing(12)
         who.setVerticalSpacing(2)
         self.avatar = Avatar(40, self)
-        who.addWidget(self.avatar, 0, 0, 3, 1, Qt.AlignmentFlag.AlignTop)
+        who.addWidget(self.avatar, 0, 0, 4, 1, Qt.AlignmentFlag.AlignTop)
         self.sender_label = SenderLine(self)
         who.addWidget(self.sender_label, 0, 1)
         who.addWidget(self.sender_label.address_line, 1, 1, 1, 2)
@@ -71,7 +78,6 @@ class MessageHeader(QWidget):
         # Long recipients give way (wrapped) before the date does.
         self.recipients.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.recipients.setMinimumWidth(80)
-        who.addWidget(self.recipients, 2, 1, Qt.AlignmentFlag.AlignTop)
         side = QHBoxLayout()
         side.setSpacing(6)
         self.flag = QLabel(self)
@@ -84,14 +90,17 @@ class MessageHeader(QWidget):
         side.addWidget(self.flag)
         side.addWidget(self.date)
         who.addLayout(side, 0, 2)
-        self.text_toggle = QToolButton(self)
+        self.action_strip = QWidget(self)
+        self._action_row = FlowLayout(self.action_strip, spacing=6)
+        self._action_row.setContentsMargins(0, 6, 0, 0)
+        self.text_toggle = QToolButton(self.action_strip)
         self.text_toggle.setObjectName("HeaderToggle")
         self.text_toggle.setText("Plain text")
         self.text_toggle.setCheckable(True)
         self.text_toggle.setToolTip("Show the plain-text version of this message (Ctrl+Shift+H)")
-        who.addWidget(
-            self.text_toggle, 2, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-        )
+        self._action_row.addWidget(self.text_toggle)
+        who.addWidget(self.recipients, 2, 1, 1, 2, Qt.AlignmentFlag.AlignTop)
+        who.addWidget(self.action_strip, 3, 1, 1, 2)
         who.setColumnStretch(1, 1)
         hcol.addLayout(who)
         self.remote_notice = RemoteNotice(self)
@@ -125,6 +134,11 @@ class MessageHeader(QWidget):
         self.problem_notice.say(problem)
         self.invitation.show_invitation(content.invitation)
         self.attachments.show_attachments(content.id, content.attachments)
+
+    def add_action_button(self, button: QToolButton) -> None:
+        """A button in the action strip, before Plain text."""
+        button.setParent(self.action_strip)
+        self._action_row.insertWidget(self._action_row.count() - 1, button)
 
     def recolour(self) -> None:
         """The palette changed (light or dark)."""
