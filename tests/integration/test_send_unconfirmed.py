@@ -19,8 +19,6 @@ from tests.helpers.smtp import SMTP_WARNING, smtp_server
 from tests.integration.conftest import subprocess_env
 from tests.integration.test_mail_actions import Mailroom, mail, run
 from unibox.store import outbox
-from unibox.store.intent import intent_write
-from unibox.store.outbox_control import send_now
 from unibox.sync.account_work import AccountWork
 from unibox.sync.send import UNKNOWN_RETRY_SECONDS
 
@@ -52,9 +50,14 @@ def test_a_lost_reply_leaves_the_choice_to_the_person(
     [row] = mail.out("outbox", "--json")
     assert row["state"] == "unconfirmed" and row["may_have_been_sent"] is True
     assert row["last_error"].startswith("May have been sent: the server did not confirm")
-    store, _ = mail.store_and_account()
-    with intent_write(store) as s:  # the person discards it: it went after all
-        outbox.cancel(s, row["id"])
+    capsys.readouterr()
+    assert run("outbox") == 0
+    listed = capsys.readouterr().out
+    assert "maybe-sent" in listed and "May have been sent" in listed
+    assert run("outbox", "--send-again", str(row["id"] + 1)) == 1  # no such message
+    assert run("outbox", "--discard", str(row["id"])) == 0  # the person: it went after all
+    assert run("outbox", "--discard", str(row["id"])) == 1  # decided already
+    assert "not waiting for a decision" in capsys.readouterr().err
     _work_later(mail, 3600)
     assert len(mail.smtp.messages) == 1
     assert mail.out("outbox", "--json") == []
@@ -100,9 +103,6 @@ def test_kill_9_before_the_reply_never_sends_twice_on_its_own(
         return
     [row] = mail.out("outbox", "--json")
     assert row["may_have_been_sent"] is True and mail.subjects("Sent") == []
-    store, _ = mail.store_and_account()
-    with intent_write(store) as s:  # the person says: send it again
-        send_now(s, row["id"], int(datetime.now(UTC).timestamp()))
-    _work_later(mail, 0)
+    assert run("outbox", "--send-again", str(row["id"])) == 0  # the person says: again
     assert len(mail.smtp.messages) == 2  # the second copy is the person's choice
     assert mail.subjects("Sent") == ["Once"]

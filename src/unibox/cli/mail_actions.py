@@ -51,6 +51,12 @@ def register(sub: Any) -> dict[str, Handler]:
     box.add_argument("--json", action="store_true")
     box.add_argument("--all", action="store_true", help="also recently sent or cancelled mail")
     box.add_argument("--cancel", type=int, metavar="ID", help="undo send of a queued message")
+    box.add_argument(
+        "--send-again", type=int, metavar="ID", help="send a message that may have been sent"
+    )
+    box.add_argument(
+        "--discard", type=int, metavar="ID", help="never resend one that may have been sent"
+    )
 
     fol = sub.add_parser("followups", help="messages that need a follow-up now")
     fol.add_argument("--json", action="store_true")
@@ -181,6 +187,11 @@ def _deliver(store: Any, item: Any) -> int:
         return 0
     if now.state == outbox.FAILED:
         raise UserError(f"Not sent: {now.last_error}")
+    if now.state == outbox.UNCONFIRMED:
+        raise UserError(
+            f"Maybe sent: {now.last_error} The next sync looks for it in Sent; "
+            "it is not sent again unless you say so (“unibox outbox”)."
+        )
     raise UserError(
         f"Not sent yet: {now.last_error or 'the server could not be reached.'} "
         "It stays in the outbox and is tried again with the next sync."
@@ -230,7 +241,7 @@ def _cmd_mark(args: argparse.Namespace) -> int:
 
 def _cmd_outbox(args: argparse.Namespace) -> int:
     from unibox.cli.context import store_for
-    from unibox.services.mail import cancel
+    from unibox.services.mail import cancel, decide_maybe_sent
     from unibox.store import outbox
 
     store = store_for(args)
@@ -238,6 +249,12 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
         item = cancel(store, args.cancel)
         print(f"Undone: “{item.subject}” will not be sent.")
         return 0
+    if args.discard is not None:
+        item = decide_maybe_sent(store, args.discard, send_again=False)
+        print(f"Discarded: “{item.subject}” will not be sent again.")
+        return 0
+    if args.send_again is not None:
+        return _deliver(store, decide_maybe_sent(store, args.send_again, send_again=True))
     with store.read() as s:
         items = outbox.list_items(s, include_finished=args.all)
     if args.json:
@@ -246,7 +263,8 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
     for i in items:
         to = ", ".join(i.recipients)
         error = f"  ({i.last_error})" if i.last_error else ""
-        print(f"{i.id:>5}  {i.state:<9} {_local(i.send_at)}  {i.subject[:40]:<40}  {to}{error}")
+        state = "maybe-sent" if i.state == outbox.UNCONFIRMED else i.state
+        print(f"{i.id:>5}  {state:<10} {_local(i.send_at)}  {i.subject[:40]:<40}  {to}{error}")
     return 0
 
 

@@ -7,6 +7,7 @@ at once; the sync engine (sync/account_work.py) carries it to the servers.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -217,6 +218,22 @@ def deliver_now(
 def cancel(store: Store, outbox_id: int) -> OutboxItem:
     """Undo send, while the message still waits."""
     with intent_write(store) as s:
+        return outbox.cancel(s, outbox_id)
+
+
+def decide_maybe_sent(store: Store, outbox_id: int, *, send_again: bool) -> OutboxItem:
+    """The person's answer for a message that may have been sent: send again, or discard."""
+    from unibox.store.outbox_control import send_now
+
+    with intent_write(store) as s:
+        item = outbox.get_item(s, outbox_id)
+        if not item.awaits_decision:
+            raise UserError(
+                f"The message “{item.subject}” is not waiting for a decision "
+                f"(it is {item.state}); see “unibox outbox”."
+            )
+        if send_again:
+            return send_now(s, outbox_id, int(time.time()))
         return outbox.cancel(s, outbox_id)
 
 
