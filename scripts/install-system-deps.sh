@@ -15,6 +15,8 @@ set -euo pipefail
 PACKAGES=(
     # Real servers for integration tests
     dovecot-imapd dovecot-pop3d openssl
+    # CPython's email test corpus (odd real-world mail) for the sync tests
+    libpython3.11-testsuite
     # Reference tools for benchmarks
     isync notmuch offlineimap3
     # Headless GUI, screenshots, secrets

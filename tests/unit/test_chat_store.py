@@ -202,7 +202,13 @@ def test_history_never_notifies_and_old_history_is_read(store: Store) -> None:
 def test_a_store_with_mail_from_before_chat_upgrades_in_place(tmp_path: Path) -> None:
     from alembic import command
 
-    from tests.helpers.items import add_account, add_folders, item, parsed
+    from tests.helpers.items import (
+        add_account,
+        add_folders,
+        item,
+        newer_columns_for_ingest,
+        parsed,
+    )
     from unibox.store.engine import SCHEMA_HEAD, _alembic_config, open_engine, schema_version
     from unibox.store.ingest import Ingestor
     from unibox.store.views import View, ViewKind, view_ids
@@ -217,7 +223,7 @@ def test_a_store_with_mail_from_before_chat_upgrades_in_place(tmp_path: Path) ->
     old.path, old.engine = path, open_engine(path)
     acc = add_account(old)
     inbox = add_folders(old, acc, "INBOX")["INBOX"]
-    with old.write() as s:
+    with newer_columns_for_ingest(old), old.write() as s:
         Ingestor(acc, inbox, ["me@example.com"]).ingest(
             s, [item(1, parsed("Zeppelin schedule", message_id="z@x"))]
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.helpers.items import add_account, add_folders, item, parsed
+from tests.helpers.items import add_account, add_folders, item, newer_columns_for_ingest, parsed
 from unibox.core.query import parse_query
 from unibox.store import queries
 from unibox.store.ingest import Ingestor
@@ -46,7 +46,8 @@ def test_mail_indexed_before_the_migration_is_found_by_short_prefixes(tmp_path: 
     old = Store.__new__(Store)
     old.path, old.engine = path, engine
     assert "prefix" not in _fts_sql(old)
-    _ingest(old, ["Zebra crossing", "Quokka photos"])
+    with newer_columns_for_ingest(old):
+        _ingest(old, ["Zebra crossing", "Quokka photos"])
     engine.dispose()
     store = Store(path)  # opening migrates
     assert "prefix='1 2'" in _fts_sql(store)

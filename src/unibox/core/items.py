@@ -156,6 +156,8 @@ class IncomingMessage:
     # Set when a worker already compressed `raw` for the store (keeps that off the writer).
     raw_codec: str = ""
     snippet: str | None = None  # the preview line, when the producer computed it
+    # Equal for copies of one message (core.content_key); "" when unknown: never matched.
+    content_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

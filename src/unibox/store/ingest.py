@@ -1,9 +1,10 @@
 """Idempotent ingest of fetched mail into the store, one transaction per batch.
 
 Keyed by (folder, UID): syncing the same mail twice, or being killed halfway
-and re-run, never duplicates a message. A new location whose Message-ID is
-already known in the account joins that message (a move, a copy in Sent, or
-a UIDVALIDITY reset), so local state survives.
+and re-run, never duplicates a message. A new location that is a copy of a
+stored message by content (header block and size) joins that message (a move,
+a copy in Sent, or a UIDVALIDITY reset), so local state survives; a shared
+Message-ID alone never makes two messages one (it only threads them).
 
 This is the hot path of a first sync, so it works set-at-a-time: a few
 lookups per batch, ids assigned up front (the writer holds the lock), and
@@ -14,17 +15,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from unibox.core.items import ChangeSet, IncomingMessage, Invitation, ParsedMessage, ParseState
 from unibox.core.rawcodec import RAW_CODEC, compress_raw
 from unibox.core.snippets import make_snippet
 from unibox.store.conversations import Threader
+from unibox.store.ingest_copies import CopyFinder
 from unibox.store.people import HandleResolver
 from unibox.store.schema import (
     Attachment,
@@ -82,56 +86,119 @@ def _sent_at(item: IncomingMessage) -> int:
 class _Known:
     message_id: int
     parse_state: str
-    subject: str = ""
+
+
+# Errors of the store itself (disk full, I/O, locked): no message is to blame, the
+# sync stops and says so. Anything else is one message's problem.
+_STORE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, MemoryError)
 
 
 class Ingestor:
-    """Writes batches of one folder's messages; reuse it across batches of a sync."""
+    """Writes batches of one folder's messages; reuse it across batches of a sync.
+
+    Every (folder, UID) is a message of its own. A new location joins a stored
+    message only when it is a copy of it by content (`content_key`: header block
+    and size), never because a header such as Message-ID matches, and a message
+    has at most one location per folder. A batch that fails to write is written
+    again one message at a time; a message that still fails is kept raw-only
+    with its error (`raw_only` counts them), so one message never costs a sync.
+    """
 
     def __init__(self, account_id: int, folder_id: int, my_addresses: Iterable[str]) -> None:
         self.account_id = account_id
         self.folder_id = folder_id
-        self.handles = HandleResolver(my_addresses)
+        self._my_addresses = list(my_addresses)
+        self.handles = HandleResolver(self._my_addresses)
+        self.raw_only = 0  # messages kept raw-only because writing them failed
+        self.not_stored = 0  # messages not even that could store (the next sync retries)
+        self._copies = CopyFinder(account_id, folder_id)
 
     def ingest(self, session: Session, items: Sequence[IncomingMessage]) -> ChangeSet:
+        conn = session.connection()
+        try:
+            with _savepoint(conn):
+                return self._ingest(conn, items)
+        except _STORE_ERRORS:
+            raise
+        except Exception:
+            log.warning(
+                "a batch of %d messages could not be written; writing them one by one",
+                len(items),
+                exc_info=True,
+            )
+        self._forget()
+        changes = ChangeSet(folders={self.folder_id})
+        for item in items:
+            changes.merge(self._ingest_alone(conn, item))
+        return changes
+
+    def _forget(self) -> None:
+        """A rolled-back savepoint may have taken rows the handle cache names."""
+        self.handles = HandleResolver(self._my_addresses)
+
+    def _ingest_alone(self, conn: Connection, item: IncomingMessage) -> ChangeSet:
+        try:
+            with _savepoint(conn):
+                return self._ingest(conn, [item])
+        except _STORE_ERRORS:
+            raise
+        except Exception as exc:
+            self._forget()
+            error: Exception = exc
+        try:
+            with _savepoint(conn):
+                changes = self._ingest(conn, [_raw_only(item, error)])
+        except _STORE_ERRORS:
+            raise
+        except Exception:
+            self._forget()
+            self.not_stored += 1
+            log.error(
+                "UID %d of folder %d could not be stored; the next sync tries again",
+                item.uid,
+                self.folder_id,
+                exc_info=True,
+            )
+            return ChangeSet(folders={self.folder_id})
+        self.raw_only += 1
+        log.warning(
+            "UID %d of folder %d is kept raw-only: %s: %s",
+            item.uid,
+            self.folder_id,
+            type(error).__name__,
+            error,
+        )
+        return changes
+
+    def _ingest(self, conn: Connection, items: Sequence[IncomingMessage]) -> ChangeSet:
         changes = ChangeSet(folders={self.folder_id})
         if not items:
             return changes
-        conn = session.connection()
         by_uid = self._existing_locations(conn, [it.uid for it in items])
-        by_msgid = self._messages_by_msgid(
-            conn, [it.parsed.message_id for it in items if it.parsed.message_id]
-        )
+        copies = self._copies.lookup(conn, [it for it in items if it.uid not in by_uid])
+        completing: set[int] = set()
         new_items: list[IncomingMessage] = []
         relocated: list[tuple[int, IncomingMessage]] = []
         completed: list[tuple[int, IncomingMessage]] = []
         for item in items:
             known = by_uid.get(item.uid)
             if known is None:
-                # Broken mailers reuse Message-IDs: a different subject is a different message.
-                same = [
-                    k
-                    for k in by_msgid.get(item.parsed.message_id, ())
-                    if k.subject == item.parsed.subject
-                ]
-                if same:
-                    known = same[0]
+                found = copies.claim(item)
+                if found is not None:
+                    known = _Known(found.message_id, found.parse_state)
                     relocated.append((known.message_id, item))
                     by_uid[item.uid] = known
                     changes.messages_changed.add(known.message_id)
             if known is None:
                 new_items.append(item)
                 continue
-            if known.parse_state == ParseState.HEADERS and item.raw is not None:
+            if (
+                known.parse_state == ParseState.HEADERS
+                and item.raw is not None
+                and known.message_id not in completing
+            ):
+                completing.add(known.message_id)
                 completed.append((known.message_id, item))
-                done = _Known(known.message_id, item.parsed.state.value, known.subject)
-                by_uid[item.uid] = done
-                if item.parsed.message_id:
-                    by_msgid[item.parsed.message_id] = [
-                        done if k.message_id == done.message_id else k
-                        for k in by_msgid.get(item.parsed.message_id, [])
-                    ]
-                known = done
                 changes.messages_changed.add(known.message_id)
         if relocated:
             self._relocate(conn, relocated)
@@ -150,19 +217,6 @@ class Ingestor:
             .where(_LOC.c.folder_id == self.folder_id, _LOC.c.uid.in_(uids))
         )
         return {uid: _Known(mid, state) for uid, mid, state in rows}
-
-    def _messages_by_msgid(self, conn: Connection, msgids: list[str]) -> dict[str, list[_Known]]:
-        found: dict[str, list[_Known]] = {}
-        if not msgids:
-            return found
-        rows = conn.execute(
-            select(_M.c.message_id_header, _M.c.id, _M.c.parse_state, _M.c.subject).where(
-                _M.c.account_id == self.account_id, _M.c.message_id_header.in_(set(msgids))
-            )
-        )
-        for msgid, mid, state, subject in rows:
-            found.setdefault(msgid, []).append(_Known(mid, state, subject))
-        return found
 
     # -- writes ----------------------------------------------------------------
 
@@ -188,8 +242,12 @@ class Ingestor:
                 is_answered=bindparam("is_answered"),
                 is_draft=bindparam("is_draft"),
                 keywords=bindparam("keywords"),
+                content_key=bindparam("content_key"),
             ),
-            [{"mid": mid, **flag_values(it.flags)} for mid, it in found],
+            [
+                {"mid": mid, "content_key": it.content_key, **flag_values(it.flags)}
+                for mid, it in found
+            ],
         )
 
     def _complete(
@@ -232,22 +290,14 @@ class Ingestor:
         )
         threader = Threader(conn, self.account_id)
         threader.prefetch(it.parsed for it in items)
-        # Duplicates inside the batch (same Message-ID twice in a folder) share one row.
-        first_of: dict[str, tuple[int, str]] = {}
         messages: list[dict[str, Any]] = []
         locations: list[dict[str, Any]] = []
         participants: list[dict[str, Any]] = []
         completed: list[tuple[int, IncomingMessage]] = []
         for item in items:
             p = item.parsed
-            twin = first_of.get(p.message_id) if p.message_id else None
-            if twin is not None and twin[1] == p.subject:
-                locations.append(self._location_row(twin[0], item))
-                continue
             mid = mid_next
             mid_next += 1
-            if p.message_id:
-                first_of.setdefault(p.message_id, (mid, p.subject))
             sent_at = _sent_at(item)
             sender = self.handles.resolve(p.from_[0]) if p.from_ else None
             messages.append(
@@ -270,6 +320,7 @@ class Ingestor:
                     "parse_state": p.state.value,
                     "parse_error": p.parse_error,
                     "deleted_at": None,
+                    "content_key": item.content_key,
                     **flag_values(item.flags),
                 }
             )
@@ -370,6 +421,41 @@ class Ingestor:
             log.warning(
                 "the invitations of %d messages were not recorded", len(found), exc_info=True
             )
+
+
+@contextmanager
+def _savepoint(conn: Connection) -> Iterator[None]:
+    """A savepoint whose failure to roll back never hides the error that caused it.
+
+    On a full disk or an I/O error SQLite rolls back the whole transaction itself,
+    so the savepoint is gone: the store's own error is the one to report.
+    """
+    point = conn.begin_nested()
+    try:
+        yield
+    except BaseException as exc:
+        try:
+            point.rollback()
+        except OperationalError:
+            raise exc from None
+        raise
+    point.commit()
+
+
+def _raw_only(item: IncomingMessage, error: Exception) -> IncomingMessage:
+    """The message as its raw source alone, for one that could not be written as read."""
+    p = item.parsed
+    reason = (
+        f"unibox could not store what it read of this message ({type(error).__name__}); "
+        "its raw source is kept."
+    )
+    state = ParseState.PARTIAL if item.raw is not None else ParseState.HEADERS
+    subject = p.subject.encode("utf-8", "replace").decode("utf-8")
+    return replace(
+        item,
+        parsed=ParsedMessage(state=state, subject=subject, parse_error=reason),
+        snippet="",
+    )
 
 
 def _search_people(p: ParsedMessage) -> tuple[str, str]:

@@ -297,4 +297,10 @@ def stats(session: Session) -> dict[str, int]:
                 Message.deleted_at.is_(None), Message.parse_state == "headers"
             )
         ),
+        # Kept as raw source with a reason: unreadable, or could not be written as read.
+        "messages_partial": count(
+            select(func.count(Message.id)).where(
+                Message.deleted_at.is_(None), Message.parse_state == "partial"
+            )
+        ),
     }

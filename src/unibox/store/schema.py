@@ -174,6 +174,7 @@ class Message(Base):
     __tablename__ = "message"
     __table_args__ = (
         Index("ix_message_msgid", "account_id", "message_id_header"),
+        Index("ix_message_content", "account_id", "content_key"),
         Index("ix_message_in_reply_to", "account_id", "in_reply_to"),
         Index("ix_message_sent", "sent_at"),
         Index("ix_message_conversation", "conversation_id", "sent_at"),
@@ -223,6 +224,9 @@ class Message(Base):
     deleted_at: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(20), default="mail", server_default="mail")
     remote_id: Mapped[str | None] = mapped_column(String(400))
+    # Header block and size (core.content_key): the same for copies of one message,
+    # so a move or a renumbered folder finds it again. "" for rows from before it.
+    content_key: Mapped[str] = mapped_column(String(80), default="")
 
 
 class MessageLocation(Base):

@@ -64,6 +64,8 @@ class SyncReport:
     removed: int = 0
     folders_checked: int = 0
     folders_changed: int = 0
+    raw_only: int = 0  # stored as raw source alone: they could not be written as read
+    not_stored: int = 0  # could not be stored at all; the next sync tries them again
     changes: ChangeSet = field(default_factory=ChangeSet)
 
 
@@ -265,10 +267,14 @@ class MailAccountSync:
         ingestor = Ingestor(self.account.id, folder.id, [self.account.email])
         done = 0
         self.on_progress(Progress(self.account.name, folder.name, phase, 0, total))
-        for items in self.pipeline.run(jobs, total, imap):
-            done += self._write(ingestor, items, phase)
-            self.on_progress(Progress(self.account.name, folder.name, phase, done, total))
-            self._check_stop()
+        try:
+            for items in self.pipeline.run(jobs, total, imap):
+                done += self._write(ingestor, items, phase)
+                self.on_progress(Progress(self.account.name, folder.name, phase, done, total))
+                self._check_stop()
+        finally:
+            self.report.raw_only += ingestor.raw_only
+            self.report.not_stored += ingestor.not_stored
 
     def _check_stop(self) -> None:
         """Between batches only: each batch is one transaction, so nothing is half written."""

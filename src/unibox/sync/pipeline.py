@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint
+from unibox.core.content_key import content_key
 from unibox.core.errors import ChannelError
 from unibox.core.items import FetchedMail, IncomingMessage
 from unibox.core.rawcodec import RAW_CODEC, compress_raw
@@ -72,6 +73,7 @@ def to_incoming(mails: Sequence[FetchedMail], *, compress: bool) -> list[Incomin
             modseq=m.modseq,
             raw_codec=RAW_CODEC if compress and not m.headers_only else "",
             snippet=None if m.headers_only else make_snippet(parsed[m.uid].text),
+            content_key=content_key(m.raw, m.size),
         )
         for m in mails
     ]
