@@ -72,7 +72,7 @@ def _unterminated(mid: str) -> bytes:
     )
 
 
-def _deep(mid: str, depth: int = 50) -> bytes:
+def deep_message(mid: str, depth: int = 50) -> bytes:
     opening = b"".join(
         f'--d{i}z\r\nContent-Type: multipart/mixed; boundary="d{i + 1}z"\r\n\r\n'.encode()
         for i in range(depth)
@@ -140,7 +140,7 @@ def _long_header_line(mid: str) -> bytes:
     )
 
 
-def _many_recipients(mid: str, count: int = 5000) -> bytes:
+def many_recipients(mid: str, count: int = 5000) -> bytes:
     to = b",\r\n ".join(f'"Person {i}" <p{i}@list{i % 97}.example>'.encode() for i in range(count))
     return (
         b"From: Broadcast <news@example.net>\r\nTo: " + to + CRLF
@@ -200,6 +200,19 @@ def _big_attachment(mid: str, size: int = 25 * 1024 * 1024) -> bytes:
     )
 
 
+def _markup_in_headers(mid: str) -> bytes:
+    # Markup where only text belongs: a label that guessed "rich text" would draw it.
+    return (
+        b"From: \"<b style='font-size:90px'>Your Bank</b>\" <x@example.net>\r\n"
+        b"To: <img src=http://127.0.0.1:9/to.png> <mira@castell-studio.example>\r\n"
+        b'Subject: <h1 style="font-size:400px">markupword</h1><img src="http://127.0.0.1:9/s.png">'
+        b"<br><br><br><br><br><br><br><br><br><br><br><br><br>\r\n"
+        b"Date: Fri, 14 Mar 2025 09:20:00 +0000\r\n"
+        + f"Message-ID: <{mid}>\r\n".encode()
+        + b"Content-Type: text/plain\r\n\r\n<b>not bold</b>\r\n"
+    )
+
+
 def _no_headers(mid: str) -> bytes:
     del mid  # nothing to put it in
     return b"\x00\xff garbageword without any header \x01\x02\r\n" * 40
@@ -209,15 +222,16 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("broken-boundary", _broken_boundary, "boundaryword", "Broken"),
     HostileCase("missing-boundary", _missing_boundary, "noboundaryword", "Missing"),
     HostileCase("unterminated", _unterminated, "unterminatedword", "Unterminated"),
-    HostileCase("nested-50", _deep, "deepword", "Fifty"),
+    HostileCase("nested-50", deep_message, "deepword", "Fifty"),
     HostileCase("lying-types", _lying_types, "lyingword", "Lying"),
     HostileCase("unknown-charsets", _unknown_charsets, "charsetword", "charset"),
     HostileCase("8bit-headers", _eight_bit_headers, "eightbitword", "eightbitword"),
     HostileCase("200kb-header-line", _long_header_line, "longword", "longword"),
-    HostileCase("5000-recipients", _many_recipients, "crowdword", "crowdword"),
+    HostileCase("5000-recipients", many_recipients, "crowdword", "crowdword"),
     HostileCase("control-chars-in-encoded-words", _control_words, "controlword", "controlword"),
     HostileCase("hostile-attachment-names", _hostile_names, "namesword", "namesword"),
     HostileCase("25mb-attachment", _big_attachment, "bigword", "bigword"),
+    HostileCase("markup-in-headers", _markup_in_headers, "markupword", "markupword"),
     HostileCase("no-headers-at-all", _no_headers, "garbageword", ""),
 )
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from tests.helpers.hostile_mail import CASES, HostileCase, hostile_messages
 from tests.ui.hostile import ingest_raw
@@ -70,8 +72,15 @@ def _check_pane(view: MessageView) -> None:
     for chip in header.attachments.findChildren(AttachmentChip):
         _shown_sanely(chip.name, "an attachment name")
         assert "/" not in chip.name and "\\" not in chip.name and not chip.name.startswith(".")
-    # A subject, however long, is a few lines of the pane, not the whole screen.
-    assert header.subject.height() < view.height() / 2
+    # A subject, however long, is a few lines of the pane, not the whole screen, and
+    # markup in it is drawn as the characters it is (no label guesses "rich text").
+    width = header.subject.width()
+    assert header.subject.heightForWidth(width) < view.height() / 3
+    plain = QLabel(header.subject.text())
+    plain.setFont(header.subject.font())
+    plain.setWordWrap(True)
+    plain.setTextFormat(Qt.TextFormat.PlainText)
+    assert header.subject.heightForWidth(width) <= plain.heightForWidth(width)
 
 
 @pytest.mark.timeout(120)

@@ -28,6 +28,9 @@ from unibox.ui.widgets.notice_bar import NoticeBar
 from unibox.ui.widgets.remote_notice import RemoteNotice
 from unibox.ui.widgets.sender_line import SenderLine
 
+# Real subjects are under 200 characters; anything this long is junk or an attack.
+MAX_SUBJECT_SHOWN = 1000
+
 
 def _people(contacts: tuple[Contact, ...]) -> str:
     return ", ".join(html.escape(c.name or c.email) for c in contacts)
@@ -56,6 +59,7 @@ class MessageHeader(QWidget):
         hcol.setSpacing(12)
         self.subject = QLabel(self)
         self.subject.setObjectName("Subject")
+        self.subject.setTextFormat(Qt.TextFormat.PlainText)  # "<h1>…" in a subject is text
         self.subject.setWordWrap(True)
         self.subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         hcol.addWidget(self.subject)
@@ -114,7 +118,10 @@ class MessageHeader(QWidget):
 
     def show_message(self, content: MessageContent) -> None:
         """Subject, sender, recipients, date, flag, a reading problem and the attachments."""
-        self.subject.setText(content.subject or "(no subject)")
+        subject = content.subject or "(no subject)"
+        if len(subject) > MAX_SUBJECT_SHOWN:  # a 200 KB subject costs the label a second
+            subject = subject[:MAX_SUBJECT_SHOWN] + "…"
+        self.subject.setText(subject)
         s = content.sender
         self.sender_label.set_sender(s.name, s.email)
         self.avatar.set_person(s.name, s.email)
