@@ -14,7 +14,7 @@ set -euo pipefail
 
 PACKAGES=(
     # Real servers for integration tests
-    dovecot-imapd dovecot-pop3d openssl
+    dovecot-imapd dovecot-pop3d openssl prosody
     # CPython's email test corpus (odd real-world mail) for the sync tests
     libpython3.11-testsuite
     # Reference tools for benchmarks

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.helpers.dovecot import Dovecot, dovecot_binary
+from tests.helpers.prosody import Prosody, prosody_binary
 from tests.helpers.tls import TlsFiles, session_tls_files
 
 _user_counter = itertools.count(1)
@@ -76,3 +77,52 @@ def mail_user_factory(request: pytest.FixtureRequest) -> Callable[[], str]:
 def mail_user(mail_user_factory: Callable[[], str]) -> str:
     """A mail user name no other test uses (so its mailbox starts empty)."""
     return mail_user_factory()
+
+
+def _require_prosody() -> None:
+    """Skip (locally) or fail (in CI) when Prosody can't run here."""
+    problem = None
+    if prosody_binary() is None:
+        problem = "Prosody is not installed: run scripts/install-system-deps.sh"
+    elif os.geteuid() != 0:
+        problem = "the Prosody test server needs root"
+    if problem is not None:
+        if os.environ.get("CI"):
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def prosody(tls_files: TlsFiles) -> Iterator[Prosody]:
+    """A real Prosody (XMPP, MAM, carbons, rooms on conference.localhost) for the session.
+
+    Register a fresh user per test (``xmpp_user``) so each archive starts empty.
+    """
+    _require_prosody()
+    server = Prosody(tls=tls_files).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def prosody_no_mam(tls_files: TlsFiles) -> Iterator[Prosody]:
+    """A second Prosody that keeps no message archive; started only if asked for."""
+    _require_prosody()
+    server = Prosody(tls=tls_files, mam=False).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def xmpp_user_factory(prosody: Prosody, request: pytest.FixtureRequest) -> Callable[[], str]:
+    """Registers fresh users on the session's Prosody; each call returns a new bare JID."""
+    base = re.sub(r"[^a-z0-9]+", "", request.node.name.lower())[:24] or "user"
+
+    def make() -> str:
+        return prosody.register(f"{base}{next(_user_counter)}")
+
+    return make

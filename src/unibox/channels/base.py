@@ -1,5 +1,9 @@
 """What a channel is: the protocol every chat and social channel implements.
 
+Failures are core.errors' ChannelError (`retryable`), AuthError (wrong
+credentials), SecurityError (TLS) and ConnectionLost (try again later), the
+same classes mail raises, so the engine and the CLI treat them alike.
+
 A channel talks to one account's server and turns what it says into
 normalized items (`core.items.ChatMessage`); it knows nothing of the store,
 the sync engine or Qt. The sync engine (sync/) runs each account's channel
@@ -14,6 +18,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
+from unibox.core.errors import AuthError, ChannelError
 from unibox.core.items import ChatAddress, ChatMessage, HistoryCursor
 
 __all__ = [
@@ -56,21 +61,6 @@ class ChannelAccount:
     ca_file: str = ""
     secret: str = field(default="", repr=False)
     settings: Mapping[str, str] = field(default_factory=dict)
-
-
-class ChannelError(Exception):
-    """A failure said in words for the user; `retry` is False when trying again cannot help."""
-
-    def __init__(self, message: str, *, retry: bool = True) -> None:
-        super().__init__(message)
-        self.retry = retry
-
-
-class AuthError(ChannelError):
-    """The server refused the account's credentials: retrying needs the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, retry=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +113,10 @@ class Channel(Protocol):
         self, conversation: str, text: str, *, origin_id: str, reply_to: str = ""
     ) -> SendResult:
         """Send a message into a conversation; raises ChannelError with the server's words."""
+
+    def notice(self) -> str:
+        """What does not work for this account, in words ("" when all does): a server
+        that keeps no archive (live only), a room that refused to let the user in."""
 
     async def close(self) -> None:
         """Disconnect; safe to call twice."""
