@@ -61,3 +61,11 @@ def test_an_alternative_still_shows_only_its_html_rendering() -> None:
     )
     parsed = parse_message(raw)
     assert "html rendering" in parsed.html and "plain rendering" not in parsed.html
+
+
+def test_svg_data_images_are_dropped_raster_ones_kept() -> None:
+    from unibox.core.html import sanitize_html
+
+    svg = sanitize_html('<img src="data:image/svg+xml;base64,PHN2Zz4=">')
+    png = sanitize_html('<img src="data:image/png;base64,iVBORw0KGgo=">')
+    assert "svg" not in svg and "data:image/png" in png

@@ -92,8 +92,9 @@ def _only_image_data_urls(element: str, attribute: str, value: str) -> str | Non
     url = value.lstrip(" \t\r\n\x00\x0c").lower()
     if not url.startswith("data:"):
         return value
+    # Raster images only: an SVG is a document that links to other resources.
     if element == "img" and attribute == "src" and url.startswith("data:image/"):
-        return value
+        return None if url.startswith("data:image/svg") else value
     return None  # data: anywhere else (a link to data:text/html) is an attack
 
 

@@ -263,6 +263,8 @@ def _data_image(url: str) -> QImage | None:
     head, _, payload = url.partition(",")
     if not head.lower().startswith("data:image/") or len(payload) > MAX_DATA_IMAGE * 4 // 3:
         return None
+    if "svg" in head.lower():  # an SVG is a document: its <image href> makes Qt read files
+        return None
     try:
         data = (
             base64.b64decode(payload)
