@@ -12,6 +12,8 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QMouseEvent, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from unibox.core.spoofing import link_mismatch
+
 MAX_DATA_IMAGE = 2 * 1024 * 1024
 _URL = re.compile(r"\b(?:https?://|mailto:|www\.)[^\s<>\"'()]+[^\s<>\"'().,;:!?]", re.IGNORECASE)
 # Where HTML names a resource to fetch: scanned up front so the notice is right
@@ -24,19 +26,6 @@ _RESOURCE = re.compile(
 # (and an empty line for a block holding only <br>): webmail HTML is full of both.
 _EMPTY_BLOCK = re.compile(r"<(div|p)(\s[^>]*)?>\s*<br\s*/?>\s*</\1>", re.IGNORECASE)
 _TRAILING_BR = re.compile(r"<br\s*/?>\s*(?=</(?:div|p|li|td|th|blockquote|h[1-6])>)", re.IGNORECASE)
-_HOSTLIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.IGNORECASE)
-
-
-def link_mismatch(href: str, text: str) -> str:
-    """The host a link's text claims when its real target is elsewhere, else ""."""
-    shown = _HOSTLIKE.match(text.strip())
-    if not shown or " " in text.strip():
-        return ""
-    claimed = shown.group(1).lower().removeprefix("www.")
-    actual = (urllib.parse.urlsplit(href).hostname or "").lower().removeprefix("www.")
-    if not actual or actual == claimed or actual.endswith("." + claimed):
-        return ""
-    return claimed
 
 
 def qt_friendly(markup: str) -> str:
@@ -176,6 +165,27 @@ class MailBrowser(QTextBrowser):
         self.document().setDefaultStyleSheet(self._style())
         self.setHtml(qt_friendly(markup))
         self.remote_blocked.emit(list(self.blocked))
+
+    def deceptive_links(self, limit: int = 3) -> list[tuple[str, str]]:
+        """(claimed host, real target) of links whose text names another host than
+        the one they go to, in document order, at most `limit` distinct ones."""
+        found: dict[tuple[str, str], None] = {}
+        block = self.document().begin()
+        while block.isValid() and len(found) < limit:
+            texts: dict[str, list[str]] = {}
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                href = fragment.charFormat().anchorHref()
+                if href:
+                    texts.setdefault(href, []).append(fragment.text())
+                it += 1
+            for href, parts in texts.items():
+                claimed = link_mismatch(href, "".join(parts))
+                if claimed:
+                    found[(claimed, href)] = None
+            block = block.next()
+        return list(found)[:limit]
 
     def set_images(self, images: dict[str, QImage]) -> None:
         """Images arrived for the shown body (by URL): lay it out again with them."""

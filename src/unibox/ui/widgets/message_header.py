@@ -109,6 +109,13 @@ class MessageHeader(QWidget):
         hcol.addLayout(who)
         self.remote_notice = RemoteNotice(self)
         self.problem_notice = NoticeBar("warning", self)
+        # An impostor's name or a link that lies about where it goes (set by MessageView,
+        # which knows the rendered links); plain text: it quotes the message's words.
+        self.spoof_notice = NoticeBar("warning", self)
+        self.spoof_notice.setObjectName("SpoofNotice")
+        self.spoof_notice.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.spoof_notice.hide()
+        hcol.addWidget(self.spoof_notice)
         hcol.addWidget(self.remote_notice)
         hcol.addWidget(self.problem_notice)
         self.invitation = InvitationCard(self)
@@ -151,4 +158,5 @@ class MessageHeader(QWidget):
         """The palette changed (light or dark)."""
         self.remote_notice.recolour()
         self.problem_notice.recolour()
+        self.spoof_notice.recolour()
         self.invitation.recolour()

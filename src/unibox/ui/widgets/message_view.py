@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QImage, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from unibox.core.spoofing import sender_warnings
 from unibox.store.message_content import MessageContent
 from unibox.ui.icons import pixmap
 from unibox.ui.widgets.link_target import LinkTarget
@@ -114,6 +117,7 @@ class MessageView(QWidget):
         toggle.setChecked(self.plain_text)
         toggle.blockSignals(False)
         self._render_body()
+        self._show_warnings()
         self.body.verticalScrollBar().setValue(0)
         if self.body.wanted:
             self.images_wanted.emit(content.id, list(self.body.wanted))
@@ -135,6 +139,17 @@ class MessageView(QWidget):
             self.body.show_text(content.text)
             self._show_blocked([])
 
+    def _show_warnings(self) -> None:
+        content = self.content
+        if content is None:
+            return
+        warnings = sender_warnings(content.sender.name, content.sender.email)
+        if self.showing_html and "href" in content.html:
+            for claimed, href in self.body.deceptive_links():
+                real = urllib.parse.urlsplit(href).hostname or href
+                warnings.append(f"A link in this message says {claimed} but goes to {real}.")
+        self.header.spoof_notice.say(" ".join(warnings))
+
     def set_plain_text(self, on: bool) -> None:
         """Show the text version instead of the HTML (of this and later messages)."""
         if on == self.plain_text:
@@ -146,6 +161,7 @@ class MessageView(QWidget):
         toggle.blockSignals(False)
         if self.content is not None:
             self._render_body()
+            self._show_warnings()
             if self.body.wanted:
                 self.images_wanted.emit(self.content.id, list(self.body.wanted))
             if self.showing_html and "cid:" in self.content.html:
