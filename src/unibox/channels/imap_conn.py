@@ -19,13 +19,18 @@ from typing import Any, TypeVar
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from unibox.channels.tls import check_pin, tls_context, transport_error
+from unibox.channels.tls import check_pin, tls_context, transport_error, unreachable
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
 log = logging.getLogger("unibox.channels.imap")
 T = TypeVar("T")
 
+# Reaching the server and its greeting; then each read of a session (a large FETCH).
+CONNECT_TIMEOUT_SECONDS = 15.0
 TIMEOUT_SECONDS = 60.0
+# RFC 5530 codes that say the password itself was refused; any other refusal of a
+# login (too many connections, server unavailable) is reported in the server's words.
+_BAD_CREDENTIALS = ("AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +66,7 @@ def translate(exc: BaseException, ep: ImapEndpoint) -> ChannelError:
     if common is not None:
         return common
     if isinstance(exc, LoginError):
-        return AuthError(f"{ep.host} rejected the user name or password for {ep.username}.")
+        return _login_refused(str(exc), ep)
     if isinstance(exc, imaplib.IMAP4.abort | ConnectionError | EOFError):
         return ConnectionLost(f"The connection to {ep.where} was lost.")
     if isinstance(exc, OSError):
@@ -71,6 +76,19 @@ def translate(exc: BaseException, ep: ImapEndpoint) -> ChannelError:
     return ChannelError(
         f"Unexpected problem with {ep.where}: {type(exc).__name__}.", retryable=True
     )
+
+
+def _login_refused(text: str, ep: ImapEndpoint) -> ChannelError:
+    """A wrong password only when the server says so (or gives no reason at all)."""
+    said = text.strip().splitlines()[0] if text.strip() else ""
+    if len(said) > 2 and said[:2] in ("b'", 'b"') and said[-1] == said[1]:
+        said = said[2:-1]  # imapclient gives the server's bytes as their repr
+    said = said.strip()[:200]
+    code = (said[1:].split("]", 1)[0].split() or [""])[0].upper() if said[:1] == "[" else ""
+    if not code or code in _BAD_CREDENTIALS:
+        return AuthError(f"{ep.host} rejected the user name or password for {ep.username}.")
+    # "[UNAVAILABLE] Maximum number of connections ...": waiting may help.
+    return ChannelError(f"{ep.host} refused the login: {said}", retryable=True)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -101,13 +119,7 @@ def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:
     try:
         with translated(ep):
             ctx = tls_context(ep.ca_file, ep.fingerprint) if ep.security != "plain" else None
-            client = imapclient.IMAPClient(
-                ep.host,
-                port=ep.port,
-                ssl=ep.security == "ssl",
-                ssl_context=ctx if ep.security == "ssl" else None,
-                timeout=TIMEOUT_SECONDS,
-            )
+            client = _open(ep, ctx)
             client.normalise_times = False
             if ep.security == "starttls":
                 if not client.has_capability("STARTTLS"):
@@ -123,6 +135,20 @@ def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:
         if client is not None:
             _close_quietly(client)
         raise
+
+
+def _open(ep: ImapEndpoint, ctx: Any) -> imapclient.IMAPClient:
+    """Connected and greeted; Unreachable when retrying at once would not help."""
+    try:
+        return imapclient.IMAPClient(
+            ep.host,
+            port=ep.port,
+            ssl=ep.security == "ssl",
+            ssl_context=ctx if ep.security == "ssl" else None,
+            timeout=imapclient.SocketTimeout(CONNECT_TIMEOUT_SECONDS, TIMEOUT_SECONDS),
+        )
+    except Exception as exc:
+        raise unreachable(exc, ep.host, ep.where) or translate(exc, ep) from exc
 
 
 def _close_quietly(client: imapclient.IMAPClient) -> None:

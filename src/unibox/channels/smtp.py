@@ -20,15 +20,18 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from unibox.channels.imap_conn import is_loopback
-from unibox.channels.tls import check_pin, tls_context, transport_error
+from unibox.channels.tls import check_pin, tls_context, transport_error, unreachable
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
 log = logging.getLogger("unibox.channels.smtp")
 
+# Reaching the server and its greeting; then each command of the session (DATA included).
+CONNECT_TIMEOUT_SECONDS = 15.0
 TIMEOUT_SECONDS = 60.0
 # What we say in EHLO: an address literal, so the machine's name never leaks.
 EHLO_NAME = "[127.0.0.1]"
@@ -111,12 +114,7 @@ def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
     smtp: smtplib.SMTP | None = None
     try:
         ctx = tls_context(ep.ca_file, ep.fingerprint) if ep.security != "plain" else None
-        if ep.security == "ssl":
-            smtp = smtplib.SMTP_SSL(
-                ep.host, ep.port, local_hostname=EHLO_NAME, timeout=TIMEOUT_SECONDS, context=ctx
-            )
-        else:
-            smtp = smtplib.SMTP(ep.host, ep.port, local_hostname=EHLO_NAME, timeout=TIMEOUT_SECONDS)
+        smtp = _open(ep, ctx)
         smtp.ehlo()
         if ep.security == "starttls":
             if not smtp.has_extn("starttls"):
@@ -136,6 +134,24 @@ def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
         if isinstance(exc, Exception):
             raise translate(exc, ep) from exc
         raise
+
+
+def _open(ep: SmtpEndpoint, ctx: ssl.SSLContext | None) -> smtplib.SMTP:
+    """Connected and greeted; Unreachable when retrying at once would not help."""
+    timeout = CONNECT_TIMEOUT_SECONDS
+    smtp: smtplib.SMTP
+    try:
+        if ep.security == "ssl":
+            smtp = smtplib.SMTP_SSL(
+                ep.host, ep.port, local_hostname=EHLO_NAME, timeout=timeout, context=ctx
+            )
+        else:
+            smtp = smtplib.SMTP(ep.host, ep.port, local_hostname=EHLO_NAME, timeout=timeout)
+    except Exception as exc:
+        raise unreachable(exc, ep.host, ep.where) or translate(exc, ep) from exc
+    if smtp.sock is not None:
+        smtp.sock.settimeout(TIMEOUT_SECONDS)
+    return smtp
 
 
 def _close(smtp: smtplib.SMTP) -> None:

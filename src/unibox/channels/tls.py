@@ -7,12 +7,13 @@ check and is compared before anything secret is sent.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import socket
 import ssl
 
-from unibox.core.errors import ChannelError, ConnectionLost, SecurityError, UserError
+from unibox.core.errors import ChannelError, ConnectionLost, SecurityError, Unreachable, UserError
 
 PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
 CA_FILE_LIMIT = 4 * 1024 * 1024  # a bundle of every public CA is ~0.2 MB
@@ -88,3 +89,15 @@ def transport_error(exc: BaseException, host: str, where: str) -> ChannelError |
     if isinstance(exc, TimeoutError | socket.timeout):
         return ConnectionLost(f"{where} did not answer in time.")
     return None
+
+
+def unreachable(exc: BaseException, host: str, where: str) -> Unreachable | None:
+    """Unreachable when connecting failed before any session began (refused, no such
+    host, no route, no greeting in time); None when the server answered, or the
+    connection was lost after it was made: that is worth retrying at once."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return Unreachable(f"{where} cannot be reached: {exc.strerror}.")
+    if not isinstance(exc, ConnectionRefusedError | socket.gaierror | TimeoutError):
+        return None
+    found = transport_error(exc, host, where)
+    return Unreachable(str(found) if found is not None else f"{where} cannot be reached.")

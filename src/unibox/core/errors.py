@@ -42,3 +42,18 @@ class SecurityError(ChannelError):
 class ConnectionLost(ChannelError):
     def __init__(self, message: str) -> None:
         super().__init__(message, retryable=True)
+
+
+class Unreachable(ConnectionLost):
+    """The server could not be reached at all: refused, not found, or no greeting in time.
+
+    Waiting may help (a watch tries again later), but trying again at once does not:
+    a one-shot sync reports it without retrying.
+    """
+
+
+def with_detail(exc: ChannelError, detail: str) -> ChannelError:
+    """The same kind of error, its sentence ending with `detail` in parentheses."""
+    text = str(exc).rstrip()
+    text = text[:-1] if text.endswith(".") else text
+    return _rebuild(type(exc), f"{text} ({detail}).", exc.retryable)

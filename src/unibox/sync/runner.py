@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from unibox.channels.imap import ImapSession
-from unibox.core.errors import ChannelError, UserError
+from unibox.core.errors import ChannelError, Unreachable, UserError
 from unibox.core.items import ChangeSet
 from unibox.core.triage import Clock, utc_now
 from unibox.secrets import SecretStore
@@ -121,11 +121,16 @@ class SyncRunner:
         self,
         account: AccountInfo,
         *,
-        backoff: Sequence[float] = ONE_SHOT_BACKOFF,
+        backoff: Sequence[float] | None = None,
         only_folders: Sequence[str] | None = None,
     ) -> SyncReport:
-        """Sync one account, retrying what may pass (a dropped connection); raises the rest."""
+        """Sync one account, retrying what may pass (a dropped connection); raises the rest.
+
+        A server that cannot be reached at all (refused, not found, no greeting) is
+        reported at once: retrying within seconds would only keep the user waiting.
+        """
         password = self.secrets.get(account.secret_ref)
+        backoff = ONE_SHOT_BACKOFF if backoff is None else backoff
         attempt = 0
         while True:
             try:
@@ -147,9 +152,9 @@ class SyncRunner:
                 return report
             except ChannelError as exc:
                 self.on_error(SyncFailure(account.name, str(exc), exc.retryable))
-                if not exc.retryable or attempt >= len(backoff):
+                if not exc.retryable or isinstance(exc, Unreachable) or attempt >= len(backoff):
                     raise
-                log.info("%s: %s; retrying in %.0f s", account.name, exc, backoff[attempt])
+                log.info("%s: %s Retrying in %.0f s.", account.name, exc, backoff[attempt])
                 self.sleep(backoff[attempt])
                 attempt += 1
 
@@ -209,8 +214,11 @@ class SyncRunner:
                     return
                 delay = WATCH_BACKOFF[min(failures, len(WATCH_BACKOFF) - 1)]
                 failures += 1
-                log.info("%s: %s; trying again in %.0f s", account.name, exc, delay)
+                log.info("%s: %s Trying again in %.0f s.", account.name, exc, delay)
                 stop.wait(delay)
+                # Whatever changed while the connection was down (mail whose IDLE
+                # notice was lost with it) is read by a whole sync first.
+                next_full = 0.0
 
     def _idle_until(self, account: AccountInfo, deadline: float, stop: threading.Event) -> None:
         password = self.secrets.get(account.secret_ref)
