@@ -8,7 +8,8 @@ trigger, acts on that connection:
   middle of a FETCH literal, or a response truncated mid-line;
 * "reset": close the client side with a TCP RST (ECONNRESET), e.g. during IDLE;
 * "stall": forward nothing more from the server; the connection stays open
-  until the client gives up (its timeout) or the proxy closes.
+  until the client gives up (its timeout) or the proxy closes;
+* "watch": nothing; `fired` tells a test that the stream got there (say, IDLE).
 
 A trigger is a byte count in one direction ("down": server to client, "up":
 client to server), optionally counted from the first occurrence of a pattern
@@ -30,7 +31,7 @@ from typing import Literal
 
 import pytest
 
-Action = Literal["cut", "reset", "stall"]
+Action = Literal["cut", "reset", "stall", "watch"]
 Direction = Literal["down", "up"]
 
 
@@ -57,9 +58,10 @@ class _Link:
             with contextlib.suppress(OSError):
                 self.client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         for s in (self.client, self.upstream):
-            if not reset:
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
+            # Wakes the other direction's recv() at once: a socket is really closed (and
+            # the RST sent) only once no thread is blocked on it. SHUT_RD sends nothing.
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RD if reset and s is self.client else socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 s.close()
         self.closed.set()
@@ -163,8 +165,10 @@ class FaultProxy:
                 hit = None
                 for at, i in stream.triggers(data):
                     stream.done.add(i)
-                    if self._claim(stream.faults[i]):  # else used up on other connections
-                        hit = (at, stream.faults[i].action)
+                    fault = stream.faults[i]
+                    # Not claimed: used up on other connections.
+                    if self._claim(fault) and fault.action != "watch":
+                        hit = (at, fault.action)
                         break
                 if hit is None:
                     dst.sendall(data)

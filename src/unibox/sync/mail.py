@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint
+from unibox.core.errors import ChannelError, with_detail
 from unibox.core.items import ChangeSet, FolderRole, FolderStatus, IncomingMessage
 from unibox.store import folders as store_folders
 from unibox.store.accounts import AccountInfo, record_sync
@@ -104,6 +105,7 @@ class MailAccountSync:
         self.only_folders = set(only_folders) if only_folders is not None else None
         self.report = SyncReport(account.name)
         self._unfetched: dict[int, list[int]] = {}  # folder id -> UIDs left for the body pass
+        self._folder = ""  # the folder being synced, named when a failure is reported
 
     def run(self) -> SyncReport:
         try:
@@ -112,11 +114,16 @@ class MailAccountSync:
         except SyncStopped:
             raise  # asked for, not a failure: the next sync goes on from here
         except Exception as exc:
+            error: Exception = exc
+            if isinstance(exc, ChannelError) and self._folder and self._folder not in str(exc):
+                error = with_detail(exc, f"folder “{self._folder}”")
             # Remember the failure for the window; if even that cannot be written
             # (a full disk), the original error is the one to report.
             with contextlib.suppress(Exception), self.store.write() as s:
-                record_sync(s, self.account.id, str(exc) or type(exc).__name__)
-            raise
+                record_sync(s, self.account.id, str(error) or type(error).__name__)
+            if error is exc:
+                raise
+            raise error from exc
         finally:
             if self._own_pipeline:
                 self.pipeline.close()
@@ -139,6 +146,7 @@ class MailAccountSync:
         renumbered = False
         for folder in todo:
             self._check_stop()
+            self._folder = folder.name
             self.report.folders_checked += 1
             status = imap.status(folder.name)
             if folder.uidvalidity is not None and status.uidvalidity != folder.uidvalidity:
@@ -153,10 +161,12 @@ class MailAccountSync:
             needs_bodies.append((folder, self._sync_folder_structure(imap, folder)))
         for folder, seen in needs_bodies:
             self._check_stop()
+            self._folder = folder.name
             self._fetch_bodies(imap, folder, seen)
             # The state from before fetching: whatever changed since shows up next time.
             with self.store.write() as s:
                 store_folders.save_status(s, folder.id, seen)
+        self._folder = ""
         if renumbered:
             with self.store.write() as s:
                 changes = store_folders.hide_unplaced(s, self.account.id)
