@@ -122,6 +122,15 @@ def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:
             client = _open(ep, ctx)
             client.normalise_times = False
             if ep.security == "starttls":
+                if client._imap.state == "AUTH":
+                    # A PREAUTH greeting before TLS: whoever sits on the line can send
+                    # it to keep the session unencrypted (CVE-2020-12398 in Thunderbird,
+                    # CVE-2020-14093 in Mutt). Never carry on in the clear.
+                    raise SecurityError(
+                        f"{ep.host} said the session was already signed in (PREAUTH) "
+                        "before the connection was encrypted; unibox refused it and "
+                        "sent nothing."
+                    )
                 if not client.has_capability("STARTTLS"):
                     raise SecurityError(
                         f"{ep.host} does not offer STARTTLS, so the connection would not be "
