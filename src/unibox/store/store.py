@@ -77,13 +77,13 @@ class Store:
         except (sqlite3.DatabaseError, DBAPIError) as exc:
             self.engine.dispose()
             if is_damage(exc):
-                raise StoreDamaged(path, "SQLite cannot read it") from exc
+                raise self._damaged(exc) from exc
             if isinstance(exc, OperationalError):
                 raise _sentence(exc) from exc
             raise
 
     def _damaged(self, exc: BaseException) -> StoreDamaged:
-        return StoreDamaged(self.path, f"SQLite reports: {getattr(exc, 'orig', None) or exc}")
+        return StoreDamaged(self.path, f"SQLite says: {getattr(exc, 'orig', None) or exc}")
 
     @contextmanager
     def write(self) -> Iterator[Session]:
