@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from unibox.cli import chat
 from unibox.cli.context import store_for
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
@@ -32,6 +33,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     add.add_argument("--password-stdin", action="store_true", required=True)
     add.add_argument("--ca-file", default="", help="trust this CA certificate (PEM)")
     add.add_argument("--fingerprint", default="", help="pin the server certificate's SHA-256")
+    chat.add_xmpp_parser(acc)
     ls = acc.add_parser("list", help="list accounts")
     ls.add_argument("--json", action="store_true")
     rm = acc.add_parser("remove", help="remove an account and its local mail")
@@ -42,18 +44,31 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 def _cmd_account(args: argparse.Namespace) -> int:
     from unibox.secrets import SecretStore
     from unibox.store import accounts
+    from unibox.store.chat_accounts import chat_accounts
 
     store = store_for(args)
     if args.account_command == "list":
         with store.read() as s:
             found = accounts.list_accounts(s)
+            chats = {a.name: a for a in chat_accounts(s)}
         if args.json:
-            print(json.dumps([_account_json(a) for a in found], indent=2))
+            rows = [
+                chat.account_json(chats[a.name]) if a.name in chats else _account_json(a)
+                for a in found
+            ]
+            print(json.dumps(rows, indent=2))
         else:
             for a in found:
+                if a.name in chats:
+                    c = chats[a.name].settings
+                    where = f"{c.host}:{c.port}" if c.host else "(from the JID)"
+                    print(f"{a.name}\t{c.address}\t{where} ({c.security})")
+                    continue
                 imap = a.settings.imap
                 print(f"{a.name}\t{a.email}\t{imap.host}:{imap.port} ({imap.security})")
         return 0
+    if args.account_command == "add-xmpp":
+        return chat.add_xmpp(args, store)
     if args.account_command == "remove":
         from unibox.services.accounts import remove_account
 
@@ -113,6 +128,7 @@ def _account_json(a: Any) -> dict[str, Any]:
         if s.smtp
         else None,
         "username": s.username,
+        "state": chat.state(a),
         "last_sync_at": a.last_sync_at,
         "last_error": a.last_error,
     }

@@ -29,7 +29,7 @@ def register(sub: Any) -> dict[str, Handler]:
     send.add_argument("--to", action="append", default=[], required=True, metavar="ADDR")
     send.add_argument("--cc", action="append", default=[], metavar="ADDR")
     send.add_argument("--bcc", action="append", default=[], metavar="ADDR")
-    send.add_argument("--subject", required=True)
+    send.add_argument("--subject", help="the subject (mail only)")
     _body_options(send)
 
     reply = sub.add_parser("reply", help="reply to a stored message")
@@ -117,19 +117,31 @@ def _undo_seconds(args: argparse.Namespace) -> int:
 
 
 def _cmd_send(args: argparse.Namespace) -> int:
+    from unibox.cli import chat
     from unibox.cli.context import store_for
+    from unibox.services.chat import chat_account
     from unibox.services.mail import queue_new
 
     store = store_for(args)
+    account = chat_account(store, args.account)
+    if account is not None:
+        return chat.send(args, store, account, _body(args))
+    if args.subject is None:
+        return chat.usage("--subject is required for mail.")
     item = queue_new(store, args.account, _outgoing(args), undo_seconds=_undo_seconds(args))
     return _after_queue(args, store, item)
 
 
 def _cmd_reply(args: argparse.Namespace) -> int:
+    from unibox.cli import chat
     from unibox.cli.context import store_for
+    from unibox.services.chat import chat_origin
     from unibox.services.mail import queue_reply
 
     store = store_for(args)
+    origin = chat_origin(store, args.message_id)
+    if origin is not None:  # answered in its own conversation, on its own channel
+        return chat.reply(args, store, origin, _body(args))
     mail = _outgoing(args)
     undo = _undo_seconds(args)
     item = queue_reply(store, args.message_id, mail, reply_all=args.all, undo_seconds=undo)
@@ -255,11 +267,16 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
         return 0
     if args.send_again is not None:
         return _deliver(store, decide_maybe_sent(store, args.send_again, send_again=True))
+    from unibox.cli import chat
+
     with store.read() as s:
         items = outbox.list_items(s, include_finished=args.all)
     if args.json:
-        print(json.dumps([i.as_json() for i in items], indent=2, ensure_ascii=False))
+        rows = [i.as_json() for i in items] + chat.outbox_json(store, include_sent=args.all)
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
+    for line in chat.outbox_lines(store, include_sent=args.all):
+        print(line)
     for i in items:
         to = ", ".join(i.recipients)
         error = f"  ({i.last_error})" if i.last_error else ""

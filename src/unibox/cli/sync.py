@@ -15,9 +15,11 @@ from unibox.core.errors import UserError
 
 
 def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
-    sy = sub.add_parser("sync", help="fetch new mail")
+    sy = sub.add_parser("sync", help="fetch new mail and chat messages")
     sy.add_argument("--account", help="only this account")
-    sy.add_argument("--watch", action="store_true", help="keep running: push via IDLE")
+    sy.add_argument(
+        "--watch", action="store_true", help="keep running: push via IDLE, chat stays live"
+    )
 
     fo = sub.add_parser("folders", help="list folders; choose which ones to sync")
     fo.add_argument("--account", help="only this account")
@@ -43,6 +45,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     from unibox.cli.progress import ProgressLine
     from unibox.secrets import SecretStore
     from unibox.store import accounts
+    from unibox.store.chat_accounts import chat_accounts, is_chat_kind
     from unibox.sync.runner import SyncFailure, SyncRunner, Wake
 
     store = store_for(args)
@@ -50,8 +53,10 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         targets = (
             [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
         )
+        chats = [c for c in chat_accounts(s) if c.name in {a.name for a in targets}]
+    targets = [a for a in targets if not is_chat_kind(a.kind)]
     book_watch = _book_watch(args, store) if args.watch else None
-    if not targets and book_watch is None:
+    if not targets and not chats and book_watch is None:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")
     progress = ProgressLine(sys.stderr)
 
@@ -61,8 +66,10 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             print(f"unibox: {failure.account}: {failure.message}", file=sys.stderr)
 
     runner = SyncRunner(store, SecretStore(), on_progress=progress.update, on_error=report)
+    chat_sync = _ChatSync(store, chats, watch=args.watch, report=report)
     failed = False
     try:
+        chat_sync.start()
         if args.watch:
             interval = float(Settings(profile(args)).get(SYNC_INTERVAL))
             stop = Wake()
@@ -80,8 +87,10 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             try:
                 for t in threads:
                     t.join()
+                chat_sync.wait()
             finally:
                 stop.set()
+                chat_sync.stop()
             return 0
         for account in targets:
             try:
@@ -90,10 +99,63 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                 progress.clear()
                 print(f"unibox: {account.name}: {exc}", file=sys.stderr)
                 failed = True
+        for name, problem in chat_sync.wait().items():
+            progress.clear()
+            print(f"unibox: {name}: {problem}", file=sys.stderr)
+            failed = True
     finally:
         progress.clear()
         runner.close()
     return 1 if failed else 0
+
+
+class _ChatSync:
+    """The chat accounts of `unibox sync`: beside the mail, on their own thread and loop."""
+
+    def __init__(self, store: Any, accounts: list[Any], *, watch: bool, report: Any) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.watch = watch
+        self.report = report
+        self.failed: dict[str, str] = {}
+        self.engine: Any = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if not self.accounts:
+            return
+        from unibox.secrets import SecretStore
+
+        if self.watch:
+            from unibox.sync.chat_engine import ChatEngine
+
+            self.engine = ChatEngine(self.store, SecretStore(), on_error=self._error)
+            for account in self.accounts:
+                self.engine.watch(account)
+            return
+        from unibox.sync.chat_engine import run_once
+
+        def run() -> None:
+            self.failed = run_once(self.store, SecretStore(), self.accounts)
+
+        self.thread = threading.Thread(target=run, name="chat sync", daemon=True)
+        self.thread.start()
+
+    def _error(self, failure: Any) -> None:
+        from unibox.sync.runner import SyncFailure
+
+        self.report(SyncFailure(failure.account, failure.message, failure.retryable))
+
+    def wait(self) -> dict[str, str]:
+        if self.engine is not None:
+            self.engine.wait()
+        if self.thread is not None:
+            self.thread.join()
+        return self.failed
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
 
 
 def _book_watch(args: argparse.Namespace, store: Any) -> Any:

@@ -37,6 +37,8 @@ class MailSettings:
     @staticmethod
     def from_json(text: str) -> MailSettings:
         raw: dict[str, Any] = json.loads(text)
+        if "imap" not in raw:  # a chat account (store.chat_accounts): no mail server
+            return MailSettings(MailServer("", 0, "plain"), None, "")
         smtp = raw.get("smtp")
         return MailSettings(
             imap=MailServer(**raw["imap"]),

@@ -166,7 +166,9 @@ class ChatIngestor:
             if mid in unnamed:
                 unnamed.discard(mid)
                 named.append({"mid": mid, "rid": rid, "at": int(it.sent_at.timestamp())})
-            if state != "sent":
+            # Only a queued one: our own server archives what we sent even when the
+            # recipient's end refused it, so that copy never undoes a recorded failure.
+            if state == "queued":
                 delivered.append(oid)
                 outbox[it.origin_id] = (oid, mid, "sent")
             changes.messages_changed.add(mid)

@@ -52,12 +52,12 @@ class XmppChannel:
         self,
         account: ChannelAccount,
         *,
-        first_page: int = mam.FIRST_PAGE,
-        page: int = mam.PAGE,
+        first_page: int | None = None,
+        page: int | None = None,
     ) -> None:
         self.account = account
-        self.first_page = first_page
-        self.page = page
+        self.first_page = first_page or mam.FIRST_PAGE
+        self.page = page or mam.PAGE
         self.me = stanzas.bare(account.address)
         self._client: ClientXMPP | None = None
         self._rooms: dict[str, Room] = {}
