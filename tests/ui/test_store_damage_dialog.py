@@ -20,7 +20,8 @@ def test_a_damaged_store_is_a_dialog_with_the_way_back(
 ) -> None:
     path = store_path(tmp_path)
     Store(path).close()
-    os.truncate(path, path.stat().st_size // 2)
+    # Half the pages: a cut on a page boundary reads as truncated, whatever the schema's size.
+    os.truncate(path, path.stat().st_size // 2 // 4096 * 4096)
     shown: list[str] = []
 
     def answer() -> None:
