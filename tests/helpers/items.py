@@ -33,6 +33,7 @@ def parsed(
     references: tuple[str, ...] = (),
     from_: tuple[Address, ...] = (Address("ann@example.org", "Ann Example"),),
     to: tuple[Address, ...] = (Address("me@example.com", "Me"),),
+    cc: tuple[Address, ...] = (),
     day: int = 0,
     text: str = "Body text",
     attachments: tuple[AttachmentInfo, ...] = (),
@@ -46,6 +47,7 @@ def parsed(
         subject=subject,
         from_=from_,
         to=to,
+        cc=cc,
         date=BASE + timedelta(days=day),
         text=text if state != ParseState.HEADERS else "",
         attachments=attachments,
@@ -103,17 +105,28 @@ def add_folders(store: Store, account_id: int, *names: str) -> dict[str, int]:
     return {f.name: f.id for f in states}
 
 
+# Columns that today's ingest writes, with the revision that added them.
+_NEWER_COLUMNS = (
+    ("message", "content_key", "VARCHAR(80) NOT NULL DEFAULT ''"),  # 0011
+    ("person", "listed", "BOOLEAN NOT NULL DEFAULT 1"),  # 0012
+)
+
+
 @contextmanager
 def newer_columns_for_ingest(store: Store) -> Iterator[None]:
-    """Let today's Ingestor write into a store at an older revision (before 0011).
+    """Let today's Ingestor write into a store at an older revision.
 
     The columns that ingest writes and the old revision lacks exist only while
     the block runs, so the migrations still find the schema they expect.
     """
+    added = []
     with store.write() as s:
-        s.execute(
-            text("ALTER TABLE message ADD COLUMN content_key VARCHAR(80) NOT NULL DEFAULT ''")
-        )
+        for table, column, ddl in _NEWER_COLUMNS:
+            have = {row[1] for row in s.execute(text(f"PRAGMA table_info({table})"))}
+            if column not in have:
+                s.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+                added.append((table, column))
     yield
     with store.write() as s:
-        s.execute(text("ALTER TABLE message DROP COLUMN content_key"))
+        for table, column in added:
+            s.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))

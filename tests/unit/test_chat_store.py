@@ -221,12 +221,13 @@ def test_a_store_with_mail_from_before_chat_upgrades_in_place(tmp_path: Path) ->
     engine.dispose()
     old = Store.__new__(Store)  # the store as the release before chat left it: no migration
     old.path, old.engine = path, open_engine(path)
-    acc = add_account(old)
-    inbox = add_folders(old, acc, "INBOX")["INBOX"]
-    with newer_columns_for_ingest(old), old.write() as s:
-        Ingestor(acc, inbox, ["me@example.com"]).ingest(
-            s, [item(1, parsed("Zeppelin schedule", message_id="z@x"))]
-        )
+    with newer_columns_for_ingest(old):
+        acc = add_account(old)
+        inbox = add_folders(old, acc, "INBOX")["INBOX"]
+        with old.write() as s:
+            Ingestor(acc, inbox, ["me@example.com"]).ingest(
+                s, [item(1, parsed("Zeppelin schedule", message_id="z@x"))]
+            )
     old.engine.dispose()
 
     store = Store(path)  # opening migrates

@@ -147,9 +147,9 @@ def test_the_migration_gives_stored_mail_its_content_key(tmp_path: Path) -> None
         conn.commit()
     old = Store.__new__(Store)
     old.path, old.engine = path, engine
-    acc = add_account(old)
-    f = add_folders(old, acc, "INBOX")["INBOX"]
     with newer_columns_for_ingest(old):
+        acc = add_account(old)
+        f = add_folders(old, acc, "INBOX")["INBOX"]
         _ingest(old, acc, f, [_sibling(1, 0), _sibling(2, 1)])
         _ingest(old, acc, f, [item(3, parsed("Headers only", message_id="h@x"), headers_only=True)])
         with old.read() as s:

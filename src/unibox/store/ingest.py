@@ -24,12 +24,13 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from unibox.core.identity import normalize_email
 from unibox.core.items import ChangeSet, IncomingMessage, Invitation, ParsedMessage, ParseState
 from unibox.core.rawcodec import RAW_CODEC, compress_raw
 from unibox.core.snippets import make_snippet
 from unibox.store.conversations import Threader
 from unibox.store.ingest_copies import CopyFinder
-from unibox.store.people import HandleResolver
+from unibox.store.people import RECIPIENT_ROLES, HandleRef, HandleResolver, is_broadcast
 from unibox.store.schema import (
     Attachment,
     Message,
@@ -286,8 +287,11 @@ class Ingestor:
     ) -> None:
         mid_next = next_id(conn, _M)
         self.handles.prefetch(
-            conn, (a for it in items for _r, attr in _ROLES for a in getattr(it.parsed, attr))
+            conn,
+            (a for it in items for _r, attr in _ROLES for a in getattr(it.parsed, attr)),
+            quiet=self._mass_mailed(items),
         )
+        to_list: list[HandleRef] = []
         threader = Threader(conn, self.account_id)
         threader.prefetch(it.parsed for it in items)
         messages: list[dict[str, Any]] = []
@@ -300,6 +304,9 @@ class Ingestor:
             mid_next += 1
             sent_at = _sent_at(item)
             sender = self.handles.resolve(p.from_[0]) if p.from_ else None
+            broadcast = is_broadcast(
+                len(p.to) + len(p.cc) + len(p.bcc), sender is not None and sender.is_me
+            )
             messages.append(
                 {
                     "id": mid,
@@ -339,11 +346,18 @@ class Ingestor:
                             "name": addr.name,
                         }
                     )
-                    if not ref.is_me:
+                    if ref.is_me:
+                        continue
+                    # A recipient of a mass mailing is no contact; anyone else is one.
+                    talked = not (broadcast and role in RECIPIENT_ROLES)
+                    if talked and not ref.listed:
+                        to_list.append(ref)
+                    if talked or ref.listed:
                         changes.people.add(ref.person_id)
             if item.raw is not None:
                 completed.append((mid, item))
             changes.messages_added.add(mid)
+        changes.people |= self.handles.list_people(conn, to_list)
         threader.write_new_conversations()
         for row in messages:
             row["conversation_id"] = threader.final(row["conversation_id"])
@@ -354,6 +368,27 @@ class Ingestor:
         threader.finish()
         changes.conversations |= threader.touched
         self._write_content(conn, completed, changes)
+
+    def _mass_mailed(self, items: list[IncomingMessage]) -> set[str]:
+        """Addresses of the batch seen only among the recipients of mass mailings."""
+        quiet: set[str] = set()
+        talked: set[str] = set()
+        for it in items:
+            p = it.parsed
+            recipients = (*p.to, *p.cc, *p.bcc)
+            from_me = any(self.handles.is_mine(a) for a in p.from_)
+            if is_broadcast(len(recipients), from_me):
+                quiet.update(normalize_email(a.email) for a in recipients)
+        if not quiet:
+            return quiet  # the common batch pays nothing more
+        for it in items:
+            p = it.parsed
+            recipients = (*p.to, *p.cc, *p.bcc)
+            from_me = any(self.handles.is_mine(a) for a in p.from_)
+            others = (*p.from_, *p.sender, *p.reply_to)
+            heard = others if is_broadcast(len(recipients), from_me) else (*others, *recipients)
+            talked.update(normalize_email(a.email) for a in heard)
+        return quiet - talked
 
     def _write_content(
         self,

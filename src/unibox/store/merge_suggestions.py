@@ -75,7 +75,7 @@ def suggest(session: Session, a: int, b: int, reason: str, detail: str) -> bool:
 def _live_contacts(session: Session) -> dict[int, str]:
     rows = session.execute(
         select(Person.id, Person.display_name).where(
-            Person.is_me.is_(False), Person.merged_into_id.is_(None)
+            Person.is_me.is_(False), Person.merged_into_id.is_(None), Person.listed.is_(True)
         )
     )
     return {pid: name for pid, name in rows}

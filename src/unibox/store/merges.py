@@ -62,6 +62,7 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> tuple[int, Ch
     if _weak_name(keep.display_name) and not _weak_name(other.display_name):
         keep.display_name = other.display_name
     other.merged_into_id = keep.id
+    keep.listed = True  # merged by the user (or on a suggestion): a contact
     now = int(time.time())
     session.execute(
         update(MergeSuggestion)

@@ -65,7 +65,9 @@ class _Activity:
 
 
 def _contacts(query: str) -> Any:
-    stmt = select(Person.id).where(Person.is_me.is_(False), Person.merged_into_id.is_(None))
+    stmt = select(Person.id).where(
+        Person.is_me.is_(False), Person.merged_into_id.is_(None), Person.listed.is_(True)
+    )
     for word in query.split():
         like = f"%{word.casefold()}%"
         stmt = stmt.where(

@@ -211,6 +211,10 @@ def write_cards(
         )
         conn.execute(_C.delete().where(_C.c.person_id.in_(chunk)))
         conn.execute(_F.delete().where(_F.c.person_id.in_(chunk)))
+        # A card makes a contact of someone known only from mass mailings.
+        conn.execute(
+            table(Person).update().where(table(Person).c.id.in_(chunk)).values(listed=True)
+        )
     now = int(time.time())
     conn.execute(
         _C.insert(),

@@ -39,6 +39,13 @@ def live_person(session: Session, person_id: int) -> Person:
     return person
 
 
+def contact(session: Session, person_id: int) -> Person:
+    """The live person, who is a contact from now on: the user acts on them."""
+    person = live_person(session, person_id)
+    person.listed = True
+    return person
+
+
 def live_ids(session: Session, ids: Iterable[int]) -> dict[int, int]:
     """Each id -> the live person it is now (following merges), set-at-a-time."""
     wanted = set(ids)
@@ -80,7 +87,7 @@ def log_touch_point(
     if kind not in TOUCH_KINDS:
         raise UserError(f"A touch point is one of {', '.join(TOUCH_KINDS)}, not “{kind}”.")
     note = PersonNote(
-        person_id=live_person(session, person_id).id,
+        person_id=contact(session, person_id).id,
         kind=kind,
         happened_at=_seconds(at),
         text=text,
@@ -105,7 +112,7 @@ def add_task(
     if not title.strip():
         raise UserError("A task needs a few words saying what is to be done.")
     task = PersonTask(
-        person_id=live_person(session, person_id).id,
+        person_id=contact(session, person_id).id,
         title=title.strip(),
         due_at=None if due is None else _seconds(due),
         owner=owner.strip(),
@@ -127,7 +134,7 @@ def set_task_done(session: Session, task_id: int, done: bool = True) -> None:
 def rename(session: Session, person_id: int, name: str) -> None:
     if not name.strip():
         raise UserError("A person's name cannot be empty.")
-    live_person(session, person_id).display_name = name.strip()
+    contact(session, person_id).display_name = name.strip()
 
 
 def add_handle(session: Session, person_id: int, kind: str, raw: str, region: str = "") -> int:

@@ -288,7 +288,9 @@ def stats(session: Session) -> dict[str, int]:
         ),
         "people": count(
             select(func.count(Person.id)).where(
-                Person.is_me.is_(False), Person.merged_into_id.is_(None)
+                Person.is_me.is_(False),
+                Person.merged_into_id.is_(None),
+                Person.listed.is_(True),
             )
         ),
         "handles": count(select(func.count(Handle.id))),

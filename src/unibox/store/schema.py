@@ -100,6 +100,11 @@ class Person(Base):
     created_at: Mapped[int] = mapped_column(Integer)
     # Set while this person is merged into another (undoable; see person_merge).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # False for someone seen only among the recipients of a mass mailing: they keep
+    # their handle (search by address works) but are not among People until a
+    # conversation (they write, the user writes to them, a small thread) or the user
+    # (a note, task, card or merge) makes them a contact. See store/people.py.
+    listed: Mapped[bool] = mapped_column(default=True, server_default="1")
 
 
 class Handle(Base):
