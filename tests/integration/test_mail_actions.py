@@ -393,6 +393,9 @@ def test_a_send_interrupted_mid_smtp_is_looked_up_in_sent_before_any_resend(
         ("--to", "ann@example.org\r\nBcc: victim@example.net", "line break"),
         ("--to", "ann@example.org>, victim@example.net", "angle bracket"),
         ("--to", "Ann\nBcc: victim@example.net <ann@example.org>", "line break"),
+        ("--cc", "bob@example.org\r\nBcc: victim@example.net", "line break"),
+        ("--cc", "Bob\u2028Bcc: victim@example.net <bob@example.org>", "line break"),
+        ("--subject", "Hi\x00Bcc: victim@example.net", "control character"),
     ],
 )
 def test_header_injection_is_refused_before_anything_is_queued(
@@ -439,6 +442,48 @@ def test_an_attachment_name_with_a_line_break_is_refused(
     )
     assert "attachment name" in capsys.readouterr().err
     assert mail.smtp.messages == []
+
+
+HOSTILE_ORIGINAL = (
+    b"From: =?utf-8?q?Ann=0D=0ABcc:_victim@example.net?= <ann@example.org>\r\n"
+    b"To: Me <ME>\r\nSubject: =?utf-8?q?Plans=0D=0ABcc:_victim@example.net?=\r\n"
+    b"Message-ID: <plans-1@example.org\r\n Bcc: victim@example.net>\r\n"
+    b"In-Reply-To: <a@example.org>\r\n\tBcc: victim@example.net\r\n"
+    b"References: <root@example.org> <x@y\r\n Bcc: victim@example.net>\r\n"
+    b"Date: Fri, 14 Mar 2025 09:00:00 +0000\r\nContent-Type: text/plain\r\n\r\n"
+    b"Shall we meet?\r\n"
+)
+
+
+@pytest.mark.parametrize("command", ["reply", "reply-all", "forward"])
+def test_a_reply_or_forward_to_hostile_headers_injects_nothing(
+    mail: Mailroom, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Line breaks hidden in the original's name, subject, Message-ID and References
+    never become header lines of what is sent: what arrives has no Bcc, goes to the
+    recipients only, and each header is one line."""
+    mail.deliver(HOSTILE_ORIGINAL.replace(b"ME", mail.me.encode()))
+    mail.synced()
+    mid = str(mail.message_id("meet"))
+    mail.stdin("Yes.\n")
+    args = {
+        "reply": ("reply", mid),
+        "reply-all": ("reply", mid, "--all"),
+        "forward": ("forward", mid, "--to", "bob@example.org"),
+    }[command]
+    capsys.readouterr()
+    code = run(*args)
+    # A reply must still be possible: the original's junk is cleaned, not sent, not fatal.
+    assert code == 0, capsys.readouterr().err
+    [got] = mail.smtp.messages
+    assert "victim@example.net" not in got.rcpt_tos
+    assert got.rcpt_tos == (("bob@example.org",) if command == "forward" else ("ann@example.org",))
+    head = got.data.split(b"\r\n\r\n", 1)[0]
+    names = [
+        line.split(b":", 1)[0].lower() for line in head.split(b"\r\n") if line[:1] not in b" \t"
+    ]
+    assert b"bcc" not in names
+    assert len(names) == len(set(names)) or names.count(b"received") > 1
 
 
 def test_a_second_profile_sees_done_snoozed_and_follow_up(

@@ -15,7 +15,7 @@ from unibox.core.address_list import format_address
 from unibox.core.filenames import safe_filename
 from unibox.core.identity import normalize_email
 from unibox.core.items import Address, ParsedMessage
-from unibox.core.outgoing import Draft, OutgoingAttachment
+from unibox.core.outgoing import Draft, OutgoingAttachment, is_message_id
 from unibox.core.threads import subject_key
 
 MAX_FORWARDED_BYTES = 25 * 1024 * 1024
@@ -69,11 +69,15 @@ def reply_recipients(
 
 
 def thread_headers(original: ParsedMessage) -> tuple[str, tuple[str, ...]]:
-    """In-Reply-To and References of a reply to `original`."""
-    if not original.message_id:
-        return "", tuple(original.references)
-    refs = list(original.references)
-    if not refs and original.in_reply_to:
+    """In-Reply-To and References of a reply to `original`.
+
+    Ids that could not be sent safely (a stranger's Message-ID with a line break
+    folded into it) are left out: the reply threads a little less, but is sent.
+    """
+    refs = [r for r in original.references if is_message_id(r)]
+    if not is_message_id(original.message_id):
+        return "", tuple(refs)
+    if not refs and is_message_id(original.in_reply_to):
         refs.append(original.in_reply_to)
     refs.append(original.message_id)
     return original.message_id, tuple(dict.fromkeys(refs))

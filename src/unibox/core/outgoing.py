@@ -92,6 +92,11 @@ class BuiltMessage:
     recipients: tuple[str, ...]
 
 
+def is_message_id(value: str) -> bool:
+    """Whether `value` (without angle brackets) is a Message-ID unibox will send."""
+    return bool(value) and _MSGID.fullmatch(value) is not None
+
+
 def make_message_id(from_email: str, when: datetime) -> str:
     """A new, globally unique Message-ID (without angle brackets)."""
     domain = from_email.rpartition("@")[2].strip().lower() if "@" in from_email else ""
