@@ -126,14 +126,42 @@ def test_uidvalidity_change_keeps_everything(
 ) -> None:
     for i in range(5):
         dovecot.deliver(mail_user, simple_message(f"Contract {i}", "terms"))
+    dovecot.deliver(
+        mail_user, simple_message("From the other address", "hi", from_="Ann <ann@home.example>")
+    )
     add_account(dovecot, mail_user, monkeypatch=monkeypatch)
     assert run("sync") == 0
     before = sorted(h["id"] for h in search(capsys, "contract"))
+    # What exists only here: a follow-up, a done mark, a note, a merge of two people.
+    assert run("mark", str(before[0]), "followup:2031-01-01T09:00") == 0
+    assert run("mark", str(before[1]), "done") == 0
+    assert run("person", "log", "ann@example.org", "Called about the contract") == 0
+    assert run("person", "merge", "ann@example.org", "ann@home.example") == 0
+    local = _local_state(capsys, profile)
     dovecot.reset_uidvalidity(mail_user, "INBOX")
     assert run("sync") == 0
     after = sorted(h["id"] for h in search(capsys, "contract"))
     assert after == before
-    assert stats(capsys)["messages"] == 5
+    assert stats(capsys)["messages"] == 6
+    assert _local_state(capsys, profile) == local
+
+
+def _local_state(capsys: pytest.CaptureFixture[str], profile: Path) -> dict[str, Any]:
+    """Follow-ups, triage, the person's record (notes, handles), as the user sees them."""
+    from unibox.store.triage import get_state
+
+    capsys.readouterr()
+    assert run("person", "show", "ann@example.org", "--json") == 0
+    person = json.loads(capsys.readouterr().out)
+    store = Store(store_path(profile))
+    with store.read() as s:
+        triage = {h["id"]: get_state(s, h["id"]) for h in search(capsys, "contract")}
+    store.engine.dispose()
+    assert sum(t.followup_due is not None for t in triage.values()) == 1
+    assert sum(t.done for t in triage.values()) == 1
+    assert "Called about the contract" in json.dumps(person)
+    assert "ann@home.example" in json.dumps(person)
+    return {"person": person, "triage": triage}
 
 
 def test_idle_pushes_new_mail_within_seconds(

@@ -16,6 +16,7 @@ from tests.integration.cli_helpers import add_account
 from unibox import cli
 from unibox.config import store_path
 from unibox.store import accounts
+from unibox.store import store as store_module
 from unibox.store.store import Store, StoreError
 from unibox.sync.mail import MailAccountSync
 
@@ -78,6 +79,7 @@ def test_a_full_disk_is_reported_in_words_and_the_next_sync_completes(
     dovecot: Dovecot,
     mail_user: str,
     profile: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     dovecot.deliver_many(mail_user, generate_mailbox(600, seed=11))
@@ -96,6 +98,32 @@ def test_a_full_disk_is_reported_in_words_and_the_next_sync_completes(
     with pytest.raises(StoreError, match="The disk is full"):
         MailAccountSync(store, account, dovecot.password).run()
     store.engine.dispose()
+    assert Store(path).check_integrity() == []
+    # What was stored is whole: every message has its place, every place its message.
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM message_body").fetchone()[0] < 600  # it stopped
+    assert (
+        db.execute(
+            "SELECT count(*) FROM message m WHERE NOT EXISTS "
+            "(SELECT 1 FROM message_location l WHERE l.message_id = m.id)"
+        ).fetchone()[0]
+        == 0
+    )
+    db.close()
+    # The command says so in one line, naming the account.
+    real_open = store_module.open_engine
+
+    def tiny_disk_engine(where: Path) -> Any:
+        engine = real_open(where)
+        event.listen(engine, "connect", _tiny_disk)
+        return engine
+
+    monkeypatch.setattr(store_module, "open_engine", tiny_disk_engine)
+    capsys.readouterr()
+    assert cli.main(["sync"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("unibox: Work: The disk is full") and err.count("\n") == 1, err
+    monkeypatch.setattr(store_module, "open_engine", real_open)
     assert Store(path).check_integrity() == []
     # With room again, the next sync finishes the job without duplicates.
     roomy = Store(path)
