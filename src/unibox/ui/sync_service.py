@@ -1,5 +1,5 @@
-"""Keeps every mail account and address book syncing in the background while the window
-is open."""
+"""Keeps every mail account, chat account and address book syncing in the background while
+the window is open."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ class _Account:
 
 
 class SyncService:
-    """One thread per account running SyncRunner.watch; never the GUI thread.
+    """One thread per mail account running SyncRunner.watch; never the GUI thread.
+
+    Chat accounts (XMPP, …) run together on the chat engine's own loop thread
+    (sync/chat_engine.py), their ChangeSets announced after their commit.
 
     `sync_now` and `retry` end the account's current watch (at once while
     it idles; after the running sync otherwise) and start a new one, which
@@ -92,6 +95,10 @@ class SyncService:
             on_failure=on_failure,
         )
         self._accounts: dict[str, _Account] = {}
+        self._store = store
+        self._secrets = secrets
+        self._chats: Any = None  # sync.chat_engine.ChatEngine, made for the first chat account
+        self._chat_names: set[str] = set()
         self._held: dict[int, ChangeSet] = {}
         self._quit = threading.Event()
         self._lock = threading.Lock()
@@ -99,7 +106,7 @@ class SyncService:
     @property
     def account_names(self) -> list[str]:
         with self._lock:
-            return list(self._accounts)
+            return list(self._accounts) + sorted(self._chat_names)
 
     def start(self, accounts: Iterable[AccountInfo]) -> None:
         for account in accounts:
@@ -107,7 +114,13 @@ class SyncService:
 
     def add(self, account: AccountInfo) -> bool:
         """Start syncing an account (only kinds the engine syncs); False if it is not synced."""
-        if account.kind not in SYNCED_KINDS or self._quit.is_set():
+        if self._quit.is_set():
+            return False
+        from unibox.store.chat_accounts import is_chat_kind
+
+        if is_chat_kind(account.kind):
+            return self._add_chat(account.name)
+        if account.kind not in SYNCED_KINDS:
             return False
         with self._lock:
             if account.name in self._accounts:
@@ -117,6 +130,32 @@ class SyncService:
             target=self._loop, args=(entry,), name=f"sync {account.name}", daemon=True
         )
         entry.thread.start()
+        return True
+
+    def _add_chat(self, name: str) -> bool:
+        """Keep a chat account live on the chat engine's loop (one for all of them)."""
+        from unibox.store.chat_accounts import chat_accounts
+        from unibox.sync.chat_engine import ChatEngine
+
+        with self._store.read() as s:
+            found = chat_accounts(s, name)
+        if not found:
+            return False
+        with self._lock:
+            if self._chats is None:
+                self._chats = ChatEngine(
+                    self._store,
+                    self._secrets,
+                    on_changes=self._on_changes,  # announced after their commit
+                    on_error=lambda f: self._on_failure(
+                        SyncFailure(f.account, f.message, f.retryable)
+                    ),
+                )
+            engine = self._chats
+        if not engine.watch(found[0]):
+            return False
+        with self._lock:
+            self._chat_names.add(name)
         return True
 
     def start_books(self) -> list[str]:
@@ -130,8 +169,9 @@ class SyncService:
         for entry in targets:
             entry.kick.set()
         kicked = self.books.kick(name)
+        chats = self._chats.kick(name) if self._chats is not None else []
         started = self.start_books() if name is None else []  # added meanwhile (the CLI)
-        return [a.info.name for a in targets] + kicked + started
+        return [a.info.name for a in targets] + chats + kicked + started
 
     retry = sync_now
 
@@ -142,6 +182,10 @@ class SyncService:
         """
         with self._lock:
             entry = self._accounts.pop(name, None)
+            chat = name in self._chat_names
+            self._chat_names.discard(name)
+        if chat and self._chats is not None:
+            return bool(self._chats.remove(name, timeout))
         if entry is None:
             return True
         entry.removed = True
@@ -171,6 +215,8 @@ class SyncService:
             if entry.thread is not None:
                 entry.thread.join(max(0.0, deadline - time.monotonic()))
         books_ended = self.books.stop(deadline)
+        if self._chats is not None:
+            books_ended = self._chats.stop(max(0.5, deadline - time.monotonic())) and books_ended
         ended = all(e.thread is None or not e.thread.is_alive() for e in entries) and books_ended
         if ended:
             self.runner.close()
