@@ -150,6 +150,7 @@ class Dovecot:
         password: str = DEFAULT_PASSWORD,
         root_dir: Path | str | None = None,
         keep_dir: bool | None = None,
+        max_userip_connections: int = 200,
     ) -> None:
         """Prepare (not start) a server.
 
@@ -158,8 +159,10 @@ class Dovecot:
         ``root_dir`` is where the temp dir is made (default: $UNIBOX_DOVECOT_ROOT,
         else /dev/shm if it has 2 GiB free, else the system temp dir).
         ``keep_dir`` keeps the temp dir after stop() (default: env
-        ``UNIBOX_KEEP_DOVECOT`` set).
+        ``UNIBOX_KEEP_DOVECOT`` set). ``max_userip_connections`` is Dovecot's
+        ``mail_max_userip_connections`` (logins beyond it are refused).
         """
+        self.max_userip_connections = max_userip_connections
         self.starttls = starttls
         self.tls: TlsFiles = tls if tls is not None else session_tls_files()
         self._password = password
@@ -439,7 +442,7 @@ userdb {{
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
 mail_fsync = never
-mail_max_userip_connections = 200
+mail_max_userip_connections = {self.max_userip_connections}
 mailbox_idle_check_interval = 1 secs
 namespace inbox {{
   inbox = yes

@@ -27,6 +27,7 @@ from unibox.core.errors import ChannelError
 from unibox.core.items import FetchedMail, IncomingMessage
 from unibox.core.rawcodec import RAW_CODEC, compress_raw
 from unibox.core.snippets import make_snippet
+from unibox.sync.lifeline import PoolKeeper, die_with_parent
 
 log = logging.getLogger("unibox.sync")
 
@@ -127,6 +128,7 @@ class FetchPipeline:
     def __init__(self, workers: int = 0) -> None:
         self.workers = workers or max(1, os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
+        self._keeper: PoolKeeper | None = None
         self._lock = threading.Lock()
 
     def run(
@@ -157,11 +159,21 @@ class FetchPipeline:
         if self._pool is None:
             # spawn, not fork: the parent may hold threads, Qt or SQLite handles.
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=ctx,
+                initializer=die_with_parent,  # a kill -9 of this process ends them too
+                initargs=(os.getpid(),),
+            )
+            self._keeper = PoolKeeper(pool, self.workers)
+            self._pool = pool
         return self._pool
 
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
+            keeper, self._keeper = self._keeper, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if keeper is not None:
+            keeper.release()
