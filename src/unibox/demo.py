@@ -1,4 +1,5 @@
-"""A demo profile: one account filled from resources/demo through the real mbox import."""
+"""A demo profile: a mail account filled from resources/demo through the real mbox import,
+and an XMPP account with chats (demo_chats.py)."""
 
 from __future__ import annotations
 
@@ -59,9 +60,9 @@ class DemoProfile:
 
 
 def build_demo_profile(
-    store: Store, source: Path | None = None, *, now: datetime | None = None
+    store: Store, source: Path | None = None, *, now: datetime | None = None, chats: bool = True
 ) -> DemoProfile:
-    """Add the demo account, its folders and mail to an empty store.
+    """Add the demo account, its folders and mail (and, with `chats`, its chats) to an empty store.
 
     Dates are moved so the newest message arrived today (`now`, default the
     current local time), keeping each message's time of day where possible.
@@ -93,6 +94,13 @@ def build_demo_profile(
         with store.write() as s:
             changes.merge(ingestor.ingest(s, shifted))
         count += len(shifted)
+    chat_file = source / "chats.json"
+    if chats and chat_file.exists():  # chat history of several of the same people (an XMPP account)
+        from unibox.demo_chats import add_demo_chats
+
+        added, chat_changes = add_demo_chats(store, chat_file, shift, DEMO_NAME)
+        changes.merge(chat_changes)
+        count += added
     log.info("demo profile: %d messages, dates moved by %s", count, shift)
     return DemoProfile(account.id, folder_ids, count, shift, changes)
 

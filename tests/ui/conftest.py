@@ -41,8 +41,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo profile built once through the real mbox import; tests get copies."""
+    """The demo's mail built once through the real mbox import; tests get copies."""
     folder = tmp_path_factory.mktemp("demo-template")
+    store = Store(store_path(folder))
+    build_demo_profile(store, now=DEMO_NOW, chats=False)
+    store.close()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chat_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole demo, its XMPP chats too, as `unibox --demo` shows it."""
+    folder = tmp_path_factory.mktemp("chat-demo-template")
     store = Store(store_path(folder))
     build_demo_profile(store, now=DEMO_NOW)
     store.close()

@@ -62,6 +62,18 @@ class AccountInfo:
     last_error: str
 
 
+# What a chat account (XMPP, …) carries as mail settings: none; its own live in settings_json.
+NO_MAIL_SERVER = MailSettings(imap=MailServer("", 0, "plain"), smtp=None, username="")
+
+
+def _mail_settings(a: Account) -> MailSettings:
+    from unibox.store.channels import channel_of
+
+    if channel_of(a.kind) not in ("", "email"):
+        return NO_MAIL_SERVER
+    return MailSettings.from_json(a.settings_json)
+
+
 def _info(a: Account) -> AccountInfo:
     return AccountInfo(
         a.id,
@@ -70,7 +82,7 @@ def _info(a: Account) -> AccountInfo:
         a.email,
         a.display_name,
         a.secret_ref,
-        MailSettings.from_json(a.settings_json),
+        _mail_settings(a),
         a.last_sync_at,
         a.last_error,
     )

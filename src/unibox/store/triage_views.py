@@ -120,7 +120,7 @@ def needs_reply(now: int) -> ColumnElement[bool]:
         exists(known),
         ~newer,
         ~hidden_from_inbox(now),
-        kept,
+        or_(kept, Message.channel != "mail"),  # a chat is in the inbox until it is done
     )
 
 

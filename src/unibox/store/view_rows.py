@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from unibox.store.channels import channel_of
+from unibox.store.channels import CHANNELS, channel_of
 from unibox.store.schema import Account, Conversation, Handle, Message, Participant
 from unibox.store.schema_actions import MessageTriage
+
+CHANNEL_TITLES = {key: title for key, title, _icon, _kinds in CHANNELS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,7 @@ class MessageRow:
     snoozed_until: datetime | None = None  # only while it lies in the future
     followup_due: datetime | None = None
     channel: str = "email"  # a key of CHANNELS: the list marks each row with its icon
+    chat: str = ""  # "chat" or "group" for a chat's row (its newest message), "" for mail
 
 
 def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> list[MessageRow]:
@@ -76,6 +81,9 @@ def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> lis
             MessageTriage.snoozed_until,
             MessageTriage.followup_due,
             Message.account_id,
+            Conversation.kind,
+            Conversation.subject,
+            Conversation.remote_ref,
         )
         .outerjoin(Handle, Handle.id == Message.sender_handle_id)
         .join(Conversation, Conversation.id == Message.conversation_id)
@@ -98,29 +106,54 @@ def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> lis
             .order_by(Participant.message_id, Participant.position)
         ):
             recipients.setdefault(mid, []).append(Contact(name or value, value))
-    by_id = {
-        r[0]: MessageRow(
-            id=r[0],
-            sender_name=r[1] or r[2] or r[3] or "",
-            sender_email=r[3] or "",
-            recipients=tuple(recipients.get(r[0], ())),
-            subject=r[4],
-            date=datetime.fromtimestamp(r[5], UTC),
-            snippet=r[6],
-            is_seen=r[7],
-            is_flagged=r[8],
-            is_answered=r[9],
-            has_attachments=r[10],
-            outgoing=r[11] == "out",
-            conversation_id=r[12],
-            thread_size=r[13] or 1,
-            snoozed_until=_utc(r[14]) if r[14] is not None and r[14] > now else None,
-            followup_due=_utc(r[15]) if r[15] is not None else None,
-            channel=channels.get(r[16], "email"),
-        )
-        for r in rows
-    }
+    by_id = {}
+    for r in rows:
+        row = _row(r, recipients, channels, now)
+        by_id[r[0]] = _chat_row(row, r[17], r[18], r[19]) if r[17] in ("chat", "group") else row
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _row(
+    r: Any, recipients: dict[int, list[Contact]], channels: dict[int, str], now: int
+) -> MessageRow:
+    return MessageRow(
+        id=r[0],
+        sender_name=r[1] or r[2] or r[3] or "",
+        sender_email=r[3] or "",
+        recipients=tuple(recipients.get(r[0], ())),
+        subject=r[4],
+        date=datetime.fromtimestamp(r[5], UTC),
+        snippet=r[6],
+        is_seen=r[7],
+        is_flagged=r[8],
+        is_answered=r[9],
+        has_attachments=r[10],
+        outgoing=r[11] == "out",
+        conversation_id=r[12],
+        thread_size=r[13] or 1,
+        snoozed_until=_utc(r[14]) if r[14] is not None and r[14] > now else None,
+        followup_due=_utc(r[15]) if r[15] is not None else None,
+        channel=channels.get(r[16], "email"),
+    )
+
+
+def _chat_row(row: MessageRow, kind: str, title: str, address: str | None) -> MessageRow:
+    """A chat's row: the chat's name, its newest line (whose it is), the kind of chat."""
+    said = row.snippet
+    if row.outgoing:
+        said = f"You: {said}"
+    elif kind == "group" and row.sender_name:
+        said = f"{row.sender_name}: {said}"
+    network = CHANNEL_TITLES.get(row.channel, row.channel)
+    return dataclasses.replace(
+        row,
+        sender_name=title or address or row.sender_name,
+        sender_email=address or row.sender_email,
+        recipients=(),
+        subject=said,
+        snippet=f"Group chat · {network}" if kind == "group" else f"Chat · {network}",
+        chat=kind,
+    )
 
 
 def _utc(stamp: int) -> datetime:

@@ -16,6 +16,7 @@ from unibox.core.items import Address
 from unibox.core.outgoing import Draft, OutgoingAttachment
 from unibox.store import outbox
 from unibox.store.accounts import AccountInfo, list_accounts
+from unibox.store.channels import channel_of
 from unibox.store.outbox import OutboxItem
 from unibox.store.store import Store
 from unibox.ui.compose.state import AttachmentRef, ComposeState
@@ -24,9 +25,9 @@ FIELD_LABELS = {"to": "To", "cc": "Cc", "bcc": "Bcc"}
 
 
 def sending_accounts(store: Store) -> list[AccountInfo]:
-    """Accounts that have an address to send from."""
+    """Mail accounts that have an address to send from."""
     with store.read() as s:
-        return [a for a in list_accounts(s) if a.email]
+        return [a for a in list_accounts(s) if a.email and channel_of(a.kind) == "email"]
 
 
 def _addresses(addresses: tuple[Address, ...]) -> str:

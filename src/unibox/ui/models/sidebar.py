@@ -83,6 +83,8 @@ def _tree(accounts: list[AccountEntry]) -> _Node:
         for key, title, icon in shown:
             group.add(_Node(title, icon, View(ViewKind.CHANNEL, channel=key)))
     for account in accounts:
+        if not account.folders and channel_of(account.kind) not in ("", "email"):
+            continue  # a chat account has no folders: its chats are under Channels
         title = account.display_name or account.name
         tooltip = f"{account.name}: {account.email}"
         heading = root.add(_Node(title, "", None, tooltip=tooltip, account=True))
