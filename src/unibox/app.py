@@ -141,6 +141,26 @@ def read_stored_invitations(window: MainWindow) -> None:
     window.bridge.run(work, window.bridge.post_changes, failed)
 
 
+def check_store_in_background(window: MainWindow) -> None:
+    """SQLite's quick_check on a task thread once the inbox is painted: damage inside the
+    file is said in words (the CLI's sentence) before some query trips on it."""
+    store = window.bridge.store
+
+    def shown(problems: list[str]) -> None:
+        if not problems:
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        from unibox.store.health import damage_sentence
+
+        sentence = damage_sentence(store.path, f"SQLite's check: {problems[0]}")
+        box = QMessageBox(QMessageBox.Icon.Warning, "The store is damaged", sentence, parent=window)
+        box.setObjectName("StoreDamagedBox")
+        box.open()
+
+    window.bridge.run(store.quick_check, shown, lambda exc: shown([str(exc)]))
+
+
 class _FirstPaint(QObject):
     """Prints the moment the message list is first painted with loaded rows."""
 
@@ -199,6 +219,7 @@ def run_gui(profile: str | None, demo: bool) -> int:
             if not demo:  # once the inbox is painted: loading the sync side takes ~0.4 s
                 _after_first_list(window, lambda: start_syncing(window, store))
                 _after_first_list(window, lambda: read_stored_invitations(window))
+                _after_first_list(window, lambda: check_store_in_background(window))
             wake = _quit_on_signals(window)
             code = app.exec()
             wake.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -38,3 +39,24 @@ def test_a_damaged_store_is_a_dialog_with_the_way_back(
     assert text.startswith(f"The store {path} is damaged (the file is truncated")
     assert "unibox restore" in text
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_damage_inside_the_store_is_found_in_the_background_and_said(
+    qtbot: QtBot, window: Any, demo_store: Store
+) -> None:
+    from unibox.app import check_store_in_background
+
+    assert demo_store.quick_check() == []  # what the check reads: nothing to say
+    path = demo_store.path
+    pages = path.stat().st_size // 4096
+    with path.open("r+b") as f:  # 8 KB of garbage in the middle, as a failing disk leaves it
+        f.seek((pages // 2) * 4096)
+        f.write(os.urandom(8192))
+    demo_store.engine.dispose()  # no page cached from before: read as a new start would
+    check_store_in_background(window)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "StoreDamagedBox") is not None)
+    boxes = window.findChildren(QMessageBox, "StoreDamagedBox")
+    assert len(boxes) == 1
+    assert boxes[0].text().startswith(f"The store {path} is damaged (SQLite's check: ")
+    assert "unibox restore" in boxes[0].text()
+    boxes[0].close()

@@ -110,6 +110,11 @@ class Store:
                 raise self._damaged(exc) from exc
             raise
 
+    def quick_check(self) -> list[str]:
+        """SQLite's quick_check (every page read; ~0.2 s per 20,000 messages): empty when sound."""
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(text("PRAGMA quick_check")) if r[0] != "ok"]
+
     def check_integrity(self) -> list[str]:
         """Problems SQLite and the full-text index report; empty when all is well."""
         with self.engine.connect() as conn:
