@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from unibox.cli.context import store_for
 def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     se = sub.add_parser("search", help="search the local store")
     se.add_argument("query", nargs="+")
-    se.add_argument("--limit", type=int, default=50)
+    se.add_argument("--limit", type=_limit, default=50, help="at most this many (default 50)")
     se.add_argument("--json", action="store_true")
 
     st = sub.add_parser("stats", help="counts of what the store holds")
@@ -21,14 +22,28 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     return {"search": _cmd_search, "stats": _cmd_stats}
 
 
+def _limit(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of results: use 1 or more")
+    return limit
+
+
 def _cmd_search(args: argparse.Namespace) -> int:
-    from unibox.core.query import parse_query
+    from unibox.core.query import QueryError, parse_query
     from unibox.store.queries import search
 
-    query = parse_query(" ".join(args.query))
+    try:
+        query = parse_query(" ".join(args.query))
+    except QueryError as exc:  # the query is the usage error: exit 2, with the sentence
+        print(f"unibox search: {exc}", file=sys.stderr)
+        return 2
     store = store_for(args)
     with store.read() as s:
-        results = search(s, query, limit=max(1, args.limit))
+        results = search(s, query, limit=args.limit)
     if args.json:
         print(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
         return 0
