@@ -45,7 +45,7 @@ set -e
 printf unlock | gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null
 printf '%s\\n' "$UNIBOX_TEST_PW" | {py} -m unibox.cli account add-mail --name Work \
   --email me@example.com --imap-host imap.example.com --imap-port 993 \
-  --imap-security ssl --username me --password-stdin
+  --imap-security ssl --username me --password-stdin --no-check
 {py} -c "from unibox.secrets import SecretStore as S; s=S(); \
 print(type(s.backend).__module__); print(s.get('mail:Work') == '$UNIBOX_TEST_PW')"
 {py} -m unibox.cli account remove Work
@@ -93,6 +93,7 @@ def test_no_secure_keyring_means_no_password_is_stored(tmp_path: Path) -> None:
             "--username",
             "me",
             "--password-stdin",
+            "--no-check",
         ],
         input=PASSWORD + "\n",
         env=env,

@@ -71,6 +71,8 @@ class Mailroom:
         """An account whose IMAP is Dovecot and SMTP is aiosmtpd (both STARTTLS, test CA)."""
         profile = profile or self.profile
         Settings(profile).set(UNDO_SEND_SECONDS, 0)
+        # One login for IMAP and SMTP, as with most providers; signed in to when adding.
+        self.smtp.add_user(self.user, self.dovecot.password)
         self.stdin(self.dovecot.password + "\n")
         code = run(
             "--profile",
@@ -102,8 +104,6 @@ class Mailroom:
             str(self.dovecot.ca_file),
         )
         assert code == 0
-        # One login for IMAP and SMTP, as with most providers.
-        self.smtp.add_user(self.user, self.dovecot.password)
 
     def synced(self) -> None:
         """The account added and synced once: the start of most tests."""

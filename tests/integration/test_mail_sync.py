@@ -215,7 +215,10 @@ def test_wrong_password_is_one_clear_sentence(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    add_account(dovecot, mail_user, password="not-the-password", monkeypatch=monkeypatch)
+    nocheck = ("--no-check",)  # the sync, not the adding, is under test
+    add_account(
+        dovecot, mail_user, password="not-the-password", extra=nocheck, monkeypatch=monkeypatch
+    )
     capsys.readouterr()
     assert run("sync") == 1
     err = capsys.readouterr().err.strip()
@@ -231,7 +234,13 @@ def test_starttls_not_offered_is_refused_before_the_password(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    add_account(dovecot_no_starttls, mail_user, security="starttls", monkeypatch=monkeypatch)
+    add_account(
+        dovecot_no_starttls,
+        mail_user,
+        security="starttls",
+        extra=("--no-check",),
+        monkeypatch=monkeypatch,
+    )
     capsys.readouterr()
     assert run("sync") == 1
     assert "does not offer STARTTLS" in capsys.readouterr().err
@@ -274,7 +283,16 @@ def test_certificate_checks(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     dovecot.deliver(mail_user, simple_message("Secure", "tls"))
-    add_account(dovecot, mail_user, security="ssl", ca=False, name="NoCA", monkeypatch=monkeypatch)
+    nocheck = ("--no-check",)  # the sync, not the adding, is under test
+    add_account(
+        dovecot,
+        mail_user,
+        security="ssl",
+        ca=False,
+        name="NoCA",
+        extra=nocheck,
+        monkeypatch=monkeypatch,
+    )
     capsys.readouterr()
     assert run("sync", "--account", "NoCA") == 1
     assert "could not be verified" in capsys.readouterr().err
@@ -284,7 +302,7 @@ def test_certificate_checks(
         security="ssl",
         ca=False,
         name="BadPin",
-        extra=("--fingerprint", "00" * 32),
+        extra=("--fingerprint", "00" * 32, *nocheck),
         monkeypatch=monkeypatch,
     )
     assert run("sync", "--account", "BadPin") == 1
@@ -312,7 +330,14 @@ def test_unreachable_server(
 ) -> None:
     from tests.helpers.ports import free_port
 
-    add_account(dovecot, mail_user, security="plain", port=free_port(), monkeypatch=monkeypatch)
+    add_account(
+        dovecot,
+        mail_user,
+        security="plain",
+        port=free_port(),
+        extra=("--no-check",),
+        monkeypatch=monkeypatch,
+    )
     monkeypatch.setattr("unibox.sync.runner.ONE_SHOT_BACKOFF", (0.01,))
     capsys.readouterr()
     assert run("sync") == 1
@@ -330,7 +355,14 @@ def test_dropped_connection_mid_fetch_is_retried_and_nothing_partial_is_stored(
     dovecot.deliver_many(mail_user, raws)
     proxy = CuttingProxy(dovecot.imap_port, cut_after_bytes=300_000)
     try:
-        add_account(dovecot, mail_user, security="plain", port=proxy.port, monkeypatch=monkeypatch)
+        add_account(
+            dovecot,
+            mail_user,
+            security="plain",
+            port=proxy.port,
+            extra=("--no-check",),  # the proxy cuts the sync's connection, not a check's
+            monkeypatch=monkeypatch,
+        )
         monkeypatch.setattr("unibox.sync.runner.ONE_SHOT_BACKOFF", (0.05, 0.05))
         assert run("sync") == 0
         assert proxy.cuts_done == 1

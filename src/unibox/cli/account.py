@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +12,8 @@ from typing import Any
 from unibox.cli import chat
 from unibox.cli.context import store_for
 from unibox.core.errors import UserError
-from unibox.core.identity import normalize_email
+
+log = logging.getLogger("unibox.cli")
 
 
 def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -24,15 +25,20 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     add.add_argument("--email", required=True)
     add.add_argument("--display-name", default="")
     add.add_argument("--imap-host", required=True)
-    add.add_argument("--imap-port", type=int, required=True)
+    add.add_argument("--imap-port", type=_port, required=True)
     add.add_argument("--imap-security", choices=["ssl", "starttls", "plain"], default="ssl")
     add.add_argument("--smtp-host")
-    add.add_argument("--smtp-port", type=int)
+    add.add_argument("--smtp-port", type=_port)
     add.add_argument("--smtp-security", choices=["ssl", "starttls", "plain"], default="ssl")
     add.add_argument("--username", required=True)
     add.add_argument("--password-stdin", action="store_true", required=True)
     add.add_argument("--ca-file", default="", help="trust this CA certificate (PEM)")
     add.add_argument("--fingerprint", default="", help="pin the server certificate's SHA-256")
+    add.add_argument(
+        "--no-check",
+        action="store_true",
+        help="add it without signing in to the servers first",
+    )
     chat.add_xmpp_parser(acc)
     ls = acc.add_parser("list", help="list accounts")
     ls.add_argument("--json", action="store_true")
@@ -41,11 +47,23 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     return {"account": _cmd_account}
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a port: use a number from 1 to 65535")
+    return port
+
+
 def _cmd_account(args: argparse.Namespace) -> int:
     from unibox.secrets import SecretStore
     from unibox.store import accounts
     from unibox.store.chat_accounts import chat_accounts
 
+    if args.account_command == "add-mail":
+        return _add_mail(args)
     store = store_for(args)
     if args.account_command == "list":
         with store.read() as s:
@@ -74,43 +92,41 @@ def _cmd_account(args: argparse.Namespace) -> int:
 
         remove_account(store, SecretStore(), args.name)
         return 0
-    return _add_mail(args, store)
+    raise AssertionError(args.account_command)  # argparse allows no other
 
 
-def _add_mail(args: argparse.Namespace, store: Any) -> int:
-    from unibox.channels.imap_conn import is_loopback
+def _add_mail(args: argparse.Namespace) -> int:
     from unibox.secrets import SecretStore
     from unibox.services.accounts import create_mail_account
-    from unibox.store import accounts
+    from unibox.services.mail_setup import MailAccountForm, check_servers, settings_for
 
-    if not normalize_email(args.email):
-        raise UserError(f"“{args.email}” is not an e-mail address.")
-    for host, sec, what in (
-        (args.imap_host, args.imap_security, "IMAP"),
-        (args.smtp_host, args.smtp_security, "SMTP"),
-    ):
-        if host and sec == "plain" and not is_loopback(host):
-            raise UserError(f"Unencrypted {what} is allowed only to this computer, not to {host}.")
-    if args.ca_file and not os.path.isfile(args.ca_file):
-        raise UserError(f"The CA file “{args.ca_file}” does not exist.")
+    form = MailAccountForm(
+        name=args.name.strip(),
+        display_name=args.display_name.strip(),
+        email=args.email.strip(),
+        username=args.username,
+        imap_host=args.imap_host.strip(),
+        imap_port=args.imap_port,
+        imap_security=args.imap_security,
+        smtp_host=(args.smtp_host or "").strip(),
+        smtp_port=args.smtp_port or 0,
+        smtp_security=args.smtp_security,
+        ca_file=args.ca_file,
+        fingerprint=args.fingerprint,
+    )
+    settings = settings_for(form)  # a UserError says what to fix
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise UserError("No password was given on standard input.")
-    settings = accounts.MailSettings(
-        imap=accounts.MailServer(args.imap_host, args.imap_port, args.imap_security),
-        smtp=accounts.MailServer(args.smtp_host, args.smtp_port or 465, args.smtp_security)
-        if args.smtp_host
-        else None,
-        username=args.username,
-        ca_file=os.path.abspath(args.ca_file) if args.ca_file else "",
-        fingerprint=args.fingerprint,
-    )
+    if not args.no_check:
+        # As Thunderbird does: sign in to IMAP and SMTP before anything is stored.
+        log.info("%s", check_servers(settings, password))
     create_mail_account(
-        store,
+        store_for(args),  # only now: a refused account leaves no new profile behind
         SecretStore(),
-        name=args.name,
-        email=args.email,
-        display_name=args.display_name,
+        name=form.name,
+        email=form.email,
+        display_name=form.display_name,
         settings=settings,
         password=password,
     )
