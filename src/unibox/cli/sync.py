@@ -42,6 +42,17 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
+    unchanged: list[str] = []
+    if not args.watch:
+        # Most runs find nothing new: ask the server before loading the ORM and the engine.
+        from unibox.config import store_path
+        from unibox.sync.nochange import quick_check
+
+        check = quick_check(store_path(profile(args)), args.account)
+        if check is not None and not check.changed:
+            return 0
+        unchanged = check.unchanged if check is not None else []
+
     from unibox.cli.progress import ProgressLine
     from unibox.secrets import SecretStore
     from unibox.store import accounts
@@ -54,7 +65,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
         )
         chats = [c for c in chat_accounts(s) if c.name in {a.name for a in targets}]
-    targets = [a for a in targets if not is_chat_kind(a.kind)]
+    targets = [a for a in targets if not is_chat_kind(a.kind) and a.name not in unchanged]
     book_watch = _book_watch(args, store) if args.watch else None
     if not targets and not chats and book_watch is None:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")

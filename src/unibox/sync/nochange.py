@@ -1,0 +1,106 @@
+"""The no-change sync: ask the server whether anything changed before loading the engine.
+
+Most `unibox sync` runs find nothing new. Loading SQLAlchemy, mapping the schema
+and starting the sync engine costs more than asking the server, so the command
+first reads the stored state with plain sqlite3 (store/sync_state.py), logs in,
+lists the folders and asks STATUS of each synced one. An account is unchanged,
+and skips the full sync, only when all of these hold:
+
+* nothing is queued for it (pending operation, message due, snooze ended);
+* the server's folder list (names, roles, delimiters) is the stored one;
+* every synced folder has its stored UIDVALIDITY, UIDNEXT and message count,
+  no message waits for its body, and the server has CONDSTORE and the same
+  HIGHESTMODSEQ: without CONDSTORE a flag changed by another client shows
+  in nothing STATUS says, so such an account always gets the full sync.
+
+Anything else (a difference, an error of any kind) means the full sync, which
+also reports errors in its own words.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from unibox.store.sync_state import StoredAccount, record_unchanged, stored_accounts
+
+if TYPE_CHECKING:
+    from unibox.channels.imap_conn import ImapEndpoint
+
+log = logging.getLogger("unibox.sync")
+
+
+@dataclass(slots=True)
+class QuickCheck:
+    """Which accounts the quick check found unchanged, and which need the full sync."""
+
+    unchanged: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+def quick_check(store_file: Path, only: str | None = None) -> QuickCheck | None:
+    """Check every mail account (or `only`); None when the store cannot answer."""
+    accounts = stored_accounts(store_file, only)
+    if not accounts:
+        return None  # no store, no such account: the full path says so in words
+    result = QuickCheck()
+    for account in accounts:
+        try:
+            unchanged = _unchanged(account)
+        except Exception as exc:  # whatever it was, the full sync deals with it
+            log.debug("%s: quick check gave up: %s", account.name, type(exc).__name__)
+            unchanged = False
+        if unchanged and record_unchanged(store_file, account.id):
+            log.info("%s: nothing changed on the server (quick check)", account.name)
+            result.unchanged.append(account.name)
+        else:
+            result.changed.append(account.name)
+    return result
+
+
+def _unchanged(account: StoredAccount) -> bool:
+    if account.kind != "imap" or account.work_queued:
+        return False
+    synced = [f for f in account.folders if f.sync_enabled]
+    if any(f.without_body or f.highestmodseq is None or f.uidnext is None for f in synced):
+        return False
+    # Only now the keyring and the IMAP client: a store that needs work never loads them.
+    from unibox.channels.imap import ImapSession
+    from unibox.secrets import SecretStore
+
+    password = SecretStore().get(account.secret_ref)
+    with ImapSession(_endpoint(account.settings_json), password) as imap:
+        if not imap.condstore:
+            return False
+        remote = {(f.name, f.delimiter, f.role.value) for f in imap.list_folders() if f.selectable}
+        if remote != {(f.name, f.delimiter, f.role) for f in account.folders}:
+            return False
+        for folder in synced:
+            status = imap.status(folder.name)
+            if (
+                status.uidvalidity != folder.uidvalidity
+                or status.uidnext != folder.uidnext
+                or status.exists != folder.messages
+                or status.highestmodseq != folder.highestmodseq
+            ):
+                return False
+    return True
+
+
+def _endpoint(settings_json: str) -> ImapEndpoint:
+    from unibox.channels.imap_conn import ImapEndpoint
+
+    # The fields of store.accounts.MailSettings (read here without the ORM).
+    settings = json.loads(settings_json)
+    imap = settings["imap"]
+    return ImapEndpoint(
+        imap["host"],
+        int(imap["port"]),
+        imap["security"],
+        settings["username"],
+        settings.get("ca_file", ""),
+        settings.get("fingerprint", ""),
+    )
