@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
         self._shown_id: int | None = None
         self.account_dialog: AddAccountDialog | None = None
+        # "Add account" clicked before the sync side was attached: open it then.
+        self._add_account_asked = False
         self.settings_dialog: SettingsDialog | None = None
 
     # -- building --------------------------------------------------------------
@@ -229,11 +231,19 @@ class MainWindow(QMainWindow):
         self.add_account_action.setEnabled(True)
         if self.sidebar_model.loaded_once:
             self._sidebar_loaded()
+        if self._add_account_asked:
+            self.add_account()
 
     def add_account(self) -> AddAccountDialog | None:
-        """Open the add-account dialog (one at a time); it reports back when stored."""
+        """Open the add-account dialog (one at a time); it reports back when stored.
+
+        The welcome page's button may be clicked before the sync side is loaded
+        (it loads after the first list has painted): the dialog opens once it is.
+        """
         if self.syncs is None:
+            self._add_account_asked = True
             return None
+        self._add_account_asked = False
         from unibox.ui.widgets.account_dialog import AddAccountDialog
 
         if self.account_dialog is None:
