@@ -6,8 +6,8 @@ mail account's folders with the server state stored at the last sync
 without their body) and whether the account has work queued (a pending
 operation, a message due to be sent, a snooze that has ended). The queries
 mirror `folders.folder_counts`, `pending_ops.has_pending`, `outbox.due_items`
-and `triage_views.snooze_ended_ids`; tests/integration/test_quick_sync.py
-keeps them in step.
+and `triage_views.snooze_ended_ids`; tests/unit/test_sync_state.py keeps
+them in step (every outbox state), tests/integration/test_quick_sync.py the rest.
 
 A store that is missing, damaged, or not at this version's schema gives None:
 the caller then runs the full sync, which creates, migrates or reports it.
@@ -81,8 +81,11 @@ SELECT EXISTS(SELECT 1 FROM pending_op WHERE account_id = :a AND state = 'pendin
   OR EXISTS(SELECT 1 FROM outbox WHERE account_id = :a AND (
     (state = 'queued' AND send_at <= :now
       AND (next_attempt_at IS NULL OR next_attempt_at <= :now))
-    OR (state = 'sending' AND next_attempt_at <= :now)
-    OR state = 'accepted'))
+    OR (state IN ('sending', 'unconfirmed') AND next_attempt_at <= :now)
+    OR state = 'accepted'
+    -- a state this query does not know yet: let the full sync decide
+    OR state NOT IN ('queued', 'sending', 'unconfirmed', 'accepted', 'done', 'failed',
+      'cancelled')))
   OR EXISTS(SELECT 1 FROM message_triage t JOIN message m ON m.id = t.message_id
     WHERE m.deleted_at IS NULL AND t.snoozed_until <= :now AND m.account_id = :a)
 """
