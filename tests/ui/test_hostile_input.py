@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -62,8 +63,16 @@ def _open(qtbot: Any, window: MainWindow, raw: bytes, uid: int) -> int:
     return mid
 
 
+def _plain_tooltip(tip: str) -> None:
+    """Qt draws a tooltip that looks like markup as HTML: the message's own "<h1>" must
+    be escaped (or absent), and a tooltip is short."""
+    assert len(tip) < 2000
+    assert not QtGui.Qt.mightBeRichText(tip) or ("<h1" not in tip and "<b " not in tip), tip
+
+
 def _check_pane(view: MessageView) -> None:
     header = view.header
+    _plain_tooltip(header.sender_label.toolTip())
     _shown_sanely(header.subject.text(), "the subject")
     _shown_sanely(header.sender_label.text(), "the sender")
     _shown_sanely(header.sender_label.address_line.full_text, "the sender's address")
@@ -109,6 +118,8 @@ def test_hostile_message_is_kept_and_shown_sanely(
     ):
         _shown_sanely(text, where)
     assert len(row.snippet) < 1000
+    index = window.messages.index(window.messages.row_of(mid) or 0, 0)
+    _plain_tooltip(index.data(Qt.ItemDataRole.ToolTipRole))
 
     view = window.message_view
     _check_pane(view)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.helpers.hostile_mail import hostile_messages
+from tests.helpers.items import add_account, add_folders, new_store
+from unibox.core.items import IncomingMessage, ParseState
 from unibox.core.mime import parse_message
 from unibox.core.visible_text import visible_body, visible_line
+from unibox.store import queries
+from unibox.store.ingest import Ingestor
 
 HEAD = b"From: a@example.net\r\nTo: b@example.net\r\nMIME-Version: 1.0\r\n"
 
@@ -69,3 +80,44 @@ def test_svg_data_images_are_dropped_raster_ones_kept() -> None:
     svg = sanitize_html('<img src="data:image/svg+xml;base64,PHN2Zz4=">')
     png = sanitize_html('<img src="data:image/png;base64,iVBORw0KGgo=">')
     assert "svg" not in svg and "data:image/png" in png
+
+
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202d\u202e]")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_messages())
+def test_generated_hostile_messages_parse_to_visible_text(raw: bytes) -> None:
+    parsed = parse_message(raw)
+    assert parsed.state in (ParseState.COMPLETE, ParseState.PARTIAL)
+    assert parsed.state == ParseState.COMPLETE or parsed.parse_error.endswith(".")
+    for text in (parsed.subject, parsed.text, *(a.name for a in parsed.from_)):
+        assert not _HIDDEN.search(text)
+    for attachment in parsed.attachments:
+        name = attachment.filename
+        assert name and "/" not in name and "\\" not in name and not _HIDDEN.search(name)
+
+
+@pytest.mark.timeout(120)
+def test_generated_hostile_messages_are_stored_raw(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    account = add_account(store)
+    folder = add_folders(store, account, "INBOX")["INBOX"]
+    uids = iter(range(1, 10_000))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(hostile_messages())
+    def check(raw: bytes) -> None:
+        item = IncomingMessage(
+            uid=next(uids), flags=(), size=len(raw), internal_date=None,
+            parsed=parse_message(raw), raw=raw,
+        )  # fmt: skip
+        with store.write() as s:
+            (mid,) = Ingestor(account, folder, ["me@example.com"]).ingest(s, [item]).messages_added
+        with store.read() as s:
+            assert queries.raw_source(s, mid) == raw
+
+    try:
+        check()
+    finally:
+        store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import zlib
 from datetime import datetime
 
@@ -75,3 +76,16 @@ def people_text(names: list[str], limit: int = 3) -> str:
     if len(names) <= limit:
         return ", ".join(names)
     return ", ".join(names[:limit]) + f" and {len(names) - limit} others"
+
+
+TOOLTIP_CHARS = 1000
+
+
+def tooltip_text(text: str) -> str:
+    """A tooltip showing `text` as written: Qt draws a tooltip as HTML when it merely
+    looks like markup, so a sender's "<h1>…" is escaped; and it is kept short."""
+    if len(text) > TOOLTIP_CHARS:
+        text = text[:TOOLTIP_CHARS] + "…"
+    if "<" not in text and "&" not in text:
+        return text
+    return '<p style="white-space: pre-wrap">' + html.escape(text) + "</p>"

@@ -26,6 +26,7 @@ from unibox.store import view_rows, views
 from unibox.store.view_rows import MessageRow
 from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
+from unibox.ui.format import tooltip_text
 
 log = logging.getLogger("unibox.ui")
 
@@ -228,7 +229,7 @@ class MessageListModel(QAbstractListModel):
         if role == Role.ROW:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.subject
+            return tooltip_text(row.subject)
         who = ", ".join(c.name for c in row.recipients) if row.outgoing else row.sender_name
         return f"{who} — {row.subject}"
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from unibox.store.person_pending import PendingItem
 from unibox.store.sender_card import ConversationEntry, PersonCard
-from unibox.ui.format import list_time, snooze_time
+from unibox.ui.format import list_time, snooze_time, tooltip_text
 from unibox.ui.widgets.avatar import Avatar
 from unibox.ui.widgets.meetings import MeetingEntry
 
@@ -35,7 +35,7 @@ class _ConversationButton(QPushButton):
         self.setObjectName("PersonConversation")
         self.entry = entry
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(entry.subject)
+        self.setToolTip(tooltip_text(entry.subject))
         subject = QFontMetrics(self.font()).elidedText(
             entry.subject or "(no subject)", Qt.TextElideMode.ElideRight, width
         )

@@ -8,6 +8,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from unibox.ui.format import tooltip_text
+
 
 class ElidedLabel(QLabel):
     """One line of plain text that fits any width, with "…" in the middle when it must."""
@@ -21,7 +23,7 @@ class ElidedLabel(QLabel):
 
     def set_full_text(self, text: str) -> None:
         self.full_text = text
-        self.setToolTip(text)
+        self.setToolTip(tooltip_text(text))
         self._fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -59,7 +61,7 @@ class SenderLine(QLabel):
 
     def set_sender(self, name: str, email: str) -> None:
         self.name, self.email = name, email
-        self.setToolTip(f"{name} <{email}>" if name and email else name or email)
+        self.setToolTip(tooltip_text(f"{name} <{email}>" if name and email else name or email))
         self.address_line.set_full_text(email if name else "")
         self._fit()
 
