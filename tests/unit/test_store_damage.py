@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -92,3 +93,20 @@ def test_damage_found_while_reading_is_the_same_sentence(stored: Path) -> None:
         opened = Store(stored)
         with opened.read() as s:
             s.execute(text("SELECT count(*) FROM message")).scalar()
+
+
+def test_garbage_in_the_middle_is_found_by_unibox_check(
+    stored: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert cli.main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("The store is sound: 0 messages")
+    pages = stored.stat().st_size // 4096
+    with stored.open("r+b") as f:
+        f.seek((pages // 2) * 4096)
+        f.write(os.urandom(8192))
+    gc.collect()  # the first command ran in this process: its cached pages go with it
+    assert cli.main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"unibox: The store {stored} is damaged (") and err.count("\n") == 1
+    assert "unibox restore" in err

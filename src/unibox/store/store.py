@@ -118,7 +118,11 @@ class Store:
     def check_integrity(self) -> list[str]:
         """Problems SQLite and the full-text index report; empty when all is well."""
         with self.engine.connect() as conn:
-            problems = [r[0] for r in conn.execute(text("PRAGMA integrity_check")) if r[0] != "ok"]
+            try:
+                rows = conn.execute(text("PRAGMA integrity_check")).all()
+                problems = [r[0] for r in rows if r[0] != "ok"]
+            except DBAPIError as exc:  # so damaged that SQLite cannot even list what is wrong
+                return [str(exc.orig or exc)]
             try:
                 conn.execute(
                     text("INSERT INTO message_fts(message_fts, rank) VALUES('integrity-check', 1)")
