@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,3 +97,38 @@ def test_every_message_on_the_server_is_stored_and_found(
     with Store(store_path(profile)).read() as s:
         due = needs_followup_ids(s, int(dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp()))
     assert due == [capybara["id"]]
+
+
+def test_a_message_that_cannot_be_written_costs_only_itself(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import unibox.store.ingest as ingest
+
+    for n in range(5):
+        dovecot.deliver(mail_user, simple_message(f"Fine {n}", f"walrus number {n}"))
+    dovecot.deliver(
+        mail_user, simple_message("Poisoned", "narwhal", from_="Bug <poison@example.org>")
+    )
+    # A fault of ours, injected: writing this one sender's index entry fails.
+    real = ingest._search_people
+
+    def failing(p: Any) -> tuple[str, str]:
+        if any(a.email == "poison@example.org" for a in p.from_):
+            raise ValueError("injected write fault")
+        return real(p)
+
+    monkeypatch.setattr(ingest, "_search_people", failing)
+    add_account(dovecot, mail_user, security="plain", monkeypatch=monkeypatch)
+    capsys.readouterr()
+    assert run("sync") == 0
+    err = capsys.readouterr().err
+    assert "1 message could not be stored as read" in err
+    s = stats(capsys)
+    assert s["messages"] == 6
+    assert s["messages_partial"] == 1
+    assert len(search(capsys, "walrus")) == 5
+    assert [h["subject"] for h in search(capsys, "poisoned")] == ["Poisoned"]

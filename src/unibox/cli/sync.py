@@ -41,6 +41,22 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     return {"sync": _cmd_sync, "folders": _cmd_folders}
 
 
+def _per_message_problems(raw_only: int, not_stored: int) -> list[str]:
+    """What a sync could not do for single messages; the rest of the sync went on."""
+    notes = []
+    if raw_only:
+        notes.append(
+            f"{raw_only} message{'s' if raw_only > 1 else ''} could not be stored as read and "
+            "are kept as their raw source (unibox stats: messages_partial)."
+        )
+    if not_stored:
+        notes.append(
+            f"{not_stored} message{'s' if not_stored > 1 else ''} could not be stored; "
+            "the next sync tries again."
+        )
+    return notes
+
+
 def _cmd_sync(args: argparse.Namespace) -> int:
     unchanged: list[str] = []
     if not args.watch:
@@ -105,7 +121,10 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             return 0
         for account in targets:
             try:
-                runner.sync_once(account)
+                done = runner.sync_once(account)
+                for note in _per_message_problems(done.raw_only, done.not_stored):
+                    progress.clear()
+                    print(f"unibox: {account.name}: {note}", file=sys.stderr)
             except UserError as exc:
                 progress.clear()
                 print(f"unibox: {account.name}: {exc}", file=sys.stderr)
