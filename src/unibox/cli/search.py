@@ -49,19 +49,24 @@ def _cmd_search(args: argparse.Namespace) -> int:
         return 0
     for r in results:
         sender = r.from_name or r.from_email
-        print(f"{r.id:>7}  {r.date:%Y-%m-%d}  {sender[:24]:<24}  {r.subject}")
+        title = r.subject if r.channel == "mail" else f"[{r.channel}] {r.subject or r.snippet}"
+        print(f"{r.id:>7}  {r.date:%Y-%m-%d}  {sender[:24]:<24}  {title}")
     return 0
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from unibox.store.queries import stats
+    from unibox.store.queries import messages_by_channel, stats
 
     store = store_for(args)
     with store.read() as s:
-        counts = stats(s)
+        counts: dict[str, Any] = dict(stats(s))
+        by_channel = messages_by_channel(s)
     if args.json:
+        counts["by_channel"] = by_channel
         print(json.dumps(counts, indent=2))
     else:
         for key, value in counts.items():
             print(f"{key:>24}: {value}")
+        for channel, value in by_channel.items():
+            print(f"{'messages (' + channel + ')':>24}: {value}")
     return 0

@@ -3,7 +3,8 @@
 Free words are matched in subject, body, names and addresses (as prefixes,
 so results come while typing); operators narrow: from:, to:, subject:,
 has:attachment, is:unread / is:read / is:flagged, before:/after: (ISO dates),
-in:FOLDER (a folder name or a role such as inbox, sent, archive).
+in:FOLDER (a folder name or a role such as inbox, sent, archive),
+channel:NAME (mail, xmpp, matrix, …; channel:chat is every channel but mail).
 Double quotes group words into a phrase; an apostrophe is just a letter.
 A query that cannot mean anything (an operator with nothing after it, a quote
 left open) raises QueryError with a sentence, rather than finding nothing.
@@ -28,6 +29,7 @@ class SearchQuery:
     from_: list[str] = field(default_factory=list)
     to: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)  # any of them; CHAT: every one but mail
     has_attachment: bool = False
     unread: bool | None = None
     flagged: bool | None = None
@@ -119,6 +121,17 @@ def _has(q: SearchQuery, value: str) -> None:
     q.has_attachment = True
 
 
+MAIL, CHAT = "mail", "chat"
+_CHANNEL_ALIASES = {"email": MAIL, "e-mail": MAIL, "jabber": "xmpp"}
+
+
+def _channel(q: SearchQuery, value: str) -> None:
+    v = value.lower()
+    if not v.replace("-", "").isalnum():
+        raise QueryError(f"“channel:{value}” is not a channel; use channel:mail or channel:xmpp.")
+    q.channels.append(_CHANNEL_ALIASES.get(v, v))
+
+
 def _before(q: SearchQuery, value: str) -> None:
     q.before = _day(value, "before")
 
@@ -132,6 +145,7 @@ _OPERATORS = {
     "to": lambda q, v: q.to.append(v),
     "subject": lambda q, v: q.subject_words.append(v),
     "in": lambda q, v: q.folders.append(v),
+    "channel": _channel,
     "has": _has,
     "is": _is,
     "before": _before,
@@ -144,6 +158,7 @@ _EXAMPLES = {
     "to": "to:bob",
     "subject": 'subject:invoice or subject:"march plan"',
     "in": "in:sent or in:Archive",
+    "channel": "channel:xmpp or channel:mail",
     "has": "has:attachment",
     "is": "is:unread, is:read or is:flagged",
     "before": "before:2025-03-01",

@@ -81,7 +81,7 @@ class PersonNumbers:
     last_contact: datetime | None  # last message either way
     last_touch: datetime | None  # last message or logged touch point
     days_since_last_touch: int | None
-    messages_by_channel: dict[str, int]  # conversation kind (mail, chat, …) -> count
+    messages_by_channel: dict[str, int]  # channel (mail, xmpp, …) -> count
     messages_from_them: int
     messages_to_them: int
     my_median_response_seconds: float | None
@@ -271,10 +271,10 @@ _Counts = dict[tuple[str, str], tuple[int, int, int]]  # (channel, direction) ->
 _ACTIVITY = """
 WITH t AS (
     SELECT m.id AS mid, m.conversation_id AS cid, m.sent_at AS at, m.direction AS dir,
-           c.kind AS kind, m.is_answered AS answered,
+           m.channel AS kind, m.is_answered AS answered,
            CASE WHEN m.direction = 'out' THEN 'me'
                 WHEN m.sender_handle_id IN :hids THEN 'them' END AS who
-    FROM message AS m JOIN conversation AS c ON c.id = m.conversation_id
+    FROM message AS m
     WHERE m.id IN (SELECT message_id FROM participant WHERE handle_id IN :hids)
       AND m.deleted_at IS NULL
 ), turns AS (

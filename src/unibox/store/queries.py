@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
-from unibox.core.query import SearchQuery, fts_match
+from unibox.core.query import CHAT, MAIL, SearchQuery, fts_match
 from unibox.core.rawcodec import decompress_raw
 from unibox.store.schema import (
     Account,
@@ -43,6 +43,7 @@ class MessageSummary:
     is_flagged: bool
     has_attachments: bool
     conversation_id: int
+    channel: str = MAIL  # mail, xmpp, …
 
     def as_json(self) -> dict[str, Any]:
         sender = f"{self.from_name} <{self.from_email}>" if self.from_name else self.from_email
@@ -59,6 +60,7 @@ class MessageSummary:
             "flagged": self.is_flagged,
             "has_attachments": self.has_attachments,
             "conversation_id": self.conversation_id,
+            "channel": self.channel,
         }
 
 
@@ -78,7 +80,7 @@ def _participant_match(roles: tuple[str, ...], needle: str) -> ColumnElement[boo
 
 def search_filters(q: SearchQuery) -> list[ColumnElement[bool]]:
     """The WHERE conditions on `Message` for a parsed query's operators (from:, to:, in:,
-    is:, has:, before:/after:), deleted messages excluded; the words are matched apart,
+    channel:, is:, has:, before:/after:), deleted messages excluded; the words are matched apart,
     through the full-text index. Combine with `and_(*search_filters(q))`."""
     conds: list[ColumnElement[bool]] = [Message.deleted_at.is_(None)]
     for f in q.from_:
@@ -95,6 +97,12 @@ def search_filters(q: SearchQuery) -> list[ColumnElement[bool]]:
             )
             .exists()
         )
+    if q.channels:
+        named = [c for c in q.channels if c != CHAT]
+        either: list[ColumnElement[bool]] = [Message.channel.in_(named)] if named else []
+        if CHAT in q.channels:
+            either.append(Message.channel != MAIL)
+        conds.append(or_(*either))
     if q.has_attachment:
         conds.append(Message.has_attachments.is_(True))
     if q.unread is not None:
@@ -154,6 +162,7 @@ def _replace_snippet(s: MessageSummary, snippet: str) -> MessageSummary:
         s.is_flagged,
         s.has_attachments,
         s.conversation_id,
+        s.channel,
     )
 
 
@@ -191,6 +200,7 @@ def summaries_for(session: Session, ids: list[int]) -> list[MessageSummary]:
             Message.is_flagged,
             Message.has_attachments,
             Message.conversation_id,
+            Message.channel,
         )
         .join(Account, Account.id == Message.account_id)
         .outerjoin(sender, sender.id == Message.sender_handle_id)
@@ -220,6 +230,7 @@ def summaries_for(session: Session, ids: list[int]) -> list[MessageSummary]:
             is_flagged=r[10],
             has_attachments=r[11],
             conversation_id=r[12],
+            channel=r[13],
         )
         for r in rows
     }
@@ -306,3 +317,14 @@ def stats(session: Session) -> dict[str, int]:
             )
         ),
     }
+
+
+def messages_by_channel(session: Session) -> dict[str, int]:
+    """Live messages per channel (mail, xmpp, …), every channel that has any."""
+    rows = session.execute(
+        select(Message.channel, func.count(Message.id))
+        .where(Message.deleted_at.is_(None))
+        .group_by(Message.channel)
+        .order_by(Message.channel)
+    )
+    return {channel: int(n) for channel, n in rows}

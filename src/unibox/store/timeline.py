@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from unibox.store.person_edit import live_person
 from unibox.store.persons import handle_ids
-from unibox.store.schema import Conversation, Handle, Message, Participant
+from unibox.store.schema import Handle, Message, Participant
 from unibox.store.schema_people import PersonNote
 
 MESSAGE, NOTE = "message", "note"
@@ -39,7 +39,7 @@ class TimelineEntry:
     kind: str  # message, note (calendar events later)
     id: int  # message id or note id
     at: datetime
-    channel: str  # mail, chat, … for messages; call, meeting, note for notes
+    channel: str  # mail, xmpp, … for messages; call, meeting, note for notes
     direction: str  # in, out for messages; "" for notes
     title: str  # subject, or "" for notes
     snippet: str  # preview line, or the note's text
@@ -75,7 +75,7 @@ def timeline(
 ) -> TimelinePage:
     """A page of the person's timeline, newest first.
 
-    `channels` filters: conversation kinds ("mail", …) for messages, note
+    `channels` filters: message channels ("mail", "xmpp", …) for messages, note
     kinds ("call", "meeting", "note") for touch points; None shows all.
     """
     pid = live_person(session, person_id).id
@@ -106,7 +106,7 @@ def _messages(
     columns = (
         Message.id,
         Message.sent_at,
-        Conversation.kind,
+        Message.channel,
         Message.direction,
         Message.subject,
         Message.snippet,
@@ -136,15 +136,14 @@ def _messages(
         at = Message.sent_at + 0  # sort their few rows; never walk ix_message_sent
         stmt = select(*columns).select_from(mine).join(Message, Message.id == mine.c.message_id)
     stmt = (
-        stmt.join(Conversation, Conversation.id == Message.conversation_id)
-        .where(Message.deleted_at.is_(None))
+        stmt.where(Message.deleted_at.is_(None))
         .order_by(at.desc(), Message.id.desc())
         .limit(limit + 1)
     )
     if before is not None:
         stmt = stmt.where(_before(at, Message.id, _RANK[MESSAGE], before))
     if channels is not None:
-        stmt = stmt.where(Conversation.kind.in_(channels))
+        stmt = stmt.where(Message.channel.in_(channels))
     return [
         TimelineEntry(
             MESSAGE,

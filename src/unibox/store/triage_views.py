@@ -6,11 +6,20 @@ built here; store/views.py and the person record combine them.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from unibox.core.items import FolderRole
-from unibox.store.schema import Folder, Handle, Message, MessageLocation, Participant, Person
+from unibox.store.schema import (
+    NOT_MAIL,
+    Conversation,
+    Folder,
+    Handle,
+    Message,
+    MessageLocation,
+    Participant,
+    Person,
+)
 from unibox.store.schema_actions import MessageTriage
 
 
@@ -70,6 +79,12 @@ def needs_reply(now: int) -> ColumnElement[bool]:
         notifications and strangers' cold mail do not wait for an answer;
       * it is still in an inbox (archiving, deleting or marking it junk says
         it was dealt with).
+
+    A chat message needs a reply on fewer conditions: a one-to-one chat is
+    addressed to the user by its nature, and it has no folder to leave. It
+    waits when it came in within those days, is the newest of its chat with
+    nothing of the user's as new, and is neither done nor snoozed. (Group
+    chats are talk among many: they wait for no one.)
     """
     other = aliased(Message)
     mine = (
@@ -112,15 +127,16 @@ def needs_reply(now: int) -> ColumnElement[bool]:
         MessageLocation.message_id == Message.id,
         MessageLocation.folder_id.in_(select(Folder.id).where(Folder.role == _INBOX)),
     )
+    one_to_one = exists().where(
+        Conversation.id == Message.conversation_id, Conversation.kind == "chat"
+    )
     return and_(
         Message.sent_at >= now - NEEDS_REPLY_DAYS * 86_400,
         Message.direction == "in",
         Message.is_answered.is_(False),
-        exists(mine),
-        exists(known),
+        or_(and_(exists(mine), exists(known), kept), and_(text(NOT_MAIL), one_to_one)),
         ~newer,
         ~hidden_from_inbox(now),
-        or_(kept, Message.channel != "mail"),  # a chat is in the inbox until it is done
     )
 
 
