@@ -12,10 +12,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from unibox.core.items import ChangeSet, ChatAddress, ChatMessage
 from unibox.store.chat import ChatIngestor
+from unibox.store.chat_accounts import ChatSettings, add_chat_account
 from unibox.store.person_edit import add_handle
 from unibox.store.schema import Account, Handle
 from unibox.store.store import Store
@@ -33,19 +34,15 @@ def add_demo_chats(
     # Added after its history: that history is stored read, as a first backfill's would be.
     added = max(int(it.sent_at.timestamp()) for it in items) + 1
     with store.write() as s:
-        account = Account(
+        account_id = add_chat_account(
+            s,
             name=data["account"]["name"],
             kind="xmpp",
-            email=jid,
             display_name=display_name,
-            settings_json=json.dumps({"jid": jid, "demo": True}),
+            settings=ChatSettings(address=jid),
             secret_ref="",
-            created_at=added,
-            last_error="",
-        )
-        s.add(account)
-        s.flush()
-        account_id = account.id
+        ).id
+        s.execute(update(Account).where(Account.id == account_id).values(created_at=added))
         for email, chat_jid in data["handles"].items():
             person = s.scalar(
                 select(Handle.person_id).where(Handle.kind == "email", Handle.value == email)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from unibox.core.errors import UserError
+from unibox.core.items import ChangeSet
 from unibox.store.chat_accounts import ChatAccount, ChatSettings, add_chat_account, chat_accounts
 from unibox.store.intent import intent_write
 from unibox.store.schema import Account, Conversation, Message
@@ -214,3 +215,29 @@ def outbox_state(store: Store, outbox_id: int) -> ChatOutboxRow:
         if row.id == outbox_id:
             return row
     raise UserError(f"There is no chat message {outbox_id} in the outbox.")
+
+
+def reply_in_chat(store: Store, account_id: int, address: str, text: str) -> ChangeSet:
+    """The window's reply box: queue `text` into the chat with `address` (peer or room)."""
+    from unibox.store.chat import queue_chat
+    from unibox.store.schema_chat import ChatOutbox
+
+    with intent_write(store) as s:
+        outbox_id = queue_chat(s, account_id, address, text)
+        message_id, conversation_id = s.execute(
+            select(ChatOutbox.message_id, ChatOutbox.conversation_id).where(
+                ChatOutbox.id == outbox_id
+            )
+        ).one()
+    return ChangeSet(
+        messages_added={message_id} if message_id is not None else set(),
+        conversations={conversation_id},
+    )
+
+
+def read_chat(store: Store, conversation_id: int) -> ChangeSet:
+    """A chat was opened in the window: all of it is read."""
+    from unibox.store.chat_view import mark_chat_read
+
+    with store.write() as s:
+        return mark_chat_read(s, conversation_id)

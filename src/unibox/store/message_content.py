@@ -36,6 +36,7 @@ class MessageContent:
     thread_size: int = 1
     is_seen: bool = True
     invitation: MessageInvitation | None = None  # the meeting it invites to, as it stands
+    channel: str = "mail"  # mail, xmpp, …: a chat's message opens as its chat
 
 
 def message_content(session: Session, message_id: int) -> MessageContent | None:
@@ -53,8 +54,8 @@ def message_content(session: Session, message_id: int) -> MessageContent | None:
         people[role].append(Contact(name, value))
     s = detail.summary
     sender = people["from"][0] if people["from"] else Contact(s.from_name, s.from_email)
-    direction, size = session.execute(
-        select(Message.direction, Conversation.message_count)
+    direction, size, channel = session.execute(
+        select(Message.direction, Conversation.message_count, Message.channel)
         .join(Conversation, Conversation.id == Message.conversation_id)
         .where(Message.id == message_id)
     ).one()
@@ -76,4 +77,5 @@ def message_content(session: Session, message_id: int) -> MessageContent | None:
         thread_size=size or 1,
         is_seen=s.is_seen,
         invitation=message_invitation(session, message_id, int(time.time())),
+        channel=channel,
     )

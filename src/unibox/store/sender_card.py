@@ -28,6 +28,7 @@ class ConversationEntry:
     last: datetime
     messages: int  # with this person in it
     newest_message_id: int
+    kind: str = "mail"  # mail, chat (one-to-one) or group
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +48,16 @@ class PersonCard:
 
 
 def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | None:
-    """The person owning this e-mail address, their handles and recent conversations."""
+    """The person owning this address (e-mail, else a chat address such as a JID), their
+    handles and recent conversations, chats among them."""
     value = normalize_email(email)
-    found = session.execute(
-        select(Person.id, Person.display_name, Person.is_me)
-        .join(Handle, Handle.person_id == Person.id)
-        .where(Handle.kind == EMAIL, Handle.value == value)
-    ).first()
+    owner = select(Person.id, Person.display_name, Person.is_me).join(
+        Handle, Handle.person_id == Person.id
+    )
+    found = session.execute(owner.where(Handle.kind == EMAIL, Handle.value == value)).first()
+    if found is None and "@" in email:
+        value = email.strip().lower()
+        found = session.execute(owner.where(Handle.value == value).limit(1)).first()
     if found is None:
         return None
     person_id, name, is_me = found
@@ -105,17 +109,19 @@ def person_card(session: Session, email: str, recent: int = 8) -> PersonCard | N
         .subquery()
     )
     heads = {
-        cid: (subject, newest)
-        for cid, subject, newest in session.execute(
-            select(Conversation.id, Conversation.subject, ranked.c.id)
+        cid: (subject, newest, kind)
+        for cid, subject, newest, kind in session.execute(
+            select(Conversation.id, Conversation.subject, ranked.c.id, Conversation.kind)
             .join(ranked, ranked.c.conversation_id == Conversation.id)
             .where(ranked.c.rank == 1)
         )
     }
     conversations = []
     for cid, when, n, *_totals in rows:
-        subject, newest = heads.get(cid, ("", 0))
-        conversations.append(ConversationEntry(cid, subject, _utc(when), int(n), int(newest)))
+        subject, newest, kind = heads.get(cid, ("", 0, "mail"))
+        conversations.append(
+            ConversationEntry(cid, subject, _utc(when), int(n), int(newest), kind or "mail")
+        )
     return PersonCard(
         id=person_id,
         name=name or value,

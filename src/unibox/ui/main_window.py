@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 
 from unibox.config import Settings
 from unibox.core.triage import Clock, utc_now
+from unibox.store.chat_view import ChatThread
 from unibox.store.message_content import MessageContent
 from unibox.store.view_counts import Counts
 from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
+from unibox.ui.chat_pane import ChatPane
 from unibox.ui.compose.wiring import SHORTCUTS as COMPOSE_SHORTCUTS
 from unibox.ui.compose.wiring import install_compose
 from unibox.ui.icons import app_icon
@@ -38,6 +40,7 @@ from unibox.ui.side_pane import SidePane
 from unibox.ui.snooze_waker import SnoozeWaker
 from unibox.ui.triage import Triage
 from unibox.ui.widgets.action_notice import ActionNotice
+from unibox.ui.widgets.chat_view import ChatView
 from unibox.ui.widgets.message_view import MessageView
 from unibox.ui.widgets.person_panel import PersonPanel
 from unibox.ui.widgets.shortcuts_overlay import ShortcutsOverlay
@@ -101,6 +104,7 @@ class MainWindow(QMainWindow):
         self._build(demo)
         restore_layout(self, self.panes, self.prefs)
         self.reading = ReadingActions(bridge, self.message_view, self.prefs, self)
+        self.chat = ChatPane(bridge, self.chat_view, self._local_now, self)
         self.triage = Triage(
             bridge, self.messages, self.message_list, self._now, lambda: self.syncs, self
         )
@@ -130,6 +134,11 @@ class MainWindow(QMainWindow):
         self.list_subtitle = self.list_pane.subtitle
         self.message_list = self.list_pane.message_list
         self.message_view = MessageView()
+        self.chat_view = ChatView()
+        # The reading pane: a letter, or a chat (bubbles and a reply box).
+        self.reading_pane = QStackedWidget()
+        self.reading_pane.addWidget(self.message_view)
+        self.reading_pane.addWidget(self.chat_view)
         self.person_panel = PersonPanel()
 
         side_pane = SidePane(self.sidebar)
@@ -140,11 +149,11 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(side_pane)
         splitter.addWidget(self.list_pane)
-        splitter.addWidget(self.message_view)
+        splitter.addWidget(self.reading_pane)
         splitter.addWidget(self.person_panel)
         self.sidebar.setMinimumWidth(180)
         self.list_pane.setMinimumWidth(320)
-        self.message_view.setMinimumWidth(360)
+        self.reading_pane.setMinimumWidth(360)
         self.person_panel.setMinimumWidth(200)
         splitter.setStretchFactor(2, 1)
         splitter.setSizes([210, 400, 560, 230])
@@ -183,7 +192,7 @@ class MainWindow(QMainWindow):
         self.search.escape_pressed.connect(self.back_to_list)
         self.search.down_pressed.connect(self._enter_results)
         self.reader.loaded.connect(self._show_message)
-        self.reader.cleared.connect(self.message_view.clear)
+        self.reader.cleared.connect(self._nothing_shown)
         self.bridge.changes.connect(self.messages.apply_changes)
         self.bridge.changes.connect(self.sidebar_model.apply_changes)
         self.bridge.changes.connect(self.reader.apply_changes)
@@ -194,6 +203,8 @@ class MainWindow(QMainWindow):
         self.help_button.clicked.connect(self.overlay.toggle)
         self.welcome.add_account.connect(self.add_account)
         self.person.loaded.connect(self.person_panel.show_card)
+        self.bridge.changes.connect(self.chat.apply_changes)
+        self.chat.opened.connect(self._chat_opened)
         self.bridge.changes.connect(self.person.apply_changes)
         self.person_panel.conversation_chosen.connect(self.open_message)
         self.person_panel.show_all.connect(self._mail_with)
@@ -295,6 +306,14 @@ class MainWindow(QMainWindow):
         self.totals.setText(f"{counts.total:,} messages · {counts.unread:,} unread")
 
     def _show_message(self, content: MessageContent) -> None:
+        if content.channel != "mail":  # a chat opens as a chat, not as a letter
+            self._shown_id = content.id
+            self.message_view.clear()
+            self.reading_pane.setCurrentWidget(self.chat_view)
+            self.chat.open(content.conversation_id)
+            return
+        self.chat.close()
+        self.reading_pane.setCurrentWidget(self.message_view)
         self.reading.show(content)
         # Read once it is opened; not when it is only shown again (it changed,
         # say marked unread), nor when the list opened it by itself.
@@ -305,6 +324,18 @@ class MainWindow(QMainWindow):
         other = content.to[0] if content.outgoing and content.to else content.sender
         if self.person_panel.isVisible():
             self.person.load(other.email)
+
+    def _nothing_shown(self) -> None:
+        self.chat.close()
+        self.reading_pane.setCurrentWidget(self.message_view)
+        self.message_view.clear()
+
+    def _chat_opened(self, thread: ChatThread) -> None:
+        if self.person_panel.isVisible():  # a group is no one person: the panel waits
+            self.person.load(thread.address if thread.kind == "chat" else "")
+
+    def _local_now(self) -> datetime:
+        return self.clock().astimezone()
 
     def toggle_grouping(self) -> None:
         grouped = self.group_action.isChecked()
@@ -323,6 +354,8 @@ class MainWindow(QMainWindow):
         content = self.message_view.content
         if shown and content is not None:
             self._show_message(content)
+        elif shown and self.chat.view.shown is not None and self.chat.conversation_id:
+            self._chat_opened(self.chat.view.shown)
 
     def open_message(self, message_id: int) -> None:
         """Read this message: selected in the list when it is there, else in the pane only."""

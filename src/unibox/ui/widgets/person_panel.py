@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QIcon, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from unibox.store.person_pending import PendingItem
 from unibox.store.sender_card import ConversationEntry, PersonCard
 from unibox.ui.format import list_time, snooze_time, tooltip_text
+from unibox.ui.icons import pixmap
 from unibox.ui.widgets.avatar import Avatar
 from unibox.ui.widgets.meetings import MeetingEntry
 
@@ -36,10 +37,17 @@ class _ConversationButton(QPushButton):
         self.entry = entry
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(tooltip_text(entry.subject))
+        chat = entry.kind in ("chat", "group")
+        if chat:  # a chat is marked as one, as in the message list
+            self.setIcon(QIcon(pixmap("chat", self.palette().color(QPalette.ColorRole.Text), 14)))
+        title = entry.subject or ("(no subject)" if not chat else "Chat")
         subject = QFontMetrics(self.font()).elidedText(
-            entry.subject or "(no subject)", Qt.TextElideMode.ElideRight, width
+            title, Qt.TextElideMode.ElideRight, width - (20 if chat else 0)
         )
-        count = f"{entry.messages} messages" if entry.messages > 1 else "1 message"
+        noun = ("line", "lines") if chat else ("message", "messages")
+        count = f"{entry.messages} {noun[1]}" if entry.messages > 1 else f"1 {noun[0]}"
+        if chat:
+            count = ("Group chat · " if entry.kind == "group" else "Chat · ") + count
         when = list_time(entry.last, datetime.now().astimezone())
         self.setText(f"{subject}\n{count} · {when}")
 

@@ -1,0 +1,89 @@
+"""A chat in the reading pane: read off the GUI thread, kept fresh, replies queued."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from unibox.core.items import ChangeSet
+from unibox.services import chat as chat_service
+from unibox.store.chat_view import ChatThread, chat_thread
+from unibox.ui.bridge import Bridge
+from unibox.ui.widgets.chat_view import ChatView
+
+
+class ChatPane(QObject):
+    """Opens a chat conversation in a ChatView and writes its replies through services.chat.
+
+    Signals:
+        opened(object): the ChatThread now shown.
+    """
+
+    opened = Signal(object)
+
+    def __init__(
+        self,
+        bridge: Bridge,
+        view: ChatView,
+        clock: Callable[[], datetime],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self.view = view
+        self._clock = clock
+        self._generation = 0
+        self.conversation_id: int | None = None
+        view.reply_requested.connect(self.reply)
+
+    def open(self, conversation_id: int) -> None:
+        """Show this chat; opening it reads it."""
+        fresh = conversation_id != self.conversation_id
+        self.conversation_id = conversation_id
+        self._load()
+        if fresh:
+            store = self._bridge.store
+            self._bridge.run(
+                lambda: chat_service.read_chat(store, conversation_id), self._bridge.post_changes
+            )
+
+    def close(self) -> None:
+        """Another message (a letter) took the pane."""
+        self.conversation_id = None
+        self._generation += 1
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        if self.conversation_id is not None and self.conversation_id in changes.conversations:
+            self._load()
+
+    def reply(self, text: str) -> None:
+        thread = self.view.shown
+        if thread is None:
+            return
+        store = self._bridge.store
+
+        def failed(exc: Exception) -> None:
+            self._bridge.error.emit(f"The message could not be queued: {exc}")
+
+        self._bridge.run(
+            lambda: chat_service.reply_in_chat(store, thread.account_id, thread.address, text),
+            self._bridge.post_changes,
+            failed,
+        )
+
+    def _load(self) -> None:
+        self._generation += 1
+        generation, cid = self._generation, self.conversation_id
+        if cid is None:
+            return
+        self._bridge.read(
+            lambda s: chat_thread(s, cid), lambda thread: self._loaded(generation, thread)
+        )
+
+    def _loaded(self, generation: int, thread: ChatThread | None) -> None:
+        if generation != self._generation or thread is None:
+            return
+        self.view.show_thread(thread, self._clock())
+        self.opened.emit(thread)

@@ -1,0 +1,147 @@
+"""The lines of a chat as bubbles: the user's on the right, theirs on the left, by day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from unibox.store.chat_view import ChatLine
+
+# Lines of one sender this close together share a bubble group (one name above them).
+GROUP_GAP = timedelta(minutes=5)
+
+
+def day_title(day: date, today: date) -> str:
+    """Today, Yesterday, a weekday this week, else the date."""
+    if day == today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    if today - day < timedelta(days=7):
+        return f"{day:%A}"
+    return (
+        f"{day:%A} {day.day} {day:%B %Y}"
+        if day.year != today.year
+        else f"{day:%A} {day.day} {day:%B}"
+    )
+
+
+def delivery_text(line: ChatLine) -> str:
+    """Where the user's own line stands: nothing once sent."""
+    if line.delivery == "queued":
+        return "Sending…"
+    if line.delivery == "failed":
+        return f"Not sent: {line.error}" if line.error else "Not sent"
+    return ""
+
+
+class Bubble(QFrame):
+    """One line of a chat: its text, its time and, for the user's own, how it was delivered.
+
+    Attributes:
+        line: the ChatLine shown.
+        mine: whether the user wrote it (drawn on the right).
+    """
+
+    def __init__(self, line: ChatLine, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line = line
+        self.mine = line.outgoing
+        self.setObjectName("BubbleMine" if self.mine else "Bubble")
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(12, 7, 12, 6)
+        col.setSpacing(2)
+        if name:
+            sender = QLabel(name, self)
+            sender.setObjectName("BubbleSender")
+            col.addWidget(sender)
+        self.text = QLabel(self)
+        self.text.setObjectName("BubbleText")
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setText(line.text)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        col.addWidget(self.text)
+        local = line.sent_at.astimezone()
+        status = delivery_text(line)
+        self.when = QLabel(" · ".join(p for p in (f"{local:%H:%M}", status) if p), self)
+        self.when.setObjectName("BubbleFailed" if line.delivery == "failed" else "BubbleTime")
+        self.when.setAlignment(Qt.AlignmentFlag.AlignRight)
+        col.addWidget(self.when)
+        self.setToolTip(f"{local:%A %d %B %Y, %H:%M}")
+
+    def fit(self, width: int) -> None:
+        """At most `width` wide; a short line keeps to one line, a long one wraps at it."""
+        room = max(40, width - 24)
+        metrics = self.text.fontMetrics()
+        widest = max((metrics.horizontalAdvance(t) for t in self.line.text.splitlines()), default=0)
+        self.text.setFixedWidth(min(room, widest + 4))
+        self.setMaximumWidth(width)
+
+
+class ChatLines(QWidget):
+    """A chat's lines, oldest at the top and newest at the bottom, with a title for each day."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ChatLines")
+        self._col = QVBoxLayout(self)
+        self._col.setContentsMargins(16, 12, 16, 12)
+        self._col.setSpacing(3)
+        self._col.addStretch(1)  # a short chat sits at the bottom, above the reply box
+        self.bubbles: list[Bubble] = []
+        self.days: list[QLabel] = []
+        self._rows: list[QWidget] = []
+        self.bubble_width = 420
+
+    def show_lines(self, lines: tuple[ChatLine, ...], group: bool, now: datetime) -> None:
+        for row in self._rows:
+            row.deleteLater()
+        self._rows, self.bubbles, self.days = [], [], []
+        today = now.astimezone().date()
+        previous: ChatLine | None = None
+        for line in lines:
+            day = line.sent_at.astimezone().date()
+            if previous is None or previous.sent_at.astimezone().date() != day:
+                title = QLabel(day_title(day, today), self)
+                title.setObjectName("ChatDay")
+                title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self._add(title, gap=10)
+                self.days.append(title)
+                previous = None
+            follows = (
+                previous is not None
+                and previous.outgoing == line.outgoing
+                and previous.sender_address == line.sender_address
+                and line.sent_at - previous.sent_at < GROUP_GAP
+            )
+            name = line.sender_name if group and not line.outgoing and not follows else ""
+            self._add_bubble(Bubble(line, name, self), gap=0 if follows else 5)
+            previous = line
+
+    def _add(self, widget: QWidget, gap: int) -> None:
+        widget.setContentsMargins(0, gap, 0, 0)
+        self._col.addWidget(widget)
+        self._rows.append(widget)
+
+    def _add_bubble(self, bubble: Bubble, gap: int) -> None:
+        row = QWidget(self)
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        bubble.fit(self.bubble_width)
+        if bubble.mine:
+            box.addStretch(1)
+        box.addWidget(bubble)
+        if not bubble.mine:
+            box.addStretch(1)
+        self.bubbles.append(bubble)
+        self._add(row, gap)
+
+    def set_bubble_width(self, width: int) -> None:
+        """Bubbles take at most this much of the line (about 70% of the pane)."""
+        self.bubble_width = width
+        for bubble in self.bubbles:
+            bubble.fit(width)
