@@ -132,3 +132,34 @@ def test_a_message_that_cannot_be_written_costs_only_itself(
     assert s["messages_partial"] == 1
     assert len(search(capsys, "walrus")) == 5
     assert [h["subject"] for h in search(capsys, "poisoned")] == ["Poisoned"]
+
+
+def test_a_flag_pushed_after_the_server_renumbered_reaches_only_its_own_message(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from unibox.secrets import SecretStore
+    from unibox.services.mail import act, deliver_now
+    from unibox.store import accounts
+    from unibox.store.actions import Action, ActionKind
+
+    for n, word in enumerate(SIBLINGS[:3]):
+        dovecot.deliver(mail_user, _sibling(word, n))
+    add_account(dovecot, mail_user, security="plain", monkeypatch=monkeypatch)
+    assert run("sync") == 0
+    bison = _one_hit(capsys, "bison")
+    store = Store(store_path(profile))
+    act(store, [int(str(bison["id"]))], Action(ActionKind.FLAG))  # queued, not pushed yet
+    dovecot.reset_uidvalidity(mail_user, "INBOX")
+    with store.read() as s:
+        account = accounts.get_account(s, "Work")
+    # The queued UID is stale: the message is looked up by Message-ID, which all three share.
+    deliver_now(store, SecretStore(), account)
+    with dovecot.imap(mail_user) as other:
+        other.select_folder("INBOX", readonly=True)
+        flagged = other.search(["FLAGGED"])
+        assert flagged == other.search(["BODY", "bison"])
+        assert len(flagged) == 1

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import call, translated
+from unibox.core.content_key import content_key as key_of
 
 log = logging.getLogger("unibox.channels.imap")
 
@@ -74,14 +75,31 @@ class ImapWriter:
         self._selected = None
         self.session.selected = None
 
-    def find(self, folder: str, message_id: str) -> list[int]:
-        """UIDs in `folder` whose Message-ID header is `message_id` (without brackets)."""
+    def find(self, folder: str, message_id: str, content_key: str = "") -> list[int]:
+        """UIDs in `folder` whose Message-ID header is `message_id` (without brackets).
+
+        Distinct messages may share a Message-ID: with the message's `content_key`
+        (core.content_key), only its copies are returned when they can be told apart.
+        """
         if not message_id:
             return []
         self.select(folder)
         with translated(self.endpoint):
-            found = self.client.search(["HEADER", "Message-ID", f"<{message_id}>"])
-        return sorted(int(u) for u in found)
+            found = sorted(
+                int(u) for u in self.client.search(["HEADER", "Message-ID", f"<{message_id}>"])
+            )
+        if len(found) < 2 or not content_key:
+            return found
+        with translated(self.endpoint):
+            data = self.client.fetch(found, ["RFC822.SIZE", "BODY.PEEK[HEADER]"])
+        same = [
+            uid
+            for uid in found
+            if (d := data.get(uid)) is not None
+            and content_key
+            == key_of(bytes(d.get(b"BODY[HEADER]") or b""), int(d.get(b"RFC822.SIZE") or 0))
+        ]
+        return same or found
 
     def store_flags(
         self, folder: str, uids: Sequence[int], flags: Sequence[str], *, add: bool

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
-from unibox.store.schema import Folder, MessageLocation
+from unibox.store.schema import Folder, Message, MessageLocation
 from unibox.store.schema_actions import PendingOp
 
 PENDING = "pending"
@@ -45,6 +45,7 @@ class OpItem:
     target: str  # move: the target folder's name
     places: tuple[Place, ...]  # flags: every place the message has on the server
     attempts: int
+    content_key: str = ""  # tells the message from others sharing its Message-ID
 
     @property
     def batch_key(self) -> tuple[object, ...]:
@@ -67,17 +68,18 @@ def pending_for(session: Session, account_id: int, limit: int = 5000) -> list[Op
     source = aliased(Folder)
     target = aliased(Folder)
     rows = session.execute(
-        select(PendingOp, source.name, target.name)
+        select(PendingOp, source.name, target.name, Message.content_key)
+        .outerjoin(Message, Message.id == PendingOp.message_id)
         .outerjoin(source, source.id == PendingOp.source_folder_id)
         .outerjoin(target, target.id == PendingOp.target_folder_id)
         .where(PendingOp.account_id == account_id, PendingOp.state == PENDING)
         .order_by(PendingOp.id)
         .limit(limit)
     ).all()
-    flag_messages = {op.message_id for op, _s, _t in rows if op.kind.endswith("_flags")}
+    flag_messages = {op.message_id for op, _s, _t, _k in rows if op.kind.endswith("_flags")}
     places = _places(session, flag_messages)
     items = []
-    for op, source_name, target_name in rows:
+    for op, source_name, target_name, key in rows:
         src = (
             Place(source_name, op.source_uid, op.source_uidvalidity)
             if source_name is not None
@@ -94,6 +96,7 @@ def pending_for(session: Session, account_id: int, limit: int = 5000) -> list[Op
                 target=target_name or "",
                 places=tuple(places.get(op.message_id, ())),
                 attempts=op.attempts,
+                content_key=key or "",
             )
         )
     return items

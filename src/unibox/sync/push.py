@@ -104,12 +104,12 @@ class OpPusher:
 
     # -- kinds ----------------------------------------------------------------------------
 
-    def _resolve(self, writer: ImapWriter, place: Place, message_id: str) -> list[int]:
+    def _resolve(self, writer: ImapWriter, place: Place, op: OpItem) -> list[int]:
         """The UIDs of a message at a place, looked up by Message-ID when unsure."""
         validity, _ = writer.select(place.folder)
         if place.uid is not None and place.uidvalidity == validity:
             return [place.uid]
-        return writer.find(place.folder, message_id)
+        return writer.find(place.folder, op.message_id_header, op.content_key)
 
     def _flags(self, writer: ImapWriter, batch: list[OpItem], *, add: bool) -> None:
         flags = batch[0].flags
@@ -118,7 +118,7 @@ class OpPusher:
             places = {op.id: pending_ops.places_now(s, op.message_id) for op in batch}
         for op in batch:
             for place in places[op.id]:
-                found = self._resolve(writer, place, op.message_id_header)
+                found = self._resolve(writer, place, op)
                 by_folder.setdefault(place.folder, set()).update(found)
         skipped = False
         for folder, uids in by_folder.items():
@@ -143,7 +143,7 @@ class OpPusher:
         uid_of: dict[int, int] = {}
         for op in batch:
             assert op.source is not None
-            found = self._resolve(writer, op.source, op.message_id_header)
+            found = self._resolve(writer, op.source, op)
             if found:
                 uid_of[op.id] = found[0]
         moved = writer.move(source.folder, sorted(set(uid_of.values())), target)
@@ -153,7 +153,7 @@ class OpPusher:
             new = moved.get(old) if old is not None else None
             if new is None:
                 # No COPYUID, or it had left the source already: look where it should be.
-                found = writer.find(target, op.message_id_header)
+                found = writer.find(target, op.message_id_header, op.content_key)
                 new = max(found) if found else None
             results[op.id] = new
         with intent_write(self.store) as s:
@@ -168,7 +168,7 @@ class OpPusher:
             uids: set[int] = set()
             for op in batch:
                 assert op.source is not None
-                uids.update(self._resolve(writer, op.source, op.message_id_header))
+                uids.update(self._resolve(writer, op.source, op))
             writer.expunge(source.folder, sorted(uids))
         with intent_write(self.store) as s:
             pending_ops.mark_done(s, [op.id for op in batch])
