@@ -191,3 +191,24 @@ def test_history_older_than_the_account_is_read_and_quiet(store: Store) -> None:
     with store.read() as s:
         c = counts(s)
     assert c.unread == 0 and c.views[ViewKind.INBOX] == 0
+
+
+def test_triage_of_a_chat_stays_local_and_archive_is_done(store: Store) -> None:
+    from unibox.core.errors import UserError
+    from unibox.store.actions import Action, ActionKind, apply_action
+    from unibox.store.schema_actions import PendingOp
+
+    _mail_and_chat(store)
+    ids = _ids_by_text(store)
+    later = ids["or later"]
+    now = int(time.time())
+    with store.write() as s:
+        apply_action(s, [later], Action(ActionKind.READ), now)
+        apply_action(s, [later], Action(ActionKind.FLAG), now)
+        apply_action(s, [later], Action(ActionKind.ARCHIVE), now)
+        with pytest.raises(UserError, match="mark it done"):
+            apply_action(s, [later], Action(ActionKind.DELETE), now)
+    with store.read() as s:
+        assert s.scalar(select(PendingOp.id)) is None  # nothing for a mail server to do
+        assert later not in view_ids(s, View(ViewKind.INBOX))
+        assert later in view_ids(s, View(ViewKind.FLAGGED))

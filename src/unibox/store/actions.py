@@ -70,6 +70,14 @@ _TRIAGE = frozenset(
         ActionKind.NO_FOLLOWUP,
     }
 )
+# What the folder actions do to a message, in words (a chat message has no folder).
+_FOLDER_ACTIONS = {
+    ActionKind.ARCHIVE: "archived",
+    ActionKind.DELETE: "deleted from the server",
+    ActionKind.JUNK: "moved to Junk",
+    ActionKind.NOT_JUNK: "moved out of Junk",
+    ActionKind.MOVE: "moved to a folder",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +106,12 @@ def apply_action(
 def _apply_one(session: Session, m: Message, action: Action, now: int) -> ChangeSet:
     kind = action.kind
     changes = ChangeSet(messages_changed={m.id})
+    if m.channel != "mail" and kind in _FOLDER_ACTIONS:
+        # A chat message has no folder: archiving it is being done with it.
+        if kind != ActionKind.ARCHIVE:
+            raise UserError(f"A chat message cannot be {_FOLDER_ACTIONS[kind]}; mark it done.")
+        _triage(session, m, Action(ActionKind.DONE), now)
+        return changes
     flag_actions = {
         ActionKind.READ: ("\\Seen", True),
         ActionKind.UNREAD: ("\\Seen", False),
@@ -143,6 +157,8 @@ def _flags(session: Session, m: Message, add: set[str], remove: set[str], now: i
         else:
             keywords.discard(flag)
     m.keywords = " ".join(sorted(keywords))
+    if m.channel != "mail":  # chat: no flags on a server to carry them to
+        return
     for kind, flags in (("add_flags", add), ("remove_flags", remove)):
         if flags:
             queue_op(session, m, now, kind=kind, flags=" ".join(sorted(flags)))
@@ -178,7 +194,9 @@ def set_triage(session: Session, m: Message, old: TriageState, new: TriageState,
     """Write a new triage state and queue the keyword changes that mirror it."""
     if new == old:
         return
-    set_state(session, m.id, new, now, mirrored=False)
+    set_state(session, m.id, new, now, mirrored=m.channel != "mail")
+    if m.channel != "mail":  # chat: triage stays local (no keywords on a server)
+        return
     add, remove = keyword_changes(old, new)
     # Keywords are not flags the message list shows: keep them off Message.keywords,
     # which mirrors the server; the sync brings them back once pushed.
