@@ -15,22 +15,26 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from unibox.core.identity import normalize_email
 from unibox.core.items import ChangeSet, IncomingMessage, Invitation, ParsedMessage, ParseState
 from unibox.core.rawcodec import RAW_CODEC, compress_raw
 from unibox.core.snippets import make_snippet
 from unibox.store.conversations import Threader
 from unibox.store.ingest_copies import CopyFinder
-from unibox.store.people import RECIPIENT_ROLES, HandleRef, HandleResolver, is_broadcast
+from unibox.store.ingest_faults import STORE_ERRORS, raw_only, savepoint
+from unibox.store.people import (
+    RECIPIENT_ROLES,
+    HandleRef,
+    HandleResolver,
+    is_broadcast,
+    mass_mailed,
+)
 from unibox.store.schema import (
     Attachment,
     Message,
@@ -89,11 +93,6 @@ class _Known:
     parse_state: str
 
 
-# Errors of the store itself (disk full, I/O, locked): no message is to blame, the
-# sync stops and says so. Anything else is one message's problem.
-_STORE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, MemoryError)
-
-
 class Ingestor:
     """Writes batches of one folder's messages; reuse it across batches of a sync.
 
@@ -117,9 +116,9 @@ class Ingestor:
     def ingest(self, session: Session, items: Sequence[IncomingMessage]) -> ChangeSet:
         conn = session.connection()
         try:
-            with _savepoint(conn):
+            with savepoint(conn):
                 return self._ingest(conn, items)
-        except _STORE_ERRORS:
+        except STORE_ERRORS:
             raise
         except Exception:
             log.warning(
@@ -139,17 +138,17 @@ class Ingestor:
 
     def _ingest_alone(self, conn: Connection, item: IncomingMessage) -> ChangeSet:
         try:
-            with _savepoint(conn):
+            with savepoint(conn):
                 return self._ingest(conn, [item])
-        except _STORE_ERRORS:
+        except STORE_ERRORS:
             raise
         except Exception as exc:
             self._forget()
             error: Exception = exc
         try:
-            with _savepoint(conn):
-                changes = self._ingest(conn, [_raw_only(item, error)])
-        except _STORE_ERRORS:
+            with savepoint(conn):
+                changes = self._ingest(conn, [raw_only(item, error)])
+        except STORE_ERRORS:
             raise
         except Exception:
             self._forget()
@@ -289,7 +288,7 @@ class Ingestor:
         self.handles.prefetch(
             conn,
             (a for it in items for _r, attr in _ROLES for a in getattr(it.parsed, attr)),
-            quiet=self._mass_mailed(items),
+            quiet=mass_mailed(self.handles, [it.parsed for it in items]),
         )
         to_list: list[HandleRef] = []
         threader = Threader(conn, self.account_id)
@@ -369,27 +368,6 @@ class Ingestor:
         changes.conversations |= threader.touched
         self._write_content(conn, completed, changes)
 
-    def _mass_mailed(self, items: list[IncomingMessage]) -> set[str]:
-        """Addresses of the batch seen only among the recipients of mass mailings."""
-        quiet: set[str] = set()
-        talked: set[str] = set()
-        for it in items:
-            p = it.parsed
-            recipients = (*p.to, *p.cc, *p.bcc)
-            from_me = any(self.handles.is_mine(a) for a in p.from_)
-            if is_broadcast(len(recipients), from_me):
-                quiet.update(normalize_email(a.email) for a in recipients)
-        if not quiet:
-            return quiet  # the common batch pays nothing more
-        for it in items:
-            p = it.parsed
-            recipients = (*p.to, *p.cc, *p.bcc)
-            from_me = any(self.handles.is_mine(a) for a in p.from_)
-            others = (*p.from_, *p.sender, *p.reply_to)
-            heard = others if is_broadcast(len(recipients), from_me) else (*others, *recipients)
-            talked.update(normalize_email(a.email) for a in heard)
-        return quiet - talked
-
     def _write_content(
         self,
         conn: Connection,
@@ -456,41 +434,6 @@ class Ingestor:
             log.warning(
                 "the invitations of %d messages were not recorded", len(found), exc_info=True
             )
-
-
-@contextmanager
-def _savepoint(conn: Connection) -> Iterator[None]:
-    """A savepoint whose failure to roll back never hides the error that caused it.
-
-    On a full disk or an I/O error SQLite rolls back the whole transaction itself,
-    so the savepoint is gone: the store's own error is the one to report.
-    """
-    point = conn.begin_nested()
-    try:
-        yield
-    except BaseException as exc:
-        try:
-            point.rollback()
-        except OperationalError:
-            raise exc from None
-        raise
-    point.commit()
-
-
-def _raw_only(item: IncomingMessage, error: Exception) -> IncomingMessage:
-    """The message as its raw source alone, for one that could not be written as read."""
-    p = item.parsed
-    reason = (
-        f"unibox could not store what it read of this message ({type(error).__name__}); "
-        "its raw source is kept."
-    )
-    state = ParseState.PARTIAL if item.raw is not None else ParseState.HEADERS
-    subject = p.subject.encode("utf-8", "replace").decode("utf-8")
-    return replace(
-        item,
-        parsed=ParsedMessage(state=state, subject=subject, parse_error=reason),
-        snippet="",
-    )
 
 
 def _search_people(p: ParsedMessage) -> tuple[str, str]:

@@ -9,14 +9,14 @@ merge suggestions leave it out until a conversation lists it (`list_people`).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from unibox.core.identity import EMAIL, normalize_email
-from unibox.core.items import Address
+from unibox.core.items import Address, ParsedMessage
 from unibox.store.schema import Handle, Person, next_id, table
 
 _H = table(Handle)
@@ -157,6 +157,26 @@ class HandleResolver:
             hid += 1
         conn.execute(_P.insert(), people)
         conn.execute(_H.insert(), handles)
+
+
+def mass_mailed(resolver: HandleResolver, messages: Sequence[ParsedMessage]) -> set[str]:
+    """Addresses of the batch seen only among the recipients of mass mailings."""
+    quiet: set[str] = set()
+    talked: set[str] = set()
+    for p in messages:
+        recipients = (*p.to, *p.cc, *p.bcc)
+        from_me = any(resolver.is_mine(a) for a in p.from_)
+        if is_broadcast(len(recipients), from_me):
+            quiet.update(normalize_email(a.email) for a in recipients)
+    if not quiet:
+        return quiet  # the common batch pays nothing more
+    for p in messages:
+        recipients = (*p.to, *p.cc, *p.bcc)
+        from_me = any(resolver.is_mine(a) for a in p.from_)
+        others = (*p.from_, *p.sender, *p.reply_to)
+        heard = others if is_broadcast(len(recipients), from_me) else (*others, *recipients)
+        talked.update(normalize_email(a.email) for a in heard)
+    return quiet - talked
 
 
 def claim_identity(session: Session, email: str, name: str = "") -> int:
