@@ -77,6 +77,7 @@ def _check_pane(view: MessageView) -> None:
     _shown_sanely(header.sender_label.text(), "the sender")
     _shown_sanely(header.sender_label.address_line.full_text, "the sender's address")
     _shown_sanely(header.recipients.text(), "the recipients")
+    assert header.recipients.heightForWidth(header.recipients.width()) < view.height() / 3
     _shown_sanely(view.body.toPlainText(), "the body")
     for chip in header.attachments.findChildren(AttachmentChip):
         _shown_sanely(chip.name, "an attachment name")

@@ -32,8 +32,14 @@ from unibox.ui.widgets.sender_line import SenderLine
 MAX_SUBJECT_SHOWN = 1000
 
 
+# A broadcast's thousands of recipients would fill the pane and take a second to lay out.
+MAX_RECIPIENTS_SHOWN = 50
+
+
 def _people(contacts: tuple[Contact, ...]) -> str:
-    return ", ".join(html.escape(c.name or c.email) for c in contacts)
+    shown = ", ".join(html.escape(c.name or c.email) for c in contacts[:MAX_RECIPIENTS_SHOWN])
+    rest = len(contacts) - MAX_RECIPIENTS_SHOWN
+    return shown + (f" and {rest:,} more" if rest > 0 else "")
 
 
 class MessageHeader(QWidget):
