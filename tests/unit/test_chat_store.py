@@ -241,3 +241,34 @@ def test_a_store_with_mail_from_before_chat_upgrades_in_place(tmp_path: Path) ->
     _ingest(store, chat_acc, [chat("c1", "zeppelin by chat")])
     with store.read() as s:
         assert len(queries.search(s, parse_query("zeppelin"))) == 2
+
+
+def test_a_jid_from_someones_signature_brings_the_chat_to_them(store: Store) -> None:
+    from unibox.store.schema_people import HandleSuggestion
+    from unibox.store.signature_evidence import card_suggestions
+
+    with store.write() as s:
+        ann = Person(display_name="Ann Example", created_at=0)
+        s.add(ann)
+        s.flush()
+        s.add(Handle(kind="email", value="ann@example.org", person_id=ann.id))
+        s.add(
+            HandleSuggestion(
+                person_id=ann.id,
+                kind="xmpp",
+                value="ann@chat.example",
+                detail="Listed in the signature of Ann's mail",
+                state="pending",
+                created_at=0,
+            )
+        )
+        ann_id = ann.id
+    acc = add_chat_account(store)
+    _ingest(store, acc, [chat("1", peer="ann@chat.example/phone")])
+    with store.read() as s:
+        sender = s.scalar(
+            select(Handle.person_id).join(Message, Message.sender_handle_id == Handle.id)
+        )
+        assert sender == ann_id
+        assert s.scalar(select(func.count(Person.id)).where(Person.is_me.is_(False))) == 1
+        assert card_suggestions(s, ann_id) == []  # taken, not proposed any more

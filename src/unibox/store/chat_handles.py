@@ -1,9 +1,10 @@
 """Chat addresses as handles: (kind, normalized value) -> handle -> person, a batch at a time.
 
 The same rule as mail's `people.HandleResolver`, for every kind of handle: a
-JID that a person's card or signature already carries is that person's
-handle, so the chat lands in the same record. The user's own addresses join
-the person who is the user.
+JID that a person's card already carries is that person's handle, so the chat
+lands in the same record. A JID nobody has yet that one person's own signature
+lists (a pending card suggestion) joins that person the moment it writes: the
+suggestion is taken. The user's own addresses join the person who is the user.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _P = table(Person)
 # Someone in a group known only by their nickname there (no address of their own):
 # a handle of its own kind, so that they never become the room.
 OCCUPANT = "occupant"
+Key = tuple[str, str]
 
 
 def handle_key(kind: str, raw: str) -> tuple[str, str]:
@@ -124,10 +126,11 @@ class ChatHandleResolver:
         pid = next_id(conn, _P)
         hid = next_id(conn, _H)
         me = self._me(conn) if any(k in self._mine for k in names) else None
+        listed = _listed_in_signatures(conn, [k for k in names if k not in self._mine])
         people, handles = [], []
         for key, name in names.items():
             is_me = key in self._mine
-            owner = me if is_me else None
+            owner = me if is_me else listed.get(key)
             if owner is None:
                 owner = pid
                 people.append(
@@ -150,3 +153,52 @@ class ChatHandleResolver:
         if people:
             conn.execute(_P.insert(), people)
         conn.execute(_H.insert(), handles)
+        if listed:
+            _accept_listed(conn, listed, now)
+
+
+def _listed_in_signatures(conn: Connection, keys: list[tuple[str, str]]) -> dict[Key, int]:
+    """Handles nobody has yet that one person's own signature lists (a pending card
+    suggestion): that person, by key. Two people listing the same one: nobody."""
+    if not keys:
+        return {}
+    from unibox.store.schema_people import HandleSuggestion  # mapped only when needed
+
+    sug = table(HandleSuggestion)
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, []).append(value)
+    owners: dict[Key, set[int]] = {}
+    for kind, values in by_kind.items():
+        for start in range(0, len(values), 500):
+            rows = conn.execute(
+                select(sug.c.value, sug.c.person_id)
+                .join(_P, _P.c.id == sug.c.person_id)
+                .where(
+                    sug.c.kind == kind,
+                    sug.c.value.in_(values[start : start + 500]),
+                    sug.c.state == "pending",
+                    _P.c.merged_into_id.is_(None),
+                    _P.c.is_me.is_(False),
+                )
+            )
+            for value, pid in rows:
+                owners.setdefault((kind, value), set()).add(pid)
+    return {key: min(pids) for key, pids in owners.items() if len(pids) == 1}
+
+
+def _accept_listed(conn: Connection, listed: dict[Key, int], now: int) -> None:
+    """The signature's handle now writes to the user: its suggestion is taken."""
+    from unibox.store.schema_people import HandleSuggestion
+
+    sug = table(HandleSuggestion)
+    conn.execute(
+        sug.update()
+        .where(
+            sug.c.person_id == bindparam("pid"),
+            sug.c.kind == bindparam("k"),
+            sug.c.value == bindparam("v"),
+        )
+        .values(state="accepted", decided_at=now),
+        [{"pid": pid, "k": k, "v": v} for (k, v), pid in listed.items()],
+    )
