@@ -3,9 +3,14 @@ secret is sent, nothing is fallen back to. A real server cannot play these on de
 
 from __future__ import annotations
 
+import io
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.helpers.scripted_server import scripted_server
+from unibox import cli
 from unibox.channels.imap_conn import ImapEndpoint
 from unibox.channels.imap_conn import connect as imap_connect
 from unibox.channels.smtp import SmtpEndpoint
@@ -105,3 +110,29 @@ def test_smtp_sessions_kept_unencrypted_are_refused(
     assert said in str(refused.value)
     text = server.text.upper()
     assert SENTINEL.upper() not in text and "AUTH" not in text and "MAIL FROM" not in text
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["when-added", "at-sync"])
+def test_a_preauth_server_is_refused_by_the_cli_in_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    check: bool,
+) -> None:
+    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
+    greeting = b"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] welcome\r\n"
+    with scripted_server(greeting, [CAPS, LOGOUT]) as server:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(SENTINEL + "\n"))
+        add = ["account", "add-mail", "--name", "Work", "--email", "mira@example.org"]
+        add += ["--imap-host", "127.0.0.1", "--imap-port", str(server.port)]
+        add += ["--imap-security", "starttls", "--username", "mira", "--password-stdin"]
+        capsys.readouterr()
+        if check:
+            assert cli.main(add) == 1
+        else:
+            assert cli.main([*add, "--no-check"]) == 0
+            assert cli.main(["sync"]) == 1
+        err = capsys.readouterr().err
+    assert "PREAUTH" in err and err.count("\n") == 1
+    assert SENTINEL not in err
+    _never_sent_a_secret(server.text)
