@@ -226,8 +226,14 @@ def test_new_mail_appears_on_top_without_a_reset(qtbot: Any, window: MainWindow)
     window.message_list.step(1)
     current = window.message_list.currentIndex().data(Role.MESSAGE_ID)
     # Opening it reads it: the inbox count settles at 14 before the new mail comes.
-    inbox = window.sidebar_model.index_of(View(ViewKind.INBOX))
-    qtbot.waitUntil(lambda: inbox.data(Qt.ItemDataRole.UserRole + 2) == 14, timeout=10_000)
+    qtbot.waitUntil(lambda: window.sidebar_model.loaded_once)
+    qtbot.waitUntil(
+        lambda: (
+            window.sidebar_model.index_of(View(ViewKind.INBOX)).data(Qt.ItemDataRole.UserRole + 2)
+            == 14
+        ),
+        timeout=10_000,
+    )
     resets: list[int] = []
     window.messages.modelReset.connect(lambda: resets.append(1))
     raw = (
