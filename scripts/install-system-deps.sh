@@ -14,7 +14,7 @@ set -euo pipefail
 
 PACKAGES=(
     # Real servers for integration tests
-    dovecot-imapd dovecot-pop3d openssl prosody
+    dovecot-imapd dovecot-pop3d openssl prosody lua-dbi-sqlite3
     # CPython's email test corpus (odd real-world mail) for the sync tests
     libpython3.11-testsuite
     # Reference tools for benchmarks

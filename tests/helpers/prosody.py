@@ -107,6 +107,8 @@ class Prosody:
         self.tls: TlsFiles = tls if tls is not None else session_tls_files()
         self.password = password
         self.max_stanza_size = max_stanza_size
+        # "sql" needs Debian's lua-dbi-sqlite3; "internal" is Prosody's file storage.
+        self.archive_storage = "sql" if _has_lua_sqlite() else "internal"
         self._dir: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._ports: dict[str, int] = {}
@@ -193,7 +195,10 @@ class Prosody:
         if os.geteuid() != 0:
             raise ServerStartError("the Prosody test server needs root")
         if self._dir is None:
-            parent = Path(tempfile.gettempdir())
+            # tmpfs when roomy: every archived message is an SQLite commit (an fsync on disk).
+            shm = Path("/dev/shm")
+            roomy = shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2**30
+            parent = shm if roomy else Path(tempfile.gettempdir())
             _remove_stale_dirs(parent)
             self._dir = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=parent))
             (self._dir / "owner.pid").write_text(f"{os.getpid()}\n")
@@ -322,7 +327,11 @@ component_ports = {{ }}
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
-storage = "internal"
+-- Archives in SQLite (indexed), as busy servers keep them: the "internal" file storage
+-- reads a whole archive for every page (~1.5 s a query at 10,000 messages).
+storage = {{ archive = "{self.archive_storage}"; muc_log = "{self.archive_storage}" }}
+default_storage = "internal"
+sql = {{ driver = "SQLite3"; database = "{d}/data/prosody.sqlite" }}
 c2s_stanza_size_limit = {self.max_stanza_size}
 limits = {{ c2s = {{ rate = "100mb/s" }} }}
 modules_enabled = {{
@@ -349,6 +358,18 @@ Component "{MUC_DOMAIN}" "muc"
     muc_room_default_persistent = true
     muc_room_default_public = true
 """
+
+
+def _has_lua_sqlite() -> bool:
+    return any(
+        Path(p).exists()
+        for p in (
+            "/usr/lib/x86_64-linux-gnu/lua/5.4/dbd/sqlite3.so",
+            "/usr/lib/x86_64-linux-gnu/lua/5.3/dbd/sqlite3.so",
+            "/usr/lib/x86_64-linux-gnu/lua/5.2/dbd/sqlite3.so",
+            "/usr/lib/x86_64-linux-gnu/lua/5.1/dbd/sqlite3.so",
+        )
+    ) or bool(list(Path("/usr/lib").glob("*/lua/*/dbd/sqlite3.so")))
 
 
 def _remove_stale_dirs(root: Path) -> None:

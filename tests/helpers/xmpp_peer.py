@@ -135,9 +135,25 @@ class XmppPeer:
         self._run(go())
         return oid
 
+    def send_nowait(self, to: str, body: str, *, mtype: str = "chat") -> None:
+        """Send without waiting for the server (many in a row: call barrier() after)."""
+
+        def go() -> None:
+            msg = self.client.make_message(mto=JID(to), mbody=body, mtype=mtype)  # type: ignore[arg-type]
+            msg["origin_id"]["id"] = uuid.uuid4().hex
+            msg.send()
+
+        self._loop.call_soon_threadsafe(go)
+
+    def barrier(self) -> None:
+        """Wait until the server has handled everything sent before."""
+        self._run(self._barrier(), 120)
+
     async def _barrier(self) -> None:
         """The server answers a ping after it has routed what was sent before it."""
-        await self.client.plugin["xep_0199"].send_ping(JID(self.client.boundjid.domain), timeout=20)
+        await self.client.plugin["xep_0199"].send_ping(
+            JID(self.client.boundjid.domain), timeout=120
+        )
 
     def send_raw(self, xml: str) -> None:
         """Send a stanza as written (for stanzas no well-behaved client would send)."""
