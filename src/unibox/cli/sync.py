@@ -69,11 +69,8 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             return 0
         unchanged = check.unchanged if check is not None else []
 
-    from unibox.cli.progress import ProgressLine
-    from unibox.secrets import SecretStore
     from unibox.store import accounts
     from unibox.store.chat_accounts import chat_accounts, is_chat_kind
-    from unibox.sync.runner import SyncFailure, SyncRunner, Wake
 
     store = store_for(args)
     with store.read() as s:
@@ -85,18 +82,25 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     book_watch = _book_watch(args, store) if args.watch else None
     if not targets and not chats and book_watch is None:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")
-    progress = ProgressLine(sys.stderr)
+    progress: Any = None
 
-    def report(failure: SyncFailure) -> None:
-        progress.clear()
+    def report(failure: Any) -> None:
+        if progress is not None:
+            progress.clear()
         if args.watch:  # one-shot failures are printed once, below
             print(f"unibox: {failure.account}: {failure.message}", file=sys.stderr)
 
-    runner = SyncRunner(store, SecretStore(), on_progress=progress.update, on_error=report)
+    # Chat first, on its own thread: it reads the network while the mail engine loads.
     chat_sync = _ChatSync(store, chats, watch=args.watch, report=report)
+    chat_sync.start()
+    from unibox.cli.progress import ProgressLine
+    from unibox.secrets import SecretStore
+    from unibox.sync.runner import SyncRunner, Wake
+
+    progress = ProgressLine(sys.stderr)
+    runner = SyncRunner(store, SecretStore(), on_progress=progress.update, on_error=report)
     failed = False
     try:
-        chat_sync.start()
         if args.watch:
             interval = float(Settings(profile(args)).get(SYNC_INTERVAL))
             stop = Wake()
