@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.helpers.dovecot import Dovecot
-from tests.helpers.hostile_mail import CASES, deep_message, many_recipients
+from tests.helpers.hostile_mail import CASES, deep_message, hostile_messages, many_recipients
 from tests.helpers.mailgen import simple_message
 from tests.integration.cli_helpers import add_account, run, search, stats
 from unibox.config import store_path
@@ -53,5 +56,29 @@ def test_every_crafted_message_is_synced_kept_raw_and_found(
     assert all(a >= b for a, b in zip(sizes, sorted(len(r) for r in raws), strict=True))
     assert len(ids) == len(raws) and min(sizes) > 0
     # The next sync has nothing to do and finishes: nothing crafted is fetched forever.
+    assert run("sync") == 0
+    assert stats(capsys)["messages"] == len(raws)
+
+
+@pytest.mark.timeout(300)
+@settings(
+    max_examples=3,  # the first is the minimal one: forty copies of one message
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(hostile_messages(), min_size=40, max_size=40))
+def test_generated_hostile_mailboxes_sync_in_one_go(
+    dovecot: Dovecot,
+    mail_user_factory: Callable[[], str],
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    raws: list[bytes],
+) -> None:
+    user = mail_user_factory()
+    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path_factory.mktemp("profile")))
+    dovecot.deliver_many(user, raws)
+    assert add_account(dovecot, user, security="plain", monkeypatch=monkeypatch) == 0
     assert run("sync") == 0
     assert stats(capsys)["messages"] == len(raws)
