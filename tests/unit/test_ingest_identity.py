@@ -163,3 +163,38 @@ def test_the_migration_gives_stored_mail_its_content_key(tmp_path: Path) -> None
     assert keys == {**expected, headers_only: ""}
     assert all(expected.values())
     store.close()
+
+
+def test_messages_folded_by_an_older_version_come_back(tmp_path: Path) -> None:
+    from alembic import command
+
+    from unibox.store.engine import _alembic_config, open_engine
+    from unibox.store.schema import Folder
+
+    path = tmp_path / "old.sqlite3"
+    engine = open_engine(path)
+    with engine.connect() as conn:
+        command.upgrade(_alembic_config(conn.execution_options(unibox_write=True)), "0012")
+        conn.commit()
+    old = Store.__new__(Store)
+    old.path, old.engine = path, engine
+    acc = add_account(old)
+    f = add_folders(old, acc, "INBOX")["INBOX"]
+    _ingest(old, acc, f, [_sibling(1, 0)])
+    with old.write() as s:  # as the old rule left it: UID 2 (another message) joined UID 1
+        kept = s.scalar(select(Message.id))
+        s.add(MessageLocation(message_id=kept, folder_id=f, uid=2, flags=""))
+        s.execute(update(Folder).values(uidvalidity=7, uidnext=3, highestmodseq=9))
+    engine.dispose()
+    store = Store(path)  # opening migrates
+    with store.read() as s:
+        assert folders.local_uids(s, f) == {}
+        folder = s.get(Folder, f)
+        assert folder is not None and (folder.uidnext, folder.highestmodseq) == (None, None)
+    # The next sync fetches both again: each is its own message, the first keeps its row.
+    _ingest(store, acc, f, [_sibling(1, 0), _sibling(2, 1)])
+    with store.read() as s:
+        assert [r.id for r in queries.search(s, parse_query("aardvark"))] == [kept]
+        assert len(queries.search(s, parse_query("bison"))) == 1
+        assert queries.stats(s)["messages"] == 2
+    store.close()
