@@ -38,6 +38,7 @@ def new_mail(session: Session, message_ids: Collection[int]) -> list[NewMail]:
             MessageTriage.snoozed_until,
             Message.channel,
             Message.received_at,
+            Message.snippet,
         )
         .join(Account, Account.id == Message.account_id)
         .outerjoin(MessageTriage, MessageTriage.message_id == Message.id)
@@ -46,7 +47,9 @@ def new_mail(session: Session, message_ids: Collection[int]) -> list[NewMail]:
     facts = {row[0]: row for row in rows}
     found = []
     for s in summaries_for(session, [i for i in ids if i in facts]):
-        _id, direction, arrived, added_at, inbox, done, snoozed, channel, received = facts[s.id]
+        _id, direction, arrived, added_at, inbox, done, snoozed, channel, received, said = facts[
+            s.id
+        ]
         # A chat message has no folder: it is in the inbox; one backfilled or
         # imported (no time of arrival) is history, whenever it was written.
         chat = channel != "mail"
@@ -56,7 +59,7 @@ def new_mail(session: Session, message_ids: Collection[int]) -> list[NewMail]:
                 account=s.account,
                 sender_name=s.from_name,
                 sender_email=s.from_email,
-                subject=s.subject,
+                subject=said if chat else s.subject,  # a chat line has no subject: its words
                 sent_at=int(s.date.timestamp()),
                 outgoing=direction == "out",
                 in_inbox=bool(inbox) or chat,

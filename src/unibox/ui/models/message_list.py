@@ -88,6 +88,7 @@ class MessageListModel(QAbstractListModel):
         self.clock = clock  # what "now" is for snoozes and follow-ups
         self._ids: list[int] = []
         self._rows: OrderedDict[int, MessageRow] = OrderedDict()
+        self._chats: dict[int, int] = {}  # message id of a chat's row -> its conversation
         self._wanted: set[int] = set()
         self._asked: set[int] = set()
         self._generation = 0
@@ -198,6 +199,7 @@ class MessageListModel(QAbstractListModel):
         self.beginResetModel()
         self._ids = ids
         self._rows = OrderedDict((r.id, r) for r in rows)
+        self._chats = {r.id: r.conversation_id for r in rows if r.chat}
         self._wanted.clear()
         self._asked.clear()
         self.endResetModel()
@@ -278,6 +280,8 @@ class MessageListModel(QAbstractListModel):
             self._rows[r.id] = r
             self._rows.move_to_end(r.id)
             self._asked.discard(r.id)
+            if r.chat:
+                self._chats[r.id] = r.conversation_id
         self._announce({r.id for r in rows})
         while len(self._rows) > CACHE_ROWS:
             self._rows.popitem(last=False)  # least recently shown first
@@ -318,6 +322,33 @@ class MessageListModel(QAbstractListModel):
         if touched:
             self._fetch_rows(touched)
 
+    def _follow_chats(self, new: list[int], rows: list[MessageRow]) -> None:
+        """A chat is one row, its newest line: a new line moves that row (and the selection
+        with it) instead of removing it and adding another, so writing in a chat keeps it
+        open."""
+        newest = {r.conversation_id: r.id for r in rows if r.chat}
+        if not newest:
+            return
+        wanted = {mid: n for n, mid in enumerate(new)}
+        for mid in list(self._ids):
+            chat = self._chats.get(mid)  # kept while its row is out of the cache, too
+            fresh = newest.get(chat) if chat is not None else None
+            if fresh is None or mid in wanted or fresh not in wanted or fresh in self._ids:
+                continue
+            pos = self._ids.index(mid)
+            self._ids[pos] = fresh
+            self._rows.pop(mid, None)
+            self._chats.pop(mid, None)
+            here = self.index(pos)
+            self.dataChanged.emit(here, here)
+            # A new line only moves a chat up: below the rows above it that are newer still.
+            dest = sum(
+                1 for other in self._ids[:pos] if wanted.get(other, len(new)) < wanted[fresh]
+            )
+            if dest != pos and self.beginMoveRows(QModelIndex(), pos, pos, QModelIndex(), dest):
+                self._ids.insert(dest, self._ids.pop(pos))
+                self.endMoveRows()
+
     def _refresh_ids(self, changes: ChangeSet) -> None:
         generation = self._generation
         ids_query = self._ids_query()
@@ -337,6 +368,7 @@ class MessageListModel(QAbstractListModel):
     def _merge(self, generation: int, new: list[int], rows: list[MessageRow]) -> None:
         if generation != self._generation:
             return
+        self._follow_chats(new, rows)
         if not _diff_ok(self._ids, new):
             self._generation += 1
             self._loaded(self._generation, new, [r for r in rows if r.id in set(new)])
@@ -373,5 +405,7 @@ class MessageListModel(QAbstractListModel):
             n = end
         for r in rows:
             self._rows[r.id] = r
+            if r.chat:
+                self._chats[r.id] = r.conversation_id
         self._announce({r.id for r in rows})
         self.rows_changed.emit()
