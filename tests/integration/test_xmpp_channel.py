@@ -284,3 +284,23 @@ def test_odd_stanzas_and_a_megabyte_message_do_not_break_the_session(
     assert [m.text for m in seen[:-1]] == ["odd stamp"]
     assert seen[0].direction == "in" and seen[0].sender.value == mallory
     assert seen[-1].text == big and seen[-1].sender.value == bob
+
+
+def test_a_message_larger_than_the_server_takes_is_an_error_not_a_crash(
+    tls_files: Any,
+) -> None:
+    with Prosody(tls=tls_files, max_stanza_size=100_000) as small:
+        alice, bob = small.register("big-alice"), small.register("big-bob")
+
+        async def work(channel: XmppChannel) -> ChannelError:
+            with pytest.raises(ChannelError) as caught:
+                await channel.send(bob, "y" * 200_000, origin_id="too-big")
+            with pytest.raises(ConnectionLost):  # the server closed the stream: live says so
+                async for _item in channel.live():
+                    pass
+            return caught.value
+
+        problem = run(with_channel(account(small, alice), work))
+        assert "too big" in str(problem) and not problem.retryable
+        # The account itself is fine: the next session works.
+        assert run(with_channel(account(small, alice), lambda c: asyncio.sleep(0, "ok"))) == "ok"

@@ -154,8 +154,16 @@ class ChatAccountSync:
                 return load_cursor(s, self.account.id, archive)
 
         start = await self._write(cursor)
-        async for page in channel.backfill(archive, start):
-            await self._store_page(archive, page)
+        # The next page is read while the writer stores this one; pages are stored in order.
+        storing: asyncio.Future[None] | None = None
+        try:
+            async for page in channel.backfill(archive, start):
+                if storing is not None:
+                    await storing
+                storing = asyncio.ensure_future(self._store_page(archive, page))
+        finally:
+            if storing is not None:
+                await storing
 
     async def _store_page(self, archive: str, page: HistoryPage) -> None:
         from unibox.store.chat import save_cursor

@@ -213,12 +213,19 @@ class XmppChannel:
                 return SendResult(remote)
             # A bounce from our own server (no such user, no route) comes before the answer
             # to a ping sent after the message: the stream keeps its order.
-            with contextlib.suppress(IqError):
-                await client.plugin["xep_0199"].send_ping(
-                    client.boundjid.domain, timeout=SEND_TIMEOUT
-                )
+            ping: asyncio.Future[Any] = asyncio.ensure_future(
+                client.plugin["xep_0199"].send_ping(client.boundjid.domain, timeout=SEND_TIMEOUT)
+            )
+            # The echo future fails at once if the server closes the stream instead.
+            either: set[asyncio.Future[Any]] = {ping, echo}
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
             if echo.done():
+                ping.cancel()
                 echo.result()  # raises the bounce
+            with contextlib.suppress(IqError):
+                await ping
+            if echo.done():
+                echo.result()
             return SendResult()
         except (IqTimeout, TimeoutError):
             raise ConnectionLost(
@@ -301,8 +308,9 @@ class XmppChannel:
         problem: ChannelError = ConnectionLost(
             f"{where(self.account)} closed the connection{said}."
         )
-        if self._stream_problem.startswith(("policy-violation", "not-well-formed")) or (
-            "too large" in self._stream_problem
+        problem_words = self._stream_problem.lower()
+        if problem_words.startswith(("policy-violation", "not-well-formed")) or any(
+            w in problem_words for w in ("too large", "too big")
         ):
             problem = ChannelError(
                 f"{where(self.account)} refused a message and closed the connection{said}.",
@@ -311,4 +319,5 @@ class XmppChannel:
         for waiting in self._waiting.values():
             if not waiting.done():
                 waiting.set_exception(problem)
+                waiting.exception()  # retrieved here: a send may be past waiting for it
         self._queue.put_nowait(ConnectionLost(str(problem)))
