@@ -179,3 +179,62 @@ def test_add_xmpp_keeps_plain_to_loopback_and_the_password_in_the_keyring(
 
     assert SecretStore().get("xmpp:Chat") == prosody.password
     assert prosody.password.encode() not in store_path(profile).read_bytes()
+
+
+def test_a_megabyte_message_is_stored_whole(
+    prosody: Prosody,
+    xmpp_user_factory: Callable[[], str],
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice, bob = xmpp_user_factory(), xmpp_user_factory()
+    big = ("lorem ipsum " * 90_000)[: 1024 * 1024 - 9] + " zanzibar"
+    with XmppPeer(prosody, bob) as peer:
+        peer.send(alice, big)
+        peer.send(alice, "and a short one")
+    assert add_xmpp(prosody, alice, monkeypatch) == 0
+    assert run("sync") == 0
+    bodies = sorted((r["body"] for r in chats(profile)), key=len)
+    assert bodies == ["and a short one", big]
+
+
+def test_sync_watch_stores_a_message_as_it_arrives(
+    prosody: Prosody,
+    xmpp_user_factory: Callable[[], str],
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    test_keyring: Path,
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.integration.conftest import subprocess_env
+
+    alice, bob = xmpp_user_factory(), xmpp_user_factory()
+    assert add_xmpp(prosody, alice, monkeypatch) == 0
+    env = subprocess_env(profile, test_keyring)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(__file__).parents[2] / "src"), env.get("PYTHONPATH", "")]
+    )
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "unibox", "sync", "--watch"], env=env, stderr=subprocess.PIPE
+    )
+    try:
+        with XmppPeer(prosody, bob) as peer:
+            deadline = time.monotonic() + 60
+            # Until the watch is live (its presence is there), a message waits in the archive:
+            # either way it must come in while the watch runs.
+            peer.send(alice, "are you there?")
+            while [r["body"] for r in chats(profile)] != ["are you there?"]:
+                assert watch.poll() is None, watch.stderr.read() if watch.stderr else ""
+                assert time.monotonic() < deadline, "the message did not arrive"
+                time.sleep(0.05)
+            peer.send(alice, "still there?")
+            while len(chats(profile)) < 2:
+                assert time.monotonic() < deadline, "the live message did not arrive"
+                time.sleep(0.05)
+    finally:
+        watch.send_signal(signal.SIGINT)
+        assert watch.wait(30) in (0, 130)
