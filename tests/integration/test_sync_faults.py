@@ -39,6 +39,7 @@ pytestmark = pytest.mark.integration
 __all__ = ["fault_proxy"]
 
 SHARED_USER = "faults-shared"
+NO_CHECK = ("--no-check",)  # added through a proxy: the login check would meet the fault
 Proxy = Callable[..., FaultProxy]
 Snapshot = list[tuple[Any, ...]]
 
@@ -119,7 +120,17 @@ def test_a_fault_during_sync_is_retried_and_converges_to_an_undisturbed_sync(
     if fault.action == "stall":
         monkeypatch.setattr("unibox.channels.imap_conn.TIMEOUT_SECONDS", 1.0)
     proxy = fault_proxy(dovecot.imap_port, fault)
-    add_account(dovecot, SHARED_USER, security="plain", port=proxy.port, monkeypatch=monkeypatch)
+    assert (
+        add_account(
+            dovecot,
+            SHARED_USER,
+            security="plain",
+            port=proxy.port,
+            extra=NO_CHECK,
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     caplog.set_level(logging.INFO, "unibox.sync")
     assert run("sync") == 0
     assert fault.fired == fault.times
@@ -143,9 +154,21 @@ def test_when_retries_run_out_the_sync_names_account_and_folder_and_others_still
 ) -> None:
     always = Fault("cut", after=b"BODY[] {", after_bytes=3000, times=1000)
     proxy = fault_proxy(dovecot.imap_port, always)
-    add_account(dovecot, SHARED_USER, security="plain", port=proxy.port, monkeypatch=monkeypatch)
+    assert (
+        add_account(
+            dovecot,
+            SHARED_USER,
+            security="plain",
+            port=proxy.port,
+            extra=NO_CHECK,
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     dovecot.deliver(mail_user, simple_message("Home news", "all well at home"))
-    add_account(dovecot, mail_user, security="plain", name="Home", monkeypatch=monkeypatch)
+    assert (
+        add_account(dovecot, mail_user, security="plain", name="Home", monkeypatch=monkeypatch) == 0
+    )
     capsys.readouterr()
     assert run("sync") == 1
     err = capsys.readouterr().err.strip().splitlines()
@@ -173,7 +196,17 @@ def test_a_reset_during_idle_is_noticed_and_mail_whose_notice_was_lost_is_synced
     reset = Fault("reset", after=b"* 4 EXISTS")
     idling = Fault("watch", after=b"+ idling")
     proxy = fault_proxy(dovecot.imap_port, reset, idling)
-    add_account(dovecot, mail_user, security="plain", port=proxy.port, monkeypatch=monkeypatch)
+    assert (
+        add_account(
+            dovecot,
+            mail_user,
+            security="plain",
+            port=proxy.port,
+            extra=NO_CHECK,
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     monkeypatch.setattr("unibox.sync.runner.WATCH_BACKOFF", (0.05,))
     store = Store(store_path(profile))
     with store.read() as s:
@@ -241,7 +274,17 @@ def test_a_refused_connection_is_reported_at_once_without_retries(
     dovecot: Dovecot, profile: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     closed = free_port()
-    add_account(dovecot, "nobody-home", security="plain", port=closed, monkeypatch=monkeypatch)
+    assert (
+        add_account(
+            dovecot,
+            "nobody-home",
+            security="plain",
+            port=closed,
+            extra=NO_CHECK,
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     slept: list[float] = []
     reason = _sync_failing(profile, slept)
     assert reason == f"127.0.0.1:{closed} refused the connection; is the server running?"
@@ -256,8 +299,17 @@ def test_a_server_that_never_answers_is_given_up_after_one_connect_timeout(
 ) -> None:
     silent = SilentServer()
     try:
-        add_account(
-            dovecot, "nobody-home", security="plain", port=silent.port, monkeypatch=monkeypatch
+        port = silent.port
+        assert (
+            add_account(
+                dovecot,
+                "nobody-home",
+                security="plain",
+                port=port,
+                extra=NO_CHECK,
+                monkeypatch=monkeypatch,
+            )
+            == 0
         )
         monkeypatch.setattr("unibox.channels.imap_conn.CONNECT_TIMEOUT_SECONDS", 0.2)
         slept: list[float] = []
@@ -273,3 +325,28 @@ def test_a_server_that_never_answers_is_given_up_after_one_connect_timeout(
         assert len(silent.accepted) == 2
     finally:
         silent.close()
+
+
+def test_a_synced_account_whose_server_stalls_is_asked_once_not_twice(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    fault_proxy: Proxy,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dovecot.deliver(mail_user, simple_message("Hello", "x"))
+    stall = Fault("stall", times=0)  # armed below, once the account has synced
+    proxy = fault_proxy(dovecot.imap_port, stall)
+    add = {"port": proxy.port, "extra": NO_CHECK, "monkeypatch": monkeypatch}
+    assert add_account(dovecot, mail_user, security="plain", **add) == 0
+    assert run("sync") == 0
+    stall.times = 1000
+    monkeypatch.setattr("unibox.channels.imap_conn.CONNECT_TIMEOUT_SECONDS", 0.2)
+    capsys.readouterr()
+    # The quick no-change check meets the stalled server: the full sync is not tried too.
+    assert run("sync") == 1
+    assert (
+        capsys.readouterr().err == f"unibox: Work: 127.0.0.1:{proxy.port} did not answer in time.\n"
+    )
+    assert stall.fired == 1

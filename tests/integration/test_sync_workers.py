@@ -88,7 +88,7 @@ def test_kill_9_of_sync_leaves_no_worker_and_no_connection_behind(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    add_account(dovecot, big_mailbox, security="plain", monkeypatch=monkeypatch)
+    assert add_account(dovecot, big_mailbox, security="plain", monkeypatch=monkeypatch) == 0
     env = subprocess_env(profile, test_keyring)
     for _round in range(3):
         proc = subprocess.Popen(
@@ -158,7 +158,7 @@ def test_a_server_refusing_the_login_is_quoted_not_called_a_wrong_password(
     monkeypatch.setattr("unibox.sync.runner.ONE_SHOT_BACKOFF", (0.01,))
     with Dovecot(tls=tls_files, max_userip_connections=2) as server:
         server.deliver_many(mail_user, [simple_message("Hello", "x")])
-        add_account(server, mail_user, security="plain", monkeypatch=monkeypatch)
+        assert add_account(server, mail_user, security="plain", monkeypatch=monkeypatch) == 0
         held = [server.imap(mail_user) for _ in range(2)]
         try:
             capsys.readouterr()

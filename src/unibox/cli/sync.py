@@ -59,15 +59,19 @@ def _per_message_problems(raw_only: int, not_stored: int) -> list[str]:
 
 def _cmd_sync(args: argparse.Namespace) -> int:
     unchanged: list[str] = []
+    check = None
     if not args.watch:
         # Most runs find nothing new: ask the server before loading the ORM and the engine.
         from unibox.config import store_path
         from unibox.sync.nochange import quick_check
 
         check = quick_check(store_path(profile(args)), args.account)
-        if check is not None and not check.changed:
-            return 0
-        unchanged = check.unchanged if check is not None else []
+        if check is not None:
+            for name, why in check.unreachable.items():
+                print(f"unibox: {name}: {why}", file=sys.stderr)
+            if not check.changed:
+                return 1 if check.unreachable else 0
+            unchanged = [*check.unchanged, *check.unreachable]
 
     from unibox.store import accounts
     from unibox.store.chat_accounts import chat_accounts, is_chat_kind
@@ -133,6 +137,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                 progress.clear()
                 print(f"unibox: {account.name}: {exc}", file=sys.stderr)
                 failed = True
+        failed = failed or bool(check is not None and check.unreachable)
         for name, problem in chat_sync.wait().items():
             progress.clear()
             print(f"unibox: {name}: {problem}", file=sys.stderr)

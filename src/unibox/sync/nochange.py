@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from unibox.core.errors import Unreachable
 from unibox.store.sync_state import StoredAccount, record_unchanged, stored_accounts
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ class QuickCheck:
 
     unchanged: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # Name -> why: the server could not be reached at all. Nothing was queued (that is
+    # checked first), so a full sync could only fail the same way, after as long a wait.
+    unreachable: dict[str, str] = field(default_factory=dict)
 
 
 def quick_check(store_file: Path, only: str | None = None) -> QuickCheck | None:
@@ -50,6 +54,9 @@ def quick_check(store_file: Path, only: str | None = None) -> QuickCheck | None:
     for account in accounts:
         try:
             unchanged = _unchanged(account)
+        except Unreachable as exc:
+            result.unreachable[account.name] = str(exc)
+            continue
         except Exception as exc:  # whatever it was, the full sync deals with it
             log.debug("%s: quick check gave up: %s", account.name, type(exc).__name__)
             unchanged = False
@@ -64,6 +71,8 @@ def quick_check(store_file: Path, only: str | None = None) -> QuickCheck | None:
 def _unchanged(account: StoredAccount) -> bool:
     if account.kind != "imap" or account.work_queued:
         return False
+    if not account.folders:
+        return False  # never synced: no need to ask
     synced = [f for f in account.folders if f.sync_enabled]
     if any(f.without_body or f.highestmodseq is None or f.uidnext is None for f in synced):
         return False
