@@ -72,7 +72,8 @@ def test_a_message_the_server_did_not_get_whole_is_queued_and_sent_once_later(
 ) -> None:
     fault = Fault(**{k: v for k, v in vars(FAULTS[name]).items() if k != "fired"})
     proxy = fault_proxy(plain_smtp.port, fault)
-    monkeypatch.setattr("unibox.channels.smtp.CONNECT_TIMEOUT_SECONDS", 0.5)
+    if fault.action == "stall":  # only there: a busy machine may greet slowly
+        monkeypatch.setattr("unibox.channels.smtp.CONNECT_TIMEOUT_SECONDS", 2.0)
     smtp = ("--smtp-host", "127.0.0.1", "--smtp-port", str(proxy.port))
     plain_smtp.add_user(mail_user, dovecot.password)
     extra = (*smtp, "--smtp-security", "plain", "--no-check")  # the check would meet the fault
@@ -91,7 +92,7 @@ def test_a_message_the_server_did_not_get_whole_is_queued_and_sent_once_later(
     item = queue_new(store, "Work", mail, undo_seconds=0)
     now = datetime.now(UTC)
     first = AccountWork(store, account, dovecot.password, clock=lambda: now).run()
-    assert fault.fired == 1
+    assert fault.fired == 1, first
     assert first.sent == 0 and len(first.errors) == 1
     assert "may have been sent" not in first.errors[0]
     assert plain_smtp.messages == []
