@@ -97,6 +97,11 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     # Chat first, on its own thread: it reads the network while the mail engine loads.
     chat_sync = _ChatSync(store, chats, watch=args.watch, report=report)
     chat_sync.start()
+    if not targets and not args.watch:  # chat only: the mail engine is not even loaded
+        problems = chat_sync.wait()
+        for name, problem in problems.items():
+            print(f"unibox: {name}: {problem}", file=sys.stderr)
+        return 1 if problems else 0
     from unibox.cli.progress import ProgressLine
     from unibox.secrets import SecretStore
     from unibox.sync.runner import SyncRunner, Wake
