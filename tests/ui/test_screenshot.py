@@ -219,3 +219,46 @@ def test_screenshot_people_and_a_person_record(qtbot: Any, todays_demo: MainWind
     _save(qtbot, window, "person_record_dark.png")
     people.page.show_list()
     _save(qtbot, window, "people_dark.png")
+
+
+def _open_chat(qtbot: Any, window: MainWindow, title: str) -> None:
+    model = window.messages
+    for n in range(model.rowCount()):
+        model.index(n).data()
+    qtbot.waitUntil(lambda: all(model.cached_row(n) for n in range(model.rowCount())))
+    row = next(
+        n
+        for n in range(model.rowCount())
+        if (r := model.cached_row(n)) is not None and r.chat and r.sender_name == title
+    )
+    window.message_list.select_row(row)
+    window.message_list.setFocus()
+    qtbot.waitUntil(
+        lambda: window.chat_view.shown is not None and window.chat_view.shown.title == title
+    )
+
+
+def test_screenshot_chats_light_and_dark(qtbot: Any, todays_demo: MainWindow) -> None:
+    """A one-to-one chat with a reply being written, and a group chat in the dark."""
+    window = todays_demo
+    _open_chat(qtbot, window, "Zoë Müller")
+    qtbot.waitUntil(lambda: window.person_panel.card is not None)
+    window.chat_view.input.setPlainText("Great, I'll fix 'anually' before it goes out.")
+    light = _save(qtbot, window, "chat.png")
+    assert _colourful(light) > 40
+    assert window.chat_view.lines.bubbles[-1].line.text.startswith("Otherwise")
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, dark=True)
+    _open_chat(qtbot, window, "Brightwave launch")
+    dark = _save(qtbot, window, "chat_group_dark.png")
+    assert _colourful(dark) > 40
+    apply_theme(app, dark=False)
+
+    if os.environ.get("QT_QPA_PLATFORM") == "xcb" and shutil.which("import"):
+        _open_chat(qtbot, window, "Zoë Müller")
+        qtbot.wait(300)
+        target = SHOTS / "chat_xvfb.png"
+        subprocess.run(["import", "-window", "root", str(target)], check=True, timeout=30)
+        assert target.stat().st_size > 10_000

@@ -79,3 +79,30 @@ def test_a_fresh_window_opens_inside_its_screen(window: MainWindow) -> None:
     screen = window.screen()
     assert screen is not None
     assert screen.availableGeometry().contains(window.frameGeometry())
+
+
+def test_the_person_panel_fits_a_long_address_in_its_width(qtbot: Any, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    panel = window.person_panel
+    model = window.messages
+    for n in range(model.rowCount()):
+        model.index(n).data()
+    qtbot.waitUntil(lambda: all(model.cached_row(n) for n in range(model.rowCount())))
+    row = next(
+        n
+        for n in range(model.rowCount())
+        if (r := model.cached_row(n)) is not None and r.sender_name == "Zoë Müller"
+    )
+    window.message_list.select_row(row)
+    qtbot.waitUntil(lambda: panel.card is not None and panel.card.name == "Zoë Müller")
+    qtbot.wait(50)
+    scroll = panel.findChild(QScrollArea)
+    assert scroll is not None
+    body = scroll.widget()
+    assert body.width() <= scroll.viewport().width()  # nothing cut off at the right edge
+    right = _rect_in(panel.handles, panel).right()
+    assert right <= panel.rect().right()
+    assert (
+        "…" in panel.handles.text() and "zoe.mueller@brightwave.example" in panel.handles.toolTip()
+    )

@@ -197,7 +197,13 @@ class PersonPanel(QFrame):
         if card.first is not None:
             parts.append(f"since {_since(card.first)}")
         self.summary.setText(" · ".join(parts))
-        self.handles.setText("\n".join(value for _kind, value in card.handles))
+        # An address longer than the panel is elided, never pushing the panel wider.
+        metrics = self.handles.fontMetrics()
+        room = max(120, self.width() - 48)
+        values = [value for _kind, value in card.handles]
+        shown = [metrics.elidedText(v, Qt.TextElideMode.ElideMiddle, room) for v in values]
+        self.handles.setText("\n".join(shown))
+        self.handles.setToolTip("\n".join(values) if shown != values else "")
         self.recent_title.setVisible(bool(card.conversations))
         width = max(120, self.width() - 60)
         self.upcoming_title.setVisible(bool(card.upcoming))
