@@ -214,7 +214,15 @@ class Dovecot:
 
     @property
     def pop3_port(self) -> int:
+        """Plain POP3 (STLS offered unless ``starttls=False``)."""
         return self._port("pop3")
+
+    @property
+    def pop3s_port(self) -> int:
+        """Implicit-TLS POP3. Raises on a ``starttls=False`` instance (it has no TLS)."""
+        if not self.starttls:
+            raise RuntimeError("this Dovecot instance runs with ssl = no: no POP3S port")
+        return self._port("pop3s")
 
     @property
     def ca_file(self) -> Path:
@@ -317,7 +325,7 @@ class Dovecot:
         raise last_error
 
     def _start_once(self, binary: str, timeout: float) -> None:
-        names = ["imap", "pop3"] + (["imaps"] if self.starttls else [])
+        names = ["imap", "pop3"] + (["imaps", "pop3s"] if self.starttls else [])
         self._ports = dict(zip(names, free_ports(len(names)), strict=True))
         self.config_path.write_text(self._config())
         stderr = open(self.directory / "dovecot.stderr", "wb")  # noqa: SIM115
@@ -341,6 +349,8 @@ class Dovecot:
         if self.starttls:
             tls_probe = _read_greeting(b"* OK", b"a LOGOUT\r\n", self.tls.client_context())
             checks.append(("imaps", tls_probe))
+            pop3s_probe = _read_greeting(b"+OK", b"QUIT\r\n", self.tls.client_context())
+            checks.append(("pop3s", pop3s_probe))
         for name, probe in checks:
             wait_for_port(
                 self._ports[name],
@@ -408,9 +418,11 @@ class Dovecot:
                 "ssl_min_protocol = TLSv1.2\n"
             )
             imaps = f"  inet_listener imaps {{\n    port = {p['imaps']}\n    ssl = yes\n  }}\n"
+            pop3s = f"  inet_listener pop3s {{\n    port = {p['pop3s']}\n    ssl = yes\n  }}\n"
         else:
             ssl_block = "ssl = no\n"
             imaps = "  inet_listener imaps {\n    port = 0\n  }\n"
+            pop3s = "  inet_listener pop3s {\n    port = 0\n  }\n"
         mailboxes = "".join(
             f"  mailbox {name} {{\n    special_use = {attr}\n    auto = subscribe\n  }}\n"
             for name, attr in SPECIAL_FOLDERS
@@ -467,10 +479,7 @@ service pop3-login {{
   inet_listener pop3 {{
     port = {p["pop3"]}
   }}
-  inet_listener pop3s {{
-    port = 0
-  }}
-}}
+{pop3s}}}
 service stats {{
   unix_listener stats-reader {{
     mode = 0666

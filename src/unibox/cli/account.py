@@ -21,12 +21,31 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         dest="account_command", required=True
     )
     add = acc.add_parser("add-mail", help="add an IMAP/SMTP mail account")
+    _mail_options(add, "imap")
+    pop = acc.add_parser("add-pop3", help="add a POP3/SMTP mail account")
+    _mail_options(pop, "pop3")
+    pop.add_argument(
+        "--delete-after-days",
+        type=_days,
+        default=0,
+        metavar="N",
+        help="delete mail from the server N days after downloading it (default: never)",
+    )
+    chat.add_xmpp_parser(acc)
+    ls = acc.add_parser("list", help="list accounts")
+    ls.add_argument("--json", action="store_true")
+    rm = acc.add_parser("remove", help="remove an account and its local mail")
+    rm.add_argument("name")
+    return {"account": _cmd_account}
+
+
+def _mail_options(add: Any, incoming: str) -> None:
     add.add_argument("--name", required=True)
     add.add_argument("--email", required=True)
     add.add_argument("--display-name", default="")
-    add.add_argument("--imap-host", required=True)
-    add.add_argument("--imap-port", type=_port, required=True)
-    add.add_argument("--imap-security", choices=["ssl", "starttls", "plain"], default="ssl")
+    add.add_argument(f"--{incoming}-host", required=True)
+    add.add_argument(f"--{incoming}-port", type=_port, required=True)
+    add.add_argument(f"--{incoming}-security", choices=["ssl", "starttls", "plain"], default="ssl")
     add.add_argument("--smtp-host")
     add.add_argument("--smtp-port", type=_port)
     add.add_argument("--smtp-security", choices=["ssl", "starttls", "plain"], default="ssl")
@@ -39,12 +58,6 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         action="store_true",
         help="add it without signing in to the servers first",
     )
-    chat.add_xmpp_parser(acc)
-    ls = acc.add_parser("list", help="list accounts")
-    ls.add_argument("--json", action="store_true")
-    rm = acc.add_parser("remove", help="remove an account and its local mail")
-    rm.add_argument("name")
-    return {"account": _cmd_account}
 
 
 def _port(text: str) -> int:
@@ -57,12 +70,18 @@ def _port(text: str) -> int:
     return port
 
 
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) > 36500:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of days: use 0 or more")
+    return int(text)
+
+
 def _cmd_account(args: argparse.Namespace) -> int:
     from unibox.secrets import SecretStore
     from unibox.store import accounts
     from unibox.store.chat_accounts import chat_accounts
 
-    if args.account_command == "add-mail":
+    if args.account_command in ("add-mail", "add-pop3"):
         return _add_mail(args)
     store = store_for(args)
     if args.account_command == "list":
@@ -82,8 +101,8 @@ def _cmd_account(args: argparse.Namespace) -> int:
                     where = f"{c.host}:{c.port}" if c.host else "(from the JID)"
                     print(f"{a.name}\t{c.address}\t{where} ({c.security})")
                     continue
-                imap = a.settings.imap
-                print(f"{a.name}\t{a.email}\t{imap.host}:{imap.port} ({imap.security})")
+                inc = a.settings.incoming
+                print(f"{a.name}\t{a.email}\t{inc.host}:{inc.port} ({inc.security})")
         return 0
     if args.account_command == "add-xmpp":
         return chat.add_xmpp(args, store)
@@ -100,14 +119,17 @@ def _add_mail(args: argparse.Namespace) -> int:
     from unibox.services.accounts import create_mail_account
     from unibox.services.mail_setup import MailAccountForm, check_servers, settings_for
 
+    incoming = "pop3" if args.account_command == "add-pop3" else "imap"
     form = MailAccountForm(
         name=args.name.strip(),
         display_name=args.display_name.strip(),
         email=args.email.strip(),
         username=args.username,
-        imap_host=args.imap_host.strip(),
-        imap_port=args.imap_port,
-        imap_security=args.imap_security,
+        imap_host=getattr(args, f"{incoming}_host").strip(),
+        imap_port=getattr(args, f"{incoming}_port"),
+        imap_security=getattr(args, f"{incoming}_security"),
+        incoming=incoming,
+        delete_after_days=getattr(args, "delete_after_days", 0),
         smtp_host=(args.smtp_host or "").strip(),
         smtp_port=args.smtp_port or 0,
         smtp_security=args.smtp_security,
@@ -119,7 +141,7 @@ def _add_mail(args: argparse.Namespace) -> int:
     if not password:
         raise UserError("No password was given on standard input.")
     if not args.no_check:
-        # As Thunderbird does: sign in to IMAP and SMTP before anything is stored.
+        # As Thunderbird does: sign in to IMAP (or POP3) and SMTP before anything is stored.
         log.info("%s", check_servers(settings, password))
     create_mail_account(
         store_for(args),  # only now: a refused account leaves no new profile behind
@@ -139,7 +161,7 @@ def _account_json(a: Any) -> dict[str, Any]:
         "name": a.name,
         "kind": a.kind,
         "email": a.email,
-        "imap": {"host": s.imap.host, "port": s.imap.port, "security": s.imap.security},
+        **_incoming_json(s),
         "smtp": {"host": s.smtp.host, "port": s.smtp.port, "security": s.smtp.security}
         if s.smtp
         else None,
@@ -148,3 +170,10 @@ def _account_json(a: Any) -> dict[str, Any]:
         "last_sync_at": a.last_sync_at,
         "last_error": a.last_error,
     }
+
+
+def _incoming_json(s: Any) -> dict[str, Any]:
+    if s.pop3 is not None:
+        pop3 = {"host": s.pop3.host, "port": s.pop3.port, "security": s.pop3.security}
+        return {"pop3": pop3, "delete_after_days": s.delete_after_days}
+    return {"imap": {"host": s.imap.host, "port": s.imap.port, "security": s.imap.security}}

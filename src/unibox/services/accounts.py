@@ -31,7 +31,7 @@ def create_mail_account(
             return accounts.add_account(
                 s,
                 name=name,
-                kind="imap",
+                kind="pop3" if settings.pop3 is not None else "imap",
                 email=email,
                 display_name=display_name,
                 settings=settings,

@@ -39,6 +39,8 @@ class MailAccountForm:
     smtp_security: str = "ssl"
     ca_file: str = ""
     fingerprint: str = ""
+    incoming: str = "imap"  # or "pop3": then imap_host/port/security are the POP3 server's
+    delete_after_days: int = 0  # POP3 only: delete from the server N days after download
 
 
 def guess_servers(email: str) -> tuple[str, str]:
@@ -55,12 +57,15 @@ def settings_for(form: MailAccountForm) -> MailSettings:
         raise UserError("Give the account a name, such as “Work”.")
     if not normalize_email(form.email):
         raise UserError(f"“{form.email}” is not an e-mail address.")
+    what_in = "POP3" if form.incoming == "pop3" else "IMAP"
     if not form.imap_host:
-        raise UserError("Enter the IMAP server, such as imap.example.org.")
+        raise UserError(f"Enter the {what_in} server, such as {what_in.lower()}.example.org.")
+    if form.delete_after_days < 0:
+        raise UserError("Days before mail is deleted from the server: 0 (never) or more.")
     if not form.username:
         raise UserError("Enter the user name for the server (often the e-mail address).")
     for host, port, security, what in (
-        (form.imap_host, form.imap_port, form.imap_security, "IMAP"),
+        (form.imap_host, form.imap_port, form.imap_security, what_in),
         (form.smtp_host, form.smtp_port, form.smtp_security, "SMTP"),
     ):
         if not host:
@@ -77,8 +82,10 @@ def settings_for(form: MailAccountForm) -> MailSettings:
         len(fingerprint) != 64 or any(c not in "0123456789abcdef" for c in fingerprint)
     ):
         raise UserError("A certificate fingerprint is 64 hexadecimal digits (SHA-256).")
+    incoming = MailServer(form.imap_host, form.imap_port, form.imap_security)
+    pop3 = form.incoming == "pop3"
     return MailSettings(
-        imap=MailServer(form.imap_host, form.imap_port, form.imap_security),
+        imap=MailServer("", 0, "plain") if pop3 else incoming,
         smtp=MailServer(
             form.smtp_host, form.smtp_port or SMTP_PORTS[form.smtp_security], form.smtp_security
         )
@@ -87,13 +94,33 @@ def settings_for(form: MailAccountForm) -> MailSettings:
         username=form.username,
         ca_file=ca_file,
         fingerprint=fingerprint,
+        pop3=incoming if pop3 else None,
+        delete_after_days=form.delete_after_days if pop3 else 0,
     )
 
 
 def check_connection(settings: MailSettings, password: str) -> int:
     """Log in to the IMAP server and list its folders; their number, or a ChannelError."""
+    if settings.pop3 is not None:
+        return check_pop3(settings, password)
     with ImapSession(imap_endpoint(settings), password) as imap:
         return len(imap.list_folders())
+
+
+def check_pop3(settings: MailSettings, password: str) -> int:
+    """Sign in to the POP3 server; how many messages wait there, or a ChannelError."""
+    from unibox.channels.pop3 import Pop3Endpoint, check_login
+
+    server = settings.incoming
+    endpoint = Pop3Endpoint(
+        server.host,
+        server.port,
+        server.security,
+        settings.username,
+        settings.ca_file,
+        settings.fingerprint,
+    )
+    return check_login(endpoint, password)
 
 
 def check_sending(settings: MailSettings, password: str) -> bool:
@@ -110,8 +137,9 @@ def check_sending(settings: MailSettings, password: str) -> bool:
 
 def check_servers(settings: MailSettings, password: str) -> str:
     """Sign in to both servers; what worked in a sentence, or a ChannelError saying what did not."""
-    folders = check_connection(settings, password)
-    said = f"Signed in to {settings.imap.host}: {folders} folders"
+    found = check_connection(settings, password)
+    what = "messages" if settings.pop3 is not None else "folders"
+    said = f"Signed in to {settings.incoming.host}: {found} {what}"
     if check_sending(settings, password):
         said += f"; {settings.smtp.host if settings.smtp else ''} accepts your mail"
     return said + "."

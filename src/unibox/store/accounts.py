@@ -30,9 +30,20 @@ class MailSettings:
     username: str
     ca_file: str = ""
     fingerprint: str = ""  # pinned SHA-256 of the server certificate, hex
+    # A POP3 account (kind "pop3") reads its mail here; `imap` then has no host.
+    pop3: MailServer | None = None
+    delete_after_days: int = 0  # POP3: delete from the server N days after download; 0 never
+
+    @property
+    def incoming(self) -> MailServer:
+        """The server mail is read from: POP3 for a POP3 account, else IMAP."""
+        return self.pop3 if self.pop3 is not None else self.imap
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self))
+        raw = asdict(self)
+        if self.pop3 is None:  # an IMAP account's settings stay as they always were
+            del raw["pop3"], raw["delete_after_days"]
+        return json.dumps(raw)
 
     @staticmethod
     def from_json(text: str) -> MailSettings:
@@ -40,12 +51,15 @@ class MailSettings:
         if "imap" not in raw:  # a chat account (store.chat_accounts): no mail server
             return MailSettings(MailServer("", 0, "plain"), None, "")
         smtp = raw.get("smtp")
+        pop3 = raw.get("pop3")
         return MailSettings(
             imap=MailServer(**raw["imap"]),
             smtp=MailServer(**smtp) if smtp else None,
             username=raw["username"],
             ca_file=raw.get("ca_file", ""),
             fingerprint=raw.get("fingerprint", ""),
+            pop3=MailServer(**pop3) if pop3 else None,
+            delete_after_days=int(raw.get("delete_after_days", 0)),
         )
 
 
@@ -174,7 +188,7 @@ UNMATCHED_UIDVALIDITY = 0
 def server_changed(old: MailSettings, new: MailSettings) -> bool:
     """Whether the mailbox may be another one: a new IMAP host or user name."""
     return (
-        old.imap.host.strip().lower() != new.imap.host.strip().lower()
+        old.incoming.host.strip().lower() != new.incoming.host.strip().lower()
         or old.username != new.username
     )
 

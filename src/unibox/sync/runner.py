@@ -134,6 +134,8 @@ class SyncRunner:
         attempt = 0
         while True:
             try:
+                if account.kind == "pop3":
+                    return self._sync_pop3(account, password)
                 # The user's changes and mail reach the server first, then its state is read.
                 work = AccountWork(self.store, account, password, clock=self.clock)
                 self._emit(work.run().changes)
@@ -157,6 +159,22 @@ class SyncRunner:
                 log.info("%s: %s Retrying in %.0f s.", account.name, exc, backoff[attempt])
                 self.sleep(backoff[attempt])
                 attempt += 1
+
+    def _sync_pop3(self, account: AccountInfo, password: str) -> SyncReport:
+        from unibox.sync.pop3 import Pop3AccountSync, pop3_work
+
+        pop3_work(self.store, account, password, self.clock)
+        report = Pop3AccountSync(
+            self.store,
+            account,
+            password,
+            on_progress=self.on_progress,
+            on_changes=self.on_changes,
+            should_stop=lambda: self._should_stop(account.name),
+            clock=self.clock,
+        ).run()
+        self._suggest_merges(report.changes)
+        return report
 
     def _suggest_merges(self, changes: ChangeSet) -> None:
         """New correspondents may be people we know under another address, and new mail
@@ -221,6 +239,12 @@ class SyncRunner:
                 next_full = 0.0
 
     def _idle_until(self, account: AccountInfo, deadline: float, stop: threading.Event) -> None:
+        if account.kind == "pop3":  # no push in POP3: the next sync is the next look
+            while not stop.is_set() and time.monotonic() < deadline:
+                stop.wait(min(IDLE_CHECK_SECONDS, max(0.0, deadline - time.monotonic())))
+                if work_due(self.store, account, int(self.clock().timestamp())):
+                    self.sync_once(account, backoff=())
+            return
         password = self.secrets.get(account.secret_ref)
         with ImapSession(endpoint_for(account), password) as imap:
             if "IDLE" not in imap.capabilities:

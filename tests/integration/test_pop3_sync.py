@@ -1,0 +1,205 @@
+"""POP3 accounts against Dovecot's real POP3: download once by UIDL, leave mail, TLS, faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.dovecot import Dovecot
+from tests.helpers.mailgen import simple_message
+from tests.helpers.proxy import Fault, fault_proxy
+from tests.integration.cli_helpers import run, search, stats
+from unibox.channels.pop3 import Pop3Session
+from unibox.config import store_path
+from unibox.secrets import SecretStore
+from unibox.store import accounts
+from unibox.store.store import Store
+from unibox.sync.runner import SyncRunner
+
+pytestmark = pytest.mark.integration
+__all__ = ["fault_proxy"]
+
+
+def add_pop3(
+    dovecot: Dovecot,
+    user: str,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    security: str = "starttls",
+    port: int | None = None,
+    password: str | None = None,
+    extra: tuple[str, ...] = (),
+) -> int:
+    if port is None:
+        port = dovecot.pop3s_port if security == "ssl" else dovecot.pop3_port
+    host = "127.0.0.1" if security == "plain" else "localhost"
+    monkeypatch.setattr(sys, "stdin", io.StringIO((password or dovecot.password) + "\n"))
+    return run(
+        "account", "add-pop3", "--name", "Home", "--email", f"{user}@example.com",
+        "--pop3-host", host, "--pop3-port", str(port), "--pop3-security", security,
+        "--username", user, "--password-stdin", "--ca-file", str(dovecot.ca_file), *extra,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def retrs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The message numbers downloaded with RETR, counted on the real session."""
+    done: list[int] = []
+    real = Pop3Session.retr
+
+    def counted(self: Pop3Session, number: int) -> bytes:
+        raw = real(self, number)
+        done.append(number)
+        return raw
+
+    monkeypatch.setattr(Pop3Session, "retr", counted)
+    yield done
+
+
+def on_server(dovecot: Dovecot, user: str) -> int:
+    with dovecot.imap(user) as client:
+        return int(client.select_folder("INBOX", readonly=True)[b"EXISTS"])
+
+
+def subjects(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    hits = search(capsys, "in:inbox")
+    return sorted(hit["subject"] for hit in hits)
+
+
+def test_mail_is_downloaded_once_and_left_on_the_server(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    retrs: list[int],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for n in range(3):
+        dovecot.deliver(mail_user, simple_message(f"Greenhouse note {n}", f"Tomatoes {n}."))
+    assert add_pop3(dovecot, mail_user, monkeypatch) == 0
+    capsys.readouterr()
+    assert run("account", "list", "--json") == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["kind"] == "pop3" and listed["pop3"]["port"] == dovecot.pop3_port
+    assert listed["delete_after_days"] == 0
+
+    assert run("sync") == 0
+    assert subjects(capsys) == [f"Greenhouse note {n}" for n in range(3)]
+    assert len(retrs) == 3
+    assert search(capsys, "tomatoes 1")[0]["subject"] == "Greenhouse note 1"
+
+    assert run("sync") == 0  # nothing new: nothing downloaded again
+    assert len(retrs) == 3 and stats(capsys)["messages"] == 3
+    assert on_server(dovecot, mail_user) == 3  # left on the server
+
+    dovecot.deliver(mail_user, simple_message("Greenhouse note 3", "Peppers."))
+    assert run("sync") == 0
+    assert len(retrs) == 4 and stats(capsys)["messages"] == 4
+
+
+def test_mail_is_deleted_from_the_server_only_days_after_download(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for n in range(2):
+        dovecot.deliver(mail_user, simple_message(f"Old invoice {n}", "Paid."))
+    extra = ("--delete-after-days", "7")
+    assert add_pop3(dovecot, mail_user, monkeypatch, extra=extra) == 0
+    store = Store(store_path(profile))
+    try:
+        with store.read() as s:
+            [account] = accounts.list_accounts(s)
+        now = dt.datetime.now(dt.UTC)
+        ten_days_ago = now - dt.timedelta(days=10)
+        SyncRunner(store, SecretStore(), clock=lambda: ten_days_ago).sync_once(account)
+        dovecot.deliver(mail_user, simple_message("New invoice", "Due."))
+        SyncRunner(store, SecretStore(), clock=lambda: now).sync_once(account)
+        # The two downloaded ten days ago are gone from the server; the new one stays.
+        assert on_server(dovecot, mail_user) == 1
+        SyncRunner(store, SecretStore(), clock=lambda: now).sync_once(account)
+    finally:
+        store.close()
+    assert subjects(capsys) == ["New invoice", "Old invoice 0", "Old invoice 1"]
+    assert on_server(dovecot, mail_user) == 1
+
+
+def test_a_connection_cut_mid_retr_converges_with_nothing_doubled(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    retrs: list[int],
+    fault_proxy: object,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    filler = "A long line about the harvest. " * 40
+    for n in range(4):
+        dovecot.deliver(mail_user, simple_message(f"Harvest {n}", f"{filler}\n" * 20))
+    cut = Fault("cut", after=b"Subject: Harvest 2", after_bytes=2000)
+    proxy = fault_proxy(dovecot.pop3_port, cut)  # type: ignore[operator]
+    assert add_pop3(dovecot, mail_user, monkeypatch, security="plain", port=proxy.port) == 0
+    capsys.readouterr()
+    assert run("sync") == 0  # the sync tries again after the cut
+    assert cut.fired == 1
+    assert subjects(capsys) == [f"Harvest {n}" for n in range(4)]
+    assert stats(capsys)["messages"] == 4
+    assert run("sync") == 0
+    assert stats(capsys)["messages"] == 4
+    bodies = [h["snippet"] for h in search(capsys, "harvest")]
+    assert len(bodies) == 4 and all(b.startswith("A long line") for b in bodies)
+
+
+def test_implicit_tls_with_the_test_ca(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dovecot.deliver(mail_user, simple_message("Over TLS", "Encrypted."))
+    assert add_pop3(dovecot, mail_user, monkeypatch, security="ssl") == 0
+    assert run("sync") == 0
+    assert subjects(capsys) == ["Over TLS"]
+
+
+def test_an_untrusted_certificate_and_a_wrong_password_are_one_line_each(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(dovecot.password + "\n"))
+    code = run(
+        "account", "add-pop3", "--name", "Home", "--email", f"{mail_user}@example.com",
+        "--pop3-host", "localhost", "--pop3-port", str(dovecot.pop3s_port),
+        "--username", mail_user, "--password-stdin",
+    )  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1 and "could not be verified" in err, err
+
+    code = add_pop3(dovecot, mail_user, monkeypatch, password="not-the-password")
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert "rejected the user name or password" in err and "not-the-password" not in err
+
+
+def test_a_server_without_stls_is_refused_never_downgraded(
+    dovecot_no_starttls: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code = add_pop3(dovecot_no_starttls, mail_user, monkeypatch, security="starttls")
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1 and "does not offer STLS" in err, err
