@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import itertools
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import weakref
@@ -63,10 +63,21 @@ def prosodyctl_binary() -> str | None:
     )
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+# Prosody drops a parent-death signal when it sets its user (even to root), so a small
+# keeper runs it: it reads a pipe from the test process and kills Prosody at EOF, which
+# comes when that process ends in any way, kill -9 included.
+_KEEPER = """
+import signal, subprocess, sys, threading
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL)
+def stop(*_):
+    child.terminate()
+signal.signal(signal.SIGTERM, stop)
+def watch():
+    sys.stdin.buffer.read()
+    child.kill()
+threading.Thread(target=watch, daemon=True).start()
+sys.exit(child.wait())
+"""
 
 
 def _greets(sock: object) -> bool:
@@ -152,7 +163,11 @@ class Prosody:
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
+        """Prosody's own process id (from its pidfile), None when it is not running."""
+        try:
+            return int((self.directory / "prosody.pid").read_text().strip())
+        except (OSError, ValueError, RuntimeError):
+            return None
 
     @property
     def running(self) -> bool:
@@ -225,17 +240,13 @@ class Prosody:
         self._ports = dict(zip(("c2s", "c2s_tls"), free_ports(2), strict=True))
         self.config_path.write_text(self._config())
         stderr = open(self.directory / "prosody.stderr", "wb")  # noqa: SIM115
-        preexec = (
-            _die_with_parent if threading.current_thread() is threading.main_thread() else None
-        )
         try:
             self._proc = subprocess.Popen(
-                [binary, "-F", "--config", str(self.config_path)],
-                stdin=subprocess.DEVNULL,
+                [sys.executable, "-c", _KEEPER, binary, "-F", "--config", str(self.config_path)],
+                stdin=subprocess.PIPE,  # its EOF tells the keeper that we are gone
                 stdout=stderr,
                 stderr=stderr,
                 start_new_session=True,
-                preexec_fn=preexec,
             )
         finally:
             stderr.close()
@@ -260,6 +271,9 @@ class Prosody:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
         if proc.poll() is None:
             proc.terminate()
             try:
