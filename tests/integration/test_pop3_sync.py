@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,6 +102,31 @@ def test_mail_is_downloaded_once_and_left_on_the_server(
     dovecot.deliver(mail_user, simple_message("Greenhouse note 3", "Peppers."))
     assert run("sync") == 0
     assert len(retrs) == 4 and stats(capsys)["messages"] == 4
+
+
+def test_a_no_change_sync_is_answered_by_the_quick_check(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    retrs: list[int],
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    quick = "nothing changed on the server (quick check)"
+    caplog.set_level(logging.INFO, logger="unibox.sync")
+    dovecot.deliver(mail_user, simple_message("Seed catalogue", "Beans."))
+    assert add_pop3(dovecot, mail_user, monkeypatch) == 0
+    assert run("sync") == 0
+    assert quick not in caplog.text and len(retrs) == 1
+    caplog.clear()
+    assert run("sync") == 0
+    assert quick in caplog.text and len(retrs) == 1
+    caplog.clear()
+    dovecot.deliver(mail_user, simple_message("Seed order", "Peas."))
+    assert run("sync") == 0
+    assert quick not in caplog.text and len(retrs) == 2
+    assert subjects(capsys) == ["Seed catalogue", "Seed order"]
 
 
 def test_mail_is_deleted_from_the_server_only_days_after_download(

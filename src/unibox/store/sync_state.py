@@ -124,6 +124,24 @@ def stored_accounts(path: Path, only: str | None = None) -> list[StoredAccount] 
         db.close()
 
 
+def stored_uidls(path: Path, account_id: int) -> dict[str, int] | None:
+    """UIDL -> when it was downloaded, of a POP3 account (store.pop3_state); None if unreadable."""
+    db = _connect(path)
+    if db is None:
+        return None
+    try:
+        rows = db.execute(
+            "SELECT u.uidl, u.downloaded_at FROM pop3_uidl u JOIN folder f ON f.id = u.folder_id "
+            "WHERE f.account_id = ?",
+            (account_id,),
+        ).fetchall()
+        return {uidl: at for uidl, at in rows}
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
 def record_unchanged(path: Path, account_id: int) -> bool:
     """Note a successful sync that found nothing new (as `accounts.record_sync` does)."""
     db = _connect(path)

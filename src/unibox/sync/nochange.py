@@ -8,6 +8,8 @@ and skips the full sync, only when all of these hold:
 
 * nothing is queued for it (pending operation, message due, snooze ended);
 * the server's folder list (names, roles, delimiters) is the stored one;
+* a POP3 account: the server lists no UIDL the store lacks, and nothing is
+  due for deletion; else (IMAP):
 * every synced folder has its stored UIDVALIDITY, UIDNEXT and message count,
   no message waits for its body, and the server has CONDSTORE and the same
   HIGHESTMODSEQ: without CONDSTORE a flag changed by another client shows
@@ -21,12 +23,18 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unibox.core.errors import Unreachable
-from unibox.store.sync_state import StoredAccount, record_unchanged, stored_accounts
+from unibox.store.sync_state import (
+    StoredAccount,
+    record_unchanged,
+    stored_accounts,
+    stored_uidls,
+)
 
 if TYPE_CHECKING:
     from unibox.channels.imap_conn import ImapEndpoint
@@ -53,7 +61,10 @@ def quick_check(store_file: Path, only: str | None = None) -> QuickCheck | None:
     result = QuickCheck()
     for account in accounts:
         try:
-            unchanged = _unchanged(account)
+            if account.kind == "pop3":
+                unchanged = _pop3_unchanged(store_file, account)
+            else:
+                unchanged = _unchanged(account)
         except Unreachable as exc:
             result.unreachable[account.name] = str(exc)
             continue
@@ -97,6 +108,36 @@ def _unchanged(account: StoredAccount) -> bool:
             ):
                 return False
     return True
+
+
+def _pop3_unchanged(store_file: Path, account: StoredAccount) -> bool:
+    """A POP3 account is unchanged when the server lists no UIDL the store lacks and
+    no message is due for deletion (the same rule as sync/pop3.py)."""
+    if account.work_queued or not account.folders:  # never synced: the full sync makes its Inbox
+        return False
+    known = stored_uidls(store_file, account.id)
+    if known is None:
+        return False
+    from unibox.channels.pop3 import Pop3Endpoint, Pop3Session
+    from unibox.secrets import SecretStore
+
+    settings = json.loads(account.settings_json)
+    pop3 = settings["pop3"]
+    endpoint = Pop3Endpoint(
+        pop3["host"],
+        int(pop3["port"]),
+        pop3["security"],
+        settings["username"],
+        settings.get("ca_file", ""),
+        settings.get("fingerprint", ""),
+    )
+    days = int(settings.get("delete_after_days", 0))
+    cutoff = int(time.time()) - days * 86400
+    with Pop3Session(endpoint, SecretStore().get(account.secret_ref)) as pop:
+        on_server = pop.uidls()
+    if any(uidl not in known for uidl in on_server):
+        return False
+    return days <= 0 or not any(known[uidl] <= cutoff for uidl in on_server)
 
 
 def _endpoint(settings_json: str) -> ImapEndpoint:
