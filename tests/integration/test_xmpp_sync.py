@@ -238,3 +238,28 @@ def test_sync_watch_stores_a_message_as_it_arrives(
     finally:
         watch.send_signal(signal.SIGINT)
         assert watch.wait(30) in (0, 130)
+
+
+def test_roster_names_name_the_people(
+    prosody: Prosody,
+    xmpp_user_factory: Callable[[], str],
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice, bob = xmpp_user_factory(), xmpp_user_factory()
+    with XmppPeer(prosody, alice) as me:
+        me.add_contact(bob, "Bob Builder")
+    with XmppPeer(prosody, bob) as peer:
+        peer.send(alice, "hello from bob")
+    assert add_xmpp(prosody, alice, monkeypatch) == 0
+    assert run("sync") == 0
+    store = Store(store_path(profile))
+    with store.read() as s:
+        names = s.execute(
+            text(
+                "SELECT h.display_name, p.display_name FROM handle h JOIN person p "
+                "ON p.id = h.person_id WHERE h.kind = 'xmpp' AND h.value = :jid"
+            ),
+            {"jid": bob},
+        ).one()
+    assert "Bob Builder" in names
