@@ -236,8 +236,9 @@ class Prosody:
         assert last is not None
         raise last
 
-    def _start_once(self, binary: str, timeout: float) -> None:
-        self._ports = dict(zip(("c2s", "c2s_tls"), free_ports(2), strict=True))
+    def _start_once(self, binary: str, timeout: float, *, same_ports: bool = False) -> None:
+        if not same_ports or not self._ports:
+            self._ports = dict(zip(("c2s", "c2s_tls"), free_ports(2), strict=True))
         self.config_path.write_text(self._config())
         stderr = open(self.directory / "prosody.stderr", "wb")  # noqa: SIM115
         try:
@@ -259,6 +260,22 @@ class Prosody:
             ready=_greets,
             log_tail=self.log_tail,
         )
+
+    def restart(self, timeout: float = 10.0) -> None:
+        """Stop the server (every session drops) and start it again on the same ports."""
+        binary = prosody_binary()
+        assert binary is not None
+        self._kill(timeout)
+        self._start_once(binary, timeout, same_ports=True)
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data and ports for resume()."""
+        self._kill()
+
+    def resume(self, timeout: float = 10.0) -> None:
+        binary = prosody_binary()
+        assert binary is not None
+        self._start_once(binary, timeout, same_ports=True)
 
     def stop(self, timeout: float = 10.0) -> None:
         _running.discard(self)

@@ -304,3 +304,15 @@ def test_a_message_larger_than_the_server_takes_is_an_error_not_a_crash(
         assert "too big" in str(problem) and not problem.retryable
         # The account itself is fine: the next session works.
         assert run(with_channel(account(small, alice), lambda c: asyncio.sleep(0, "ok"))) == "ok"
+
+
+def test_an_archive_empty_at_the_first_sync_is_read_later(
+    prosody: Prosody, xmpp_user_factory: Callable[[], str]
+) -> None:
+    alice, bob = xmpp_user_factory(), xmpp_user_factory()
+    first = run(with_channel(account(prosody, alice), lambda c: pages(c, "", HistoryCursor())))
+    assert [m for p in first for m in p.items] == [] and first[-1].cursor.complete
+    with XmppPeer(prosody, bob) as peer:
+        peer.send(alice, "first words")
+    later = run(with_channel(account(prosody, alice), lambda c: pages(c, "", first[-1].cursor)))
+    assert texts([m for p in later for m in p.items]) == ["first words"]

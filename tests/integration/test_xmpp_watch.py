@@ -178,3 +178,24 @@ def test_the_windows_sync_service_runs_chat_accounts_beside_mail(
         assert [r["body"] for r in stored(store)] == ["to the window"]
     finally:
         assert service.stop()
+
+
+def test_a_watch_reconnects_when_the_server_comes_back(
+    tls_files: Any,
+    store: Store,
+    engine: tuple[ChatEngine, list[ChangeSet], list[ChatFailure]],
+) -> None:
+    chat, _changes, failures = engine
+    with Prosody(tls=tls_files) as server:
+        alice, bob = server.register("back-alice"), server.register("back-bob")
+        chat.watch(add(store, server, alice))
+        wait_until(lambda: account_value(store, "last_sync_at"))
+        server.pause()  # every session drops; the watch says so on the account
+        wait_until(lambda: failures)
+        assert failures[0].retryable and "closed the connection" in failures[0].message
+        assert account_value(store, "last_error")
+        server.resume()
+        with XmppPeer(server, bob) as peer:
+            peer.send(alice, "welcome back")
+            wait_until(lambda: [r["body"] for r in stored(store)] == ["welcome back"], 60)
+        wait_until(lambda: account_value(store, "last_error") == "")

@@ -150,8 +150,11 @@ async def walk(
             # Read it all again: the store keys messages by archive id, so nothing doubles.
             log.info("%s; reading the archive from its end again", exc)
             cursor = HistoryCursor()
-    if cursor.complete:
+    if cursor.complete and cursor.newest:
         return
+    if not cursor.newest:
+        # Nothing read yet (the archive was empty last time): from its end, back.
+        cursor = HistoryCursor()
     before = cursor.oldest
     size = first_page if not cursor.newest else page
     while True:
