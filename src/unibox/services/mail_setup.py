@@ -20,6 +20,7 @@ from unibox.sync.endpoints import imap_endpoint, smtp_endpoint
 
 SECURITY = ("ssl", "starttls", "plain")
 IMAP_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
+POP3_PORTS = {"ssl": 995, "starttls": 110, "plain": 110}
 SMTP_PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
 
 

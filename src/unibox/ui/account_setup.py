@@ -16,6 +16,7 @@ from unibox.secrets import SecretStore
 from unibox.services.accounts import create_mail_account
 from unibox.services.mail_setup import (
     IMAP_PORTS,
+    POP3_PORTS,
     SECURITY,
     SMTP_PORTS,
     MailAccountForm,
@@ -33,6 +34,7 @@ from unibox.store.store import Store
 # The form's checks and the sign-in live in services (the CLI uses them too).
 __all__ = [
     "IMAP_PORTS",
+    "POP3_PORTS",
     "SECURITY",
     "SMTP_PORTS",
     "MailAccountForm",
@@ -56,14 +58,16 @@ def form_for(account: AccountInfo) -> MailAccountForm:
         display_name=account.display_name,
         email=account.email,
         username=s.username,
-        imap_host=s.imap.host,
-        imap_port=s.imap.port,
-        imap_security=s.imap.security,
+        imap_host=s.incoming.host,
+        imap_port=s.incoming.port,
+        imap_security=s.incoming.security,
         smtp_host=s.smtp.host if s.smtp else "",
         smtp_port=s.smtp.port if s.smtp else SMTP_PORTS["ssl"],
         smtp_security=s.smtp.security if s.smtp else "ssl",
         ca_file=s.ca_file,
         fingerprint=s.fingerprint,
+        incoming="pop3" if s.pop3 is not None else "imap",
+        delete_after_days=s.delete_after_days,
     )
 
 

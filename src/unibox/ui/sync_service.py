@@ -20,7 +20,7 @@ from unibox.ui.book_syncs import BookSyncs
 
 log = logging.getLogger("unibox.sync")
 
-SYNCED_KINDS = ("imap",)
+SYNCED_KINDS = ("imap", "pop3")
 
 
 class _Runner(SyncRunner):

@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # the windows load on first use: not before the main window's
 
 log = logging.getLogger("unibox.ui")
 
-SENDING_KINDS = ("imap",)  # the kinds the sync engine sends for (ui/sync_service.SYNCED_KINDS)
+# The kinds the sync engine sends for (ui/sync_service.SYNCED_KINDS).
+SENDING_KINDS = ("imap", "pop3")
 KICK_AFTER_MS = 500  # past the due time, so the engine finds the message due
 MAX_TIMER_MS = 24 * 3600 * 1000
 WATCH_MS = 1500  # how often the outcome of a send is looked at once it is due

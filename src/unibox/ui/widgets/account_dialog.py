@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +28,7 @@ from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo, MailSettings
 from unibox.ui.account_setup import (
     IMAP_PORTS,
+    POP3_PORTS,
     SMTP_PORTS,
     MailAccountForm,
     check_servers,
@@ -101,8 +104,17 @@ class AddAccountDialog(QDialog):
         form.addRow("Your name", self.display_name)
         form.addRow("E-mail address", self.email)
         form.addRow("Password", self.password)
+        self.incoming_kind = QComboBox(self)
+        self.incoming_kind.addItem("IMAP: mail stays on the server, in its folders", "imap")
+        self.incoming_kind.addItem("POP3: mail is downloaded to this computer", "pop3")
+        self.delete_after = QSpinBox(self)
+        self.delete_after.setRange(0, 3650)
+        self.delete_after.setSuffix(" days after download")
+        self.delete_after.setSpecialValueText("Never: keep mail on the server")
         form.addRow(self._section("Servers"))
+        form.addRow("Incoming server", self.incoming_kind)
         form.addRow("Incoming (IMAP)", self.imap)
+        form.addRow("Delete from server", self.delete_after)
         form.addRow("Outgoing (SMTP)", self.smtp)
         form.addRow("User name", self.username)
         form.addRow("Account name", self.account_name)
@@ -128,6 +140,8 @@ class AddAccountDialog(QDialog):
         self._advanced_rows = (ca_row, self.fingerprint)
         col.addLayout(form)
         self._show_advanced(False)
+        self.incoming_kind.currentIndexChanged.connect(self._incoming_changed)
+        self._incoming_changed()
 
         self.message = QLabel(self)
         self.message.setObjectName("FormMessage")
@@ -171,6 +185,26 @@ class AddAccountDialog(QDialog):
         self.more.setText(f"{arrow} Your own server: trust its certificate")
         self.adjustSize()
 
+    @property
+    def incoming(self) -> str:
+        return str(self.incoming_kind.currentData())
+
+    def _incoming_changed(self) -> None:
+        """IMAP or POP3: the incoming server's label, default ports and guessed host follow."""
+        pop3 = self.incoming == "pop3"
+        self.imap.set_ports(POP3_PORTS if pop3 else IMAP_PORTS)
+        label = self._form.labelForField(self.imap)
+        if isinstance(label, QLabel):
+            label.setText("Incoming (POP3)" if pop3 else "Incoming (IMAP)")
+        self.imap.host.setPlaceholderText("pop.example.org" if pop3 else "imap.example.org")
+        host = self.imap.host.text()
+        if not self.imap.host_edited and self._guessing:
+            old, new = ("imap.", "pop.") if pop3 else ("pop.", "imap.")
+            if host.startswith(old):
+                self.imap.host.setText(new + host[len(old) :])
+        self._form.setRowVisible(self.delete_after, pop3)
+        self.adjustSize()
+
     def _choose_ca(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, "CA certificate", "", "Certificates (*.pem *.crt *.cer);;All files (*)"
@@ -184,6 +218,8 @@ class AddAccountDialog(QDialog):
             return
         address = text.strip()
         imap, smtp = guess_servers(address)
+        if self.incoming == "pop3" and imap.startswith("imap."):
+            imap = "pop." + imap[len("imap.") :]
         if not self.imap.host_edited:
             self.imap.host.setText(imap)
         if not self.smtp.host_edited:
@@ -210,11 +246,17 @@ class AddAccountDialog(QDialog):
             smtp_security=self.smtp.security_value,
             ca_file=self.ca_file.text().strip(),
             fingerprint=self.fingerprint.text().strip(),
+            incoming=self.incoming,
+            delete_after_days=self.delete_after.value() if self.incoming == "pop3" else 0,
         )
 
     def fill(self, form: MailAccountForm) -> None:
         """Show a stored account's values (nothing is guessed from them)."""
         self._guessing = False
+        # An account stays IMAP or POP3: its mail and folders are of that kind.
+        self.incoming_kind.setCurrentIndex(max(0, self.incoming_kind.findData(form.incoming)))
+        self.incoming_kind.setEnabled(False)
+        self.delete_after.setValue(form.delete_after_days)
         self.account_name.setText(form.name)
         self.display_name.setText(form.display_name)
         self.email.setText(form.email)
@@ -247,6 +289,8 @@ class AddAccountDialog(QDialog):
             w.setEnabled(not busy)
         for w in (self.ca_file, self.fingerprint, self.display_name):
             w.setEnabled(not busy)
+        self.delete_after.setEnabled(not busy)
+        self.incoming_kind.setEnabled(not busy and self._guessing)
         self.account_name.setEnabled(not busy and self._guessing)
 
     # -- testing and storing ---------------------------------------------------
@@ -290,7 +334,7 @@ class AddAccountDialog(QDialog):
             return
         _form, settings, password = checked
         attempt = self._start()
-        self.say(f"Connecting to {settings.imap.host}…")
+        self.say(f"Connecting to {settings.incoming.host}…")
         self._bridge.run(
             self._check_work(settings, password),
             lambda said: self._tested(attempt, said),
@@ -309,7 +353,7 @@ class AddAccountDialog(QDialog):
             return
         form, settings, password = checked
         attempt = self._start()
-        self.say(f"Connecting to {settings.imap.host}…")
+        self.say(f"Connecting to {settings.incoming.host}…")
         self._bridge.run(
             self._check_work(settings, password),
             lambda said: self._connected(attempt, form, settings, password, said),

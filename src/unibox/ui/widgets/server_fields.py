@@ -37,6 +37,13 @@ class ServerFields(QWidget):
         self.host_edited = False
         self.host.textEdited.connect(lambda _t: setattr(self, "host_edited", True))
 
+    def set_ports(self, ports: dict[str, int]) -> None:
+        """Another protocol's default ports (IMAP or POP3); a port typed by hand stays."""
+        typed = self.port_value not in self._ports.values()
+        self._ports = ports
+        if not typed:
+            self.port.setText(str(ports[self.security_value]))
+
     def _security_changed(self) -> None:
         # Move the port along only while it still is a default one.
         if self.port_value in self._ports.values():
