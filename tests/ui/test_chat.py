@@ -237,3 +237,27 @@ def test_a_live_chat_line_is_told_and_counted_but_history_is_not(
     told = tray.shown[0]
     assert (told.title, told.body) == ("Leo Castell", "Are you home tonight?")
     qtbot.waitUntil(lambda: unread() == before + 1)  # the backfilled line is read
+
+
+def test_a_reply_the_server_refused_says_so_in_its_bubble(
+    qtbot: Any, chat_window: MainWindow
+) -> None:
+    from unibox.store.chat import chat_failed
+    from unibox.store.chat_view import delivery_changes
+    from unibox.store.intent import intent_write
+
+    window = chat_window
+    _open_chat(qtbot, window, "Leo Castell")
+    view = window.chat_view
+    view.input.setFocus()
+    qtbot.keyClicks(view.input, "On my way")
+    qtbot.keyClick(view.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.lines.bubbles[-1].line.text == "On my way")
+    store = window.bridge.store
+    with intent_write(store) as s:
+        (outbox_id,) = s.scalars(select(ChatOutbox.id))
+        chat_failed(s, outbox_id, "the server refused it (forbidden)", final=True)
+        changes = delivery_changes(s, outbox_id)
+    window.bridge.post_changes(changes)  # as the chat engine does after each attempt
+    qtbot.waitUntil(lambda: "Not sent" in view.lines.bubbles[-1].when.text())
+    assert "forbidden" in view.lines.bubbles[-1].when.text()

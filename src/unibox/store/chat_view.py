@@ -239,3 +239,16 @@ def chats_with(session: Session, handle_ids: list[int], limit: int = 8) -> list[
             )
         )
     return found
+
+
+def delivery_changes(session: Session, outbox_id: int) -> ChangeSet:
+    """What a window must redraw when a queued chat message was sent or failed."""
+    from unibox.store.schema_chat import ChatOutbox
+
+    row = session.execute(
+        select(ChatOutbox.message_id, ChatOutbox.conversation_id).where(ChatOutbox.id == outbox_id)
+    ).first()
+    if row is None:
+        return ChangeSet()
+    mid, cid = row
+    return ChangeSet(messages_changed={mid} if mid is not None else set(), conversations={cid})

@@ -192,6 +192,7 @@ class ChatAccountSync:
     async def drain_outbox(self, channel: Channel) -> None:
         """Send every due chat message; a refusal goes on its row, a lost connection ends it."""
         from unibox.store.chat import chat_failed, chat_sent, due_chats
+        from unibox.store.chat_view import delivery_changes
         from unibox.store.intent import intent_write
 
         def due() -> Any:
@@ -208,20 +209,24 @@ class ChatAccountSync:
 
                 final = not exc.retryable
 
-                def failed(oid: int = item.id, error: str = error, final: bool = final) -> None:
+                def failed(
+                    oid: int = item.id, error: str = error, final: bool = final
+                ) -> ChangeSet:
                     with intent_write(self.store) as s:
                         chat_failed(s, oid, error, final=final)
+                        return delivery_changes(s, oid)
 
-                await self._write(failed)
+                self.on_changes(await self._write(failed))  # the window says "Not sent: why"
                 if exc.retryable:
                     raise
                 continue
 
-            def sent(oid: int = item.id, remote: str = result.remote_id) -> None:
+            def sent(oid: int = item.id, remote: str = result.remote_id) -> ChangeSet:
                 with intent_write(self.store) as s:
                     chat_sent(s, oid, remote)
+                    return delivery_changes(s, oid)
 
-            await self._write(sent)
+            self.on_changes(await self._write(sent))  # "Sending…" goes from its bubble
 
     # ------------------------------------------------------------------ watch
 

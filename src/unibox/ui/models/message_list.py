@@ -322,6 +322,14 @@ class MessageListModel(QAbstractListModel):
         if touched:
             self._fetch_rows(touched)
 
+    def _new_lines_unread(self, new: list[int], rows: list[MessageRow]) -> list[int]:
+        """The newest ids of `new` with no row at hand, when a chat's row is leaving."""
+        staying = set(new)
+        if not any(mid in self._chats and mid not in staying for mid in self._ids):
+            return []
+        have = {r.id for r in rows} | set(self._ids)
+        return [mid for mid in new if mid not in have][:50]
+
     def _follow_chats(self, new: list[int], rows: list[MessageRow]) -> None:
         """A chat is one row, its newest line: a new line moves that row (and the selection
         with it) instead of removing it and adding another, so writing in a chat keeps it
@@ -365,8 +373,19 @@ class MessageListModel(QAbstractListModel):
         # which opening a message or a new search should not wait for.
         self._bridge.read(query, lambda result: self._merge(generation, *result), lane="bulk")
 
-    def _merge(self, generation: int, new: list[int], rows: list[MessageRow]) -> None:
+    def _merge(
+        self, generation: int, new: list[int], rows: list[MessageRow], *, asked: bool = False
+    ) -> None:
         if generation != self._generation:
+            return
+        if not asked and (unknown := self._new_lines_unread(new, rows)):
+            # A chat's row is leaving: read the newest unknown rows first, one of them may
+            # be its new line (a list completed in the background brings no rows).
+            now = self._now()
+            self._bridge.read(
+                lambda s: view_rows.rows_for(s, unknown, now=now),
+                lambda more: self._merge(generation, new, rows + more, asked=True),
+            )
             return
         self._follow_chats(new, rows)
         if not _diff_ok(self._ids, new):

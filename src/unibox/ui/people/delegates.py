@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from unibox.store.people_list import PersonRow
 from unibox.store.timeline import MESSAGE, TimelineEntry
+from unibox.store.view_rows import CHANNEL_TITLES
 from unibox.ui.format import list_time
 from unibox.ui.icons import pixmap
 from unibox.ui.people.list_model import ROW_ROLE, Column
@@ -158,7 +159,11 @@ class TimelineDelegate(QStyledItemDelegate):
             title = f"{entry.channel.capitalize()} · by {entry.by or 'you'}"
         else:
             who = "You" if entry.direction == "out" else (entry.by or "Them")
-            title = f"{who} · {entry.title or '(no subject)'}"
+            if entry.channel != "mail":  # a chat line has no subject: say where it was
+                network = CHANNEL_TITLES.get(entry.channel, entry.channel)
+                title = f"{who} · {entry.title or f'{network} chat'}"
+            else:
+                title = f"{who} · {entry.title or '(no subject)'}"
         title = QFontMetrics(bold).elidedText(
             title, Qt.TextElideMode.ElideRight, text.width() - when_w
         )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from unibox.store.people_list import PersonRow
 from unibox.store.persons import PersonHead, PersonRecord
 from unibox.store.timeline import MESSAGE
+from unibox.store.view_rows import CHANNEL_TITLES
 from unibox.ui.bridge import Bridge
 from unibox.ui.people.card_editor import CardEditor
 from unibox.ui.people.delegates import TimelineDelegate
@@ -329,7 +330,8 @@ class PersonRecordView(QWidget):
             wanted.append(("All", None))
             names = {"mail": "Mail", "chat": "Chat"}
             for kind in sorted(record.numbers.messages_by_channel):
-                wanted.append((names.get(kind, kind.capitalize()), frozenset({kind})))
+                name = names.get(kind) or CHANNEL_TITLES.get(kind) or kind.capitalize()
+                wanted.append((name, frozenset({kind})))
             wanted.append(("Calls && notes", NOTE_KINDS))
         current = self.timeline.channels
         if [b.text() for b in self.chips.buttons()] == [w[0] for w in wanted]:
