@@ -261,3 +261,32 @@ def test_a_reply_the_server_refused_says_so_in_its_bubble(
     window.bridge.post_changes(changes)  # as the chat engine does after each attempt
     qtbot.waitUntil(lambda: "Not sent" in view.lines.bubbles[-1].when.text())
     assert "forbidden" in view.lines.bubbles[-1].when.text()
+
+
+def test_a_long_chat_opens_at_its_newest_page_and_reads_back_on_request(
+    qtbot: Any, chat_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unibox.ui.chat_pane
+
+    monkeypatch.setattr(unibox.ui.chat_pane, "PAGE", 4)
+    window = chat_window
+    _open_chat(qtbot, window, "Zoë Müller")
+    view = window.chat_view
+    qtbot.waitUntil(lambda: len(view.lines.bubbles) == 4)
+    assert view.lines.bubbles[-1].text.text().startswith("Otherwise we're good")
+    assert view.older.isVisible()
+    qtbot.mouseClick(view.older, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(view.lines.bubbles) == 8)
+    qtbot.mouseClick(view.older, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(view.lines.bubbles) == 9)
+    assert not view.older.isVisible()  # that is all of it
+    assert view.lines.bubbles[0].text.text().startswith("Quick one before I run")
+
+
+def test_a_group_chat_shows_who_wrote_its_newest_line_in_the_panel(
+    qtbot: Any, chat_window: MainWindow
+) -> None:
+    window = chat_window
+    _open_chat(qtbot, window, "Brightwave launch")
+    panel = window.person_panel
+    qtbot.waitUntil(lambda: panel.card is not None and panel.card.name == "Felix Brandt")

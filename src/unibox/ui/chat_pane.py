@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from unibox.core.items import ChangeSet
 from unibox.services import chat as chat_service
-from unibox.store.chat_view import ChatThread, chat_thread
+from unibox.store.chat_view import PAGE, ChatThread, chat_thread
 from unibox.ui.bridge import Bridge
 from unibox.ui.widgets.chat_view import ChatView
 
@@ -36,12 +36,16 @@ class ChatPane(QObject):
         self._clock = clock
         self._generation = 0
         self.conversation_id: int | None = None
+        self.limit = PAGE  # how many of the newest lines are shown
         view.reply_requested.connect(self.reply)
+        view.older_requested.connect(self.show_older)
 
     def open(self, conversation_id: int) -> None:
         """Show this chat; opening it reads it."""
         fresh = conversation_id != self.conversation_id
         self.conversation_id = conversation_id
+        if fresh:
+            self.limit = PAGE
         self._load()
         if fresh:
             store = self._bridge.store
@@ -53,6 +57,11 @@ class ChatPane(QObject):
         """Another message (a letter) took the pane."""
         self.conversation_id = None
         self._generation += 1
+
+    def show_older(self) -> None:
+        """The page of lines before the first one shown, too."""
+        self.limit += PAGE
+        self._load()
 
     def apply_changes(self, changes: ChangeSet) -> None:
         if self.conversation_id is not None and self.conversation_id in changes.conversations:
@@ -75,11 +84,12 @@ class ChatPane(QObject):
 
     def _load(self) -> None:
         self._generation += 1
-        generation, cid = self._generation, self.conversation_id
+        generation, cid, limit = self._generation, self.conversation_id, self.limit
         if cid is None:
             return
         self._bridge.read(
-            lambda s: chat_thread(s, cid), lambda thread: self._loaded(generation, thread)
+            lambda s: chat_thread(s, cid, limit=limit),
+            lambda thread: self._loaded(generation, thread),
         )
 
     def _loaded(self, generation: int, thread: ChatThread | None) -> None:

@@ -331,8 +331,13 @@ class MainWindow(QMainWindow):
         self.message_view.clear()
 
     def _chat_opened(self, thread: ChatThread) -> None:
-        if self.person_panel.isVisible():  # a group is no one person: the panel waits
-            self.person.load(thread.address if thread.kind == "chat" else "")
+        if not self.person_panel.isVisible():
+            return
+        if thread.kind == "chat":
+            self.person.load(thread.address)
+        else:  # a group: whoever wrote its newest line (that is not the user's)
+            theirs = [line for line in thread.lines if not line.outgoing]
+            self.person.load(theirs[-1].sender_address if theirs else "")
 
     def _local_now(self) -> datetime:
         return self.clock().astimezone()

@@ -97,6 +97,10 @@ class ChatLines(QWidget):
         self._rows: list[QWidget] = []
         self.bubble_width = 420
 
+    def set_top(self, widget: QWidget) -> None:
+        """A widget above the first line (the way to earlier lines)."""
+        self._col.insertWidget(1, widget, 0, Qt.AlignmentFlag.AlignHCenter)
+
     def show_lines(self, lines: tuple[ChatLine, ...], group: bool, now: datetime) -> None:
         for row in self._rows:
             row.deleteLater()

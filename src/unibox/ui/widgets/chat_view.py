@@ -44,9 +44,11 @@ class ChatView(QWidget):
 
     Signals:
         reply_requested(str): the text the user wants to send into the shown chat.
+        older_requested(): the user wants the lines before the first one shown.
     """
 
     reply_requested = Signal(str)
+    older_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +64,10 @@ class ChatView(QWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lines = ChatLines()
+        self.older = QPushButton("Show earlier messages", self.lines)
+        self.older.setObjectName("LinkButton")
+        self.older.clicked.connect(self._ask_older)
+        self.lines.set_top(self.older)
         self.scroller.setWidget(self.lines)
         col.addWidget(self.scroller, 1)
         col.addWidget(self._reply_row())
@@ -133,9 +139,14 @@ class ChatView(QWidget):
         if other:
             self.input.clear()
             self._stick = True
+        self.older.setVisible(thread.has_older)
         self.lines.show_lines(thread.lines, group, now)
         self._fit_bubbles()
         QTimer.singleShot(0, self._to_bottom_if_stuck)
+
+    def _ask_older(self) -> None:
+        self._stick = False  # reading back: stay where the user is
+        self.older_requested.emit()
 
     def _send(self) -> None:
         text = self.input.toPlainText().strip()
