@@ -15,16 +15,17 @@ import pytest
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import simple_message
 from tests.helpers.proxy import Fault, fault_proxy
+from tests.helpers.smtp import SMTP_WARNING, SmtpServer, smtp_server
 from tests.integration.cli_helpers import run, search, stats
 from unibox.channels.pop3 import Pop3Session
-from unibox.config import store_path
+from unibox.config import UNDO_SEND_SECONDS, Settings, store_path
 from unibox.secrets import SecretStore
 from unibox.store import accounts
 from unibox.store.store import Store
 from unibox.sync.runner import SyncRunner
 
-pytestmark = pytest.mark.integration
-__all__ = ["fault_proxy"]
+pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings(SMTP_WARNING)]
+__all__ = ["fault_proxy", "smtp_server"]
 
 
 def add_pop3(
@@ -229,3 +230,31 @@ def test_a_server_without_stls_is_refused_never_downgraded(
     code = add_pop3(dovecot_no_starttls, mail_user, monkeypatch, security="starttls")
     err = capsys.readouterr().err.strip()
     assert code == 1 and len(err.splitlines()) == 1 and "does not offer STLS" in err, err
+
+
+def test_mail_sent_from_a_pop3_account_goes_over_smtp_and_is_kept_in_sent(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    smtp_server: SmtpServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    smtp_server.add_user(mail_user, dovecot.password)
+    smtp = ("--smtp-host", "localhost", "--smtp-port", str(smtp_server.port))
+    extra = (*smtp, "--smtp-security", "starttls")
+    assert add_pop3(dovecot, mail_user, monkeypatch, extra=extra) == 0
+    Settings(profile).set(UNDO_SEND_SECONDS, 0)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("The seedlings are up.\n"))
+    assert run("send", "--account", "Home", "--to", "ann@example.org",
+               "--subject", "Seedlings") == 0  # fmt: skip
+    [received] = smtp_server.messages
+    assert received.rcpt_tos == ("ann@example.org",) and b"Subject: Seedlings" in received.data
+    [sent] = search(capsys, "in:sent")
+    assert sent["subject"] == "Seedlings" and sent["folder"] == "Sent"
+    capsys.readouterr()
+    assert run("outbox", "--json", "--all") == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["state"] == "done"
+    assert run("sync") == 0
+    assert len(smtp_server.messages) == 1  # sent once

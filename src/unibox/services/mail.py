@@ -210,8 +210,13 @@ def deliver_now(
     store: Store, secrets: SecretStore, account: AccountInfo, *, clock: Clock = utc_now
 ) -> WorkReport:
     """Push this account's pending changes and send what is due, now."""
-    from unibox.sync.account_work import AccountWork
+    from unibox.sync.account_work import AccountWork, WorkReport
 
+    if account.kind == "pop3":  # nothing to push to a POP3 server; mail goes over SMTP
+        from unibox.sync.pop3_send import pop3_work
+
+        changes = pop3_work(store, account, secrets.get(account.secret_ref), clock)
+        return WorkReport(changes=changes)
     return AccountWork(store, account, secrets.get(account.secret_ref), clock=clock).run()
 
 

@@ -34,22 +34,37 @@ class KnownUidl:
 
 def pop3_inbox(session: Session, account_id: int) -> int:
     """The id of the account's local Inbox, made on first use."""
+    return local_folder(session, account_id, INBOX, FolderRole.INBOX)
+
+
+def local_folder(session: Session, account_id: int, name: str, role: FolderRole) -> int:
+    """The id of a folder that exists only here (a POP3 account's Inbox or Sent)."""
     found = session.scalar(
-        select(Folder.id).where(Folder.account_id == account_id, Folder.name == INBOX)
+        select(Folder.id).where(Folder.account_id == account_id, Folder.name == name)
     )
     if found is not None:
         return found
     folder = Folder(
         account_id=account_id,
-        name=INBOX,
+        name=name,
         delimiter="/",
-        role=FolderRole.INBOX.value,
+        role=role.value,
         uidvalidity=LOCAL_UIDVALIDITY,
         uidnext=1,
     )
     session.add(folder)
     session.flush()
     return folder.id
+
+
+def take_uid(session: Session, folder_id: int) -> int:
+    """The next UID of a local folder, counted up."""
+    folder = session.get(Folder, folder_id)
+    assert folder is not None
+    uid = folder.uidnext or 1
+    folder.uidnext = uid + 1
+    session.flush()
+    return uid
 
 
 def known_uidls(session: Session, folder_id: int) -> dict[str, KnownUidl]:

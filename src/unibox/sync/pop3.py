@@ -19,10 +19,8 @@ from collections.abc import Callable
 from unibox.channels.pop3 import Pop3Endpoint, Pop3Session
 from unibox.core.items import ChangeSet, FetchedMail
 from unibox.core.triage import Clock, utc_now
-from unibox.store import outbox, pending_ops
 from unibox.store.accounts import AccountInfo, record_sync
 from unibox.store.ingest import Ingestor
-from unibox.store.intent import intent_write
 from unibox.store.pop3_state import (
     due_for_deletion,
     known_uidls,
@@ -161,28 +159,3 @@ class Pop3AccountSync:
         if self.should_stop():
             log.info("%s: stopping between batches, as asked", self.account.name)
             raise SyncStopped(self.account.name)
-
-
-def pop3_work(store: Store, account: AccountInfo, password: str, clock: Clock = utc_now) -> None:
-    """What the user asked of a POP3 account: send due mail over SMTP.
-
-    POP3 has nothing to push: a flag, a move or a delete is local only, so
-    queued operations are done at once. Mail the SMTP server accepted has no
-    server Sent folder to go to and is done when accepted.
-    """
-    from unibox.sync.send import OutboxSender, smtp_send
-
-    now = int(clock().timestamp())
-    with store.write() as s:
-        ops = [op.id for op in pending_ops.pending_for(s, account.id)]
-        if ops:
-            pending_ops.mark_done(s, ops, "POP3: kept on this computer only")
-    with store.read() as s:
-        due = bool(outbox.due_items(s, account.id, now))
-    if not due:
-        return
-    OutboxSender(store, account, password, clock=clock, send=smtp_send).drain(None)
-    with intent_write(store) as s:
-        for item in outbox.due_items(s, account.id, now):
-            if item.state == outbox.ACCEPTED:
-                outbox.mark_done(s, item.id, now)

@@ -161,9 +161,10 @@ class SyncRunner:
                 attempt += 1
 
     def _sync_pop3(self, account: AccountInfo, password: str) -> SyncReport:
-        from unibox.sync.pop3 import Pop3AccountSync, pop3_work
+        from unibox.sync.pop3 import Pop3AccountSync
+        from unibox.sync.pop3_send import pop3_work
 
-        pop3_work(self.store, account, password, self.clock)
+        self._emit(pop3_work(self.store, account, password, self.clock))
         report = Pop3AccountSync(
             self.store,
             account,
