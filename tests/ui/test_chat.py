@@ -290,3 +290,18 @@ def test_a_group_chat_shows_who_wrote_its_newest_line_in_the_panel(
     _open_chat(qtbot, window, "Brightwave launch")
     panel = window.person_panel
     qtbot.waitUntil(lambda: panel.card is not None and panel.card.name == "Felix Brandt")
+
+
+def test_r_on_a_chat_goes_to_its_reply_box_not_to_a_mail_reply(
+    qtbot: Any, chat_window: MainWindow
+) -> None:
+    window = chat_window
+    _open_chat(qtbot, window, "Marcus Lee")
+    window.message_list.setFocus()
+    qtbot.keyClick(window.message_list, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: window.chat_view.input.hasFocus())
+    assert not [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "ComposeWindow" and w.isVisible()
+    ]

@@ -414,7 +414,9 @@ class MainWindow(QMainWindow):
             self.message_list.step(1)
 
     def read(self) -> None:
-        if self.message_view.content is not None:
+        if self.reading_pane.currentWidget() is self.chat_view:  # a chat: write in it
+            self.chat_view.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif self.message_view.content is not None:
             self.message_view.body.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def scroll_body(self) -> None:

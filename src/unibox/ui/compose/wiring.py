@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
@@ -62,11 +62,16 @@ def install_compose(window: MainWindow) -> ComposeLauncher:
     )
     _CloseWatcher(launcher, window)
 
-    def on_current(act: Callable[[int], None]) -> Callable[[], None]:
+    def on_current(act: Callable[[int], None], *, in_chat: bool = True) -> Callable[[], None]:
         def run() -> None:
             # The message shown, or being opened (a right click selects, then loads).
             message_id = window.reader.current
-            if message_id is None:
+            if window.reading_pane.currentWidget() is window.chat_view:
+                if in_chat:  # a chat is answered in its own reply box, not by mail
+                    window.chat_view.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                else:
+                    window.statusBar().showMessage("Chat lines cannot be forwarded.", 4000)
+            elif message_id is None:
                 window.statusBar().showMessage("Choose a message first.", 4000)
             else:
                 act(message_id)
@@ -87,7 +92,7 @@ def install_compose(window: MainWindow) -> ComposeLauncher:
             "Reply to all",
             ("a",),
         ),
-        Command("&Forward", ("F",), on_current(launcher.forward), "Forward", ("f",)),
+        Command("&Forward", ("F",), on_current(launcher.forward, in_chat=False), "Forward", ("f",)),
     )
     for menu_name, entries in (("mail", mail), ("message", message)):
         menu = commands.menus[menu_name]
