@@ -198,6 +198,31 @@ def test_implicit_tls_with_the_test_ca(
     assert subjects(capsys) == ["Over TLS"]
 
 
+def test_a_pinned_certificate_replaces_the_ca_and_a_wrong_pin_sends_no_password(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def add(pin: str) -> int:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(dovecot.password + "\n"))
+        return run(
+            "account", "add-pop3", "--name", "Home", "--email", f"{mail_user}@example.com",
+            "--pop3-host", "localhost", "--pop3-port", str(dovecot.pop3s_port),
+            "--username", mail_user, "--password-stdin", "--fingerprint", pin,
+        )  # fmt: skip
+
+    assert add("ab" * 32) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "does not match the pinned fingerprint" in err, err
+    assert "did not send your password" in err
+    assert add(dovecot.fingerprint_sha256) == 0
+    dovecot.deliver(mail_user, simple_message("Pinned", "Trusted by its fingerprint."))
+    assert run("sync") == 0
+    assert subjects(capsys) == ["Pinned"]
+
+
 def test_an_untrusted_certificate_and_a_wrong_password_are_one_line_each(
     dovecot: Dovecot,
     mail_user: str,

@@ -20,8 +20,13 @@ from unibox.ui.bridge import Bridge
 from unibox.ui.widgets.account_dialog import AddAccountDialog
 
 
-def rematch_text(host: str) -> str:
+def rematch_text(host: str, *, pop3: bool = False) -> str:
     """What happens to the mail on this computer when the mailbox may be another one."""
+    if pop3:
+        return (
+            "The mail already on this computer is kept. On the next sync unibox downloads "
+            f"from {host or 'the server'} only the messages it has not downloaded before."
+        )
     return (
         "The mail already on this computer is kept. On the next sync unibox matches each "
         f"folder with {host or 'the server'} again: mail found there keeps its state, mail it "
@@ -85,7 +90,8 @@ class EditAccountDialog(AddAccountDialog):
             username=form.username,
         )
         changed = server_changed(self.account.settings, typed)
-        self.rematch.setText(rematch_text(form.imap_host) if changed else "")
+        pop3 = self.account.kind == "pop3"
+        self.rematch.setText(rematch_text(form.imap_host, pop3=pop3) if changed else "")
         if changed != self.rematch.isVisibleTo(self):  # resize only as the note comes or goes
             self.rematch.setVisible(changed)
             self.adjustSize()
