@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import ipaddress
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +18,13 @@ from typing import Any, TypeVar
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
-from unibox.channels.tls import check_pin, tls_context, transport_error, unreachable
+from unibox.channels.tls import (
+    check_pin,
+    is_loopback,
+    tls_context,
+    transport_error,
+    unreachable,
+)
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
 log = logging.getLogger("unibox.channels.imap")
@@ -47,15 +52,6 @@ class ImapEndpoint:
     @property
     def where(self) -> str:
         return f"{self.host}:{self.port}"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def translate(exc: BaseException, ep: ImapEndpoint) -> ChannelError:

@@ -16,8 +16,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from types import TracebackType
 
-from unibox.channels.imap_conn import is_loopback
-from unibox.channels.tls import check_pin, tls_context, transport_error, unreachable
+from unibox.channels.tls import (
+    check_pin,
+    is_loopback,
+    tls_context,
+    transport_error,
+    unreachable,
+)
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
 log = logging.getLogger("unibox.channels.pop3")

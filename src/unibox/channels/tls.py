@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import ipaddress
 import os
 import socket
 import ssl
@@ -17,6 +18,16 @@ from unibox.core.errors import ChannelError, ConnectionLost, SecurityError, Unre
 
 PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
 CA_FILE_LIMIT = 4 * 1024 * 1024  # a bundle of every public CA is ~0.2 MB
+
+
+def is_loopback(host: str) -> bool:
+    """This computer: the only place plain text may go."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def tls_context(ca_file: str, fingerprint: str) -> ssl.SSLContext:
