@@ -6,7 +6,9 @@ built here; store/views.py and the person record combine them.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from unibox.core.items import FolderRole
@@ -57,6 +59,23 @@ _INBOX = FolderRole.INBOX.value
 
 
 NEEDS_REPLY_DAYS = 30
+
+
+def newest_chat_messages(accounts: list[int] | None = None) -> Select[Any]:
+    """Ids of each chat's newest live message (of these accounts; None: all): a list
+    shows a chat as one row. Chats are the conversations with a remote_ref (a partial
+    index finds them); each newest message is one step down ix_message_conversation."""
+    newest = (
+        select(Message.id)
+        .where(Message.conversation_id == Conversation.id, Message.deleted_at.is_(None))
+        .order_by(Message.sent_at.desc(), Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    chats = select(newest).where(Conversation.remote_ref.is_not(None))
+    if accounts is not None:
+        chats = chats.where(Conversation.account_id.in_(accounts))
+    return chats
 
 
 def needs_reply(now: int) -> ColumnElement[bool]:
@@ -134,7 +153,11 @@ def needs_reply(now: int) -> ColumnElement[bool]:
         Message.sent_at >= now - NEEDS_REPLY_DAYS * 86_400,
         Message.direction == "in",
         Message.is_answered.is_(False),
-        or_(and_(exists(mine), exists(known), kept), and_(text(NOT_MAIL), one_to_one)),
+        # A chat's newest line only (a short list): not every line of a long chat walked.
+        or_(
+            and_(exists(mine), exists(known), kept),
+            and_(text(NOT_MAIL), Message.id.in_(newest_chat_messages()), one_to_one),
+        ),
         ~newer,
         ~hidden_from_inbox(now),
     )

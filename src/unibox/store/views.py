@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text, union_all
 from sqlalchemy.orm import Session
@@ -14,8 +13,14 @@ from unibox.core.items import FolderRole
 from unibox.core.query import SearchQuery, fts_match
 from unibox.store.channels import CHANNELS
 from unibox.store.queries import search_filters, search_ids
-from unibox.store.schema import Account, Conversation, Folder, Message, MessageLocation
-from unibox.store.triage_views import followup_is_due, hidden_from_inbox, is_snoozed, needs_reply
+from unibox.store.schema import Account, Folder, Message, MessageLocation
+from unibox.store.triage_views import (
+    followup_is_due,
+    hidden_from_inbox,
+    is_snoozed,
+    needs_reply,
+    newest_chat_messages,
+)
 
 
 class ViewKind(StrEnum):
@@ -80,23 +85,6 @@ def _chat_accounts(session: Session, view: View) -> list[int] | None:
         kinds = next((k for key, _t, _i, k in CHANNELS if key == view.channel), ())
         return list(session.scalars(select(Account.id).where(Account.kind.in_(kinds))))
     return []
-
-
-def newest_chat_messages(accounts: list[int] | None = None) -> Select[Any]:
-    """Ids of each chat's newest live message (of these accounts; None: all): a list
-    shows a chat as one row. Chats are the conversations with a remote_ref (a partial
-    index finds them); each newest message is one step down ix_message_conversation."""
-    newest = (
-        select(Message.id)
-        .where(Message.conversation_id == Conversation.id, Message.deleted_at.is_(None))
-        .order_by(Message.sent_at.desc(), Message.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    chats = select(newest).where(Conversation.remote_ref.is_not(None))
-    if accounts is not None:
-        chats = chats.where(Conversation.account_id.in_(accounts))
-    return chats
 
 
 def view_query(
