@@ -7,10 +7,13 @@ import io
 import json
 import logging
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import simple_message
@@ -20,9 +23,11 @@ from tests.integration.cli_helpers import run, search, stats
 from unibox.channels.pop3 import Pop3Session
 from unibox.config import UNDO_SEND_SECONDS, Settings, store_path
 from unibox.secrets import SecretStore
-from unibox.store import accounts
+from unibox.services.mail import Outgoing, queue_new
+from unibox.store import accounts, folders, outbox
+from unibox.store.schema_actions import OutboxMessage
 from unibox.store.store import Store
-from unibox.sync.runner import SyncRunner
+from unibox.sync.runner import SyncRunner, Wake
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings(SMTP_WARNING)]
 __all__ = ["fault_proxy", "smtp_server"]
@@ -283,3 +288,72 @@ def test_mail_sent_from_a_pop3_account_goes_over_smtp_and_is_kept_in_sent(
     assert row["state"] == "done"
     assert run("sync") == 0
     assert len(smtp_server.messages) == 1  # sent once
+
+
+def test_a_send_cut_short_by_a_crash_goes_again_once(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A row left "sending" by a dead process never reached the end of its message
+    (from there it is "unconfirmed"): with no server Sent to look in, it is sent again."""
+    smtp_server.add_user(mail_user, dovecot.password)
+    smtp = ("--smtp-host", "localhost", "--smtp-port", str(smtp_server.port))
+    assert (
+        add_pop3(dovecot, mail_user, monkeypatch, extra=(*smtp, "--smtp-security", "starttls")) == 0
+    )
+    store = Store(store_path(profile))
+    try:
+        queued = queue_new(
+            store, "Home", Outgoing(to=("ann@example.org",), subject="Crashed", body="Again."),
+            undo_seconds=0,
+        )  # fmt: skip
+        with store.write() as s:
+            assert outbox.claim(s, queued.id, 0)  # "sending" since 1970: its lease is long over
+            s.execute(update(OutboxMessage).values(next_attempt_at=0))
+    finally:
+        store.close()
+    assert run("sync") == 0
+    [received] = smtp_server.messages
+    assert b"Subject: Crashed" in received.data
+    assert run("sync") == 0
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_watch_downloads_new_mail_as_it_comes(
+    dovecot: Dovecot, mail_user: str, profile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert add_pop3(dovecot, mail_user, monkeypatch) == 0
+    store = Store(store_path(profile))
+    runner = SyncRunner(store, SecretStore())
+    stop = Wake()
+    with store.read() as s:
+        [account] = accounts.list_accounts(s)
+    watch = threading.Thread(target=runner.watch, args=(account, 0.2, stop), daemon=True)
+    watch.start()
+
+    def stored() -> int:
+        with store.read() as s:
+            return sum(f.messages for f in folders.list_folders(s, account.id))
+
+    def synced() -> bool:
+        with store.read() as s:
+            return accounts.get_account(s, account.name).last_sync_at is not None
+
+    try:
+        deadline = time.monotonic() + 60  # hang guards, not measures
+        while not synced() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert synced() and stored() == 0  # the first sync found nothing
+        dovecot.deliver(mail_user, simple_message("While watching", "Fresh."))
+        while stored() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stored() == 1
+    finally:
+        stop.set()
+        watch.join(30)
+        runner.close()
+        store.close()
+    assert not watch.is_alive()

@@ -52,6 +52,14 @@ def _send(store: Store, account: AccountInfo, password: str, clock: Clock, now: 
     from unibox.sync.send import OutboxSender, smtp_send
 
     changes = ChangeSet()
+    with store.read() as s:
+        lapsed = [i.id for i in outbox.due_items(s, account.id, now) if i.state == outbox.SENDING]
+    if lapsed:
+        # A process died while sending, before the end of the message left (from there
+        # on a row is unconfirmed): the server has not taken it, so it goes again.
+        with intent_write(store) as s:
+            for outbox_id in lapsed:
+                outbox.mark_retry(s, outbox_id, "", now)
     sender = OutboxSender(store, account, password, clock=clock, send=smtp_send)
     changes.merge(sender.drain(None).changes)
     with store.read() as s:
