@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import logging
+import sqlite3
 import sys
 import threading
 import time
@@ -20,6 +21,7 @@ from tests.helpers.mailgen import simple_message
 from tests.helpers.proxy import Fault, fault_proxy
 from tests.helpers.smtp import SMTP_WARNING, SmtpServer, smtp_server
 from tests.integration.cli_helpers import run, search, stats
+from tests.integration.test_secret_leaks import assert_nowhere
 from unibox.channels.pop3 import Pop3Session
 from unibox.config import UNDO_SEND_SECONDS, Settings, store_path
 from unibox.secrets import SecretStore
@@ -357,3 +359,30 @@ def test_a_watch_downloads_new_mail_as_it_comes(
         runner.close()
         store.close()
     assert not watch.is_alive()
+
+
+def test_a_wrong_pop3_password_is_said_in_one_line_and_stored_only_in_the_keyring(
+    dovecot: Dovecot,
+    mail_user: str,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    sentinel = "Pop3-Sentinel-8e2a"
+    dovecot.deliver(mail_user, simple_message("Hello", "x"))
+    extra = ("--no-check",)
+    assert add_pop3(dovecot, mail_user, monkeypatch, password=sentinel, extra=extra) == 0
+    assert SecretStore().get("mail:Home") == sentinel
+    keeper = sqlite3.connect(store_path(profile))  # holds the WAL open, to look into it
+    try:
+        keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        assert run("sync") == 1
+        assert run("-v", "sync") == 1
+        said = capsys.readouterr()
+    finally:
+        keeper.close()
+    lines = [line for line in said.err.splitlines() if line.startswith("unibox: Home:")]
+    assert lines and all("rejected the user name or password" in line for line in lines)
+    assert_nowhere(sentinel, profile, said.out + said.err, caplog.records)
