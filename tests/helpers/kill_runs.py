@@ -49,6 +49,7 @@ class RunResult:
 
     kill_at: float
     finished_before_kill: bool = False
+    finished_in: float | None = None  # seconds, when it finished before the kill
     stray_processes: int = 0
     integrity_after_kill: list[str] = field(default_factory=list)
     intent_missing: int = 0  # queued messages or flag changes gone after the kill
@@ -203,9 +204,11 @@ class KillRig:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        started = time.monotonic()
         try:
             proc.wait(kill_at)
             result.finished_before_kill = True
+            result.finished_in = time.monotonic() - started
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
