@@ -164,7 +164,7 @@ def _local_state(capsys: pytest.CaptureFixture[str], profile: Path) -> dict[str,
     return {"person": person, "triage": triage}
 
 
-def test_idle_pushes_new_mail_within_seconds(
+def test_idle_pushes_new_mail_long_before_the_next_interval(
     dovecot: Dovecot,
     mail_user: str,
     profile: Path,
@@ -181,11 +181,12 @@ def test_idle_pushes_new_mail_within_seconds(
     worker.start()
     try:
         _wait_for(lambda: _count(store) == 1, 15)
-        time.sleep(0.5)  # let it enter IDLE
-        delivered = time.monotonic()
+        # Delivered at once, so usually before the IDLE connection's SELECT: such mail
+        # raises no IDLE notice and must be read when IDLE starts. The next scheduled
+        # sync is an hour away; 45 s is a hang guard, not a speed limit (it used to
+        # take the server's own ~70-100 s re-check to show up).
         dovecot.deliver(mail_user, simple_message("Pushed", "two"))
-        _wait_for(lambda: _count(store) == 2, 10)
-        assert time.monotonic() - delivered < 10
+        _wait_for(lambda: _count(store) == 2, 45)
     finally:
         stop.set()
         worker.join(15)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from unibox.channels.imap import ImapSession
 from unibox.core.errors import ChannelError, Unreachable, UserError
-from unibox.core.items import ChangeSet
+from unibox.core.items import ChangeSet, FolderStatus
 from unibox.core.triage import Clock, utc_now
 from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
@@ -239,6 +239,19 @@ class SyncRunner:
                 # notice was lost with it) is read by a whole sync first.
                 next_full = 0.0
 
+    def _inbox_moved_on(self, account: AccountInfo, status: FolderStatus) -> bool:
+        """Whether the server's INBOX differs from what the store last saw of it."""
+        from unibox.store import folders
+
+        with self.store.read() as s:
+            stored = [f for f in folders.list_folders(s, account.id) if f.name == "INBOX"]
+        if not stored:
+            return True
+        f = stored[0]
+        return (f.uidvalidity, f.uidnext) != (status.uidvalidity, status.uidnext) or (
+            status.highestmodseq is not None and f.highestmodseq != status.highestmodseq
+        )
+
     def _idle_until(self, account: AccountInfo, deadline: float, stop: threading.Event) -> None:
         if account.kind == "pop3":  # no push in POP3: the next sync is the next look
             while not stop.is_set() and time.monotonic() < deadline:
@@ -251,7 +264,10 @@ class SyncRunner:
             if "IDLE" not in imap.capabilities:
                 stop.wait(max(0.0, deadline - time.monotonic()))
                 return
-            imap.select("INBOX")
+            if self._inbox_moved_on(account, imap.select("INBOX")):
+                # Mail that came between the last sync and this SELECT raises no
+                # IDLE notice (the server counts it as already seen): read it now.
+                self.sync_once(account, backoff=(), only_folders=["INBOX"])
             wake = stop if isinstance(stop, Wake) else None
             while not stop.is_set() and time.monotonic() < deadline:
                 wait = min(
