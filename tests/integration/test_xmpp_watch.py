@@ -160,11 +160,12 @@ def test_the_windows_sync_service_runs_chat_accounts_beside_mail(
     alice, bob = xmpp_user_factory(), xmpp_user_factory()
     add(store, prosody, alice)
     changes: list[ChangeSet] = []
+    progress: list[Any] = []
     service = SyncService(
         store,
         SecretStore(),
         interval=600,
-        on_progress=lambda _p: None,
+        on_progress=progress.append,
         on_changes=changes.append,
         on_failure=lambda f: pytest.fail(f.message),
     )
@@ -172,6 +173,8 @@ def test_the_windows_sync_service_runs_chat_accounts_beside_mail(
         service.start(list_accounts(s))
     try:
         assert service.account_names == ["Chat"]
+        # Its line in the status bar goes from "checking" to "up to date", as for mail.
+        wait_until(lambda: ("Chat", "done") in [(p.account, p.phase) for p in progress])
         with XmppPeer(prosody, bob) as peer:
             peer.send(alice, "to the window")
             wait_until(lambda: any(c.messages_added for c in changes))

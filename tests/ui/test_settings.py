@@ -313,3 +313,38 @@ def test_a_new_sync_interval_restarts_the_syncs_once_the_person_stops(
     qtbot.waitUntil(lambda: syncs.kicks > 0)
     assert syncs.kicks == 1  # not once per step
     window.syncs = None
+
+
+def test_an_xmpp_account_shows_its_address_state_and_last_error_not_mail_fields(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unibox.store.chat_accounts import ChatSettings, add_chat_account, record_chat_sync
+    from unibox.sync.runner import SyncFailure
+
+    with window.bridge.store.write() as s:
+        chat = add_chat_account(
+            s,
+            name="Chat",
+            kind="xmpp",
+            display_name="Mira",
+            settings=ChatSettings("mira@chat.example", host="chat.example", port=5223),
+            secret_ref="xmpp:Chat",
+        )
+        record_chat_sync(s, chat.id, "The XMPP server refused the password.", synced=False)
+    page = _accounts_dialog(qtbot, window, tmp_path, monkeypatch, account="Chat").accounts
+    assert "mira@chat.example" in page.address.text()
+    assert "chat.example:5223" in page.server.text()
+    assert "Last error: The XMPP server refused the password." in page.state.text()
+    assert page.folders.isHidden() and page.edit.isHidden()  # no mail folders or servers
+    assert "new messages" in page.notify.text()
+    assert "its chats" in removal_text_of(page)
+    # The status bar gives it a line of its own, as for a mail account.
+    status = window.sync_status
+    status.on_failure(SyncFailure("Chat", "The XMPP server refused the password.", False))
+    assert "Chat: The XMPP server refused the password." in status.toolTip()
+
+
+def removal_text_of(page: Any) -> str:
+    from unibox.ui.settings.accounts import removal_text
+
+    return removal_text(page.current.account, 0)

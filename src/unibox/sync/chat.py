@@ -77,6 +77,7 @@ class ChatAccountSync:
         writer: ThreadPoolExecutor,
         on_changes: Callable[[ChangeSet], None] | None = None,
         on_error: Callable[[ChatFailure], None] | None = None,
+        on_synced: Callable[[str], None] | None = None,
         channel_factory: Callable[[ChatAccount, str], Channel] = make_channel,
     ) -> None:
         from unibox.store.chat import ChatIngestor
@@ -87,6 +88,7 @@ class ChatAccountSync:
         self.writer = writer
         self.on_changes = on_changes or (lambda _c: None)
         self.on_error = on_error or (lambda _f: None)
+        self.on_synced = on_synced or (lambda _name: None)  # up to date: the window says so
         self.channel_factory = channel_factory
         self.ingestor = ChatIngestor(account.id, [account.settings.address])
         self.kick = asyncio.Event()  # "sync now": drain the outbox at once
@@ -108,6 +110,7 @@ class ChatAccountSync:
                 finally:
                     await channel.close()
                 await self._record(channel.notice(), synced=True)
+                self.on_synced(self.account.name)
                 return
             except ChannelError as exc:
                 await self._failed(exc)
@@ -250,6 +253,7 @@ class ChatAccountSync:
             try:
                 await self._pass(channel)
                 await self._record(channel.notice(), synced=True)
+                self.on_synced(self.account.name)
                 failures = 0
                 await self._stay_live(channel, stop)
             except ChannelError as exc:

@@ -150,6 +150,10 @@ class SyncService:
                     on_error=lambda f: self._on_failure(
                         SyncFailure(f.account, f.message, f.retryable)
                     ),
+                    # Up to date: its line in the status bar says so, as a mail account's does.
+                    on_synced=lambda account: self._on_progress(
+                        Progress(account, "", "done", 0, 0)
+                    ),
                 )
             engine = self._chats
         if not engine.watch(found[0]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +26,7 @@ from unibox.secrets import SecretStore
 from unibox.store import accounts as store_accounts
 from unibox.store import folders as store_folders
 from unibox.store.accounts import AccountInfo
+from unibox.store.chat_accounts import ChatSettings, chat_accounts, is_chat_kind
 from unibox.store.folders import FolderState
 from unibox.store.intent import intent_write
 from unibox.ui.bridge import Bridge
@@ -40,11 +42,22 @@ if TYPE_CHECKING:
 class _Loaded:
     account: AccountInfo
     folders: list[FolderState]
+    chat: ChatSettings | None = None  # a chat account's (XMPP, …) own settings
 
 
-def _server_text(account: AccountInfo) -> str:
+_SECURITY = {"ssl": "SSL/TLS", "tls": "TLS", "starttls": "STARTTLS", "plain": "no encryption"}
+
+
+def _server_text(account: AccountInfo, chat: ChatSettings | None = None) -> str:
+    security = _SECURITY
+    if chat is not None:
+        where = (
+            f"{chat.host}:{chat.port or 5222} ({security.get(chat.security, chat.security)})"
+            if chat.host
+            else "server found from the address"
+        )
+        return f"{account.kind.upper()} · {chat.address}\n{where}"
     s = account.settings
-    security = {"ssl": "SSL/TLS", "starttls": "STARTTLS", "plain": "no encryption"}
     text = f"{s.imap.host}:{s.imap.port} ({security.get(s.imap.security, s.imap.security)})"
     if s.smtp is not None:
         text += f"\nsending: {s.smtp.host}:{s.smtp.port}"
@@ -52,8 +65,25 @@ def _server_text(account: AccountInfo) -> str:
     return text
 
 
+def state_text(account: AccountInfo) -> str:
+    """The account's last sync and its last error (or the server's notice), in words."""
+    when = (
+        f"Last synced {datetime.fromtimestamp(account.last_sync_at):%Y-%m-%d %H:%M}."
+        if account.last_sync_at
+        else "Not synced yet."
+    )
+    return f"{when} Last error: {account.last_error}" if account.last_error else when
+
+
 def removal_text(account: AccountInfo, messages: int) -> str:
     """What removing an account takes away and what it leaves, in words."""
+    if is_chat_kind(account.kind):
+        return (
+            f"Remove “{account.name}” from unibox?\n\n"
+            "Removed from this computer: its chats, and its password in the keyring.\n"
+            "Kept: the history on the server (adding the account again brings it back), "
+            "and the people, notes and tasks you have."
+        )
     return (
         f"Remove “{account.name}” ({account.email}) from unibox?\n\n"
         f"Removed from this computer: its {messages:,} messages and their folders, and its "
@@ -126,6 +156,9 @@ class AccountsPage(SettingsPage):
         self.address.setObjectName("AccountAddress")
         self.server = QLabel(self.details)
         self.server.setObjectName("Muted")
+        self.state = QLabel(self.details)
+        self.state.setObjectName("AccountState")
+        self.state.setWordWrap(True)
         self.edit = QPushButton("&Edit servers and password…", self.details)
         self.edit.clicked.connect(self.open_edit)
         self.display_name = QLineEdit(self.details)
@@ -153,11 +186,14 @@ class AccountsPage(SettingsPage):
         server_row.addWidget(self.server, 1)
         server_row.addWidget(self.edit, 0, Qt.AlignmentFlag.AlignTop)
         col.addLayout(server_row)
+        col.addWidget(self.state)
         col.addWidget(self._label("Your &name", self.display_name))
         col.addWidget(self.display_name)
         col.addWidget(self.notify)
-        col.addWidget(self._label("&Folders to sync", self.folders))
+        self.folders_label = self._label("&Folders to sync", self.folders)
+        col.addWidget(self.folders_label)
         col.addWidget(self.folders, 1)
+        col.addStretch(0)
         pw = QHBoxLayout()
         pw.addWidget(self.password, 1)
         pw.addWidget(self.change_password)
@@ -182,13 +218,16 @@ class AccountsPage(SettingsPage):
         keep = self.current.account.name if self.current else None
         self.list.clear()
         for account in found:
-            item = QListWidgetItem(f"{account.name}\n{account.email}", self.list)
+            chat = is_chat_kind(account.kind)
+            second = account.kind.upper() if chat else account.email
+            item = QListWidgetItem(f"{account.name}\n{second}", self.list)
             item.setData(Qt.ItemDataRole.UserRole, account.name)
         if not found:
             self.current = None
             self.details.setEnabled(False)
             self.address.setText("No account yet: add one to see its settings here.")
             self.server.clear()
+            self.state.clear()
             self.folders.clear()
             return
         names = [a.name for a in found]
@@ -201,7 +240,12 @@ class AccountsPage(SettingsPage):
 
         def load(s: Session) -> _Loaded:
             account = store_accounts.get_account(s, name)
-            return _Loaded(account, store_folders.list_folders(s, account.id))
+            chat = chat_accounts(s, name) if is_chat_kind(account.kind) else []
+            return _Loaded(
+                account,
+                store_folders.list_folders(s, account.id),
+                chat[0].settings if chat else None,
+            )
 
         self.bridge.read(load, self._show, lane="side")
 
@@ -209,9 +253,21 @@ class AccountsPage(SettingsPage):
         self.current = loaded
         a = loaded.account
         self.details.setEnabled(True)
-        self.address.setText(f"<b>{a.name}</b> · {a.email}")
-        self.server.setText(_server_text(a))
+        chat = loaded.chat is not None
+        address = loaded.chat.address if loaded.chat is not None else a.email
+        self.address.setText(f"<b>{a.name}</b> · {address}")
+        self.server.setText(_server_text(a, loaded.chat))
+        self.state.setText(state_text(a))
         self.display_name.setText(a.display_name)
+        self.display_name.setPlaceholderText(
+            "Your name in chats" if chat else "Your name on mail you send"
+        )
+        self.notify.setText(
+            "Show a notification for new messages" if chat else "Show a notification for new mail"
+        )
+        # A chat account has no folders, and its servers are set with `unibox account add-xmpp`.
+        self.folders_label.setVisible(not chat)
+        self.folders.setVisible(not chat)
         self.notify.blockSignals(True)
         self.notify.setChecked(a.name not in self.prefs.get(QUIET_ACCOUNTS))
         self.notify.blockSignals(False)
@@ -230,6 +286,7 @@ class AccountsPage(SettingsPage):
         self.password.setPlaceholderText("New password" if has_password else "No password kept")
         self.remove.setEnabled(self.secrets is not None)
         self.edit.setEnabled(has_password)
+        self.edit.setVisible(not chat)
 
     # -- changes ---------------------------------------------------------------
 
@@ -276,14 +333,14 @@ class AccountsPage(SettingsPage):
 
     def _account_changed(self, info: AccountInfo) -> None:
         if self.current is not None and self.current.account.name == info.name:
-            self._show(_Loaded(info, self.current.folders))
+            self._show(_Loaded(info, self.current.folders, self.current.chat))
         self.say(f"“{info.name}” is saved; syncing it again.")
         self.account_changed.emit(info)
         self.reload()
 
     def _kept(self, info: AccountInfo) -> None:
         if self.current is not None and self.current.account.name == info.name:
-            self.current = _Loaded(info, self.current.folders)
+            self.current = _Loaded(info, self.current.folders, self.current.chat)
         self.say("")
 
     def _save_notify(self, on: bool) -> None:
