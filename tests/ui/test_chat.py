@@ -19,11 +19,13 @@ from unibox.config import store_path
 from unibox.core.items import ChatAddress
 from unibox.store.chat import ChatIngestor
 from unibox.store.chat_accounts import chat_accounts
+from unibox.store.schema import Account
 from unibox.store.schema_chat import ChatOutbox
 from unibox.store.store import Store
 from unibox.store.views import View, ViewKind
 from unibox.ui.main_window import MainWindow
 from unibox.ui.models.message_list import Role
+from unibox.ui.models.sidebar import Role as SidebarRole
 from unibox.ui.tray import TrayPresenter, attach_tray
 from unibox.ui.widgets.avatar import channel_badge_rect
 from unibox.ui.widgets.message_delegate import AVATAR, PAD_X, PAD_Y
@@ -197,6 +199,60 @@ def test_the_sidebar_lists_xmpp_only_where_an_xmpp_account_is(
     assert chat_window.sidebar_model.index_of(xmpp).data() == "XMPP"
     qtbot.waitUntil(lambda: window.sidebar_model.index_of(View(ViewKind.INBOX)).isValid())
     assert not window.sidebar_model.index_of(xmpp).isValid()  # the mail-only demo
+
+
+def _all_rows(qtbot: Any, window: MainWindow) -> list[Any]:
+    model = window.messages
+    for n in range(model.rowCount()):
+        model.index(n).data()
+    qtbot.waitUntil(lambda: all(model.cached_row(n) for n in range(model.rowCount())))
+    return [model.cached_row(n) for n in range(model.rowCount())]
+
+
+def test_a_channel_in_the_sidebar_counts_and_lists_its_own_conversations_only(
+    qtbot: Any, chat_window: MainWindow
+) -> None:
+    model = chat_window.sidebar_model
+    email, xmpp = View(ViewKind.CHANNEL, channel="email"), View(ViewKind.CHANNEL, channel="xmpp")
+    qtbot.waitUntil(lambda: model.index_of(xmpp).isValid() and model.index_of(email).isValid())
+    channels = model.index_of(xmpp).parent()
+    assert [model.index(n, 0, channels).data() for n in range(model.rowCount(channels))] == [
+        "Email",
+        "XMPP",
+    ]
+    counts: dict[str, int] = {}
+    for view in (xmpp, email):
+        with qtbot.waitSignal(chat_window.messages.loaded):
+            chat_window.sidebar.setCurrentIndex(model.index_of(view))
+        rows = _all_rows(qtbot, chat_window)
+        assert rows
+        assert all(bool(r.chat) == (view is xmpp) for r in rows), view
+        counts[view.channel] = sum(not r.is_seen for r in rows)
+        assert model.index_of(view).data(SidebarRole.COUNT) == counts[view.channel]
+    assert counts["xmpp"] > 0  # the demo's chats have unread lines
+
+
+def test_chats_in_the_store_bring_their_channel_to_the_sidebar_without_an_account_of_it(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """An import (or the demo) may bring chats into an account of another kind."""
+    store = window.bridge.store
+    with store.write() as s:
+        account = s.scalar(select(Account.id).order_by(Account.id))
+        ChatIngestor(account, ["me@chat.example"]).ingest(
+            s, [chat_item("imported-1", "from the import", peer="ann@chat.example")]
+        )
+    window.sidebar_model.reload()
+    xmpp = View(ViewKind.CHANNEL, channel="xmpp")
+    qtbot.waitUntil(lambda: window.sidebar_model.index_of(xmpp).isValid())
+    with qtbot.waitSignal(window.messages.loaded):
+        window.sidebar.setCurrentIndex(window.sidebar_model.index_of(xmpp))
+    rows = _all_rows(qtbot, window)
+    assert [(r.chat, r.sender_name) for r in rows] == [("chat", "Ann")]
+    email = window.sidebar_model.index_of(View(ViewKind.CHANNEL, channel="email"))
+    with qtbot.waitSignal(window.messages.loaded):
+        window.sidebar.setCurrentIndex(email)
+    assert not any(r.chat for r in _all_rows(qtbot, window))  # Email: mail only
 
 
 def _live(window: MainWindow, text: str, remote_id: str, *, history: bool) -> None:

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from unibox.core.items import FolderRole
 from unibox.core.query import SearchQuery, fts_match
-from unibox.store.channels import CHANNELS
+from unibox.store.channels import CHANNELS, is_chat_channel
 from unibox.store.queries import search_filters, search_ids
-from unibox.store.schema import Account, Folder, Message, MessageLocation
+from unibox.store.schema import NOT_MAIL, Account, Folder, Message, MessageLocation
 from unibox.store.triage_views import (
     followup_is_due,
     hidden_from_inbox,
@@ -82,8 +82,13 @@ def _chat_accounts(session: Session, view: View) -> list[int] | None:
     if view.kind is ViewKind.INBOX:
         return None
     if view.kind is ViewKind.CHANNEL:
+        if not is_chat_channel(view.channel):
+            return []  # Email: its folders' mail only
         kinds = next((k for key, _t, _i, k in CHANNELS if key == view.channel), ())
-        return list(session.scalars(select(Account.id).where(Account.kind.in_(kinds))))
+        # Its accounts, and any account holding chats of it (an import, the demo).
+        holding = select(Message.account_id).where(text(NOT_MAIL), Message.channel == view.channel)
+        found = select(Account.id).where(or_(Account.kind.in_(kinds), Account.id.in_(holding)))
+        return list(session.scalars(found))
     return []
 
 

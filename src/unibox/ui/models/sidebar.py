@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from unibox.core.items import ChangeSet
 from unibox.core.triage import Clock, utc_now
 from unibox.store import folder_tree, view_counts
-from unibox.store.channels import CHANNELS, channel_of
+from unibox.store.channels import channel_of, present_channels
 from unibox.store.folder_tree import AccountEntry
 from unibox.store.view_counts import Counts
 from unibox.store.views import View, ViewKind
@@ -72,12 +72,11 @@ class _Node:
         return child
 
 
-def _tree(accounts: list[AccountEntry]) -> _Node:
+def _tree(accounts: list[AccountEntry], shown: list[tuple[str, str, str]]) -> _Node:
+    """The sidebar's nodes; `shown`: the channels present (store/channels.present_channels)."""
     root = _Node("", "", None)
     for kind, title, icon in SMART_VIEWS:
         root.add(_Node(title, icon, View(kind)))
-    present = {channel_of(a.kind) for a in accounts}
-    shown = [(key, title, icon) for key, title, icon, _kinds in CHANNELS if key in present]
     if shown:
         group = root.add(_Node("Channels", "", None))
         for key, title, icon in shown:
@@ -125,8 +124,9 @@ class SidebarModel(QAbstractItemModel):
     def reload(self) -> None:
         now = int(self.clock().timestamp())
 
-        def query(s: Any) -> tuple[list[AccountEntry], Counts]:
-            return folder_tree.accounts_and_folders(s), view_counts.counts(s, now)
+        def query(s: Any) -> tuple[list[AccountEntry], list[tuple[str, str, str]], Counts]:
+            accounts = folder_tree.accounts_and_folders(s)
+            return accounts, present_channels(s), view_counts.counts(s, now)
 
         self._bridge.read(query, lambda result: self._update(*result), lane="side")
 
@@ -134,8 +134,10 @@ class SidebarModel(QAbstractItemModel):
         if changes:
             self._refresh_timer.start()
 
-    def _update(self, accounts: list[AccountEntry], counts: Counts) -> None:
-        fresh = _tree(accounts)
+    def _update(
+        self, accounts: list[AccountEntry], channels: list[tuple[str, str, str]], counts: Counts
+    ) -> None:
+        fresh = _tree(accounts, channels)
         if _shape(fresh) != _shape(self._root):
             self.beginResetModel()
             self._root = fresh
