@@ -44,7 +44,9 @@ def test_a_synced_invitation_is_listed_and_its_cancel_takes_it_away(
     assert listed["start"] == start.isoformat()
     assert listed["location"] == "Google Meet"
     assert listed["organizer"] == {"name": "Zoë Müller", "email": "zoe.mueller@brightwave.example"}
-    assert listed["attendees"] == 3
+    assert len(listed["attendees"]) == 3
+    assert listed["calendar"] == "invitations"
+    assert listed["my_status"] == "needs-action"
     assert [e["uid"] for e in _events(capsys, "--person", "jonas@brightwave.example")] == [
         "plan@brightwave.example"
     ]

@@ -129,4 +129,4 @@ def test_import_export_round_trip(
     assert code == 1 and "could not be read" in err
     (tmp_path / "notes.txt").write_text("x")
     code, _out, err = run(capsys, "import", str(tmp_path / "notes.txt"))
-    assert code == 1 and ".vcf and .csv" in err
+    assert code == 1 and ".vcf, .csv and .ics" in err

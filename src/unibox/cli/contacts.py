@@ -1,4 +1,5 @@
-"""Address books: `unibox import FILE.vcf|FILE.csv`, `unibox export people`, and
+"""Address books: `unibox import FILE.vcf|FILE.csv` (and .ics, to cli.event_files),
+`unibox export people|events`, and
 `unibox addressbook add|list|sync|remove` for CardDAV (registered through cli_people)."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from unibox.core.errors import UserError
 
 
 def register_contacts(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
-    imp = sub.add_parser("import", help="import contacts from a .vcf or .csv file")
+    imp = sub.add_parser("import", help="import contacts (.vcf, .csv) or events (.ics)")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="show the mapping and report only")
     imp.add_argument(
@@ -24,8 +25,8 @@ def register_contacts(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]
         metavar="COLUMN=FIELD",
         help="CSV: put COLUMN into FIELD (email, phone:work, company, custom:Label, ignore, …)",
     )
-    exp = sub.add_parser("export", help="export people to a file")
-    exp.add_argument("what", choices=["people"])
+    exp = sub.add_parser("export", help="export people (.vcf) or events (.ics) to a file")
+    exp.add_argument("what", choices=["people", "events"])
     exp.add_argument("--format", choices=["vcf"], default="vcf")
     exp.add_argument("--vcard-version", choices=["3.0", "4.0"], default="4.0")
     exp.add_argument("file", metavar="FILE", help="the file, or - for standard output")
@@ -59,6 +60,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     data = _read(args.file)
     suffix = Path(args.file).suffix.lower()
+    if suffix in (".ics", ".ical", ".ifb"):
+        from unibox.cli.event_files import import_ics
+
+        return import_ics(args, data)
     if suffix in (".vcf", ".vcard"):
         read = read_vcards(data)
         cards, skipped, warnings = read.cards, read.skipped, read.warnings
@@ -66,7 +71,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif suffix == ".csv":
         cards, skipped, warnings = _csv(args, data)
     else:
-        raise UserError(f"unibox imports .vcf and .csv files, not “{suffix or args.file}”.")
+        raise UserError(f"unibox imports .vcf, .csv and .ics files, not “{suffix or args.file}”.")
     for skip in skipped:
         print(f"skipped {skip.where}: {skip.reason}")
     for w in warnings:
@@ -114,6 +119,10 @@ def _csv(args: argparse.Namespace, data: bytes) -> tuple[list[Any], list[Any], l
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.what == "events":
+        from unibox.cli.event_files import export_ics
+
+        return export_ics(args)
     from unibox.channels.importers.vcf_write import to_vcf
     from unibox.cli.context import store_for
     from unibox.store.contacts_import import export_cards

@@ -1,4 +1,4 @@
-"""`unibox events`: upcoming meetings from invitations, everyone's or one person's.
+"""`unibox events`: each occurrence of the stored events (invitations, local calendar).
 
 Light to import: everything heavy is imported inside the handler.
 """
@@ -44,9 +44,9 @@ def _cmd_events(args: argparse.Namespace) -> int:
 
     from unibox.cli.context import region, store_for
     from unibox.store.event_backfill import backfill_invitations
-    from unibox.store.events import upcoming_meetings
+    from unibox.store.events import meeting_people, upcoming_meetings
     from unibox.store.person_edit import find_person
-    from unibox.store.schema import Handle
+    from unibox.store.schema import Account, Handle
 
     if args.limit < 1:
         raise UserError("--limit must be at least 1.")
@@ -69,8 +69,11 @@ def _cmd_events(args: argparse.Namespace) -> int:
             until=until,
             cancelled=args.cancelled,
         )
+        people = meeting_people(s, [m.event_id for m in meetings]) if args.json else {}
+        mine = {e.lower() for e in s.scalars(select(Account.email)) if e}
     if args.json:
-        print(json.dumps([_json(m) for m in meetings], indent=2, ensure_ascii=False))
+        rows = [_json(m, people.get(m.event_id, []), mine) for m in meetings]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     if not meetings:
         print("No upcoming meetings.")
@@ -79,18 +82,46 @@ def _cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def _json(m: Any) -> dict[str, Any]:
+def _iso(when: datetime, all_day: bool, zone: str) -> str:
+    """A date for an all-day event, else the time in the zone the event was written in."""
+    if all_day:
+        return when.date().isoformat()
+    if zone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return when.astimezone(ZoneInfo(zone)).isoformat()
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return when.isoformat()
+
+
+def _json(m: Any, people: list[Any], mine: set[str]) -> dict[str, Any]:
+    from unibox.store.event_files import CALENDAR_NAMES
+
+    my_status = next((p.partstat for p in people if p.email.lower() in mine), "")
     return {
+        "calendar": CALENDAR_NAMES.get(m.source, m.source),
         "uid": m.uid,
         "summary": m.summary,
         "location": m.location,
-        "start": m.starts.date().isoformat() if m.all_day else m.starts.isoformat(),
-        "end": m.ends.date().isoformat() if m.all_day else m.ends.isoformat(),
+        "start": _iso(m.starts, m.all_day, m.timezone),
+        "end": _iso(m.ends, m.all_day, m.timezone),
         "all_day": m.all_day,
         "status": m.status,
         "repeats": m.repeats,
         "organizer": {"name": m.organizer, "email": m.organizer_email},
-        "attendees": m.attendees,
+        "attendees": [
+            {
+                "name": p.name,
+                "email": p.email,
+                "role": p.role,
+                "status": p.partstat,
+                "organizer": p.organizer,
+            }
+            for p in people
+        ],
+        "my_status": my_status,
         "message_id": m.message_id,
     }
 

@@ -119,6 +119,11 @@ def _event(ev: Component, method: str) -> CalendarEvent | None:
     )
 
 
+def read_vevent(ev: Component, method: str = "publish") -> CalendarEvent | None:
+    """One VEVENT as a CalendarEvent; None without UID or DTSTART. May raise on bad input."""
+    return _event(ev, method)
+
+
 def _value(ev: Component, name: str) -> date | datetime | None:
     prop = ev.get(name)
     if prop is None:

@@ -29,7 +29,7 @@ _EM = table(EventMessage)
 
 
 @dataclass(slots=True)
-class _Version:
+class Version:
     event_id: int
     sequence: int
     stamp: int
@@ -45,7 +45,7 @@ def record_invitations(
     if not found:
         return
     keys = {(e.uid, e.recurrence_id) for _mid, inv in found for e in inv.events}
-    known = _known(conn, keys)
+    known = known_versions(conn, keys)
     resolver.prefetch(conn, _addresses(found))
     links: list[dict[str, Any]] = []
     now = int(time.time())
@@ -58,8 +58,8 @@ def record_invitations(
             if method == "reply":
                 if current is not None:
                     _record_answers(conn, resolver, current.event_id, event, changes)
-            elif current is None or _newer(event, method, current):
-                current = _write(conn, resolver, mid, event, current, method, now, changes)
+            elif current is None or newer(event, method, current):
+                current = write_event(conn, resolver, mid, event, current, method, now, changes)
                 known[key] = current
             if current is not None:
                 links.append(_link(mid, current.event_id, method, event.sequence))
@@ -73,7 +73,7 @@ def _link(mid: int, event_id: int | None, method: str, sequence: int) -> dict[st
     return {"message_id": mid, "event_id": event_id, "method": method, "sequence": sequence}
 
 
-def _known(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], _Version]:
+def known_versions(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Version]:
     if not keys:
         return {}
     rows = conn.execute(
@@ -81,37 +81,38 @@ def _known(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str]
             tuple_(_E.c.uid, _E.c.recurrence_id).in_(list(keys))
         )
     )
-    return {(uid, rid): _Version(eid, seq, stamp) for uid, rid, eid, seq, stamp in rows}
+    return {(uid, rid): Version(eid, seq, stamp) for uid, rid, eid, seq, stamp in rows}
 
 
 def _addresses(found: Sequence[tuple[int, Invitation]]) -> list[Address]:
     return [a.address for _m, inv in found for e in inv.events for a in e.attendees]
 
 
-def _newer(event: CalendarEvent, method: str, current: _Version) -> bool:
+def newer(event: CalendarEvent, method: str, current: Version) -> bool:
     if event.sequence != current.sequence:
         return event.sequence > current.sequence
     # Same sequence: the later stamp wins; a cancellation wins a tie.
     return event.stamp > current.stamp or (event.stamp == current.stamp and method == "cancel")
 
 
-def _write(
+def write_event(
     conn: Connection,
     resolver: HandleResolver,
-    mid: int,
+    mid: int | None,
     event: CalendarEvent,
-    current: _Version | None,
+    current: Version | None,
     method: str,
     now: int,
     changes: ChangeSet,
-) -> _Version:
+    source: str = "mail",
+) -> Version:
     status = "cancelled" if method == "cancel" else event.status
     organizer = resolver.resolve(event.organizer) if event.organizer else None
     values: dict[str, Any] = {
         "sequence": event.sequence,
         "stamp": event.stamp,
         "status": status,
-        "source": "mail",
+        "source": source,
         "message_id": mid,
         "updated_at": now,
     }
@@ -119,7 +120,7 @@ def _write(
         # A cancellation repeats the event, sometimes less of it: keep what we know.
         conn.execute(_E.update().where(_E.c.id == current.event_id).values(**values))
         _touch_people(conn, current.event_id, changes)
-        return _Version(current.event_id, event.sequence, event.stamp)
+        return Version(current.event_id, event.sequence, event.stamp)
     values.update(
         summary=event.summary,
         location=event.location,
@@ -161,7 +162,7 @@ def _write(
         changes.people.add(ref.person_id)
     if rows:
         conn.execute(_A.insert(), list(rows.values()))
-    return _Version(event_id, event.sequence, event.stamp)
+    return Version(event_id, event.sequence, event.stamp)
 
 
 def _record_answers(

@@ -42,6 +42,8 @@ class Meeting:
     organizer_email: str
     attendees: int  # everyone on it, the organizer included
     message_id: int | None  # the invitation it came from
+    source: str = "mail"  # the calendar it is in: "mail" (invitations) or "local"
+    timezone: str = ""  # the IANA zone it was written in ("" for UTC or floating)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ def _columns() -> tuple[Any, ...]:
         Event.exdates,
         Event.status,
         Event.message_id,
+        Event.source,
         Handle.value,
         organizer_name,
         count,
@@ -109,6 +112,8 @@ def _meeting(row: Any, start: int | None = None) -> Meeting:
         organizer_email=email,
         attendees=int(row.attendee_count or 0),
         message_id=row.message_id,
+        source=row.source,
+        timezone=row.timezone,
     )
 
 
@@ -227,3 +232,38 @@ def message_invitation(session: Session, message_id: int, now: int) -> MessageIn
         answer=answer.partstat if answer else "",
         answered_by=answer.name if answer else "",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPerson:
+    """Someone on an event, as the event lists them."""
+
+    name: str
+    email: str
+    role: str
+    partstat: str
+    organizer: bool
+
+
+def meeting_people(session: Session, event_ids: Sequence[int]) -> dict[int, list[MeetingPerson]]:
+    """Per event id, its organizer and attendees in the order the event lists them."""
+    found: dict[int, list[MeetingPerson]] = {}
+    if not event_ids:
+        return found
+    for row in session.execute(
+        select(
+            EventAttendee.event_id,
+            EventAttendee.name,
+            Handle.value,
+            EventAttendee.role,
+            EventAttendee.partstat,
+            EventAttendee.is_organizer,
+        )
+        .join(Handle, Handle.id == EventAttendee.handle_id)
+        .where(EventAttendee.event_id.in_(set(event_ids)))
+        .order_by(EventAttendee.event_id, EventAttendee.position)
+    ):
+        found.setdefault(row.event_id, []).append(
+            MeetingPerson(row.name, row.value, row.role, row.partstat, bool(row.is_organizer))
+        )
+    return found
