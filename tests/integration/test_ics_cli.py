@@ -19,6 +19,7 @@ DTSTART;TZID=Europe/Berlin:20260319T090000
 DTEND;TZID=Europe/Berlin:20260319T093000
 RRULE:FREQ=WEEKLY;COUNT=5
 EXDATE;TZID=Europe/Berlin:20260409T090000
+RDATE;TZID=Europe/Berlin:20260410T150000
 SUMMARY:Standup
 ORGANIZER;CN=Ann Boss:mailto:ann@example.com
 ATTENDEE;CN=Bob Stone;PARTSTAT=ACCEPTED:mailto:bob@example.com
@@ -97,8 +98,10 @@ def test_each_occurrence_is_listed_at_nine_in_berlin_across_summer_time(
         ("Standup", "2026-03-19T09:00:00+01:00", "2026-03-19T09:30:00+01:00"),
         ("Standup (moved)", "2026-03-26T11:00:00+01:00", "2026-03-26T11:30:00+01:00"),
         ("Trade fair", "2026-03-30", "2026-04-02"),  # multi-day, all-day
-        # Summer time from 29 March: still 09:00 in Berlin. 9 April is an EXDATE.
+        # Summer time from 29 March: still 09:00 in Berlin. 9 April is an EXDATE,
+        # 10 April an RDATE.
         ("Standup", "2026-04-02T09:00:00+02:00", "2026-04-02T09:30:00+02:00"),
+        ("Standup", "2026-04-10T15:00:00+02:00", "2026-04-10T15:30:00+02:00"),
         ("Standup", "2026-04-16T09:00:00+02:00", "2026-04-16T09:30:00+02:00"),
     ]
     first = _occurrences(capsys)[0]
@@ -119,7 +122,7 @@ def test_reimporting_adds_nothing_and_a_newer_sequence_wins(
     path = _write(tmp_path, "cal.ics", BERLIN_WEEKLY, ALL_DAY)
     _import(capsys, path)
     assert "0 new, 0 updated, 3 unchanged" in _import(capsys, path)
-    assert len(_occurrences(capsys)) == 5
+    assert len(_occurrences(capsys)) == 6
     moved = ALL_DAY.replace("DTSTAMP", "SEQUENCE:2\nDTSTAMP").replace(
         "Trade fair", "Trade fair (new hall)"
     )

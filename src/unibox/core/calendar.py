@@ -113,6 +113,7 @@ def _event(ev: Component, method: str) -> CalendarEvent | None:
         timezone=zone,
         rrule=rrule.to_ical().decode() if rrule is not None and not recurrence else "",
         exdates=tuple(sorted(set(_exdates(ev.get("EXDATE"))))),
+        rdates=() if recurrence else tuple(sorted(set(_exdates(ev.get("RDATE"))))),
         status=status,
         organizer=organizer,
         attendees=attendees,
@@ -247,13 +248,34 @@ def occurrence_starts(
     limit: int,
     *,
     max_steps: int = 5000,
+    rdates: Iterable[int] = (),
 ) -> list[int]:
     """Starts (UTC seconds) of a series' first `limit` occurrences starting at or after `after`.
 
     The rule is expanded in the zone the event was written in, so a weekly 10:00
     stays 10:00 across daylight saving time. Bounded: at most `max_steps`
     occurrences are walked; a rule dateutil cannot read gives only the first.
+    RDATEs are added to the rule's occurrences, EXDATEs taken away from both.
     """
+    extra = set(rdates)
+    if extra:
+        skip = set(exdates)
+        ruled = _rule_starts(event_start, all_day, zone, rrule, skip, after, limit, max_steps)
+        more = {s for s in extra if s >= after and s not in skip}
+        return sorted(set(ruled) | more)[:limit]
+    return _rule_starts(event_start, all_day, zone, rrule, exdates, after, limit, max_steps)
+
+
+def _rule_starts(
+    event_start: int,
+    all_day: bool,
+    zone: str,
+    rrule: str,
+    exdates: Iterable[int],
+    after: int,
+    limit: int,
+    max_steps: int,
+) -> list[int]:
     if not rrule:
         return [event_start] if event_start >= after else []
     from dateutil.rrule import rrulestr
@@ -279,9 +301,17 @@ def occurrence_starts(
 
 
 def series_end(
-    event_start: int, event_end: int, all_day: bool, zone: str, rrule: str
+    event_start: int,
+    event_end: int,
+    all_day: bool,
+    zone: str,
+    rrule: str,
+    rdates: Sequence[int] = (),
 ) -> int | None:
     """When the last occurrence ends; None for a series without end (or too long to walk)."""
+    if rdates:
+        ruled = series_end(event_start, event_end, all_day, zone, rrule)
+        return None if ruled is None else max(ruled, max(rdates) + event_end - event_start)
     if not rrule:
         return event_end
     upper = rrule.upper()

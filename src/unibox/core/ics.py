@@ -180,6 +180,8 @@ def _vevent(event: CalendarEvent) -> Component:
         ev.add("RRULE", vRecur.from_ical(event.rrule))
     if event.exdates:
         ev.add("EXDATE", [_when(x, event.all_day, event.timezone) for x in event.exdates])
+    if event.rdates:
+        ev.add("RDATE", [_when(x, event.all_day, event.timezone) for x in event.rdates])
     if event.organizer is not None:
         org = vCalAddress(f"mailto:{event.organizer.email}")
         if event.organizer.name:

@@ -84,6 +84,7 @@ class CalendarEvent:
     timezone: str = ""  # the IANA zone its times were written in (a series repeats there)
     rrule: str = ""  # the RRULE value, as written
     exdates: tuple[int, ...] = ()  # occurrences left out of the series
+    rdates: tuple[int, ...] = ()  # occurrences added to it (RDATE)
     status: str = "confirmed"  # confirmed, tentative or cancelled
     organizer: Address | None = None
     attendees: tuple[Attendee, ...] = ()

@@ -111,6 +111,7 @@ def stored_events(session: Session) -> list[CalendarEvent]:
                 timezone=ev.timezone,
                 rrule=ev.rrule,
                 exdates=tuple(int(x) for x in ev.exdates.split()),
+                rdates=tuple(int(x) for x in ev.rdates.split()),
                 status=ev.status,
                 organizer=organizer,
                 attendees=attendees,

@@ -130,8 +130,14 @@ def write_event(
         timezone=event.timezone,
         rrule=event.rrule,
         exdates=" ".join(map(str, event.exdates)),
+        rdates=" ".join(map(str, event.rdates)),
         last_ends_at=series_end(
-            event.starts_at, event.ends_at, event.all_day, event.timezone, event.rrule
+            event.starts_at,
+            event.ends_at,
+            event.all_day,
+            event.timezone,
+            event.rrule,
+            event.rdates,
         ),
         organizer_handle_id=organizer.handle_id if organizer else None,
     )

@@ -85,6 +85,7 @@ def _columns() -> tuple[Any, ...]:
         Event.timezone,
         Event.rrule,
         Event.exdates,
+        Event.rdates,
         Event.status,
         Event.message_id,
         Event.source,
@@ -147,13 +148,13 @@ def upcoming_meetings(
     if until is not None:
         query = query.where(Event.starts_at < until)
     rows = session.execute(query).all()
-    replaced = _replaced(session, [r.uid for r in rows if r.rrule and not r.recurrence_id])
+    replaced = _replaced(session, [r.uid for r in rows if _series(r)])
     found: list[Meeting] = []
     for row in rows:
         if row.status == "cancelled" and not cancelled:
             continue
         length = row.ends_at - row.starts_at
-        if not row.rrule or row.recurrence_id:
+        if not _series(row):
             if row.ends_at > now or (row.ends_at == row.starts_at and row.starts_at >= now):
                 found.append(_meeting(row))
             continue
@@ -167,6 +168,7 @@ def upcoming_meetings(
             exdates,
             now - length + 1,
             limit + len(skip),
+            rdates=_stamps(row.rdates),
         ):
             if until is not None and start >= until:
                 break
@@ -175,6 +177,15 @@ def upcoming_meetings(
                 found.append(_meeting(row, start))
     found.sort(key=lambda m: (m.starts, m.summary))
     return found[:limit]
+
+
+def _series(row: Any) -> bool:
+    """A row that repeats (by RRULE or RDATE), not one changed occurrence of a series."""
+    return bool((row.rrule or row.rdates) and not row.recurrence_id)
+
+
+def _stamps(text: str) -> list[int]:
+    return [int(x) for x in text.split()]
 
 
 def _replaced(session: Session, uids: list[str]) -> dict[str, set[str]]:
@@ -210,11 +221,18 @@ def message_invitation(session: Session, message_id: int, now: int) -> MessageIn
         return None
     method, sequence, newest = row.method, row.message_sequence, row.event_sequence
     start = None
-    if row.rrule and not row.recurrence_id:
-        exdates = [int(x) for x in row.exdates.split()]
+    if _series(row):
+        exdates = _stamps(row.exdates)
         length = row.ends_at - row.starts_at
         upcoming = occurrence_starts(
-            row.starts_at, bool(row.all_day), row.timezone, row.rrule, exdates, now - length + 1, 1
+            row.starts_at,
+            bool(row.all_day),
+            row.timezone,
+            row.rrule,
+            exdates,
+            now - length + 1,
+            1,
+            rdates=_stamps(row.rdates),
         )
         start = upcoming[0] if upcoming else None
     answer = None

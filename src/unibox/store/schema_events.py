@@ -41,6 +41,7 @@ class Event(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="")
     rrule: Mapped[str] = mapped_column(Text, default="")
     exdates: Mapped[str] = mapped_column(Text, default="")  # UTC seconds, space-separated
+    rdates: Mapped[str] = mapped_column(Text, default="", server_default="")  # as exdates
     last_ends_at: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="confirmed")
     organizer_handle_id: Mapped[int | None] = mapped_column(ForeignKey("handle.id"))
