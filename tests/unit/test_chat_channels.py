@@ -98,13 +98,42 @@ def test_a_chat_marked_done_leaves_the_inbox(store: Store) -> None:
 
 def test_an_unanswered_chat_needs_a_reply_until_the_user_answers(store: Store) -> None:
     _, acc = _mail_and_chat(store)
+    with store.read() as s:
+        assert view_ids(s, View(ViewKind.NEEDS_REPLY)) == []  # the user never wrote to Bob
+    with store.write() as s:  # an earlier line of the user's, as a backfill brings it
+        ChatIngestor(acc, [ME]).ingest(
+            s, [_recent("b0", "free today?", minutes_ago=40, peer="bob@chat.example", out=True)]
+        )
     ids = _ids_by_text(store)
     with store.read() as s:
+        # Bob asked since ("zeppelin at noon?"): his newest line waits, though it asks nothing.
         assert view_ids(s, View(ViewKind.NEEDS_REPLY)) == [ids["or later"]]
     with store.write() as s:
         queue_chat(s, acc, "bob@chat.example", "noon works")
     with store.read() as s:
         assert view_ids(s, View(ViewKind.NEEDS_REPLY)) == []
+
+
+def test_a_chat_line_that_asks_nothing_waits_for_nothing(store: Store) -> None:
+    acc = add_chat_account(store)
+    bob = {"peer": "bob@chat.example", "name": "Bob"}
+    with store.write() as s:
+        ChatIngestor(acc, [ME]).ingest(
+            s,
+            [
+                _recent("c1", "can you check the footer?", minutes_ago=50, out=True, **bob),
+                _recent("c2", "fixed and deployed", minutes_ago=40, **bob),
+            ],
+        )
+    with store.read() as s:
+        assert view_ids(s, View(ViewKind.NEEDS_REPLY)) == []
+        assert len(view_ids(s, View(ViewKind.INBOX))) == 1  # still in the inbox
+    with store.write() as s:
+        ChatIngestor(acc, [ME]).ingest(
+            s, [_recent("c3", "deploy Friday too？", minutes_ago=30, **bob)]
+        )
+    with store.read() as s:
+        assert len(view_ids(s, View(ViewKind.NEEDS_REPLY))) == 1  # a fullwidth ？ asks too
 
 
 def test_group_chat_waits_for_no_one(store: Store) -> None:

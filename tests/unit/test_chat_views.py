@@ -53,10 +53,11 @@ def test_the_inbox_shows_each_chat_once_beside_the_mail(demo: Store) -> None:
     assert not _chat_rows(demo, View(ViewKind.CHANNEL, channel="email"))
 
 
-def test_needs_reply_holds_the_chats_whose_last_line_is_theirs(demo: Store) -> None:
+def test_needs_reply_holds_the_chats_that_asked_the_user_something(demo: Store) -> None:
     waiting = set(_chat_rows(demo, View(ViewKind.NEEDS_REPLY)))
-    assert {"Zoë Müller", "Marcus Lee"} <= waiting
-    assert "Leo Castell" not in waiting  # the user wrote last
+    assert waiting == {"Zoë Müller"}  # "… Shall I send them the final PDFs?"
+    # Not Marcus ("Invoice … no rush") nor Hannah ("I'll update the contract"): their
+    # newest lines ask nothing; not Leo: the user wrote last; not the group chat.
 
 
 def test_a_chat_reads_oldest_to_newest_and_opening_it_reads_it(demo: Store) -> None:

@@ -99,11 +99,16 @@ def needs_reply(now: int) -> ColumnElement[bool]:
       * it is still in an inbox (archiving, deleting or marking it junk says
         it was dealt with).
 
-    A chat message needs a reply on fewer conditions: a one-to-one chat is
-    addressed to the user by its nature, and it has no folder to leave. It
-    waits when it came in within those days, is the newest of its chat with
-    nothing of the user's as new, and is neither done nor snoozed. (Group
-    chats are talk among many: they wait for no one.)
+    A one-to-one chat is addressed to the user by its nature and has no folder
+    to leave, but most of its lines are talk ("thanks", "fixed and deployed")
+    that waits for nothing. Its newest line needs a reply when it came in within
+    those days, nothing of the user's is as new, it is neither done nor
+    snoozed, and
+      * the user has written in this chat before (as for mail: strangers and
+        bots do not wait for an answer), and
+      * they asked something since the user's last line: one of their lines
+        after it holds a question mark (?, ？ or ؟).
+    (Group chats are talk among many: they wait for no one.)
     """
     other = aliased(Message)
     mine = (
@@ -149,6 +154,7 @@ def needs_reply(now: int) -> ColumnElement[bool]:
     one_to_one = exists().where(
         Conversation.id == Message.conversation_id, Conversation.kind == "chat"
     )
+    asked = _asked_since_my_last_line()
     return and_(
         Message.sent_at >= now - NEEDS_REPLY_DAYS * 86_400,
         Message.direction == "in",
@@ -156,10 +162,36 @@ def needs_reply(now: int) -> ColumnElement[bool]:
         # A chat's newest line only (a short list): not every line of a long chat walked.
         or_(
             and_(exists(mine), exists(known), kept),
-            and_(text(NOT_MAIL), Message.id.in_(newest_chat_messages()), one_to_one),
+            and_(text(NOT_MAIL), Message.id.in_(newest_chat_messages()), one_to_one, asked),
         ),
         ~newer,
         ~hidden_from_inbox(now),
+    )
+
+
+QUESTION_MARKS = ("?", "？", "؟")  # the ASCII, fullwidth and Arabic question marks
+
+
+def _asked_since_my_last_line() -> ColumnElement[bool]:
+    """Whether the user wrote in this chat, and one of their lines since the user's last
+    one asks something (a question mark in its text)."""
+    mine = aliased(Message)
+    theirs = aliased(Message)
+    my_last = (
+        select(func.max(mine.sent_at))
+        .where(
+            mine.conversation_id == Message.conversation_id,
+            mine.direction == "out",
+            mine.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    return exists().where(
+        theirs.conversation_id == Message.conversation_id,
+        theirs.direction == "in",
+        theirs.deleted_at.is_(None),
+        theirs.sent_at > my_last,  # NULL (the user never wrote here): nothing is asked
+        or_(*(theirs.snippet.contains(mark, autoescape=True) for mark in QUESTION_MARKS)),
     )
 
 
