@@ -15,8 +15,12 @@ from unibox.core.errors import UserError
 
 
 def register_contacts(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
-    imp = sub.add_parser("import", help="import contacts (.vcf, .csv) or events (.ics)")
+    imp = sub.add_parser(
+        "import",
+        help="import contacts (.vcf, .csv), events (.ics) or WhatsApp chat exports (.txt, .zip)",
+    )
     imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--me", default="", metavar="NAME", help="chat exports: your name in them")
     imp.add_argument("--dry-run", action="store_true", help="show the mapping and report only")
     imp.add_argument(
         "--map",
@@ -58,8 +62,14 @@ def _read(path: str) -> bytes:
 def cmd_import(args: argparse.Namespace) -> int:
     from unibox.channels.importers.vcf import read_vcards
 
-    data = _read(args.file)
     suffix = Path(args.file).suffix.lower()
+    if suffix in (".txt", ".zip") or Path(args.file).is_dir():
+        from unibox.cli.chat_import import import_chat_export
+
+        done = import_chat_export(args)
+        if done is not None:
+            return done
+    data = _read(args.file)
     if suffix in (".ics", ".ical", ".ifb"):
         from unibox.cli.event_files import import_ics
 
@@ -71,7 +81,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif suffix == ".csv":
         cards, skipped, warnings = _csv(args, data)
     else:
-        raise UserError(f"unibox imports .vcf, .csv and .ics files, not “{suffix or args.file}”.")
+        raise UserError(
+            f"unibox imports .vcf, .csv and .ics files and WhatsApp chat exports, "
+            f"not “{suffix or args.file}”."
+        )
     for skip in skipped:
         print(f"skipped {skip.where}: {skip.reason}")
     for w in warnings:

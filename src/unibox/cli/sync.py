@@ -82,7 +82,11 @@ def _cmd_sync(args: argparse.Namespace) -> int:
             [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
         )
         chats = [c for c in chat_accounts(s) if c.name in {a.name for a in targets}]
-    targets = [a for a in targets if not is_chat_kind(a.kind) and a.name not in unchanged]
+    targets = [
+        a
+        for a in targets
+        if not is_chat_kind(a.kind) and a.kind != "import" and a.name not in unchanged
+    ]
     book_watch = _book_watch(args, store) if args.watch else None
     if not targets and not chats and book_watch is None:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")

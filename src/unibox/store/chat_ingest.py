@@ -213,7 +213,9 @@ class ChatIngestor:
         for n in news:
             wanted.append((self._sender_key(n), n.item.sender.name))
             wanted.extend((_key(a), a.name) for a in n.item.participants)
-            if not n.item.is_group:
+            if not n.item.is_group and not n.item.participants:
+                # The peer, when the item does not name it (of its own kind, maybe not
+                # the sender's: the user on WhatsApp writing to a phone number).
                 wanted.append(((n.kind, n.ref), _peer_name(n.item)))
         self.handles.prefetch(conn, wanted)
 

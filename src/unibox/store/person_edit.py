@@ -163,7 +163,12 @@ def find_person(session: Session, handle_or_id: str, region: str = "") -> int | 
             return None
     guessed = guess_handle(text, region)
     if guessed is None:
-        return None
+        # "whatsapp:Olga": a handle of a network that has no address form of its own
+        kind, colon, value = text.partition(":")
+        if not colon or not kind.isalpha():
+            return None
+        owner = handle_owner(session, kind.lower(), normalize_handle(kind.lower(), value))
+        return live_person(session, owner).id if owner is not None else None
     kind, value = guessed
     kinds = [kind] if kind != "email" else ["email", "xmpp"]  # an XMPP address looks the same
     for k in kinds:

@@ -1,0 +1,133 @@
+"""`unibox import` of WhatsApp exports: into search, timelines and people, once only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.whatsapp_export import write_export
+from unibox import cli
+from unibox.config import store_path
+from unibox.store.store import Store
+from unibox.store.views import View, ViewKind, view_ids
+
+DATA = Path(__file__).parent.parent / "data" / "whatsapp"
+OLGA = DATA / "WhatsApp Chat with Olga.txt"
+
+
+@pytest.fixture
+def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    return tmp_path / "profile"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_a_chat_lands_in_search_and_the_persons_timeline_once(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "import", str(OLGA))
+    assert code == 0, err
+    assert "1 conversation(s), 5 new message(s)" in out and "you are “Sam”" in out
+    code, out, _ = run(capsys, "import", str(OLGA))
+    assert code == 0 and "0 new message(s), 5 already imported" in out
+
+    code, out, _ = run(capsys, "search", "channel:whatsapp invoice")
+    assert code == 0 and out.count("the quarterly invoice is attached") == 2
+    card = as_json(capsys, "person", "show", "whatsapp:Olga")
+    timeline = card["timeline"]
+    assert len(timeline) == 5 and {t["channel"] for t in timeline} == {"whatsapp"}
+    assert [t["direction"] for t in timeline].count("out") == 1  # Sam, the owner
+    people = as_json(capsys, "people")
+    assert [p["name"] for p in people] == ["Olga"]  # the owner is never a contact
+
+
+def test_a_later_overlapping_export_adds_only_what_is_new(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write_export(tmp_path / "a" / "WhatsApp Chat with Olga.txt", 200)
+    write_export(tmp_path / "b" / "WhatsApp Chat with Olga.txt", 260)  # the same 200, then 60
+    assert run(capsys, "import", str(tmp_path / "a" / "WhatsApp Chat with Olga.txt"))[0] == 0
+    code, out, _ = run(capsys, "import", str(tmp_path / "b" / "WhatsApp Chat with Olga.txt"))
+    assert code == 0 and "60 new message(s), 200 already imported" in out
+
+
+def test_a_zip_with_media_imports_and_the_owner_is_asked_when_unclear(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "WhatsApp Chat - Olga iOS.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(DATA / "WhatsApp Chat - Olga iOS.txt", "_chat.txt")
+        z.writestr("00000012-PHOTO-2025-01-01-09-00-00.jpg", b"\xff\xd8\xff")
+    code, out, err = run(capsys, "import", str(archive))
+    assert code == 0, err
+    assert "3 new message(s)" in out and "1 with media" in out
+    card = as_json(capsys, "person", "show", "whatsapp:Olga iOS")
+    assert len(card["timeline"]) == 3
+
+    group = tmp_path / "WhatsApp Chat - Team Launch.txt"
+    shutil.copy(DATA / group.name, group)
+    code, _out, err = run(capsys, "import", str(group))
+    assert code == 1 and "--me" in err
+    code, out, err = run(capsys, "import", str(group), "--me", "Sam")
+    assert code == 0 and "3 new message(s)" in out, err
+    # The unknown number is a phone handle: the same person as a card's phone number.
+    assert as_json(capsys, "person", "show", "+49 170 1234567")["timeline"][0]["channel"] == (
+        "whatsapp"
+    )
+
+
+def test_a_folder_of_exports_every_locale_and_its_skipped_lines(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "import", str(DATA))
+    assert code == 0, err
+    assert "you are “Sam”" in out  # the one sender of every chat
+    assert "WhatsApp Chat with Broken.txt line 1: not a message" in out
+    assert "WhatsApp Chat with Broken.txt line 3: a date or time that does not exist" in out
+    names = {p["name"] for p in as_json(capsys, "people")}
+    assert {"Jörg", "Élodie", "Lucía", "João", "Priya"} <= names and "Sam" not in names
+
+
+def test_imported_history_neither_notifies_nor_floods_needs_reply(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "import", str(OLGA))[0] == 0
+    store = Store(store_path(profile))
+    with store.read() as s:
+        from sqlalchemy import select
+
+        from unibox.store.schema import Message
+
+        rows = s.execute(select(Message.received_at, Message.is_seen)).all()
+        assert rows and all(r.received_at is None and r.is_seen for r in rows)
+        assert view_ids(s, View(ViewKind.NEEDS_REPLY)) == []
+        assert view_ids(s, View(ViewKind.UNREAD)) == []
+
+
+def test_contacts_import_still_refuses_other_text(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("groceries\n12 eggs\n")
+    code, _out, err = run(capsys, "import", str(tmp_path / "notes.txt"))
+    assert code == 1 and ".vcf, .csv and .ics" in err
