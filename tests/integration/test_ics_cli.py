@@ -168,7 +168,9 @@ def test_exported_events_import_into_a_fresh_profile_as_the_same_events(
     assert "exported 3 event(s)" in capsys.readouterr().out
     from icalendar import Calendar
 
-    assert len(Calendar.from_ical(exported.read_bytes()).walk("VEVENT")) == 3
+    written = Calendar.from_ical(exported.read_bytes())
+    assert len(written.walk("VEVENT")) == 3
+    assert [str(z["TZID"]) for z in written.walk("VTIMEZONE")] == ["Europe/Berlin"]
     monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "fresh"))
     assert "3 new" in _import(capsys, exported)
     assert _occurrences(capsys) == before

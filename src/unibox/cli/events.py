@@ -18,7 +18,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def register(sub: Any) -> dict[str, Handler]:
-    ev = sub.add_parser("events", help="upcoming meetings from invitations, soonest first")
+    ev = sub.add_parser("events", help="meetings, each occurrence, soonest first")
     ev.add_argument("--person", metavar="EMAIL_OR_ID", help="only meetings with this person")
     ev.add_argument("--from", dest="start", metavar="DATE", help="from this date or time (now)")
     ev.add_argument("--until", metavar="DATE", help="starting before this date or time")

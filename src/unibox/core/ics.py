@@ -128,7 +128,7 @@ def _short(exc: BaseException) -> str:
 
 
 def to_ics(events: Sequence[CalendarEvent], *, prodid: str = "-//unibox//EN") -> bytes:
-    """A valid iCalendar file (VERSION 2.0) holding these events."""
+    """A valid iCalendar file (VERSION 2.0, a VTIMEZONE per zone) holding these events."""
     from icalendar import Calendar
 
     cal = Calendar()
@@ -136,6 +136,7 @@ def to_ics(events: Sequence[CalendarEvent], *, prodid: str = "-//unibox//EN") ->
     cal.add("VERSION", "2.0")
     for event in events:
         cal.add_component(_vevent(event))
+    cal.add_missing_timezones()  # RFC 5545: a VTIMEZONE for each TZID used
     data: bytes = cal.to_ical()
     return data
 
