@@ -111,6 +111,39 @@ def test_screenshot_light_and_dark(qtbot: Any, todays_demo: MainWindow) -> None:
         assert target.stat().st_size > 10_000
 
 
+@pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs an X server (xvfb-run)")
+def test_screenshot_on_a_real_x_server_fits_the_screen(tmp_path: Path) -> None:
+    """The window as X draws it (xcb, not offscreen), at its first size and at 1600x1000.
+
+    This process's Qt is on the offscreen platform (tests/ui/conftest.py), so a child
+    process opens the window on xcb and grabs the screen.
+    """
+    import json
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": os.pathsep.join(
+        [str(root / "src"), str(root), os.environ.get("PYTHONPATH", "")]
+    )}  # fmt: skip
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.xcb_window", str(SHOTS), str(tmp_path)],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["full"]["size"] == [1600, 1000]
+    for shot in report.values():
+        image = QImage(shot["file"])
+        assert (image.width(), image.height()) == tuple(shot["size"])
+        assert _colourful(image) > 40  # drawn by X, populated
+        assert shot["outside"] == []  # nothing reaches past the window's edges
+
+
 def test_screenshot_sync_and_conversations(qtbot: Any, todays_demo: MainWindow) -> None:
     """Grouped by conversation, the person panel, and a long sync in the status bar."""
     from unibox.sync.mail import Progress
