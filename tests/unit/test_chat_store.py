@@ -272,3 +272,25 @@ def test_a_jid_from_someones_signature_brings_the_chat_to_them(store: Store) -> 
         assert sender == ann_id
         assert s.scalar(select(func.count(Person.id)).where(Person.is_me.is_(False))) == 1
         assert card_suggestions(s, ann_id) == []  # taken, not proposed any more
+
+
+@pytest.mark.parametrize(
+    "line", ["IMPP;TYPE=home:xmpp:Ann@Jabber.example", "X-JABBER:ann@jabber.example"]
+)
+def test_a_jid_on_someones_card_brings_the_chat_to_their_record(store: Store, line: str) -> None:
+    from unibox.channels.importers.vcf import read_vcards
+    from unibox.store.contacts_import import import_cards
+
+    card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Example\r\nEMAIL:ann@example.org\r\n{line}\r\n"
+    with store.write() as s:
+        import_cards(s, read_vcards(card + "END:VCARD\r\n").cards, "DE")
+        ann_id = s.scalar(select(Handle.person_id).where(Handle.value == "ann@example.org"))
+    acc = add_chat_account(store)
+    # Her client writes from a resource, and the case differs from the card's.
+    _ingest(store, acc, [chat("1", "hi from the train", peer="ann@jabber.EXAMPLE/phone")])
+    with store.read() as s:
+        sender = s.scalar(
+            select(Handle.person_id).join(Message, Message.sender_handle_id == Handle.id)
+        )
+        assert ann_id is not None and sender == ann_id
+        assert s.scalar(select(func.count(Person.id)).where(Person.is_me.is_(False))) == 1
