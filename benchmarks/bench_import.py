@@ -1,0 +1,100 @@
+"""Import a generated WhatsApp export: messages per second and peak memory.
+
+Writes an export of N messages (default 200,000; tests/helpers/whatsapp_export.py),
+then imports it into a fresh store in a child process (`unibox import`'s path:
+services.chat_import.import_whatsapp) and prints the time, messages per second,
+the growth of the child's peak resident memory (ru_maxrss) and the time until
+the peer's timeline shows the newest message. Target: 200,000 in under 20 s,
+under 300 MB.
+
+    python benchmarks/bench_import.py            # 200,000 messages
+    python benchmarks/bench_import.py -n 20000   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child(export: Path, profile: Path) -> None:
+    """In a fresh process: import, then read the peer's timeline; one JSON line."""
+    from unibox.config import store_path
+    from unibox.services.chat_import import import_whatsapp
+    from unibox.store.person_edit import find_person
+    from unibox.store.store import Store
+    from unibox.store.timeline import timeline
+
+    before = _peak_mb()
+    store = Store(store_path(profile))
+    start = time.perf_counter()
+    report = import_whatsapp(store, export, "DE")
+    imported = time.perf_counter() - start
+    with store.read() as s:
+        pid = find_person(s, "whatsapp:Olga")
+        assert pid is not None
+        shown = timeline(s, pid)
+    seen = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "messages": report.messages,
+                "seconds": round(imported, 2),
+                "timeline_seconds": round(seen, 2),
+                "timeline_rows": len(shown.entries),
+                "peak_mb": round(_peak_mb() - before, 1),
+                "peak_total_mb": round(_peak_mb(), 1),
+            }
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=200_000, help="messages in the export")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), Path(args.child[1]))
+        return 0
+    from tests.helpers.whatsapp_export import write_export
+
+    with tempfile.TemporaryDirectory() as tmp:
+        export = write_export(Path(tmp) / "WhatsApp Chat with Olga.txt", args.n)
+        size = export.stat().st_size / 1e6
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(export), str(Path(tmp) / "profile")],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        ).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+    rate = r["messages"] / r["seconds"] if r["seconds"] else 0.0
+    print(f"WhatsApp export: {args.n:,} messages, {size:.1f} MB")
+    print(
+        f"imported {r['messages']:,} in {r['seconds']:.1f} s ({rate:,.0f} messages/s); "
+        f"peak memory +{r['peak_mb']:.0f} MB ({r['peak_total_mb']:.0f} MB in all); "
+        f"timeline shows them after {r['timeline_seconds']:.1f} s ({r['timeline_rows']} rows)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
