@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,48 @@ def test_contacts_import_still_refuses_other_text(
     (tmp_path / "notes.txt").write_text("groceries\n12 eggs\n")
     code, _out, err = run(capsys, "import", str(tmp_path / "notes.txt"))
     assert code == 1 and ".vcf, .csv and .ics" in err
+
+
+def _chat(path: Path, days_ago: int, peer: str = "Dana") -> Path:
+    when = datetime.now() - timedelta(days=days_ago)
+    day = when.strftime("%d.%m.%y")
+    path.write_text(
+        f"{day}, 09:00 - {peer}: Hallo Sam\n"
+        f"{day}, 09:05 - Sam: Hallo, was gibt's?\n"
+        f"{day}, 09:10 - {peer}: Kannst du mir das Angebot schicken?\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_old_unanswered_question_stays_out_of_needs_reply(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "import", str(_chat(tmp_path / "WhatsApp Chat mit Dana.txt", 40)))[0] == 0
+    store = Store(store_path(profile))
+    with store.read() as s:
+        assert view_ids(s, View(ViewKind.NEEDS_REPLY)) == []
+    # A question of two days ago is still waiting for the user, imported or not.
+    recent = _chat(tmp_path / "WhatsApp Chat mit Eva.txt", 2, peer="Eva")
+    assert run(capsys, "import", str(recent))[0] == 0
+    with store.read() as s:
+        waiting = view_ids(s, View(ViewKind.NEEDS_REPLY))
+    card = as_json(capsys, "person", "show", "whatsapp:Eva")
+    assert waiting == [card["timeline"][0]["id"]]
+
+
+def test_a_chat_with_a_number_is_one_person_with_a_phone_handle(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chat = tmp_path / "WhatsApp Chat mit +49 170 1234567.txt"
+    chat.write_text(
+        "01.03.24, 10:00 - +49 170 1234567: Ist das Paket angekommen?\n"
+        "01.03.24, 10:02 - Sam: Ja, danke!\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "import", str(chat))
+    assert code == 0 and "you are “Sam”" in out, err
+    people = as_json(capsys, "people")
+    assert len(people) == 1 and people[0]["channels"] == ["phone"]
+    card = as_json(capsys, "person", "show", "0170 1234567")  # the profile's region: DE
+    assert [t["direction"] for t in card["timeline"]] == ["out", "in"]
