@@ -172,7 +172,7 @@ def test_the_windows_sync_service_runs_chat_accounts_beside_mail(
     with store.read() as s:
         service.start(list_accounts(s))
     try:
-        assert service.account_names == ["Chat"]
+        assert service.account_names == service.chat_names == ["Chat"]
         # Its line in the status bar goes from "checking" to "up to date", as for mail.
         wait_until(lambda: ("Chat", "done") in [(p.account, p.phase) for p in progress])
         with XmppPeer(prosody, bob) as peer:

@@ -340,6 +340,8 @@ def test_an_xmpp_account_shows_its_address_state_and_last_error_not_mail_fields(
     assert "its chats" in removal_text_of(page)
     # The status bar gives it a line of its own, as for a mail account.
     status = window.sync_status
+    status.watch(["Chat"], chats=["Chat"])
+    assert status.sentence == "Chat: checking for new messages…"
     status.on_failure(SyncFailure("Chat", "The XMPP server refused the password.", False))
     assert "Chat: The XMPP server refused the password." in status.toolTip()
 

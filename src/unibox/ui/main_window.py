@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
 
     def show_syncing(self, names: list[str]) -> None:
         """These accounts have started syncing."""
-        self.sync_status.watch(names)
+        self.sync_status.watch(names, self.syncs.chat_names if self.syncs is not None else ())
 
     def attach_syncs(self, syncs: SyncService) -> None:
         """Real accounts sync from now on: enable the actions that need it."""
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         self.account_dialog = None  # the next one starts with an empty form
         self.sidebar_model.reload()
         if self.syncs is not None and self.syncs.add(account):
-            self.sync_status.watch([account.name])
+            self.sync_status.watch([account.name], self.syncs.chat_names)
         self.statusBar().showMessage(f"“{account.name}” was added; its mail is on its way.", 8000)
 
     def sync_now(self) -> None:

@@ -108,6 +108,12 @@ class SyncService:
         with self._lock:
             return list(self._accounts) + sorted(self._chat_names)
 
+    @property
+    def chat_names(self) -> list[str]:
+        """The chat accounts among `account_names` (their lines speak of messages, not mail)."""
+        with self._lock:
+            return sorted(self._chat_names)
+
     def start(self, accounts: Iterable[AccountInfo]) -> None:
         for account in accounts:
             self.add(account)

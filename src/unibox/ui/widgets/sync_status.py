@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -48,6 +49,7 @@ class AccountSync:
     total: int = 0
     error: str = ""
     last_ok: float | None = None
+    chat: bool = False  # a chat account (XMPP, …): it waits for messages, not mail
 
     def progress(self, p: Progress) -> None:
         if p.phase == "done":
@@ -75,7 +77,9 @@ class AccountSync:
         if self.state is SyncState.OFFLINE:
             return f"{self.name} is offline: {self.error} Trying again by itself."
         if self.state is SyncState.WAITING:
-            what = "changes" if self.name.startswith(BOOK_PREFIX) else "new mail"
+            what = "new messages" if self.chat else "new mail"
+            if self.name.startswith(BOOK_PREFIX):
+                what = "changes"
             return f"{self.name}: checking for {what}…"
         if self.state is SyncState.SYNCING:
             what = _PHASES.get(self.phase, "Syncing")
@@ -148,10 +152,12 @@ class SyncStatus(QWidget):
         row.addStretch(1)
         self.hide()
 
-    def watch(self, names: list[str]) -> None:
-        """These accounts sync now (added ones are waiting for their first report)."""
+    def watch(self, names: list[str], chats: Iterable[str] = ()) -> None:
+        """These accounts sync now (added ones are waiting for their first report); `chats`:
+        which of them are chat accounts."""
+        chat = set(chats)
         for name in names:
-            self.accounts.setdefault(name, AccountSync(name))
+            self.accounts.setdefault(name, AccountSync(name)).chat = name in chat
         self._render()
 
     def forget(self, name: str) -> None:
