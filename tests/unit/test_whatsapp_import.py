@@ -177,3 +177,16 @@ def test_a_chat_with_a_number_is_one_person_with_a_phone_handle(
     assert len(people) == 1 and people[0]["channels"] == ["phone"]
     card = as_json(capsys, "person", "show", "0170 1234567")  # the profile's region: DE
     assert [t["direction"] for t in card["timeline"]] == ["out", "in"]
+
+
+def test_the_window_gets_a_whatsapp_channel_with_one_row_a_chat(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from unibox.store.channels import present_channels
+
+    assert run(capsys, "import", str(DATA))[0] == 0
+    store = Store(store_path(profile))
+    with store.read() as s:
+        assert "whatsapp" in [k for k, _t, _i in present_channels(s)]
+        rows = view_ids(s, View(ViewKind.CHANNEL, channel="whatsapp"))
+    assert len(rows) == len(list(DATA.glob("*.txt")))  # every chat, by its newest message

@@ -15,6 +15,7 @@ from unibox.store.schema import NOT_MAIL, Account, Message
 CHANNELS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("email", "Email", "mail", ("imap", "pop3", "mbox", "maildir", "demo")),
     ("xmpp", "XMPP", "chat", ("xmpp",)),
+    ("whatsapp", "WhatsApp", "chat", ()),  # imported exports only (an "import" account)
 )
 
 

@@ -82,8 +82,10 @@ def _tree(accounts: list[AccountEntry], shown: list[tuple[str, str, str]]) -> _N
         for key, title, icon in shown:
             group.add(_Node(title, icon, View(ViewKind.CHANNEL, channel=key)))
     for account in accounts:
-        if not account.folders and channel_of(account.kind) not in ("", "email"):
-            continue  # a chat account has no folders: its chats are under Channels
+        if not account.folders and (
+            account.kind == "import" or channel_of(account.kind) not in ("", "email")
+        ):
+            continue  # a chat (or imported history) has no folders: it is under Channels
         title = account.display_name or account.name
         tooltip = f"{account.name}: {account.email}"
         heading = root.add(_Node(title, "", None, tooltip=tooltip, account=True))
