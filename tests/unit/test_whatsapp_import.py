@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -190,3 +192,34 @@ def test_the_window_gets_a_whatsapp_channel_with_one_row_a_chat(
         assert "whatsapp" in [k for k, _t, _i in present_channels(s)]
         rows = view_ids(s, View(ViewKind.CHANNEL, channel="whatsapp"))
     assert len(rows) == len(list(DATA.glob("*.txt")))  # every chat, by its newest message
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_the_import_progress(
+    profile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = write_export(tmp_path / "WhatsApp Chat with Olga.txt", 4500)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli.main(["import", str(export)]) == 0
+    shown = terminal.getvalue()
+    assert "whatsapp: Olga messages" in shown and "2000/4500" in shown and "4500/4500" in shown
+    assert shown.endswith("\r\x1b[2K")  # the line is cleared before the report
+
+
+def test_many_bad_lines_are_counted_and_the_first_listed(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chat = tmp_path / "WhatsApp Chat with Olga.txt"
+    with chat.open("w", encoding="utf-8") as f:
+        f.write("01/02/24, 10:00 - Olga: hello\n13/02/24, 10:01 - Sam: hi\n")
+        for n in range(3000):
+            f.write(f"31/02/24, 10:{n % 60:02d} - Olga: the 31st of February\n")
+    code, out, _ = run(capsys, "import", str(chat))
+    assert code == 0 and "2 new message(s)" in out
+    assert "skipped 3000 line(s)" in out and "… and 2950 more" in out
+    assert "WhatsApp Chat with Olga.txt line 3: a date or time that does not exist" in out

@@ -33,9 +33,9 @@ def import_chat_export(args: argparse.Namespace) -> int | None:
         f"people: {report.people_created} created, {report.people_matched} matched; "
         f"you are “{report.me}”"
     )
-    print(f"skipped {len(report.skipped)} line(s)")
+    print(f"skipped {report.skipped_count} line(s)")
     for where, skip in report.skipped[:50]:
         print(f"  {where} line {skip.line}: {skip.reason}")
-    if len(report.skipped) > 50:
-        print(f"  … and {len(report.skipped) - 50} more")
+    if report.skipped_count > 50:
+        print(f"  … and {report.skipped_count - 50} more")
     return 0

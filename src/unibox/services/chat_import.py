@@ -45,7 +45,22 @@ class ImportReport:
     people_created: int = 0
     people_matched: int = 0
     me: str = ""
-    skipped: list[tuple[str, wa.Skipped]] = field(default_factory=list)
+    skipped: list[tuple[str, wa.Skipped]] = field(default_factory=list)  # the first ones
+    skipped_count: int = 0
+
+
+class _FirstSkips(list[wa.Skipped]):
+    """Counts every skipped line, keeps the first few: a garbage file stays small."""
+
+    def __init__(self, keep: int = 1000) -> None:
+        super().__init__()
+        self.keep = keep
+        self.seen = 0
+
+    def append(self, skip: wa.Skipped) -> None:
+        self.seen += 1
+        if len(self) < self.keep:
+            super().append(skip)
 
 
 Progress = Callable[[str, int, int], None]  # chat, messages read, messages in it
@@ -151,7 +166,10 @@ def import_whatsapp(
                 _store(store, ingestor, batch, report, people)
                 if progress:
                     progress(src.title, done, total)
+        done += len(batch)
         _store(store, ingestor, batch, report, people)
+        if progress:
+            progress(src.title, done, total)
         report.conversations += 1
     report.people_created = _people_count(store) - before
     report.people_matched = max(0, len(people) - report.people_created)
@@ -196,7 +214,7 @@ def _messages(
     conversation = f"group:{src.title}" if is_group else peer_value
     mine = ChatAddress(wa.CHANNEL, me, me)
     ordinals = wa.Ordinals()
-    skipped: list[wa.Skipped] = []
+    skipped = _FirstSkips()
     with src.open() as f:
         for line in wa.parse(f, found, skipped):
             if line.media:
@@ -222,3 +240,4 @@ def _messages(
                 is_history=True,
             )
     report.skipped.extend((src.where, s) for s in skipped)
+    report.skipped_count += skipped.seen
