@@ -94,6 +94,8 @@ def test_a_zip_with_media_imports_and_the_owner_is_asked_when_unclear(
     assert code == 1 and "--me" in err
     code, out, err = run(capsys, "import", str(group), "--me", "Sam")
     assert code == 0 and "3 new message(s)" in out, err
+    code, out, _ = run(capsys, "import", str(group), "--me", "Samuel")  # a typo: said
+    assert code == 0 and "note: “Samuel” wrote nothing in this export" in out
     # The unknown number is a phone handle: the same person as a card's phone number.
     assert as_json(capsys, "person", "show", "+49 170 1234567")["timeline"][0]["channel"] == (
         "whatsapp"

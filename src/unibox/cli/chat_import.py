@@ -33,6 +33,8 @@ def import_chat_export(args: argparse.Namespace) -> int | None:
         f"people: {report.people_created} created, {report.people_matched} matched; "
         f"you are “{report.me}”"
     )
+    for note in report.notes:
+        print(f"note: {note}")
     print(f"skipped {report.skipped_count} line(s)")
     for where, skip in report.skipped[:50]:
         print(f"  {where} line {skip.line}: {skip.reason}")

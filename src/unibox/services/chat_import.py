@@ -47,6 +47,7 @@ class ImportReport:
     me: str = ""
     skipped: list[tuple[str, wa.Skipped]] = field(default_factory=list)  # the first ones
     skipped_count: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 class _FirstSkips(list[wa.Skipped]):
@@ -149,6 +150,10 @@ def import_whatsapp(
         with src.open() as f:
             scans.append((src, wa.scan(f)))
     report = ImportReport(me=find_owner(scans, me))
+    if not any(report.me in s.senders for _src, s in scans):
+        report.notes.append(
+            f"“{report.me}” wrote nothing in this export: every message is taken as received"
+        )
     with store.write() as s:
         account_id = import_account(s, wa.CHANNEL)
     ingestor = ChatIngestor(account_id, [report.me])
