@@ -122,7 +122,15 @@ def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
                     f"{ep.host} does not offer STARTTLS, so the connection would not be "
                     "encrypted; unibox did not send your password or the message."
                 )
-            smtp.starttls(context=ctx)
+            try:
+                smtp.starttls(context=ctx)
+            except (ConnectionError, EOFError, smtplib.SMTPServerDisconnected) as exc:
+                # Closed mid-handshake (a stripping middlebox, or a server that gave up):
+                # the same refusal as a broken handshake, but worth trying again later.
+                raise ConnectionLost(
+                    f"The secure connection to {ep.where} could not be set up: the server "
+                    "closed it; unibox did not send your password or the message."
+                ) from exc
             smtp.ehlo()
         check_pin(smtp.sock, ep.host, ep.fingerprint, "your password or the message")
         if ep.username and smtp.has_extn("auth"):
