@@ -52,6 +52,8 @@ def test_reply_with_completion_renders(
         qtbot.waitExposed(compose)
         compose.activateWindow()
         qtbot.waitActive(compose)
+        # The window puts the cursor in the body on its next turn: let it, before moving on.
+        qtbot.waitUntil(compose.body.hasFocus, timeout=10_000)
         compose.body.insertPlainText("Lovely pictures, thank you! Adding Aoife.")
         compose.fields.reveal(compose.fields.cc)
         qtbot.waitUntil(compose.fields.cc.hasFocus, timeout=10_000)

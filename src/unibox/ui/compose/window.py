@@ -141,15 +141,8 @@ class ComposeWindow(QWidget):
         self.attachments.set_refs(state.attachments)
         self._update_title()
         # Where the person starts: the body when recipients are known, else To.
-        # Not when the person already moved to another field meanwhile (a reply's original
-        # can arrive after they clicked into Cc): their keys would land in the body.
         start = self.body if state.to or state.cc else f.to
-        before = self.focusWidget()
-        QTimer.singleShot(0, lambda: self._focus_start(start, before))
-
-    def _focus_start(self, start: QWidget, before: QWidget | None) -> None:
-        if self.focusWidget() is before:
-            start.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, lambda: start.setFocus(Qt.FocusReason.OtherFocusReason))
 
     def state(self) -> ComposeState:
         """What the window holds now."""
