@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ from unibox.channels.tls import (
     check_pin,
     is_loopback,
     tls_context,
+    translating,
     transport_error,
     unreachable,
 )
@@ -92,16 +93,9 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
-@contextmanager
-def translated(ep: ImapEndpoint) -> Iterator[None]:
-    try:
-        yield
-    except ChannelError:
-        raise
-    except Exception as exc:
-        error = translate(exc, ep)
-        log.debug("%s: %s", ep.where, error, exc_info=True)
-        raise error from exc
+def translated(ep: ImapEndpoint) -> AbstractContextManager[None]:
+    """Failures inside as one sentence about this server."""
+    return translating(ep.where, lambda exc: translate(exc, ep), log)
 
 
 def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import poplib
 import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -20,6 +19,7 @@ from unibox.channels.tls import (
     check_pin,
     is_loopback,
     tls_context,
+    translating,
     transport_error,
     unreachable,
 )
@@ -98,16 +98,9 @@ def _said(exc: BaseException) -> str:
     return lines[0][:200] if lines else type(exc).__name__
 
 
-@contextmanager
-def translated(ep: Pop3Endpoint) -> Iterator[None]:
-    try:
-        yield
-    except ChannelError:
-        raise
-    except Exception as exc:
-        error = translate(exc, ep)
-        log.debug("%s: %s", ep.where, error, exc_info=True)
-        raise error from exc
+def translated(ep: Pop3Endpoint) -> AbstractContextManager[None]:
+    """Failures inside as one sentence about this server."""
+    return translating(ep.where, lambda exc: translate(exc, ep), log)
 
 
 class Pop3Session:

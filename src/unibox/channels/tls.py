@@ -10,9 +10,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import ipaddress
+import logging
 import os
 import socket
 import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from unibox.core.errors import ChannelError, ConnectionLost, SecurityError, Unreachable, UserError
 
@@ -112,3 +115,18 @@ def unreachable(exc: BaseException, host: str, where: str) -> Unreachable | None
         return None
     found = transport_error(exc, host, where)
     return Unreachable(str(found) if found is not None else f"{where} cannot be reached.")
+
+
+@contextmanager
+def translating(
+    where: str, translate: Callable[[Exception], ChannelError], log: logging.Logger
+) -> Iterator[None]:
+    """Any failure inside becomes the channel's sentence for it; ChannelErrors pass as they are."""
+    try:
+        yield
+    except ChannelError:
+        raise
+    except Exception as exc:
+        error = translate(exc)
+        log.debug("%s: %s", where, error, exc_info=True)
+        raise error from exc
