@@ -106,7 +106,7 @@ def test_a_message_that_cannot_be_written_costs_only_itself(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import unibox.store.ingest as ingest
+    import unibox.store.ingest_content as ingest_content
 
     for n in range(5):
         dovecot.deliver(mail_user, simple_message(f"Fine {n}", f"walrus number {n}"))
@@ -114,14 +114,14 @@ def test_a_message_that_cannot_be_written_costs_only_itself(
         mail_user, simple_message("Poisoned", "narwhal", from_="Bug <poison@example.org>")
     )
     # A fault of ours, injected: writing this one sender's index entry fails.
-    real = ingest._search_people
+    real = ingest_content._search_people
 
     def failing(p: Any) -> tuple[str, str]:
         if any(a.email == "poison@example.org" for a in p.from_):
             raise ValueError("injected write fault")
         return real(p)
 
-    monkeypatch.setattr(ingest, "_search_people", failing)
+    monkeypatch.setattr(ingest_content, "_search_people", failing)
     add_account(dovecot, mail_user, security="plain", monkeypatch=monkeypatch)
     capsys.readouterr()
     assert run("sync") == 0

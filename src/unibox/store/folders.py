@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from unibox.core.errors import UserError
 from unibox.core.items import ChangeSet, FlagUpdate, FolderStatus, ParseState, RemoteFolder
 from unibox.store.conversations import refresh_conversations
-from unibox.store.ingest import flag_values
+from unibox.store.ingest_values import flag_values
 from unibox.store.schema import Folder, Message, MessageLocation
 
 

@@ -14,7 +14,6 @@ one executemany per table.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,12 +21,12 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from unibox.core.items import ChangeSet, IncomingMessage, Invitation, ParsedMessage, ParseState
-from unibox.core.rawcodec import RAW_CODEC, compress_raw
-from unibox.core.snippets import make_snippet
+from unibox.core.items import ChangeSet, IncomingMessage, ParseState
 from unibox.store.conversations import Threader
+from unibox.store.ingest_content import write_content
 from unibox.store.ingest_copies import CopyFinder
 from unibox.store.ingest_faults import STORE_ERRORS, raw_only, savepoint
+from unibox.store.ingest_values import flag_values, sent_time, snippet_for
 from unibox.store.people import (
     RECIPIENT_ROLES,
     HandleRef,
@@ -36,11 +35,8 @@ from unibox.store.people import (
     mass_mailed,
 )
 from unibox.store.schema import (
-    Attachment,
     Message,
-    MessageBody,
     MessageLocation,
-    MessageRaw,
     Participant,
     insert_rows,
     next_id,
@@ -55,36 +51,9 @@ _ROLES = (
     ("bcc", "bcc"),
     ("reply_to", "reply_to"),
 )
-_FLAG_COLUMNS = {
-    "\\Seen": "is_seen",
-    "\\Flagged": "is_flagged",
-    "\\Answered": "is_answered",
-    "\\Draft": "is_draft",
-}
 log = logging.getLogger("unibox.ingest")
 _M = table(Message)
 _LOC = table(MessageLocation)
-
-
-def flag_values(flags: Iterable[str]) -> dict[str, Any]:
-    """Message columns for a set of IMAP flags (system flags and keywords)."""
-    flags = list(flags)
-    values: dict[str, Any] = {col: (flag in flags) for flag, col in _FLAG_COLUMNS.items()}
-    values["keywords"] = " ".join(sorted(f for f in flags if not f.startswith("\\")))
-    return values
-
-
-def _snippet(item: IncomingMessage) -> str:
-    return item.snippet if item.snippet is not None else make_snippet(item.parsed.text)
-
-
-def _sent_at(item: IncomingMessage) -> int:
-    received = int(item.internal_date.timestamp()) if item.internal_date else None
-    date = int(item.parsed.date.timestamp()) if item.parsed.date else None
-    # A Date header far in the future (bad clock, spam) would pin a message on top.
-    if date is not None and (received is None or date <= received + 86400):
-        return date
-    return received if received is not None else int(time.time())
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +239,7 @@ class Ingestor:
                     "mid": mid,
                     # The index is built from the view: keep the subject it will read.
                     "subject": it.parsed.subject,
-                    "snippet": _snippet(it),
+                    "snippet": snippet_for(it),
                     "has_attachments": any(not a.inline for a in it.parsed.attachments),
                     "parse_state": it.parsed.state.value,
                     "parse_error": it.parsed.parse_error,
@@ -279,7 +248,7 @@ class Ingestor:
                 for mid, it in done
             ],
         )
-        self._write_content(conn, done, changes)
+        write_content(conn, self.handles, done, changes)
 
     def _insert_new(
         self, conn: Connection, items: list[IncomingMessage], changes: ChangeSet
@@ -301,7 +270,7 @@ class Ingestor:
             p = item.parsed
             mid = mid_next
             mid_next += 1
-            sent_at = _sent_at(item)
+            sent_at = sent_time(item)
             sender = self.handles.resolve(p.from_[0]) if p.from_ else None
             broadcast = is_broadcast(
                 len(p.to) + len(p.cc) + len(p.bcc), sender is not None and sender.is_me
@@ -320,7 +289,7 @@ class Ingestor:
                     if item.internal_date
                     else None,
                     "direction": "out" if sender and sender.is_me else "in",
-                    "snippet": _snippet(item),
+                    "snippet": snippet_for(item),
                     "size": item.size,
                     "has_attachments": any(not a.inline for a in p.attachments),
                     "parse_state": p.state.value,
@@ -366,78 +335,4 @@ class Ingestor:
             insert_rows(conn, table(Participant), participants)
         threader.finish()
         changes.conversations |= threader.touched
-        self._write_content(conn, completed, changes)
-
-    def _write_content(
-        self,
-        conn: Connection,
-        done: list[tuple[int, IncomingMessage]],
-        changes: ChangeSet,
-    ) -> None:
-        """Body, raw source, attachments and the full-text entry, all or nothing."""
-        if not done:
-            return
-        bodies, raws, attachments, fts = [], [], [], []
-        for mid, item in done:
-            p = item.parsed
-            names, addrs = _search_people(p)
-            bodies.append(
-                {
-                    "message_id": mid,
-                    "text": p.text,
-                    "html": p.html,
-                    "names": names,
-                    "addresses": addrs,
-                }
-            )
-            assert item.raw is not None
-            if item.raw_codec:
-                codec, data = item.raw_codec, item.raw
-            else:
-                codec, data = RAW_CODEC, compress_raw(item.raw)
-            raws.append({"message_id": mid, "codec": codec, "data": data})
-            for pos, a in enumerate(p.attachments):
-                attachments.append(
-                    {
-                        "message_id": mid,
-                        "position": pos,
-                        "filename": a.filename,
-                        "content_type": a.content_type,
-                        "size": a.size,
-                        "content_id": a.content_id,
-                        "inline": a.inline,
-                    }
-                )
-            fts.append((mid, p.subject, p.text, names, addrs))
-        insert_rows(conn, table(MessageBody), bodies)
-        insert_rows(conn, table(MessageRaw), raws)
-        if attachments:
-            insert_rows(conn, table(Attachment), attachments)
-        conn.exec_driver_sql(
-            "INSERT INTO message_fts(rowid, subject, body, names, addresses) VALUES (?,?,?,?,?)",
-            fts,
-        )
-        invitations = [(mid, inv) for mid, it in done if (inv := it.parsed.invitation) is not None]
-        if invitations:  # rare: the event tables are loaded only then
-            self._record_invitations(conn, invitations, changes)
-
-    def _record_invitations(
-        self, conn: Connection, found: list[tuple[int, Invitation]], changes: ChangeSet
-    ) -> None:
-        """The events of invitations; a failure here never costs the mail itself."""
-        from unibox.store.event_ingest import record_invitations
-
-        try:
-            with conn.begin_nested():
-                record_invitations(conn, self.handles, found, changes)
-        except Exception:
-            log.warning(
-                "the invitations of %d messages were not recorded", len(found), exc_info=True
-            )
-
-
-def _search_people(p: ParsedMessage) -> tuple[str, str]:
-    everyone = [*p.from_, *p.to, *p.cc, *p.bcc, *p.reply_to]
-    names = " ".join(dict.fromkeys(a.name for a in everyone if a.name))
-    addrs = " ".join(dict.fromkeys(a.email for a in everyone if a.email))
-    return names, addrs
+        write_content(conn, self.handles, completed, changes)
