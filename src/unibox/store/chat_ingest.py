@@ -13,7 +13,6 @@ import), which never makes a notification.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from unibox.core.identity import normalize_handle
 from unibox.core.items import ChangeSet, ChatAddress, ChatMessage
 from unibox.core.snippets import make_snippet
 from unibox.store.chat_handles import OCCUPANT, ChatHandleResolver
+from unibox.store.chat_identity import known_remote_ids, remote_key, take_echoes
 from unibox.store.schema import (
     Account,
     Conversation,
@@ -36,11 +36,9 @@ from unibox.store.schema import (
     next_id,
     table,
 )
-from unibox.store.schema_chat import ChatOutbox
 
 _M = table(Message)
 _C = table(Conversation)
-_O = table(ChatOutbox)
 _CHUNK = 500
 Key = tuple[str, str]
 
@@ -48,18 +46,6 @@ Key = tuple[str, str]
 def conversation_ref(kind: str, raw: str) -> str:
     """How the store names a chat: the normalized address of the peer or the room."""
     return normalize_handle(kind, raw) or raw.strip()
-
-
-def remote_key(item: ChatMessage) -> str:
-    """The item's remote id; a content hash for the rare channel that gives none."""
-    if item.remote_id:
-        return item.remote_id
-    if item.origin_id:
-        return f"origin:{item.origin_id}"
-    seed = "\0".join(
-        (item.conversation, item.sender.value, item.sent_at.isoformat(), item.text)
-    ).encode()
-    return "sha256:" + hashlib.sha256(seed).hexdigest()
 
 
 @dataclass(slots=True)
@@ -91,9 +77,9 @@ class ChatIngestor:
         by_remote: dict[str, ChatMessage] = {}
         for it in items:
             by_remote.setdefault(remote_key(it), it)
-        known = self._known_remote_ids(conn, list(by_remote))
+        known = known_remote_ids(conn, self.account_id, list(by_remote))
         fresh = {rid: it for rid, it in by_remote.items() if rid not in known}
-        fresh = self._take_echoes(conn, fresh, changes)
+        fresh = take_echoes(conn, self.account_id, fresh, changes)
         news = [
             _New(it, rid, conversation_ref(_kind(it), it.conversation), _kind(it))
             for rid, it in fresh.items()
@@ -115,77 +101,6 @@ class ChatIngestor:
         return mid, self._conversations[new.ref]
 
     # -- lookups ---------------------------------------------------------------
-
-    def _known_remote_ids(self, conn: Connection, remote_ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for start in range(0, len(remote_ids), _CHUNK):
-            found.update(
-                conn.execute(
-                    select(_M.c.remote_id).where(
-                        _M.c.account_id == self.account_id,
-                        _M.c.remote_id.in_(remote_ids[start : start + _CHUNK]),
-                    )
-                ).scalars()
-            )
-        return found
-
-    def _take_echoes(
-        self, conn: Connection, fresh: dict[str, ChatMessage], changes: ChangeSet
-    ) -> dict[str, ChatMessage]:
-        """Items that are our own outbox messages coming back: they complete those."""
-        origins = list({it.origin_id for it in fresh.values() if it.origin_id})
-        if not origins:
-            return fresh
-        outbox: dict[str, tuple[int, int | None, str]] = {}
-        for start in range(0, len(origins), _CHUNK):
-            rows = conn.execute(
-                select(_O.c.origin_id, _O.c.id, _O.c.message_id, _O.c.state).where(
-                    _O.c.account_id == self.account_id,
-                    _O.c.origin_id.in_(origins[start : start + _CHUNK]),
-                )
-            )
-            outbox.update({origin: (oid, mid, state) for origin, oid, mid, state in rows})
-        if not outbox:
-            return fresh
-        mids = [mid for _oid, mid, _s in outbox.values() if mid is not None]
-        unnamed = set(
-            conn.execute(
-                select(_M.c.id).where(_M.c.id.in_(mids), _M.c.remote_id.is_(None))
-            ).scalars()
-        )
-        named: list[dict[str, Any]] = []
-        delivered: list[int] = []
-        kept: dict[str, ChatMessage] = {}
-        for rid, it in fresh.items():
-            found = outbox.get(it.origin_id) if it.origin_id else None
-            if found is None or found[1] is None:
-                kept[rid] = it
-                continue
-            oid, mid, state = found
-            assert mid is not None
-            if mid in unnamed:
-                unnamed.discard(mid)
-                named.append({"mid": mid, "rid": rid, "at": int(it.sent_at.timestamp())})
-            # Only a queued one: our own server archives what we sent even when the
-            # recipient's end refused it, so that copy never undoes a recorded failure.
-            if state == "queued":
-                delivered.append(oid)
-                outbox[it.origin_id] = (oid, mid, "sent")
-            changes.messages_changed.add(mid)
-        if named:
-            conn.execute(
-                _M.update()
-                .where(_M.c.id == bindparam("mid"))
-                .values(remote_id=bindparam("rid"), sent_at=bindparam("at")),
-                named,
-            )
-        if delivered:  # the server has it: whatever the send said, it went
-            conn.execute(
-                _O.update()
-                .where(_O.c.id.in_(delivered))
-                .values(state="sent", last_error="", sent_at=int(time.time()))
-            )
-        return kept
 
     def _account_added_at(self, conn: Connection) -> int:
         if self._added_at is None:
