@@ -3,6 +3,7 @@ Prosody: live messages, carbons, rooms, the outbox, a server without an archive.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -202,3 +203,46 @@ def test_a_watch_reconnects_when_the_server_comes_back(
             peer.send(alice, "welcome back")
             wait_until(lambda: [r["body"] for r in stored(store)] == ["welcome back"], 60)
         wait_until(lambda: account_value(store, "last_error") == "")
+
+
+STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas"
+
+
+def outbox_rows(store: Store) -> list[tuple[str, str]]:
+    with store.read() as s:
+        return [tuple(r) for r in s.execute(text("SELECT state, last_error FROM chat_outbox"))]
+
+
+def test_a_message_that_comes_back_after_it_went_shows_the_servers_words(
+    prosody: Prosody,
+    xmpp_user_factory: Callable[[], str],
+    store: Store,
+    engine: tuple[ChatEngine, list[ChangeSet], list[ChatFailure]],
+) -> None:
+    alice, bob = xmpp_user_factory(), xmpp_user_factory()
+    chat, changes, failures = engine
+    account = add(store, prosody, alice)
+    with XmppPeer(prosody, bob) as peer:
+        chat.watch(account)
+        wait_until(lambda: account_value(store, "last_sync_at"))
+        queue_message(store, account, bob, "are you there?")
+        (got,) = peer.wait_for(lambda got: "are you there?" in [m.body for m in got])
+        wait_until(lambda: outbox_states(store) == ["sent"])
+        # Later, the far side gives up on it (as a remote server does when it cannot deliver).
+        sent_id = re.search(r' id="([^"]+)"', got.xml)
+        assert sent_id is not None
+        peer.send_raw(
+            f'<message type="error" to="{got.sender}" id="{sent_id.group(1)}">'
+            '<error type="cancel">'
+            f'<service-unavailable xmlns="{STANZAS}"/>'
+            f'<text xmlns="{STANZAS}">the mailbox is gone</text>'
+            "</error></message>"
+        )
+        _state, error = wait_until(lambda: [r for r in outbox_rows(store) if r[0] == "failed"])[0]
+    assert "the mailbox is gone" in error and bob in error
+    from unibox.cli.chat import outbox_lines
+
+    (line,) = outbox_lines(store, include_sent=False)  # what `unibox outbox` prints
+    assert "failed" in line and "the mailbox is gone" in line
+    assert any(c.messages_changed for c in changes)  # the bubble redraws: "Not sent: …"
+    assert failures == []

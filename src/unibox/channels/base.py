@@ -88,6 +88,15 @@ class SendResult:
     remote_id: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Bounce:
+    """A message the user sent came back after `send` returned (a remote server gave up on it):
+    `live()` yields it so the outbox row shows the server's words."""
+
+    origin_id: str
+    error: str
+
+
 class Channel(Protocol):
     """One account's connection to a chat or social network."""
 
@@ -106,8 +115,9 @@ class Channel(Protocol):
     def backfill(self, archive: str, cursor: HistoryCursor) -> AsyncIterator[HistoryPage]:
         """History after/before the cursor, newest pages first on a first sync."""
 
-    def live(self) -> AsyncIterator[ChatMessage]:
-        """Messages as they arrive (including the user's own from other clients), until close()."""
+    def live(self) -> AsyncIterator[ChatMessage | Bounce]:
+        """Messages as they arrive (including the user's own from other clients), and bounces
+        of messages sent earlier, until close()."""
 
     async def send(
         self, conversation: str, text: str, *, origin_id: str, reply_to: str = ""

@@ -4,8 +4,8 @@
   batch of `core.items.ChatMessage` and returns its ChangeSet;
 * `load_cursor` / `save_cursor` keep how far each archive was read, saved in
   the transaction that stored its items;
-* `queue_chat` / `due_chats` / `chat_sent` / `chat_failed` are the chat
-  outbox (write them through store.intent.intent_write).
+* `queue_chat` / `due_chats` / `chat_sent` / `chat_failed` / `chat_bounced`
+  are the chat outbox (write them through store.intent.intent_write).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from unibox.store.chat_ingest import ChatIngestor, conversation_ref
 from unibox.store.chat_outbox import (
     ChatDelivery,
     QueuedChat,
+    chat_bounced,
     chat_failed,
     chat_sent,
     chat_states,
@@ -26,6 +27,7 @@ __all__ = [
     "ChatDelivery",
     "ChatIngestor",
     "QueuedChat",
+    "chat_bounced",
     "chat_failed",
     "chat_sent",
     "chat_states",

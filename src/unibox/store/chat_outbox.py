@@ -195,6 +195,22 @@ def chat_failed(session: Session, outbox_id: int, error: str, *, final: bool) ->
     session.flush()
 
 
+def chat_bounced(session: Session, account_id: int, origin_id: str, error: str) -> int | None:
+    """A message sent earlier came back (a remote server gave up on it): it stays failed with
+    the server's words. Its outbox id; None when the id is none of this account's."""
+    row = session.scalars(
+        select(ChatOutbox).where(
+            ChatOutbox.account_id == account_id, ChatOutbox.origin_id == origin_id
+        )
+    ).first()
+    if row is None:
+        return None
+    row.state = FAILED
+    row.last_error = error
+    session.flush()
+    return row.id
+
+
 def chat_states(session: Session, message_ids: list[int]) -> dict[int, ChatDelivery]:
     """Delivery of the messages among `message_ids` that the user wrote in unibox."""
     found: dict[int, ChatDelivery] = {}

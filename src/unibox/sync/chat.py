@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from unibox.channels.base import Channel, ChannelAccount, HistoryPage
+from unibox.channels.base import Bounce, Channel, ChannelAccount, HistoryPage
 from unibox.core.errors import ChannelError, UserError
 from unibox.core.items import ChangeSet, ChatMessage
 from unibox.secrets import SecretStore
@@ -192,6 +192,22 @@ class ChatAccountSync:
         if changes:
             self.on_changes(changes)
 
+    async def store_bounce(self, bounce: Bounce) -> None:
+        """A message sent earlier came back: its row and its bubble say "Not sent: why"."""
+        from unibox.store.chat import chat_bounced
+        from unibox.store.chat_view import delivery_changes
+        from unibox.store.intent import intent_write
+
+        def write() -> ChangeSet:
+            with intent_write(self.store) as s:
+                oid = chat_bounced(s, self.account.id, bounce.origin_id, bounce.error)
+                return ChangeSet() if oid is None else delivery_changes(s, oid)
+
+        log.info("%s: %s", self.account.name, bounce.error)
+        changes = await self._write(write)
+        if changes:
+            self.on_changes(changes)
+
     async def drain_outbox(self, channel: Channel) -> None:
         """Send every due chat message; a refusal goes on its row, a lost connection ends it."""
         from unibox.store.chat import chat_failed, chat_sent, due_chats
@@ -303,11 +319,15 @@ class ChatAccountSync:
                         raise ChannelError("The chat connection ended.", retryable=True)
                     if isinstance(item, BaseException):
                         raise item
-                    batch.append(item)
+                    if isinstance(item, Bounce):
+                        await self.store_bounce(item)
+                    else:
+                        batch.append(item)
                     if len(batch) >= LIVE_BATCH or queue.empty():
                         break
                     item = queue.get_nowait()
-                await self.store_live(batch)
+                if batch:
+                    await self.store_live(batch)
         finally:
             pumping.cancel()
             with contextlib.suppress(BaseException):

@@ -22,6 +22,7 @@ from slixmpp import ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout
 
 from unibox.channels.base import (
+    Bounce,
     Capabilities,
     ChannelAccount,
     ConversationInfo,
@@ -38,6 +39,7 @@ from unibox.core.items import ChatAddress, ChatMessage
 log = logging.getLogger("unibox.xmpp")
 
 SEND_TIMEOUT = 20.0
+SENT_REMEMBERED = 1000  # how many sent ids a late bounce is matched against
 NS_CARBONS = "urn:xmpp:carbons:2"
 _CLOSED = object()
 
@@ -65,6 +67,7 @@ class XmppChannel:
         self._ctx = Context(self.me, self._names, self._rooms)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._waiting: dict[str, asyncio.Future[str]] = {}  # origin id -> the room's echo id
+        self._sent: dict[str, None] = {}  # origin ids sent on this connection, oldest first
         self._own_archive = False
         self._room_archives: set[str] = set()
         self._notices: list[str] = []
@@ -178,7 +181,7 @@ class XmppChannel:
 
         return mam.walk(client, archive, cursor, read, first_page=self.first_page, page=self.page)
 
-    async def live(self) -> AsyncIterator[ChatMessage]:
+    async def live(self) -> AsyncIterator[ChatMessage | Bounce]:
         while True:
             item = await self._queue.get()
             if item is _CLOSED:
@@ -226,6 +229,7 @@ class XmppChannel:
                 await ping
             if echo.done():
                 echo.result()
+            self._remember(origin_id)  # a remote server may still bounce it
             return SendResult()
         except (IqTimeout, TimeoutError):
             raise ConnectionLost(
@@ -233,6 +237,11 @@ class XmppChannel:
             ) from None
         finally:
             self._waiting.pop(origin_id, None)
+
+    def _remember(self, origin_id: str) -> None:
+        self._sent[origin_id] = None
+        while len(self._sent) > SENT_REMEMBERED:
+            del self._sent[next(iter(self._sent))]
 
     # ------------------------------------------------------------------ events
 
@@ -274,13 +283,19 @@ class XmppChannel:
 
     def _on_error(self, el: Element) -> None:
         key = el.get("id", "")
+        origin = el.find(f"{{{stanzas.NS_SID}}}origin-id")
+        if key not in self._waiting and key not in self._sent and origin is not None:
+            key = origin.get("id", "")  # a server that gave the message back with its own id
         waiting = self._waiting.get(key)
         words = stanzas.error_words(el)
+        peer = stanzas.bare(el.get("from", "")) or el.get("from", "")
+        said = f"The message to {peer} was not delivered: {words}."
         if waiting is not None and not waiting.done():
-            peer = stanzas.bare(el.get("from", "")) or el.get("from", "")
-            waiting.set_exception(
-                ChannelError(f"The message to {peer} was not delivered: {words}.", retryable=False)
-            )
+            waiting.set_exception(ChannelError(said, retryable=False))
+        elif key in self._sent:
+            # It came back after send() returned: a remote server gave up on it later.
+            self._sent.pop(key)
+            self._queue.put_nowait(Bounce(key, said))
         else:
             log.info("%s: a message came back: %s", self.account.name, words)
 
