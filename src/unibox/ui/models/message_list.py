@@ -22,17 +22,17 @@ from sqlalchemy.orm import Session
 from unibox.core.items import ChangeSet
 from unibox.core.query import SearchQuery
 from unibox.core.triage import Clock, utc_now
-from unibox.store import view_rows, views
+from unibox.store import view_rows
 from unibox.store.view_rows import MessageRow
 from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.format import tooltip_text
+from unibox.ui.models.message_ids import diff_ok, ids_query
 
 log = logging.getLogger("unibox.ui")
 
 PAGE = 100
 CACHE_ROWS = 3000
-SEARCH_LIMIT = 5000
 # A new view or search shows its newest HEAD ids first (a fast query that
 # does not sort everything); the whole list follows in a second read.
 HEAD = 300
@@ -47,19 +47,6 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 class Role(IntEnum):
     ROW = Qt.ItemDataRole.UserRole + 1  # the MessageRow, or None while it loads
     MESSAGE_ID = Qt.ItemDataRole.UserRole + 2
-
-
-def _diff_ok(old: list[int], new: list[int]) -> bool:
-    """Whether `old` minus removed ids is in the same order within `new`."""
-    keep = set(new)
-    position = {mid: n for n, mid in enumerate(new)}
-    last = -1
-    for mid in old:
-        if mid in keep:
-            if position[mid] < last:
-                return False
-            last = position[mid]
-    return True
 
 
 class MessageListModel(QAbstractListModel):
@@ -139,23 +126,8 @@ class MessageListModel(QAbstractListModel):
         return int(self.clock().timestamp())
 
     def _ids_query(self, head: int | None = None) -> Callable[[Session], list[int]]:
-        """The ids of what is shown; with `head`, a prefix of them, fast (at least `head`
-        long unless the whole list is shorter)."""
-        view, search, grouped, now = self.view, self.search, self.grouped, self._now()
-        if search is not None:
-            limit = head or SEARCH_LIMIT
-            if grouped:  # a prefix of the messages gives a prefix of the conversations
-                return lambda s: views.newest_per_conversation(
-                    s, views.search_view_ids(s, search, limit * 3 if head else limit)
-                )
-            return lambda s: views.search_view_ids(s, search, limit)
-        if grouped:
-            if head:
-                return lambda s: views.newest_per_conversation(
-                    s, views.view_ids(s, view, head * 3, now=now)
-                )
-            return lambda s: views.conversation_view_ids(s, view, now=now)
-        return lambda s: views.view_ids(s, view, head, now=now)
+        """The ids of what is shown; with `head`, a prefix of them (see ids_query)."""
+        return ids_query(self.view, self.search, self.grouped, self._now(), head)
 
     def _load(self) -> None:
         self._generation += 1
@@ -388,7 +360,7 @@ class MessageListModel(QAbstractListModel):
             )
             return
         self._follow_chats(new, rows)
-        if not _diff_ok(self._ids, new):
+        if not diff_ok(self._ids, new):
             self._generation += 1
             self._loaded(self._generation, new, [r for r in rows if r.id in set(new)])
             return
