@@ -246,3 +246,21 @@ def test_a_message_that_comes_back_after_it_went_shows_the_servers_words(
     assert "failed" in line and "the mailbox is gone" in line
     assert any(c.messages_changed for c in changes)  # the bubble redraws: "Not sent: …"
     assert failures == []
+
+
+def test_a_chat_server_that_refuses_the_connection_is_reported_at_once(store: Store) -> None:
+    from tests.helpers.ports import LOOPBACK, free_port
+    from unibox.sync.chat_engine import run_once
+
+    settings = xmpp_settings(
+        jid="alice@localhost", host=LOOPBACK, port=free_port(), security="plain", ca_file=""
+    )
+    account = create_xmpp_account(
+        store, SecretStore(), name="Chat", settings=settings, password="secret", check=False
+    )
+    failures: list[ChatFailure] = []
+    failed = run_once(store, SecretStore(), [account], on_error=failures.append)
+    assert "refused the connection" in failed["Chat"]
+    # Said once: a one-shot sync does not retry a server that is not there.
+    assert [f.message for f in failures] == [failed["Chat"]]
+    assert "refused the connection" in account_value(store, "last_error")

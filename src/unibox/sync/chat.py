@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from unibox.channels.base import Bounce, Channel, ChannelAccount, HistoryPage
-from unibox.core.errors import ChannelError, UserError
+from unibox.core.errors import ChannelError, Unreachable, UserError
 from unibox.core.items import ChangeSet, ChatMessage
 from unibox.secrets import SecretStore
 from unibox.store.chat_accounts import ChatAccount, record_chat_sync
@@ -114,7 +114,8 @@ class ChatAccountSync:
                 return
             except ChannelError as exc:
                 await self._failed(exc)
-                if not exc.retryable or attempt >= len(backoff):
+                # A server that cannot be reached is said at once, as for mail.
+                if not exc.retryable or isinstance(exc, Unreachable) or attempt >= len(backoff):
                     raise
                 await asyncio.sleep(backoff[attempt])
                 attempt += 1

@@ -17,7 +17,7 @@ from slixmpp import ClientXMPP
 
 from unibox.channels.base import ChannelAccount
 from unibox.channels.imap_conn import is_loopback
-from unibox.channels.tls import tls_context, transport_error
+from unibox.channels.tls import tls_context, transport_error, unreachable
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
 log = logging.getLogger("unibox.xmpp")
@@ -89,7 +89,12 @@ async def login(client: ClientXMPP, account: ChannelAccount) -> None:
 
     def failed(exc: Any) -> None:
         if isinstance(exc, BaseException):
-            settle(transport_error(exc, host, place) or ConnectionLost(f"{place}: {exc}."))
+            settle(
+                # Refused, no such host: trying again at once would not help.
+                unreachable(exc, host, place)
+                or transport_error(exc, host, place)
+                or ConnectionLost(f"{place}: {exc}.")
+            )
         else:
             settle(ConnectionLost(f"{place} could not be reached ({exc})."))
 
