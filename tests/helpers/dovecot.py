@@ -36,13 +36,13 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Literal
 
 from imapclient import IMAPClient, imap_utf7
 from imapclient.exceptions import IMAPClientAbortError
 
-from .ports import LOOPBACK, ServerStartError, free_ports, tail_file, wait_for_port
+from .ports import LOOPBACK, ServerStartError, free_ports, wait_for_port
+from .server_process import ServerProcess
 from .tls import TlsFiles, session_tls_files
 
 DEFAULT_PASSWORD = "secret-pw"
@@ -139,8 +139,10 @@ def _read_greeting(
     return ready
 
 
-class Dovecot:
+class Dovecot(ServerProcess):
     """A Dovecot instance in a temp dir. Use as a context manager or call start()/stop()."""
+
+    stderr_name = "dovecot.stderr"
 
     def __init__(
         self,
@@ -263,28 +265,7 @@ class Dovecot:
         except KeyError:
             raise RuntimeError("Dovecot not started") from None
 
-    def log_tail(self, lines: int = 40) -> str:
-        """Last lines of the server log (for error messages)."""
-        if self._dir is None:
-            return "(not started)"
-        parts = [f"--- {self.log_path} ---", tail_file(self.log_path, lines)]
-        stderr = self.directory / "dovecot.stderr"
-        if stderr.exists() and stderr.stat().st_size:
-            parts.append("--- stderr ---\n" + tail_file(stderr, lines))
-        return "\n".join(parts)
-
     # ------------------------------------------------------------------ lifecycle
-
-    def __enter__(self) -> Dovecot:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self, timeout: float = 10.0, attempts: int = 3) -> Dovecot:
         """Start the server and wait until every listener greets. Returns self."""

@@ -31,9 +31,9 @@ import tempfile
 import threading
 import weakref
 from pathlib import Path
-from types import TracebackType
 
-from .ports import LOOPBACK, ServerStartError, free_ports, tail_file, wait_for_port
+from .ports import LOOPBACK, ServerStartError, free_ports, wait_for_port
+from .server_process import ServerProcess
 from .tls import TlsFiles, session_tls_files
 
 DEFAULT_PASSWORD = "xmpp-secret"
@@ -103,8 +103,10 @@ def _greets(sock: object) -> bool:
         return False
 
 
-class Prosody:
+class Prosody(ServerProcess):
     """A Prosody instance in a temp dir. Use as a context manager or call start()/stop()."""
+
+    stderr_name = "prosody.stderr"
 
     def __init__(
         self,
@@ -178,26 +180,6 @@ class Prosody:
 
     def room(self, name: str) -> str:
         return f"{name}@{self.muc_domain}"
-
-    def log_tail(self, lines: int = 40) -> str:
-        if self._dir is None:
-            return "(not started)"
-        parts = [f"--- {self.log_path} ---", tail_file(self.log_path, lines)]
-        stderr = self.directory / "prosody.stderr"
-        if stderr.exists() and stderr.stat().st_size:
-            parts.append("--- stderr ---\n" + tail_file(stderr, lines))
-        return "\n".join(parts)
-
-    def __enter__(self) -> Prosody:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # ------------------------------------------------------------------ lifecycle
 
