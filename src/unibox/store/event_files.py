@@ -74,6 +74,7 @@ def stored_events(session: Session) -> list[CalendarEvent]:
     rows = session.execute(
         select(Event, Handle.value)
         .outerjoin(Handle, Handle.id == Event.organizer_handle_id)
+        .where(Event.local_state != "deleted")
         .order_by(Event.uid, Event.recurrence_id)
     ).all()
     people: dict[int, list[Attendee]] = defaultdict(list)

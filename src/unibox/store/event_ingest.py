@@ -205,6 +205,10 @@ def _touch_people(conn: Connection, event_id: int, changes: ChangeSet) -> None:
 
 
 def forget_orphan_events(conn: Connection) -> int:
-    """Delete the events learned from mail no longer in the store (an account removed)."""
+    """Delete the events learned from mail no longer in the store (an account removed).
+
+    One in a calendar stays: the calendar has it too.
+    """
     linked = select(_EM.c.id).where(_EM.c.event_id == _E.c.id).exists()
-    return conn.execute(_E.delete().where(_E.c.source == "mail", ~linked)).rowcount
+    orphan = _E.delete().where(_E.c.source == "mail", _E.c.calendar_id.is_(None), ~linked)
+    return conn.execute(orphan).rowcount

@@ -144,7 +144,10 @@ def upcoming_meetings(
             .subquery()
         )
         query = query.join(mine, mine.c.event_id == Event.id)
-    query = query.where(or_(Event.last_ends_at.is_(None), Event.last_ends_at >= now))
+    query = query.where(
+        or_(Event.last_ends_at.is_(None), Event.last_ends_at >= now),
+        Event.local_state != "deleted",
+    )
     if until is not None:
         query = query.where(Event.starts_at < until)
     rows = session.execute(query).all()
