@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.helpers.dns_server import MxResponder
 from tests.helpers.dovecot import Dovecot, dovecot_binary
 from tests.helpers.prosody import Prosody, prosody_binary
 from tests.helpers.tls import TlsFiles, session_tls_files
+from unibox.services.mail_provider import NAMESERVER_ENV
 
 _user_counter = itertools.count(1)
 
@@ -27,6 +29,24 @@ def _require_dovecot() -> None:
         if os.environ.get("CI"):
             pytest.fail(problem, pytrace=False)
         pytest.skip(problem)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_dns() -> Iterator[MxResponder]:
+    """Every MX look-up of the tests goes to a responder on loopback, never the system's DNS.
+
+    It knows no domain unless a test adds one (``loopback_dns.mx[domain] = [...]``).
+    """
+    with MxResponder() as responder:
+        old = os.environ.get(NAMESERVER_ENV)
+        os.environ[NAMESERVER_ENV] = responder.address
+        try:
+            yield responder
+        finally:
+            if old is None:
+                os.environ.pop(NAMESERVER_ENV, None)
+            else:
+                os.environ[NAMESERVER_ENV] = old
 
 
 @pytest.fixture(scope="session")
