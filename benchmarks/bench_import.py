@@ -2,7 +2,7 @@
 
 Writes an export of N messages (default 200,000; tests/helpers/whatsapp_export.py),
 then imports it into a fresh store in a child process (`unibox import`'s path:
-services.chat_import.import_whatsapp) and prints the time, messages per second,
+services.imports.import_path) and prints the time, messages per second,
 the growth of the child's peak resident memory (ru_maxrss) and the time until
 the peer's timeline shows the newest message. Target: 200,000 in under 20 s,
 under 300 MB.
@@ -35,7 +35,7 @@ def _peak_mb() -> float:
 def child(export: Path, profile: Path) -> None:
     """In a fresh process: import, then read the peer's timeline; one JSON line."""
     from unibox.config import store_path
-    from unibox.services.chat_import import import_whatsapp
+    from unibox.services.imports import import_path
     from unibox.store.person_edit import find_person
     from unibox.store.store import Store
     from unibox.store.timeline import timeline
@@ -43,7 +43,7 @@ def child(export: Path, profile: Path) -> None:
     before = _peak_mb()
     store = Store(store_path(profile))
     start = time.perf_counter()
-    report = import_whatsapp(store, export, "DE")
+    report = import_path(store, export, "DE")
     imported = time.perf_counter() - start
     with store.read() as s:
         pid = find_person(s, "whatsapp:Olga")

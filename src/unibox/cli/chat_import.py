@@ -1,4 +1,4 @@
-"""`unibox import` of a chat export: progress on a terminal, then the report."""
+"""`unibox import` of a chat or social export: progress on a terminal, then the report."""
 
 from __future__ import annotations
 
@@ -6,38 +6,51 @@ import argparse
 import sys
 from pathlib import Path
 
+from unibox.services.imports import ImportProgress, ImportReport
 from unibox.sync.mail import Progress
+
+_LISTED_SKIPS = 50
 
 
 def import_chat_export(args: argparse.Namespace) -> int | None:
-    """Import the WhatsApp export at args.file; None when it is no such export."""
+    """Import the export at args.file; None when it is no export an importer knows."""
     from unibox.cli.context import region, store_for
     from unibox.cli.progress import ProgressLine
-    from unibox.services.chat_import import export_sources, import_whatsapp
+    from unibox.services.imports import find_importer, import_path
 
     path = Path(args.file)
-    if not path.exists() or not export_sources(path):
+    fmt = getattr(args, "format", "") or ""
+    if find_importer(path, fmt) is None:
         return None
     line = ProgressLine(sys.stderr)
 
-    def show(chat: str, done: int, total: int) -> None:
-        line.update(Progress("whatsapp", chat, "bodies", min(done, total), total))
+    def show(p: ImportProgress) -> None:
+        done = min(p.done, p.total) if p.total else p.done
+        line.update(Progress(p.format, p.label, "bodies", done, p.total))
 
     try:
-        report = import_whatsapp(store_for(args), path, region(args), args.me, show)
+        report = import_path(store_for(args), path, region(args), args.me, show, fmt)
     finally:
         line.clear()
+    print_report(path.name, report)
+    return 0
+
+
+def print_report(name: str, report: ImportReport) -> None:
+    tallies = "".join(f", {n} {what}" for what, n in sorted(report.tallies.items()))
     print(
-        f"{path.name}: {report.conversations} conversation(s), {report.messages} new "
-        f"message(s), {report.already} already imported, {report.media} with media; "
-        f"people: {report.people_created} created, {report.people_matched} matched; "
-        f"you are “{report.me}”"
+        f"{name}: {report.conversations} conversation(s), {report.messages} new "
+        f"message(s), {report.already} already imported{tallies}; "
+        f"people: {report.people_created} created, {report.people_matched} matched"
+        + (f"; you are “{report.me}”" if report.me else "")
     )
+    if report.notices:
+        listed = ", ".join(f"{n} {what}" for what, n in report.notices.most_common())
+        print(f"not messages from people: {listed}")
     for note in report.notes:
         print(f"note: {note}")
-    print(f"skipped {report.skipped_count} line(s)")
-    for where, skip in report.skipped[:50]:
-        print(f"  {where} line {skip.line}: {skip.reason}")
-    if report.skipped_count > 50:
-        print(f"  … and {report.skipped_count - 50} more")
-    return 0
+    print(f"skipped {report.skipped_count} line(s) or record(s)")
+    for skip in report.skipped[:_LISTED_SKIPS]:
+        print(f"  {skip.where} {skip.at}: {skip.reason}")
+    if report.skipped_count > _LISTED_SKIPS:
+        print(f"  … and {report.skipped_count - _LISTED_SKIPS} more")

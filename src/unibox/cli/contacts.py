@@ -17,10 +17,13 @@ from unibox.core.errors import UserError
 def register_contacts(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     imp = sub.add_parser(
         "import",
-        help="import contacts (.vcf, .csv), events (.ics) or WhatsApp chat exports (.txt, .zip)",
+        help="import contacts (.vcf, .csv), events (.ics) or a chat export (file, folder or .zip)",
     )
-    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("file", metavar="PATH")
     imp.add_argument("--me", default="", metavar="NAME", help="chat exports: your name in them")
+    imp.add_argument(
+        "--format", default="", metavar="NAME", help="chat exports: the format, not detected"
+    )
     imp.add_argument("--dry-run", action="store_true", help="show the mapping and report only")
     imp.add_argument(
         "--map",
@@ -61,14 +64,12 @@ def _read(path: str) -> bytes:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from unibox.channels.importers.vcf import read_vcards
+    from unibox.cli.chat_import import import_chat_export
 
     suffix = Path(args.file).suffix.lower()
-    if suffix in (".txt", ".zip") or Path(args.file).is_dir():
-        from unibox.cli.chat_import import import_chat_export
-
-        done = import_chat_export(args)
-        if done is not None:
-            return done
+    done = import_chat_export(args)  # every export format first: some are .csv too
+    if done is not None:
+        return done
     data = _read(args.file)
     if suffix in (".ics", ".ical", ".ifb"):
         from unibox.cli.event_files import import_ics
@@ -81,8 +82,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif suffix == ".csv":
         cards, skipped, warnings = _csv(args, data)
     else:
+        from unibox.services.imports import known_formats
+
         raise UserError(
-            f"unibox imports .vcf, .csv and .ics files and WhatsApp chat exports, "
+            f"unibox imports .vcf, .csv and .ics files and exports ({known_formats()}), "
             f"not “{suffix or args.file}”."
         )
     for skip in skipped:

@@ -69,6 +69,11 @@ class ChatIngestor:
 
     # -- the API ---------------------------------------------------------------
 
+    def add_mine(self, addresses: Iterable[str]) -> None:
+        """More of the user's own addresses (an import's owner), as raw values."""
+        self._my_raw.extend(a for a in addresses if a)
+        self._my_kinds.clear()  # their handles of every kind are added again
+
     def ingest(self, session: Session, items: Sequence[ChatMessage]) -> ChangeSet:
         changes = ChangeSet()
         if not items:
