@@ -9,6 +9,7 @@ invitations never loads it.
 from __future__ import annotations
 
 import calendar
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unibox.core.items import Address, Attendee, CalendarEvent, Invitation
+from unibox.core.recurrence_skip import skip_ahead
 
 if TYPE_CHECKING:
     from icalendar import Component
@@ -249,6 +251,7 @@ def occurrence_starts(
     *,
     max_steps: int = 5000,
     rdates: Iterable[int] = (),
+    before: int | None = None,
 ) -> list[int]:
     """Starts (UTC seconds) of a series' first `limit` occurrences starting at or after `after`.
 
@@ -256,14 +259,18 @@ def occurrence_starts(
     stays 10:00 across daylight saving time. Bounded: at most `max_steps`
     occurrences are walked; a rule dateutil cannot read gives only the first.
     RDATEs are added to the rule's occurrences, EXDATEs taken away from both.
+    With `before`, only occurrences starting before it. A series long under way
+    is read from its last period before `after` (core.recurrence_skip), so the
+    steps count from there.
     """
     extra = set(rdates)
+    end = before
     if extra:
         skip = set(exdates)
-        ruled = _rule_starts(event_start, all_day, zone, rrule, skip, after, limit, max_steps)
-        more = {s for s in extra if s >= after and s not in skip}
+        ruled = _rule_starts(event_start, all_day, zone, rrule, skip, after, limit, max_steps, end)
+        more = {s for s in extra if s >= after and s not in skip and (end is None or s < end)}
         return sorted(set(ruled) | more)[:limit]
-    return _rule_starts(event_start, all_day, zone, rrule, exdates, after, limit, max_steps)
+    return _rule_starts(event_start, all_day, zone, rrule, exdates, after, limit, max_steps, end)
 
 
 def _rule_starts(
@@ -275,18 +282,20 @@ def _rule_starts(
     after: int,
     limit: int,
     max_steps: int,
+    before: int | None = None,
 ) -> list[int]:
+    if before is not None and event_start >= before:
+        return []
     if not rrule:
         return [event_start] if event_start >= after else []
-    from dateutil.rrule import rrulestr
-
     if any(f"FREQ={fine}" in rrule.upper() for fine in ("HOURLY", "MINUTELY", "SECONDLY")):
         return [event_start] if event_start >= after else []  # not a meeting series
     where = _zone(zone) if not all_day else UTC
     start = datetime.fromtimestamp(event_start, where)
+    rrule, start = skip_ahead(rrule, start, datetime.fromtimestamp(after, where))
     try:
-        rule = rrulestr(_utc_until(rrule, where, all_day), dtstart=start)
-    except (ValueError, TypeError, OverflowError) as exc:
+        rule = _parsed_rule(_utc_until(rrule, where, all_day)).replace(dtstart=start)
+    except (ValueError, TypeError, OverflowError, AttributeError) as exc:
         log.debug("recurrence rule not readable (%s): %s", rrule, exc)
         return [event_start] if event_start >= after else []
     skip = set(exdates)
@@ -295,6 +304,8 @@ def _rule_starts(
         if steps >= max_steps or len(found) >= limit:
             break
         stamp = int(when.timestamp())
+        if before is not None and stamp >= before:
+            break
         if stamp >= after and stamp not in skip:
             found.append(stamp)
     return found
@@ -332,6 +343,18 @@ def _zone(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_rule(text: str) -> Any:
+    """A rule read once (parsing UNTIL is most of the cost); callers set its start.
+
+    `replace(dtstart=…)` derives the parts the rule leaves to its start (the
+    weekday, the day of the month) from the new start.
+    """
+    from dateutil.rrule import rrulestr
+
+    return rrulestr(text, dtstart=datetime(2000, 1, 1, tzinfo=UTC))
 
 
 def _utc_until(rrule: str, where: tzinfo, all_day: bool) -> str:

@@ -1,0 +1,159 @@
+"""What a calendar view shows: every occurrence that touches a range of time.
+
+One read of the events that can touch the range (a single event by its own
+times, a series by its last end), then each series expanded inside the range
+only (core.calendar skips ahead to it). An occurrence changed on its own (a
+row with a recurrence_id) replaces the series' occurrence it names; cancelled
+ones are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from unibox.core.calendar import occurrence_starts, recurrence_key
+from unibox.store.schema_events import Event
+
+MAX_PER_SERIES = 2000  # a daily meeting over a five-year agenda is 1,826
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One occurrence as a view draws it. Times are UTC seconds.
+
+    `recurrence` names this occurrence of its series ("" for a single event);
+    `calendar` is the calendar it is in, `color` that calendar's ("" for the
+    view's own choice).
+    """
+
+    event_id: int
+    uid: str
+    recurrence: str
+    summary: str
+    location: str
+    starts_at: int
+    ends_at: int
+    all_day: bool
+    status: str
+    calendar: str
+    color: str = ""
+    repeats: bool = False
+    timezone: str = ""
+
+    @property
+    def starts(self) -> datetime:
+        return datetime.fromtimestamp(self.starts_at, UTC)
+
+    @property
+    def ends(self) -> datetime:
+        return datetime.fromtimestamp(self.ends_at, UTC)
+
+
+_COLUMNS = (
+    Event.id,
+    Event.uid,
+    Event.recurrence_id,
+    Event.summary,
+    Event.location,
+    Event.starts_at,
+    Event.ends_at,
+    Event.all_day,
+    Event.timezone,
+    Event.rrule,
+    Event.exdates,
+    Event.rdates,
+    Event.status,
+    Event.source,
+)
+
+
+def _repeats(row: Any) -> bool:
+    return bool((row.rrule or row.rdates) and not row.recurrence_id)
+
+
+def _stamps(text: str) -> list[int]:
+    return [int(x) for x in text.split()]
+
+
+def occurrences_in_range(session: Session, start: int, end: int) -> list[Occurrence]:
+    """Occurrences that overlap [start, end), by start time then summary.
+
+    An all-day event is kept by its UTC day, which the caller's range should
+    widen to by a day on each side when it is in local time.
+    """
+    single = and_(
+        or_(Event.rrule == "", Event.recurrence_id != ""),
+        Event.rdates == "",
+        Event.starts_at < end,
+        Event.ends_at > start,
+    )
+    series = and_(
+        or_(Event.rrule != "", Event.rdates != ""),
+        Event.recurrence_id == "",
+        Event.starts_at < end,
+        or_(Event.last_ends_at.is_(None), Event.last_ends_at > start),
+    )
+    rows = session.execute(select(*_COLUMNS).where(or_(single, series))).all()
+    replaced = _replaced(session, {r.uid for r in rows if _repeats(r)})
+    found: list[Occurrence] = []
+    for row in rows:
+        if row.status == "cancelled":
+            continue
+        if not _repeats(row):
+            found.append(_occurrence(row, row.starts_at, row.recurrence_id))
+            continue
+        length = row.ends_at - row.starts_at
+        skip = replaced.get(row.uid, set())
+        for begin in occurrence_starts(
+            row.starts_at,
+            bool(row.all_day),
+            row.timezone,
+            row.rrule,
+            _stamps(row.exdates),
+            start - length + 1,
+            MAX_PER_SERIES,
+            rdates=_stamps(row.rdates),
+            before=end,
+        ):
+            when = datetime.fromtimestamp(begin, UTC)
+            key = recurrence_key(when.date() if row.all_day else when)
+            if key not in skip:
+                found.append(_occurrence(row, begin, key))
+    found.sort(key=lambda o: (o.starts_at, not o.all_day, o.summary))
+    return found
+
+
+def _occurrence(row: Any, begin: int, key: str) -> Occurrence:
+    return Occurrence(
+        event_id=row.id,
+        uid=row.uid,
+        recurrence=key,
+        summary=row.summary,
+        location=row.location,
+        starts_at=begin,
+        ends_at=begin + max(0, row.ends_at - row.starts_at),
+        all_day=bool(row.all_day),
+        status=row.status,
+        calendar=row.source,
+        repeats=_repeats(row) or bool(row.recurrence_id),
+        timezone=row.timezone,
+    )
+
+
+def _replaced(session: Session, uids: set[str]) -> dict[str, set[str]]:
+    """Per series, the occurrences that have a row of their own (moved or cancelled)."""
+    if not uids:
+        return {}
+    found: dict[str, set[str]] = {}
+    for uid, rid in session.execute(
+        select(Event.uid, Event.recurrence_id).where(
+            and_(Event.uid.in_(uids), Event.recurrence_id != "")
+        )
+    ):
+        found.setdefault(uid, set()).add(rid)
+    return found
