@@ -177,10 +177,10 @@ def _after_queue(args: argparse.Namespace, store: Any, item: Any) -> int:
             cancel(store, item.id)
             print("Undone: the message was not sent.", file=sys.stderr)
             return 0
-    return _deliver(store, item)
+    return deliver_queued(store, item)
 
 
-def _deliver(store: Any, item: Any) -> int:
+def deliver_queued(store: Any, item: Any) -> int:
     from unibox.core.errors import ChannelError
     from unibox.secrets import SecretStore
     from unibox.services.mail import account_of_outbox, deliver_now
@@ -266,7 +266,7 @@ def _cmd_outbox(args: argparse.Namespace) -> int:
         print(f"Discarded: “{item.subject}” will not be sent again.")
         return 0
     if args.send_again is not None:
-        return _deliver(store, decide_maybe_sent(store, args.send_again, send_again=True))
+        return deliver_queued(store, decide_maybe_sent(store, args.send_again, send_again=True))
     from unibox.cli import chat
 
     with store.read() as s:

@@ -72,6 +72,8 @@ class Draft:
     in_reply_to: str = ""  # Message-IDs without angle brackets
     references: tuple[str, ...] = ()
     reply_to: tuple[Address, ...] = ()
+    # An iTIP message: (method, iCalendar bytes), sent as a text/calendar alternative.
+    calendar: tuple[str, bytes] | None = None
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -156,6 +158,18 @@ def build_message(draft: Draft, *, message_id: str, date: datetime) -> BuiltMess
     if refs:
         msg["References"] = " ".join(f"<{r}>" for r in refs)
     msg.set_content(draft.text, cte=_transfer_encoding(draft.text))
+    if draft.calendar is not None:
+        method, ics = draft.calendar
+        check_text("The calendar method", method)
+        ics_text = ics.decode("utf-8")
+        msg.add_alternative(
+            ics_text,
+            subtype="calendar",
+            cte=_transfer_encoding(ics_text),
+            params={"method": method.upper()},
+        )
+        for part in msg.iter_parts():
+            del part["MIME-Version"]  # the email package repeats it on an added alternative
     for att in draft.attachments:
         maintype, subtype = _content_type(att).split("/", 1)
         msg.add_attachment(

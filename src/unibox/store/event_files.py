@@ -69,20 +69,28 @@ def import_events(store: Store, events: Sequence[CalendarEvent]) -> ImportOutcom
     return ImportOutcome(added, updated, unchanged, changes)
 
 
-def stored_events(session: Session) -> list[CalendarEvent]:
-    """Every stored event (series, single and changed occurrences) as CalendarEvent items."""
-    rows = session.execute(
+def stored_events(session: Session, event_ids: Sequence[int] | None = None) -> list[CalendarEvent]:
+    """Every stored event (series, single and changed occurrences) as CalendarEvent items.
+
+    With `event_ids`, only those rows (in uid order).
+    """
+    query = (
         select(Event, Handle.value)
         .outerjoin(Handle, Handle.id == Event.organizer_handle_id)
         .where(Event.local_state != "deleted")
         .order_by(Event.uid, Event.recurrence_id)
-    ).all()
-    people: dict[int, list[Attendee]] = defaultdict(list)
-    for a, email in session.execute(
+    )
+    who = (
         select(EventAttendee, Handle.value)
         .join(Handle, Handle.id == EventAttendee.handle_id)
         .order_by(EventAttendee.event_id, EventAttendee.position)
-    ):
+    )
+    if event_ids is not None:
+        query = query.where(Event.id.in_(list(event_ids)))
+        who = who.where(EventAttendee.event_id.in_(list(event_ids)))
+    rows = session.execute(query).all()
+    people: dict[int, list[Attendee]] = defaultdict(list)
+    for a, email in session.execute(who):
         people[a.event_id].append(
             Attendee(
                 address=Address(email, a.name),

@@ -133,3 +133,20 @@ class EventMessage(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     method: Mapped[str] = mapped_column(String(20), default="")
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventReply(Base):
+    """Our answer to an invitation, and the outbox message that carries it to the organizer.
+
+    One row per event: answering again replaces the answer, and a REPLY still
+    waiting in the outbox is withdrawn rather than followed by a second one.
+    """
+
+    __tablename__ = "event_reply"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    partstat: Mapped[str] = mapped_column(String(20))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    answered_at: Mapped[int] = mapped_column(Integer)
