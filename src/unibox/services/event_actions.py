@@ -20,6 +20,7 @@ from unibox.core.triage import Clock, utc_now
 from unibox.store import outbox
 from unibox.store.accounts import AccountInfo, list_accounts
 from unibox.store.event_files import stored_events
+from unibox.store.event_placement import place_in_calendar
 from unibox.store.event_replies import find_event, last_reply, my_place, record_reply
 from unibox.store.intent import intent_write
 from unibox.store.outbox import OutboxItem
@@ -37,6 +38,7 @@ class Answered:
     partstat: str
     item: OutboxItem | None
     account: AccountInfo | None
+    calendar: str = ""  # the calendar the event is in now
     replaced: bool = False  # a REPLY still waiting with the earlier answer was withdrawn
 
 
@@ -90,9 +92,18 @@ def itip_draft(
 
 
 def respond(
-    store: Store, uid: str, answer: str, *, undo_seconds: int = 0, clock: Clock = utc_now
+    store: Store,
+    uid: str,
+    answer: str,
+    *,
+    calendar: str | None = None,
+    undo_seconds: int = 0,
+    clock: Clock = utc_now,
 ) -> Answered:
     """Answer an invitation: our PARTSTAT on the event, and a REPLY to the organizer.
+
+    The event goes into `calendar` (default: the default calendar) unless it
+    is in one already; in a CalDAV calendar the sync then sends it there.
 
     The same answer twice sends nothing more; a different one sends a new
     REPLY, and withdraws the earlier one if it has not left yet.
@@ -143,5 +154,6 @@ def respond(
             reply_to_message_id=ref.message_id,
         )
         record_reply(s, ref.event_id, place.handle_id, partstat, outbox_id, int(time.time()))
+        placed = place_in_calendar(s, ref.uid, calendar)
         item = outbox.get_item(s, outbox_id)
-    return Answered(ref.uid, partstat, item, account, replaced)
+    return Answered(ref.uid, partstat, item, account, placed.name, replaced)

@@ -3,7 +3,8 @@
 A newer version replaces an event (higher SEQUENCE, or the same with a later
 DTSTAMP); an older one arriving later (a first sync goes newest first) is only
 linked to its message. METHOD:CANCEL marks the event cancelled, METHOD:REPLY
-records the attendee's answer on an event already known. Every message with
+records the attendee's answer on an event already known. Either, or an update,
+of an event in a CalDAV calendar marks it changed for the calendar's sync. Every message with
 a calendar part gets an `event_message` row, so nothing is read twice.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, select, tuple_
 from unibox.core.calendar import series_end
 from unibox.core.identity import normalize_email
 from unibox.core.items import Address, CalendarEvent, ChangeSet, Invitation
+from unibox.store.event_placement import mark_changed
 from unibox.store.people import HandleResolver
 from unibox.store.schema import Handle, table
 from unibox.store.schema_events import Event, EventAttendee, EventMessage
@@ -48,6 +50,7 @@ def record_invitations(
     known = known_versions(conn, keys)
     resolver.prefetch(conn, _addresses(found))
     links: list[dict[str, Any]] = []
+    changed: set[str] = set()  # events already stored that this mail changes
     now = int(time.time())
     for mid, invitation in found:
         method = invitation.method
@@ -58,7 +61,9 @@ def record_invitations(
             if method == "reply":
                 if current is not None:
                     _record_answers(conn, resolver, current.event_id, event, changes)
+                    changed.add(event.uid)
             elif current is None or newer(event, method, current):
+                changed.update([event.uid] if current is not None else [])
                 current = write_event(conn, resolver, mid, event, current, method, now, changes)
                 known[key] = current
             if current is not None:
@@ -67,6 +72,8 @@ def record_invitations(
         if not linked:
             links.append(_link(mid, None, method, 0))
     conn.execute(_EM.insert(), links)
+    # An update, a cancellation or an answer to an event in a calendar: its server hears of it.
+    mark_changed(conn, changed)
 
 
 def _link(mid: int, event_id: int | None, method: str, sequence: int) -> dict[str, Any]:
