@@ -45,7 +45,7 @@ def print_report(name: str, report: ImportReport) -> None:
         + (f"; you are “{report.me}”" if report.me else "")
     )
     if report.notices:
-        listed = ", ".join(f"{n} {what}" for what, n in report.notices.most_common())
+        listed = ", ".join(f"{what} ({n})" for what, n in report.notices.most_common())
         print(f"not messages from people: {listed}")
     for note in report.notes:
         print(f"note: {note}")

@@ -24,6 +24,8 @@ class ProgressLine:
             filled = int(width * p.done / p.total)
             bar = "█" * filled + "·" * (width - filled)
             line = f"{p.account}: {p.folder} {what} {bar} {p.done}/{p.total}"
+        elif p.done:  # a count without a known end (an export read as a stream)
+            line = f"{p.account}: {p.folder} {what} {p.done}…"
         else:
             line = f"{p.account}: {what}…"
         self.stream.write("\r\x1b[2K" + line[:120])

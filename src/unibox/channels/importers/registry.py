@@ -12,7 +12,7 @@ import importlib
 from unibox.channels.importers.base import Importer
 from unibox.channels.importers.source import Source
 
-NAMES: tuple[str, ...] = ("whatsapp_chats",)
+NAMES: tuple[str, ...] = ("telegram", "whatsapp_chats")
 
 
 def importers() -> list[Importer]:
