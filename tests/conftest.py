@@ -11,6 +11,7 @@ import pytest
 
 from tests.helpers.dns_server import MxResponder
 from tests.helpers.dovecot import Dovecot, dovecot_binary
+from tests.helpers.mastodon_mock import MastodonMock
 from tests.helpers.prosody import Prosody, prosody_binary
 from tests.helpers.tls import TlsFiles, session_tls_files
 from unibox.services.mail_provider import NAMESERVER_ENV
@@ -144,5 +145,32 @@ def xmpp_user_factory(prosody: Prosody, request: pytest.FixtureRequest) -> Calla
 
     def make() -> str:
         return prosody.register(f"{base}{next(_user_counter)}")
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def mastodon_mock() -> Iterator[MastodonMock]:
+    """mastodon-mock (a fake of Mastodon's REST API, not a real Mastodon) for the session.
+
+    Make fresh users per test (``mastodon_user_factory``) so each one's history starts empty.
+    """
+    server = MastodonMock().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mastodon_user_factory(
+    mastodon_mock: MastodonMock, request: pytest.FixtureRequest
+) -> Callable[[str], tuple[str, str]]:
+    """Makes fresh accounts on the session's mastodon-mock: (username, access token)."""
+    base = re.sub(r"[^a-z0-9]+", "", request.node.name.lower())[:16] or "user"
+
+    def make(role: str) -> tuple[str, str]:
+        username = f"{role}{base}{next(_user_counter)}"
+        return username, mastodon_mock.user(username, role.title())
 
     return make

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from unibox.cli import chat
+from unibox.cli import chat, mastodon
 from unibox.cli.context import store_for
 from unibox.core.errors import UserError
 
@@ -32,6 +32,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         help="delete mail from the server N days after downloading it (default: never)",
     )
     chat.add_xmpp_parser(acc)
+    mastodon.add_parsers(acc)
     ls = acc.add_parser("list", help="list accounts")
     ls.add_argument("--json", action="store_true")
     rm = acc.add_parser("remove", help="remove an account and its local mail")
@@ -99,6 +100,9 @@ def _cmd_account(args: argparse.Namespace) -> int:
                 if a.name in chats:
                     c = chats[a.name].settings
                     where = f"{c.host}:{c.port}" if c.host else "(from the JID)"
+                    if c.instance:
+                        print(f"{a.name}\t{c.address}\t{c.instance}")
+                        continue
                     print(f"{a.name}\t{c.address}\t{where} ({c.security})")
                     continue
                 inc = a.settings.incoming
@@ -106,6 +110,10 @@ def _cmd_account(args: argparse.Namespace) -> int:
         return 0
     if args.account_command == "add-xmpp":
         return chat.add_xmpp(args, store)
+    if args.account_command == "add-mastodon":
+        return mastodon.add_mastodon(args, store)
+    if args.account_command == "set-token":
+        return mastodon.set_token(args, store)
     if args.account_command == "remove":
         from unibox.services.accounts import remove_account
 

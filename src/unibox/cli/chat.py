@@ -68,6 +68,7 @@ def account_json(a: Any) -> dict[str, Any]:
         "host": s.host,
         "port": s.port,
         "security": s.security,
+        **({"instance": s.instance} if s.instance else {}),
         "state": state(a),
         "last_sync_at": a.last_sync_at,
         "last_error": a.last_error,

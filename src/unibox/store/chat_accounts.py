@@ -1,4 +1,4 @@
-"""Chat accounts (XMPP, …): their settings in `account.settings_json`, never a secret."""
+"""Chat accounts (XMPP, Mastodon, …): their settings in `account.settings_json`, never a secret."""
 
 from __future__ import annotations
 
@@ -13,20 +13,21 @@ from sqlalchemy.orm import Session
 from unibox.core.errors import UserError
 from unibox.store.schema import Account
 
-CHAT_KINDS = ("xmpp",)
+CHAT_KINDS = ("xmpp", "mastodon")
 
 
 @dataclass(frozen=True, slots=True)
 class ChatSettings:
     """How to reach a chat account: its own address and, when not found from it, the server."""
 
-    address: str  # a bare JID
+    address: str  # a bare JID; for Mastodon the account as user@instance
     host: str = ""
     port: int = 0
     security: str = "starttls"  # starttls, tls or plain (plain only to loopback)
     ca_file: str = ""
     rooms: str = ""  # rooms to join beside the bookmarked ones, separated by spaces
     nick: str = ""
+    instance: str = ""  # Mastodon: the instance's base URL (https://mastodon.example)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -52,7 +52,7 @@ def channel_account(account: ChatAccount, secret: str) -> ChannelAccount:
         security=s.security,
         ca_file=s.ca_file,
         secret=secret,
-        settings={"rooms": s.rooms, "nick": s.nick},
+        settings={"rooms": s.rooms, "nick": s.nick, "instance": s.instance},
     )
 
 
@@ -62,6 +62,10 @@ def make_channel(account: ChatAccount, secret: str) -> Channel:
         from unibox.channels.xmpp import XmppChannel
 
         return XmppChannel(channel_account(account, secret))
+    if account.kind == "mastodon":
+        from unibox.channels.mastodon import MastodonChannel
+
+        return MastodonChannel(channel_account(account, secret))
     raise ChannelError(f"unibox cannot sync “{account.kind}” accounts.", retryable=False)
 
 

@@ -50,6 +50,8 @@ _SECURITY = {"ssl": "SSL/TLS", "tls": "TLS", "starttls": "STARTTLS", "plain": "n
 
 def _server_text(account: AccountInfo, chat: ChatSettings | None = None) -> str:
     security = _SECURITY
+    if chat is not None and chat.instance:
+        return f"Mastodon · {chat.address}\n{chat.instance}"
     if chat is not None:
         where = (
             f"{chat.host}:{chat.port or 5222} ({security.get(chat.security, chat.security)})"
@@ -283,7 +285,13 @@ class AccountsPage(SettingsPage):
         self.password.clear()
         has_password = bool(a.secret_ref) and self.secrets is not None
         self.password.setEnabled(has_password)
-        self.password.setPlaceholderText("New password" if has_password else "No password kept")
+        token = a.kind == "mastodon"
+        self.password.setPlaceholderText(
+            ("New access token" if token else "New password")
+            if has_password
+            else "No password kept"
+        )
+        self.change_password.setText("Change &token" if token else "Change &password")
         self.remove.setEnabled(self.secrets is not None)
         self.edit.setEnabled(has_password)
         self.edit.setVisible(not chat)
@@ -367,17 +375,23 @@ class AccountsPage(SettingsPage):
             return
         account = self.current.account
         secrets = self.secrets
+        store = self.bridge.store
         self.password.clear()  # the field does not keep it; the keyring does
+        what = "access token" if account.kind == "mastodon" else "password"
+
+        def save() -> None:
+            if account.kind == "mastodon":  # checked with the instance first
+                from unibox.services.mastodon import set_mastodon_token
+
+                set_mastodon_token(store, secrets, account.name, password)
+            else:
+                secrets.set(account.secret_ref, password)
 
         def saved(_r: object) -> None:
-            self.say(f"The new password of “{account.name}” is in the keyring; syncing again.")
+            self.say(f"The new {what} of “{account.name}” is in the keyring; syncing again.")
             self.password_changed.emit(account.name)
 
-        self.bridge.run(
-            lambda: secrets.set(account.secret_ref, password),
-            saved,
-            lambda exc: self.say(f"The password was not saved: {exc}"),
-        )
+        self.bridge.run(save, saved, lambda exc: self.say(f"The {what} was not saved: {exc}"))
 
     def _remove(self) -> None:
         if self.current is None or self.secrets is None:
