@@ -153,6 +153,7 @@ class Dovecot(ServerProcess):
         root_dir: Path | str | None = None,
         keep_dir: bool | None = None,
         max_userip_connections: int = 200,
+        oauth2_introspection_url: str = "",
     ) -> None:
         """Prepare (not start) a server.
 
@@ -163,7 +164,11 @@ class Dovecot(ServerProcess):
         ``keep_dir`` keeps the temp dir after stop() (default: env
         ``UNIBOX_KEEP_DOVECOT`` set). ``max_userip_connections`` is Dovecot's
         ``mail_max_userip_connections`` (logins beyond it are refused).
+        ``oauth2_introspection_url`` adds SASL XOAUTH2 and OAUTHBEARER, checked by an
+        oauth2 passdb that asks that URL (an OpenID userinfo endpoint) about each token
+        and takes its ``email`` claim as the user; passwords keep working beside it.
         """
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.max_userip_connections = max_userip_connections
         self.starttls = starttls
         self.tls: TlsFiles = tls if tls is not None else session_tls_files()
@@ -421,13 +426,15 @@ debug_log_path = {d}/dovecot.log
 auth_verbose = yes
 {ssl_block}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if self.oauth2_introspection_url else ""}
 auth_username_format = %Lu
 auth_failure_delay = 0
 passdb {{
   driver = static
   args = password={self._password}
+  mechanisms = plain login
 }}
+{self._oauth2_passdb()}
 userdb {{
   driver = static
   args = uid=nobody gid=nogroup home={self.mail_root}/%u
@@ -470,6 +477,20 @@ service stats {{
   }}
 }}
 """
+
+    def _oauth2_passdb(self) -> str:
+        if not self.oauth2_introspection_url:
+            return ""
+        conf = self.directory / "dovecot-oauth2.conf.ext"
+        conf.write_text(
+            f"introspection_url = {self.oauth2_introspection_url}\n"
+            "introspection_mode = auth\n"
+            "username_attribute = email\n"
+        )
+        return (
+            "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+            f"  args = {conf}\n}}\n"
+        )
 
     # ------------------------------------------------------------------ paths
 

@@ -14,9 +14,14 @@ Import the fixtures into a test module: `from tests.helpers.smtp import smtp_ser
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import contextlib
+import json
 import ssl
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +89,46 @@ class _Handler:
 
 
 @dataclass
+class _OAuthHandler(_Handler):
+    """Also SASL XOAUTH2 and OAUTHBEARER: each token is checked at the issuer's userinfo."""
+
+    userinfo_url: str = ""
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        return await self._bearer(server, args)
+
+    async def auth_OAUTHBEARER(self, server: SMTP, args: list[str]) -> AuthResult:
+        return await self._bearer(server, args)
+
+    async def _bearer(self, server: SMTP, args: list[str]) -> AuthResult:
+        if len(args) == 1:
+            blob = await server.challenge_auth("")
+            if not isinstance(blob, bytes):
+                return AuthResult(success=False, handled=True)
+        else:
+            blob = base64.b64decode(args[1])
+        fields = dict(part.split("=", 1) for part in blob.decode().split("\x01") if "=" in part)
+        user = fields.get("user") or fields.get("n,a", "").rstrip(",")
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        email = await asyncio.get_running_loop().run_in_executor(None, self._email_of, token)
+        if email and email.lower() == user.lower():
+            return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+        # As Gmail does: an error challenge (RFC 7628 §3.2.2), then 535 once answered.
+        await server.challenge_auth(json.dumps({"status": "401", "schemes": "bearer"}))
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Token not accepted")
+
+    def _email_of(self, token: str) -> str:
+        req = urllib.request.Request(
+            self.userinfo_url, headers={"Authorization": f"Bearer {token}"}
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return str(json.load(resp).get("email", ""))
+        except (urllib.error.URLError, ValueError):
+            return ""
+
+
+@dataclass
 class _Authenticator:
     users: dict[bytes, bytes] = field(default_factory=lambda: {USER.encode(): PASSWORD.encode()})
 
@@ -107,14 +152,18 @@ class SmtpServer:
         *,
         tls: TlsFiles | None = None,
         size_limit: int = 10 * 1024 * 1024,
+        oauth_userinfo_url: str = "",
     ) -> None:
+        """`oauth_userinfo_url` also offers XOAUTH2/OAUTHBEARER, tokens checked there."""
         self.mode = mode
         self.tls = tls or session_tls_files()
         self.size_limit = size_limit
         self.username = USER
         self.password = PASSWORD
         self.port = 0
-        self._handler = _Handler()
+        self._handler = (
+            _OAuthHandler(userinfo_url=oauth_userinfo_url) if oauth_userinfo_url else _Handler()
+        )
         self._auth = _Authenticator()
         self._controller: Controller | None = None
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import imapclient
 
 from unibox.channels.imap_conn import ImapEndpoint, call, connect, logout, translated
+from unibox.channels.sasl import Credential
 from unibox.core.items import FetchedMail, FlagUpdate, FolderRole, FolderStatus, RemoteFolder
 
 log = logging.getLogger("unibox.channels.imap")
@@ -85,7 +86,7 @@ def _modseq(data: dict[bytes, Any]) -> int | None:
 class ImapSession:
     """One logged-in connection. Not thread-safe: one per worker."""
 
-    def __init__(self, endpoint: ImapEndpoint, password: str) -> None:
+    def __init__(self, endpoint: ImapEndpoint, password: Credential) -> None:
         self.endpoint = endpoint
         self.client: imapclient.IMAPClient = connect(endpoint, password)
         self.capabilities = {c.decode().upper() for c in call(endpoint, self.client.capabilities)}

@@ -18,6 +18,13 @@ from typing import Any, TypeVar
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from unibox.channels.sasl import (
+    Credential,
+    TokenSource,
+    after_error,
+    initial_response,
+    mechanism,
+)
 from unibox.channels.tls import (
     check_pin,
     is_loopback,
@@ -98,8 +105,78 @@ def translated(ep: ImapEndpoint) -> AbstractContextManager[None]:
     return translating(ep.where, lambda exc: translate(exc, ep), log)
 
 
-def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:
-    """A logged-in client, or a ChannelError saying why not."""
+def connect(ep: ImapEndpoint, password: Credential) -> imapclient.IMAPClient:
+    """A logged-in client, or a ChannelError saying why not.
+
+    With a token source (OAuth2), a refused token is renewed and tried once more on
+    a new connection (Dovecot closes the one that failed).
+    """
+    if isinstance(password, str):
+        secret = password
+        return _connect(ep, lambda client: client.login(ep.username, secret))
+    token = password.token()
+    try:
+        return _connect(ep, lambda client: _bearer_login(client, ep, token))
+    except _TokenRefused as first:
+        password.stale(token)
+        fresh = password.token()
+        if fresh == token:
+            raise _token_error(first.said, ep, password) from None
+        try:
+            return _connect(ep, lambda client: _bearer_login(client, ep, fresh))
+        except _TokenRefused as second:
+            raise _token_error(second.said, ep, password) from None
+
+
+class _TokenRefused(ChannelError):
+    """A bearer token was refused (a ChannelError, so `translated` lets it pass)."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__(said, retryable=False)
+        self.said = said
+
+
+def _bearer_login(client: imapclient.IMAPClient, ep: ImapEndpoint, token: str) -> None:
+    """SASL OAUTHBEARER or XOAUTH2, whichever the server offers."""
+    offered = {
+        c.decode("ascii", "replace").upper()[5:]
+        for c in client.capabilities()
+        if c.upper().startswith(b"AUTH=")
+    }
+    mech = mechanism(offered)
+
+    def respond(challenge: bytes) -> str:
+        # An empty challenge asks for our message; anything else is the server's
+        # error report (RFC 7628 §3.2.2), which must be answered for it to say no.
+        return after_error(mech) if challenge else initial_response(mech, ep.username, token)
+
+    try:
+        client._imap.authenticate(mech, respond)
+    except imaplib.IMAP4.abort:
+        raise
+    except imaplib.IMAP4.error as exc:
+        raise _TokenRefused(_first_line(exc)) from None
+
+
+def _token_error(said: str, ep: ImapEndpoint, source: TokenSource) -> ChannelError:
+    said = said.strip()[:200]
+    code = (said[1:].split("]", 1)[0].split() or [""])[0].upper() if said[:1] == "[" else ""
+    if code == "UNAVAILABLE":
+        # Dovecot says this when the token cannot be checked, an expired one included.
+        return ChannelError(
+            f"{ep.host} could not check the sign-in of {ep.username} just now, a temporary "
+            f"failure on its side: {said}",
+            retryable=True,
+        )
+    return AuthError(
+        f"{ep.host} did not accept the sign-in of {ep.username}, even with a renewed "
+        f"token ({said or 'no reason given'}). {source.reauth_hint}"
+    )
+
+
+def _connect(
+    ep: ImapEndpoint, login: Callable[[imapclient.IMAPClient], object]
+) -> imapclient.IMAPClient:
     if ep.security == "plain" and not is_loopback(ep.host):
         raise SecurityError(
             f"Unencrypted IMAP is allowed only to this computer, not to {ep.host}; "
@@ -128,7 +205,7 @@ def connect(ep: ImapEndpoint, password: str) -> imapclient.IMAPClient:
                     )
                 client.starttls(ctx)
             check_pin(client._imap.sock, ep.host, ep.fingerprint, "your password")
-            client.login(ep.username, password)
+            login(client)
             return client
     except BaseException:
         if client is not None:

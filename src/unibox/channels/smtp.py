@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from unibox.channels.imap_conn import is_loopback
+from unibox.channels.sasl import Credential, TokenSource, after_error, initial_response, mechanism
 from unibox.channels.tls import check_pin, tls_context, transport_error, unreachable
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
@@ -104,8 +105,66 @@ def translate(exc: BaseException, ep: SmtpEndpoint) -> ChannelError:
     )
 
 
-def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
-    """A connected, secured and (if the server offers AUTH) logged-in client."""
+def connect(ep: SmtpEndpoint, password: Credential) -> smtplib.SMTP:
+    """A connected, secured and (if the server offers AUTH) logged-in client.
+
+    With a token source (OAuth2), a refused token is renewed and tried once more.
+    """
+    if isinstance(password, str):
+        return _connect(ep, password)
+    token = password.token()
+    try:
+        return _connect(ep, password, token)
+    except _TokenRefused as first:
+        password.stale(token)
+        fresh = password.token()
+        if fresh == token:
+            raise _token_error(first, ep, password) from None
+        try:
+            return _connect(ep, password, fresh)
+        except _TokenRefused as second:
+            raise _token_error(second, ep, password) from None
+
+
+class _TokenRefused(ChannelError):
+    """The server refused a bearer token (code and words kept for the sentence)."""
+
+    def __init__(self, code: int, said: str) -> None:
+        super().__init__(f"{code} {said}", retryable=False)
+        self.code = code
+        self.said = said
+
+
+def _bearer_login(smtp: smtplib.SMTP, ep: SmtpEndpoint, token: str) -> None:
+    offered = {m.upper() for m in smtp.esmtp_features.get("auth", "").split()}
+    mech = mechanism(offered)
+
+    def respond(challenge: bytes | None = None) -> str:
+        # None: the initial response; a challenge is the server's error report.
+        if challenge is None:
+            return initial_response(mech, ep.username, token)
+        return after_error(mech)
+
+    try:
+        smtp.auth(mech, respond)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise _TokenRefused(exc.smtp_code, _reason(exc.smtp_error)) from None
+
+
+def _token_error(refused: _TokenRefused, ep: SmtpEndpoint, source: TokenSource) -> ChannelError:
+    if 400 <= refused.code < 500:
+        return ChannelError(
+            f"{ep.host} could not check the sign-in of {ep.username} just now, a temporary "
+            f"failure on its side: {refused.code} {refused.said}",
+            retryable=True,
+        )
+    return AuthError(
+        f"{ep.host} did not accept the sign-in of {ep.username}, even with a renewed token "
+        f"({refused.code} {refused.said}). {source.reauth_hint}"
+    )
+
+
+def _connect(ep: SmtpEndpoint, password: Credential, token: str = "") -> smtplib.SMTP:
     if ep.security == "plain" and not is_loopback(ep.host):
         raise SecurityError(
             f"Unencrypted SMTP is allowed only to this computer, not to {ep.host}; "
@@ -134,7 +193,10 @@ def connect(ep: SmtpEndpoint, password: str) -> smtplib.SMTP:
             smtp.ehlo()
         check_pin(smtp.sock, ep.host, ep.fingerprint, "your password or the message")
         if ep.username and smtp.has_extn("auth"):
-            smtp.login(ep.username, password)
+            if isinstance(password, str):
+                smtp.login(ep.username, password)
+            else:
+                _bearer_login(smtp, ep, token)
         return smtp
     except BaseException as exc:
         if smtp is not None:
@@ -242,7 +304,7 @@ def _data(
 
 def send(
     ep: SmtpEndpoint,
-    password: str,
+    password: Credential,
     sender: str,
     recipients: Sequence[str],
     raw: bytes,

@@ -217,7 +217,9 @@ def deliver_now(
 
         changes = pop3_work(store, account, secrets.get(account.secret_ref), clock)
         return WorkReport(changes=changes)
-    return AccountWork(store, account, secrets.get(account.secret_ref), clock=clock).run()
+    from unibox.sync.credentials import credential_for
+
+    return AccountWork(store, account, credential_for(secrets, account), clock=clock).run()
 
 
 def cancel(store: Store, outbox_id: int) -> OutboxItem:

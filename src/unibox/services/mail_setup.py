@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import is_loopback
+from unibox.channels.sasl import Credential
 from unibox.channels.tls import check_ca_file
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
 from unibox.store.accounts import MailServer, MailSettings
+from unibox.sync.credentials import password_only
 from unibox.sync.endpoints import imap_endpoint, smtp_endpoint
 
 SECURITY = ("ssl", "starttls", "plain")
@@ -100,7 +102,7 @@ def settings_for(form: MailAccountForm) -> MailSettings:
     )
 
 
-def check_connection(settings: MailSettings, password: str) -> int:
+def check_connection(settings: MailSettings, password: Credential) -> int:
     """Log in to the IMAP server and list its folders; their number, or a ChannelError."""
     if settings.pop3 is not None:
         return check_pop3(settings, password)
@@ -108,7 +110,7 @@ def check_connection(settings: MailSettings, password: str) -> int:
         return len(imap.list_folders())
 
 
-def check_pop3(settings: MailSettings, password: str) -> int:
+def check_pop3(settings: MailSettings, password: Credential) -> int:
     """Sign in to the POP3 server; how many messages wait there, or a ChannelError."""
     from unibox.channels.pop3 import Pop3Endpoint, check_login
 
@@ -121,10 +123,10 @@ def check_pop3(settings: MailSettings, password: str) -> int:
         settings.ca_file,
         settings.fingerprint,
     )
-    return check_login(endpoint, password)
+    return check_login(endpoint, password_only(password))
 
 
-def check_sending(settings: MailSettings, password: str) -> bool:
+def check_sending(settings: MailSettings, password: Credential) -> bool:
     """Sign in to the SMTP server when there is one (False if not); a ChannelError if refused."""
     if settings.smtp is None:
         return False
@@ -136,7 +138,7 @@ def check_sending(settings: MailSettings, password: str) -> bool:
     return True
 
 
-def check_servers(settings: MailSettings, password: str) -> str:
+def check_servers(settings: MailSettings, password: Credential) -> str:
     """Sign in to both servers; what worked in a sentence, or a ChannelError saying what did not."""
     found = check_connection(settings, password)
     what = "messages" if settings.pop3 is not None else "folders"

@@ -22,6 +22,29 @@ class MailServer:
 
 
 @dataclass(frozen=True, slots=True)
+class OAuthSettings:
+    """How an OAuth2 account signs in (the refresh token itself is in the keyring)."""
+
+    provider: str  # "google", "microsoft" or "custom"
+    issuer: str
+    client_id: str
+    scopes: tuple[str, ...]
+    authorization_endpoint: str
+    token_endpoint: str
+
+    @staticmethod
+    def from_raw(raw: dict[str, Any]) -> OAuthSettings:
+        return OAuthSettings(
+            provider=str(raw.get("provider", "custom")),
+            issuer=str(raw.get("issuer", "")),
+            client_id=str(raw.get("client_id", "")),
+            scopes=tuple(raw.get("scopes", ())),
+            authorization_endpoint=str(raw.get("authorization_endpoint", "")),
+            token_endpoint=str(raw.get("token_endpoint", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class MailSettings:
     """Everything needed to reach a mail account except the password."""
 
@@ -33,6 +56,9 @@ class MailSettings:
     # A POP3 account (kind "pop3") reads its mail here; `imap` then has no host.
     pop3: MailServer | None = None
     delete_after_days: int = 0  # POP3: delete from the server N days after download; 0 never
+    # How the servers are signed in to: "password", or "oauth2" (then `oauth` says how).
+    auth: str = "password"
+    oauth: OAuthSettings | None = None
 
     @property
     def incoming(self) -> MailServer:
@@ -43,6 +69,10 @@ class MailSettings:
         raw = asdict(self)
         if self.pop3 is None:  # an IMAP account's settings stay as they always were
             del raw["pop3"], raw["delete_after_days"]
+        if self.oauth is None:  # a password account's settings stay as they always were
+            del raw["auth"], raw["oauth"]
+        else:
+            raw["oauth"]["scopes"] = list(self.oauth.scopes)
         return json.dumps(raw)
 
     @staticmethod
@@ -60,6 +90,8 @@ class MailSettings:
             fingerprint=raw.get("fingerprint", ""),
             pop3=MailServer(**pop3) if pop3 else None,
             delete_after_days=int(raw.get("delete_after_days", 0)),
+            auth=str(raw.get("auth", "password")),
+            oauth=OAuthSettings.from_raw(raw["oauth"]) if raw.get("oauth") else None,
         )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from unibox.channels.imap import ImapSession
+from unibox.channels.sasl import Credential
 from unibox.core.errors import ConnectionLost
 from unibox.core.items import ChangeSet
 from unibox.core.triage import Clock, utc_now
@@ -61,7 +62,7 @@ class AccountWork:
         self,
         store: Store,
         account: AccountInfo,
-        password: str,
+        password: Credential,
         *,
         clock: Clock = utc_now,
         send: SendFn | None = None,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint
+from unibox.channels.sasl import Credential, portable
 from unibox.core.errors import ChannelError, with_detail
 from unibox.core.items import ChangeSet, FolderRole, FolderStatus, IncomingMessage
 from unibox.store import folders as store_folders
@@ -85,7 +86,7 @@ class MailAccountSync:
         self,
         store: Store,
         account: AccountInfo,
-        password: str,
+        password: Credential,
         *,
         pipeline: FetchPipeline | None = None,
         on_progress: Callable[[Progress], None] | None = None,
@@ -262,7 +263,12 @@ class MailAccountSync:
     ) -> Iterator[FetchJob]:
         for uids in chunks:
             yield FetchJob(
-                self.endpoint, folder.name, status.uidvalidity, uids, headers_only, self._password
+                self.endpoint,
+                folder.name,
+                status.uidvalidity,
+                uids,
+                headers_only,
+                portable(self._password),
             )
 
     def _ingest_stream(

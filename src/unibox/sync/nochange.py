@@ -80,7 +80,8 @@ def quick_check(store_file: Path, only: str | None = None) -> QuickCheck | None:
 
 
 def _unchanged(account: StoredAccount) -> bool:
-    if account.kind != "imap" or account.work_queued:
+    if account.kind != "imap" or account.work_queued or '"oauth2"' in account.settings_json:
+        # An OAuth2 account's tokens are renewed by the full path.
         return False
     if not account.folders:
         return False  # never synced: no need to ask

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_conn import ImapEndpoint
+from unibox.channels.sasl import Credential
 from unibox.core.content_key import content_key
 from unibox.core.errors import ChannelError
 from unibox.core.items import FetchedMail, IncomingMessage
@@ -46,7 +47,7 @@ class FetchJob:
     uidvalidity: int
     uids: tuple[int, ...]
     headers_only: bool
-    password: str = field(repr=False, default="")
+    password: Credential = field(repr=False, default="")
 
 
 def to_incoming(mails: Sequence[FetchedMail], *, compress: bool) -> list[IncomingMessage]:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from unibox.channels.imap import ImapSession
+from unibox.channels.sasl import Credential
 from unibox.core.errors import ChannelError, Unreachable, UserError
 from unibox.core.items import ChangeSet, FolderStatus
 from unibox.core.triage import Clock, utc_now
@@ -18,6 +19,7 @@ from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
 from unibox.sync.account_work import AccountWork, work_due
+from unibox.sync.credentials import credential_for, password_only
 from unibox.sync.mail import MailAccountSync, Progress, SyncReport, SyncStopped, endpoint_for
 from unibox.sync.pipeline import FetchPipeline
 
@@ -129,7 +131,7 @@ class SyncRunner:
         A server that cannot be reached at all (refused, not found, no greeting) is
         reported at once: retrying within seconds would only keep the user waiting.
         """
-        password = self.secrets.get(account.secret_ref)
+        password = credential_for(self.secrets, account)
         backoff = ONE_SHOT_BACKOFF if backoff is None else backoff
         attempt = 0
         while True:
@@ -160,7 +162,8 @@ class SyncRunner:
                 self.sleep(backoff[attempt])
                 attempt += 1
 
-    def _sync_pop3(self, account: AccountInfo, password: str) -> SyncReport:
+    def _sync_pop3(self, account: AccountInfo, credential: Credential) -> SyncReport:
+        password = password_only(credential)
         from unibox.sync.pop3 import Pop3AccountSync
         from unibox.sync.pop3_send import pop3_work
 
@@ -259,7 +262,7 @@ class SyncRunner:
                 if work_due(self.store, account, int(self.clock().timestamp())):
                     self.sync_once(account, backoff=())
             return
-        password = self.secrets.get(account.secret_ref)
+        password = credential_for(self.secrets, account)
         with ImapSession(endpoint_for(account), password) as imap:
             if "IDLE" not in imap.capabilities:
                 stop.wait(max(0.0, deadline - time.monotonic()))

@@ -32,6 +32,7 @@ from typing import Protocol
 from unibox.channels import smtp
 from unibox.channels.imap import ImapSession
 from unibox.channels.imap_write import ImapWriter
+from unibox.channels.sasl import Credential
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 from unibox.core.items import ChangeSet, FetchedMail
 from unibox.core.triage import Clock
@@ -58,7 +59,7 @@ class SendFn(Protocol):
     def __call__(
         self,
         ep: smtp.SmtpEndpoint,
-        password: str,
+        password: Credential,
         sender: str,
         rcpts: tuple[str, ...],
         raw: bytes,
@@ -88,7 +89,7 @@ def smtp_endpoint(account: AccountInfo) -> smtp.SmtpEndpoint:
 
 def smtp_send(
     ep: smtp.SmtpEndpoint,
-    password: str,
+    password: Credential,
     sender: str,
     rcpts: tuple[str, ...],
     raw: bytes,
@@ -105,7 +106,7 @@ class OutboxSender:
         self,
         store: Store,
         account: AccountInfo,
-        password: str,
+        password: Credential,
         *,
         clock: Clock,
         send: SendFn = smtp_send,

@@ -1,0 +1,209 @@
+"""OAuth2 sign-in for real: oidc-provider-mock as the issuer, a Dovecot whose oauth2 passdb
+checks every token with it, and aiosmtpd taking XOAUTH2; the test plays the browser."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.dovecot import Dovecot
+from tests.helpers.mailgen import simple_message
+from tests.helpers.oidc import CLIENT_ID, CLIENT_SECRET, Browser, Issuer
+from tests.helpers.smtp import SMTP_WARNING, SmtpServer
+from tests.helpers.tls import TlsFiles
+from tests.integration.cli_helpers import run, search
+from unibox.channels import imap_conn
+from unibox.channels.oauth import OAuthError, custom
+from unibox.channels.sasl import Bearer
+from unibox.config import store_path
+from unibox.secrets import SecretStore
+from unibox.services.oauth import OAuthGrant, create_oauth_account, mail_settings_for, sign_in
+from unibox.store.accounts import MailServer
+from unibox.store.store import Store
+from unibox.sync import credentials
+
+pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings(SMTP_WARNING)]
+
+
+def _need_dovecot() -> None:
+    if not Dovecot.available():
+        if os.environ.get("CI"):
+            pytest.fail("Dovecot is needed (scripts/install-system-deps.sh, as root)")
+        pytest.skip("Dovecot is not installed or not root")
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[Issuer]:
+    with Issuer() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def oauth_dovecot(issuer: Issuer, tls_files: TlsFiles) -> Iterator[Dovecot]:
+    _need_dovecot()
+    server = Dovecot(tls=tls_files, oauth2_introspection_url=issuer.userinfo_url).start()
+    try:
+        yield server
+    finally:
+        server.stop(graceful=False)
+
+
+@pytest.fixture
+def oauth_smtp(issuer: Issuer) -> Iterator[SmtpServer]:
+    server = SmtpServer("plain", oauth_userinfo_url=issuer.userinfo_url).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _sign_in(issuer: Issuer, email: str, **tamper: str) -> tuple[OAuthGrant, Browser]:
+    browser = Browser(email)
+    grant = sign_in(
+        SecretStore(),
+        custom(issuer.url),
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        login_hint=email,
+        open_url=browser.in_thread(tamper=tamper or None),
+        timeout=30,
+    )
+    assert browser.error is None, browser.error
+    return grant, browser
+
+
+def _add(grant: OAuthGrant, dovecot: Dovecot, smtp: SmtpServer | None, name: str = "Work") -> None:
+    settings = mail_settings_for(
+        grant,
+        imap=MailServer("127.0.0.1", dovecot.imap_port, "plain"),
+        smtp=MailServer("127.0.0.1", smtp.port, "plain") if smtp else None,
+    )
+    store = Store(store_path(Path(os.environ["UNIBOX_PROFILE"])))
+    try:
+        create_oauth_account(store, SecretStore(), grant, name=name, settings=settings)
+    finally:
+        store.close()
+
+
+def _send(subject: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("The numbers.\n"))
+    return run("send", "--account", "Work", "--to", "bob@example.org", "--subject", subject)
+
+
+def test_first_sign_in_then_sync_lists_mail_and_send_works(
+    issuer: Issuer,
+    oauth_dovecot: Dovecot,
+    oauth_smtp: SmtpServer,
+    profile: Path,
+    test_keyring: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    email = "ann.first@example.org"
+    oauth_dovecot.deliver(email, simple_message("Quarterly numbers", "See attached."))
+    grant, browser = _sign_in(issuer, email)
+    assert grant.email == email and "email" in grant.scopes
+    assert "close this tab" in browser.final_page
+    # The refresh token is in the keyring; the access token is in nobody's files.
+    assert grant.access_token not in test_keyring.read_text()
+    _add(grant, oauth_dovecot, oauth_smtp)
+    assert run("sync") == 0
+    assert [m["subject"] for m in search(capsys, "Quarterly")] == ["Quarterly numbers"]
+    db = store_path(profile).read_bytes()
+    assert grant.access_token.encode() not in db
+
+    capsys.readouterr()
+    code = _send("Hi", monkeypatch)
+    assert code == 0, capsys.readouterr().err
+    assert run("sync") == 0
+    assert [m.authenticated_as for m in oauth_smtp.messages] == [email]
+
+
+def test_a_wrong_state_or_code_is_refused(issuer: Issuer) -> None:
+    with pytest.raises(OAuthError, match="does not belong to this sign-in"):
+        _sign_in(issuer, "ann.state@example.org", state="forged")
+    with pytest.raises(OAuthError, match="refused the sign-in code"):
+        _sign_in(issuer, "ann.code@example.org", code="not-a-code")
+    assert not SecretStore().backend.get_password("unibox", "oauth2:custom:ann.state@example.org")
+
+
+def test_a_bogus_token_is_dovecots_temporary_failure_in_words(oauth_dovecot: Dovecot) -> None:
+    ep = imap_conn.ImapEndpoint("127.0.0.1", oauth_dovecot.imap_port, "plain", "x@example.org")
+    with pytest.raises(Exception) as caught:
+        imap_conn.connect(ep, Bearer("bogus-token"))
+    said = str(caught.value)
+    assert "temporary failure" in said and "Temporary authentication failure" in said, said
+    assert getattr(caught.value, "retryable", False)
+
+
+def test_a_revoked_grant_asks_to_sign_in_again_and_loses_nothing(
+    issuer: Issuer,
+    oauth_dovecot: Dovecot,
+    oauth_smtp: SmtpServer,
+    profile: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    email = "ann.revoked@example.org"
+    oauth_dovecot.deliver(email, simple_message("Kept locally", "Still here."))
+    grant, _ = _sign_in(issuer, email)
+    _add(grant, oauth_dovecot, oauth_smtp)
+    assert run("sync") == 0
+    issuer.revoke(email)
+    credentials.forget(grant.secret_ref)  # a new process: only the refresh token is known
+    capsys.readouterr()
+    for step in (lambda: _send("Queued", monkeypatch), lambda: run("sync")):
+        assert step() == 1
+        err = capsys.readouterr().err
+        assert "unibox account reauth Work" in err and "nothing was lost" in err, err
+    assert [m["subject"] for m in search(capsys, "Kept")] == ["Kept locally"]
+    assert oauth_smtp.messages == []
+    capsys.readouterr()
+    assert run("outbox", "--json") == 0
+    assert "Queued" in capsys.readouterr().out
+
+
+def test_a_token_that_expires_is_renewed_without_asking(
+    tls_files: TlsFiles, profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _need_dovecot()
+    with (
+        Issuer(token_lifetime=3) as short,
+        Dovecot(tls=tls_files, oauth2_introspection_url=short.userinfo_url) as dovecot,
+    ):
+        email = "ann.expiry@example.org"
+        dovecot.deliver(email, simple_message("Before expiry", "One."))
+        opened: list[str] = []
+        browser = Browser(email)
+
+        def open_url(url: str) -> None:
+            opened.append(url)
+            threading.Thread(target=browser.sign_in, args=(url,), daemon=True).start()
+
+        grant = sign_in(
+            SecretStore(),
+            custom(short.url),
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            login_hint=email,
+            open_url=open_url,
+            timeout=30,
+        )
+        _add(grant, dovecot, None)
+        assert run("sync") == 0
+        # Wait (a condition, not a time) until the issuer no longer honours the token.
+        done = threading.Event()
+        while short.token_works(grant.access_token):
+            done.wait(0.2)
+        dovecot.deliver(email, simple_message("After expiry", "Two."))
+        assert run("sync") == 0, capsys.readouterr().err
+        assert [m["subject"] for m in search(capsys, "expiry")] == ["After expiry", "Before expiry"]
+        assert len(opened) == 1  # never asked to sign in again
+        source = credentials.token_source(SecretStore(), grant.secret_ref, grant.settings, "Work")
+        assert source.renewals >= 1
