@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from unibox.core.calendar import occurrence_starts, recurrence_key
+from unibox.store.event_replies import my_place
 from unibox.store.schema import Handle, Message
 from unibox.store.schema_events import Event, EventAttendee, EventMessage
 
@@ -56,6 +57,9 @@ class MessageInvitation:
     updated: bool = False  # this one changes an earlier invitation (a higher SEQUENCE)
     answer: str = ""  # a reply: the sender's answer on the event (accepted, declined…)
     answered_by: str = ""  # a reply: the sender's name as the event lists them
+    my_status: str = ""  # our PARTSTAT on the event ("" when we are not on it)
+    answerable: bool = False  # we are invited (not organizing) and it still stands
+    answers: tuple[tuple[str, int], ...] = ()  # the attendees' PARTSTATs and how many each
 
 
 def _columns() -> tuple[Any, ...]:
@@ -245,6 +249,13 @@ def message_invitation(session: Session, message_id: int, now: int) -> MessageIn
             .join(Message, Message.sender_handle_id == EventAttendee.handle_id)
             .where(Message.id == message_id, EventAttendee.event_id == row.id)
         ).first()
+    place = my_place(session, row.id)
+    tally = session.execute(
+        select(EventAttendee.partstat, func.count())
+        .where(EventAttendee.event_id == row.id, EventAttendee.is_organizer.is_(False))
+        .group_by(EventAttendee.partstat)
+        .order_by(EventAttendee.partstat)
+    ).all()
     return MessageInvitation(
         method=method,
         meeting=_meeting(row, start),
@@ -252,6 +263,15 @@ def message_invitation(session: Session, message_id: int, now: int) -> MessageIn
         updated=method == "request" and sequence > 0,
         answer=answer.partstat if answer else "",
         answered_by=answer.name if answer else "",
+        my_status=place.partstat if place is not None else "",
+        answerable=(
+            method in ("request", "add")
+            and row.status != "cancelled"
+            and place is not None
+            and not place.organizer
+            and bool(row.value)
+        ),
+        answers=tuple((p or "needs-action", int(n)) for p, n in tally),
     )
 
 

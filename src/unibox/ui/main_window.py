@@ -27,6 +27,7 @@ from unibox.ui.chat_pane import ChatPane
 from unibox.ui.compose.wiring import SHORTCUTS as COMPOSE_SHORTCUTS
 from unibox.ui.compose.wiring import install_compose
 from unibox.ui.icons import app_icon
+from unibox.ui.invitation_answers import InvitationAnswers
 from unibox.ui.list_flow import ListFlow
 from unibox.ui.list_pane import ListPane
 from unibox.ui.models.message_list import MessageListModel
@@ -104,6 +105,9 @@ class MainWindow(QMainWindow):
         self._build(demo)
         restore_layout(self, self.panes, self.prefs)
         self.reading = ReadingActions(bridge, self.message_view, self.prefs, self)
+        self.answers = InvitationAnswers(
+            bridge, self.message_view, self.prefs, lambda: self.syncs, self
+        )
         self.chat = ChatPane(bridge, self.chat_view, self._local_now, self)
         self.triage = Triage(
             bridge, self.messages, self.message_list, self._now, lambda: self.syncs, self

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from unibox.services.meeting_format import meeting_when, repeats_text
 from unibox.store.events import MessageInvitation
@@ -27,18 +34,34 @@ _ANSWER = {
     "delegated": "delegated it",
 }
 
+# The buttons: what the person says, the PARTSTAT it becomes, the word for "you …".
+ANSWERS = (
+    ("accept", "Accept", "accepted", "You accepted"),
+    ("tentative", "Tentative", "tentative", "You may come (tentative)"),
+    ("decline", "Decline", "declined", "You declined"),
+)
+_COUNTED = {"accepted": "accepted", "tentative": "tentative", "declined": "declined"}
+
 
 class InvitationCard(QFrame):
     """Shows a MessageInvitation above the body; hidden for a message without one.
 
     A cancelled event is struck through and says so; an invitation that a
-    later one changed says the times shown are the newest.
+    later one changed says the times shown are the newest. An invitation we
+    may answer has Accept / Tentative / Decline (Tab reaches them); the one
+    matching our answer is checked.
+
+    Signals:
+        answered(str, str): the event's UID and "accept", "tentative" or "decline".
     """
+
+    answered = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("InvitationCard")
         self.invitation: MessageInvitation | None = None
+        self._kind_text = ""
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 10, 12, 10)
         row.setSpacing(12)
@@ -63,8 +86,40 @@ class InvitationCard(QFrame):
         for label in (self.kind, self.title, self.when, self.where, self.who, self.note):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             col.addWidget(label)
+        self.answer_row = QWidget(self)
+        buttons = QHBoxLayout(self.answer_row)
+        buttons.setContentsMargins(0, 6, 0, 0)
+        buttons.setSpacing(6)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, _partstat, _said in ANSWERS:
+            button = QPushButton(text, self.answer_row)
+            button.setObjectName("InvitationAnswer")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.setAutoDefault(True)  # Enter on a focused button answers too
+            button.setToolTip(f"{text} and tell the organizer")
+            button.clicked.connect(lambda _on=False, k=key: self._answer(k))
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        buttons.addStretch(1)
+        col.addWidget(self.answer_row)
         row.addLayout(col, 1)
         self.hide()
+
+    def _answer(self, key: str) -> None:
+        invitation = self.invitation
+        if invitation is None:
+            return
+        partstat = next(p for k, _t, p, _s in ANSWERS if k == key)
+        self.show_my_status(partstat)  # at once; the store follows
+        self.answered.emit(invitation.meeting.uid, key)
+
+    def show_my_status(self, partstat: str) -> None:
+        """Check the button of our answer, and say it."""
+        for key, _text, status, said in ANSWERS:
+            self.buttons[key].setChecked(status == partstat)
+            if status == partstat:
+                self.kind.setText(f"{self._kind_text} · {said}")
 
     def show_invitation(self, invitation: MessageInvitation | None) -> None:
         self.invitation = invitation
@@ -82,7 +137,8 @@ class InvitationCard(QFrame):
         if meeting.status == "tentative" and not cancelled:
             kind += " · tentative"
         repeats = repeats_text(meeting.repeats)
-        self.kind.setText(f"{kind} · {repeats}" if repeats else kind)
+        self._kind_text = f"{kind} · {repeats}" if repeats else kind
+        self.kind.setText(self._kind_text)
         self.kind.setProperty("cancelled", cancelled)
         self.kind.style().unpolish(self.kind)
         self.kind.style().polish(self.kind)
@@ -96,13 +152,19 @@ class InvitationCard(QFrame):
         self.where.setVisible(bool(meeting.location))
         people = f"{meeting.attendees} people" if meeting.attendees != 1 else "1 person"
         organizer = f"Organized by {meeting.organizer}" if meeting.organizer else ""
-        self.who.setText(" · ".join(p for p in (organizer, people) if p))
+        counted = [f"{n} {_COUNTED[p]}" for p, n in invitation.answers if p in _COUNTED]
+        self.who.setText(" · ".join(p for p in (organizer, people, ", ".join(counted)) if p))
         self.note.setText(
             "This invitation was updated by a later one: the time shown is the newest."
             if invitation.outdated and not cancelled
             else ""
         )
         self.note.setVisible(bool(self.note.text()))
+        self.answer_row.setVisible(invitation.answerable)
+        for button in self.buttons.values():
+            button.setChecked(False)
+        if invitation.answerable and invitation.my_status in _COUNTED:
+            self.show_my_status(invitation.my_status)
         self.recolour()
         self.show()
 

@@ -38,6 +38,8 @@ class MessageView(QWidget):
         attachment_requested(int, int, str): message id, attachment position,
             "open" or "save".
         plain_text_changed(bool): the plain-text toggle was switched.
+        invitation_answered(str, str): an event's UID and the answer chosen on its
+            invitation card ("accept", "tentative" or "decline").
     """
 
     link_hovered = Signal(str)
@@ -46,6 +48,7 @@ class MessageView(QWidget):
     inline_wanted = Signal(int)
     attachment_requested = Signal(int, int, str)
     plain_text_changed = Signal(bool)
+    invitation_answered = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +90,7 @@ class MessageView(QWidget):
         self.header.text_toggle.toggled.connect(self.set_plain_text)
         self.header.remote_notice.requested.connect(self.remote_requested)
         self.header.attachments.requested.connect(self.attachment_requested)
+        self.header.invitation.answered.connect(self.invitation_answered)
         col.addWidget(self.header)
         self.body = MailBrowser(page)
         col.addWidget(self.body, 1)
