@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.helpers.linkedin_export import generate
 from tests.helpers.x_archive import generate as generate_x
 from unibox.channels.importers import linkedin, x_archive
-from unibox.channels.importers.records import Skip
+from unibox.channels.importers.base import Skip
 from unibox.core.items import ChatAddress, ChatMessage
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -50,7 +50,7 @@ def test_linkedin_html_content_and_subject_become_text() -> None:
 def test_linkedin_drafts_left_out_bad_dates_skipped_with_the_line() -> None:
     items, skipped, _me = _linkedin()
     assert not any("draft" in i.text for i in items)
-    assert [(s.line, s.reason) for s in skipped] == [(7, "a date that could not be read")]
+    assert [(s.at, s.reason) for s in skipped] == [("line 7", "a date that could not be read")]
 
 
 def test_linkedin_group_and_attachment_and_a_member_who_left() -> None:
@@ -60,7 +60,7 @@ def test_linkedin_group_and_attachment_and_a_member_who_left() -> None:
     assert {p.name for p in group.participants} == {"Ines Duarte", "Tomás Ortega"}
     assert group.text.endswith("[attachment: https://www.linkedin.com/dms/abc/brief.pdf]")
     gone = items[3]
-    assert gone.sender == ChatAddress("linkedin", "name:LinkedIn Member", "LinkedIn Member")
+    assert gone.sender == ChatAddress("linkedin", "2-bGVmdA==/LinkedIn Member", "LinkedIn Member")
     assert gone.sent_at.isoformat() == "2024-03-01T14:05:00+00:00"
 
 
@@ -106,7 +106,7 @@ def test_x_links_written_out_media_noted_bad_records_skipped_by_path() -> None:
     assert sent.direction == "out" and sent.text == "Sure, see https://castell-studio.example/offer"
     assert sent.remote_id == "x:9003" and sent.conversation == "x:111-222"
     assert items[1].text == "Photo of the stand\n[1 attachment]"
-    assert [s.place() for s in skipped] == [
+    assert [f"{s.where} {s.at}" for s in skipped] == [
         "direct-messages.js [0].dmConversation.messages[2]",
         "direct-messages.js [1]",
     ]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tests.helpers.maildir_archive import deliver, make_maildir
 from tests.helpers.mailgen import simple_message
+from unibox.channels.importers.base import Skip
 from unibox.channels.importers.maildir import (
     batches,
     eml_files,
@@ -14,7 +15,6 @@ from unibox.channels.importers.maildir import (
     maildir_folders,
     uid_of,
 )
-from unibox.channels.importers.records import Skip
 
 EML = Path(__file__).parent.parent / "fixtures" / "eml"
 

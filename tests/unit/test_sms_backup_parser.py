@@ -7,13 +7,12 @@ import tracemalloc
 from pathlib import Path
 
 from tests.helpers.sms_backup_export import app_escape, generate_sms, sms_line, write_sms
-from unibox.channels.importers.records import Skip
+from unibox.channels.importers.base import Skip
 from unibox.channels.importers.sms_backup import (
-    RepairedXml,
     looks_like_backup,
     read_backup,
-    repair_refs,
 )
+from unibox.channels.importers.xml_refs import RepairedXml, repair_refs
 from unibox.core.calls import LoggedCall
 from unibox.core.items import ChatAddress, ChatMessage
 
@@ -59,7 +58,7 @@ def test_a_draft_is_not_a_message_and_a_short_code_is_no_phone_number() -> None:
 def test_a_bad_date_is_skipped_with_its_line_and_the_rest_read() -> None:
     items = _read(FIXTURES / "sms-20241201.xml")
     skips = [i for i in items if isinstance(i, Skip)]
-    assert [(s.line, s.reason) for s in skips] == [(9, "no date, or one that cannot be read")]
+    assert [(s.at, s.reason) for s in skips] == [("line 9", "no date, or one that cannot be read")]
     assert len(_messages(items)) == 6
 
 
@@ -88,8 +87,11 @@ def test_calls_become_logged_calls_with_direction_and_duration() -> None:
     ]
     assert found[1].describe() == "Outgoing call, 1 h 2 min 5 s"
     assert found[2].describe() == "Missed call"
-    reasons = [(i.line, i.reason) for i in items if isinstance(i, Skip)]
-    assert reasons == [(7, "a call from a hidden number"), (8, "a call of unknown type “9”")]
+    reasons = [(i.at, i.reason) for i in items if isinstance(i, Skip)]
+    assert reasons == [
+        ("line 7", "a call from a hidden number"),
+        ("line 8", "a call of unknown type “9”"),
+    ]
 
 
 def test_a_truncated_file_keeps_what_was_read_and_says_where_it_broke(tmp_path: Path) -> None:
@@ -99,7 +101,7 @@ def test_a_truncated_file_keeps_what_was_read_and_says_where_it_broke(tmp_path: 
     items = _read(cut)
     assert len(_messages(items)) == 4
     last = items[-1]
-    assert isinstance(last, Skip) and "not readable XML" in last.reason and last.line == 11
+    assert isinstance(last, Skip) and "not readable XML" in last.reason and last.at == "line 11"
 
 
 def test_halves_cut_by_a_chunk_boundary_are_joined() -> None:

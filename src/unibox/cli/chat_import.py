@@ -51,6 +51,6 @@ def print_report(name: str, report: ImportReport) -> None:
         print(f"note: {note}")
     print(f"skipped {report.skipped_count} line(s) or record(s)")
     for skip in report.skipped[:_LISTED_SKIPS]:
-        print(f"  {skip.where} {skip.at}: {skip.reason}")
+        print(f"  {f'{skip.where} {skip.at}'.strip()}: {skip.reason}")
     if report.skipped_count > _LISTED_SKIPS:
         print(f"  … and {report.skipped_count - _LISTED_SKIPS} more")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from unibox.channels.importers import registry
 from unibox.channels.importers.base import (
+    ArchivedMail,
     Importer,
     ImportProgress,
     Note,
@@ -28,10 +29,11 @@ from unibox.channels.importers.base import (
     Tally,
 )
 from unibox.channels.importers.source import Source
+from unibox.core.calls import LoggedCall
 from unibox.core.contacts import ContactCard
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_handle
-from unibox.core.items import ChatAddress, ChatMessage
+from unibox.core.items import ChatAddress, ChatMessage, IncomingMessage
 from unibox.store.store import Store
 
 if TYPE_CHECKING:
@@ -108,6 +110,10 @@ class _Run:
         self.mine: list[ChatAddress] = []
         self.batch: list[ChatMessage] = []
         self.cards: list[ContactCard] = []
+        self.calls: list[LoggedCall] = []
+        self.mail: dict[tuple[str, str], list[IncomingMessage]] = {}  # (folder, role) -> batch
+        self.pending = 0  # calls and mail waiting in the buffers
+        self.threads: set[int] = set()  # mail conversations written to
         self.people: set[int] = set()
         self.conversations: set[tuple[str, str]] = set()
         self.stage = Stage("")
@@ -126,6 +132,12 @@ class _Run:
                     self.flush()
             elif isinstance(item, ContactCard):
                 self.cards.append(item)
+            elif isinstance(item, LoggedCall):
+                self.calls.append(item)
+                self._more()
+            elif isinstance(item, ArchivedMail):
+                self.mail.setdefault((item.folder, item.role), []).append(item.message)
+                self._more()
             elif isinstance(item, Skip):
                 report.skipped_count += 1
                 if len(report.skipped) < KEPT_SKIPS:
@@ -146,7 +158,7 @@ class _Run:
                 self.flush()
                 self.stage, self.done = item, 0
         self.flush()
-        report.conversations = len(self.conversations)
+        report.conversations = len(self.conversations) + len(self.threads)
         report.people_created = _people_count(self.store) - before
         report.people_matched = max(0, len(self.people) - report.people_created)
 
@@ -162,10 +174,22 @@ class _Run:
             self.ingestors[channel] = ingestor
         return self.ingestors[channel]
 
+    def _more(self) -> None:
+        self.pending += 1
+        if self.pending >= BATCH // 10:  # mail is heavier than a chat line
+            self.flush()
+
     def flush(self) -> None:
         """Write the cards and messages read so far, then tell the progress."""
-        if not self.batch and not self.cards:
+        if not self.batch and not self.cards and not self.pending:
             return
+        if self.pending:
+            from unibox.services.import_extras import write_calls_and_mail
+
+            self.done += write_calls_and_mail(
+                self.store, self.report, self.calls, self.mail, self.people, self.threads
+            )
+            self.pending = 0
         by_channel: dict[str, list[ChatMessage]] = {}
         for it in self.batch:
             by_channel.setdefault(it.channel, []).append(it)

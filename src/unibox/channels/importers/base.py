@@ -47,7 +47,12 @@ the owner's messages and a `ContactCard` before the messages it should name:
   "edited (the last text is kept)");
 * `Note` — one sentence for the report ("“Samuel” wrote nothing …");
 * `Stage` — a new conversation or file begins: its label and the number of
-  messages in it when known (0: unknown), for the progress bar.
+  messages in it when known (0: unknown), for the progress bar;
+* `core.calls.LoggedCall` — a call of a call log: a logged call on the
+  timeline of the person with that number (made when nobody has it);
+* `ArchivedMail` — a mail message of an archive (Maildir, .eml, mbox) and its
+  folder: stored as mail (channel ``mail``) in a local "mail" account, its UID
+  a hash of its bytes so a second import finds it there.
 
 `options` is `ReadOptions`: ``me`` (`--me NAME`, "" when not given) and
 ``region`` (the profile's, for phone numbers). An importer that cannot tell
@@ -69,8 +74,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from unibox.core.calls import LoggedCall
 from unibox.core.contacts import ContactCard
-from unibox.core.items import ChatAddress, ChatMessage
+from unibox.core.items import ChatAddress, ChatMessage, IncomingMessage
 
 if TYPE_CHECKING:
     from unibox.channels.importers.source import Source
@@ -130,7 +136,27 @@ class Stage:
     total: int = 0  # messages in it, 0 when not known
 
 
-Item = ChatMessage | Owner | ContactCard | Skip | Notice | Tally | Note | Stage
+@dataclass(frozen=True, slots=True)
+class ArchivedMail:
+    """A mail message of an archive, in the folder it was filed in ("INBOX", "Sent", …)."""
+
+    folder: str
+    message: IncomingMessage
+    role: str = ""  # core.items.FolderRole's value: "inbox", "sent", … ("" none)
+
+
+Item = (
+    ChatMessage
+    | Owner
+    | ContactCard
+    | Skip
+    | Notice
+    | Tally
+    | Note
+    | Stage
+    | LoggedCall
+    | ArchivedMail
+)
 
 
 @dataclass(frozen=True, slots=True)

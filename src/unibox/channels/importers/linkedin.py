@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from unibox.channels.importers.records import Skip
+from unibox.channels.importers.base import Skip
 from unibox.core.html import html_to_text
 from unibox.core.items import ChatAddress, ChatMessage
 
@@ -141,14 +141,15 @@ def rows(lines: Iterable[str], where: str, skipped: list[Skip]) -> Iterator[Row]
         when = _when(row.get("DATE", ""))
         conversation = row.get("CONVERSATION ID", "").strip()
         if when is None:
-            skipped.append(Skip(where, line, "a date that could not be read"))
+            skipped.append(Skip(where, f"line {line}", "a date that could not be read"))
             continue
         if not conversation:
-            skipped.append(Skip(where, line, "no conversation id"))
+            skipped.append(Skip(where, f"line {line}", "no conversation id"))
             continue
         name = row.get("FROM", "").strip()
         url = profile_url(row.get("SENDER PROFILE URL", ""))
-        sender = ChatAddress(KIND, url or f"name:{name}", name)
+        # A member who left has no URL: known by name in that conversation only.
+        sender = ChatAddress(KIND, url or f"{conversation}/{name}", name)
         text = row.get("CONTENT", "")
         if _HTML.search(text):
             text = html_to_text(text)

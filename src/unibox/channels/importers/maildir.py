@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from unibox.channels.importers.records import Skip
+from unibox.channels.importers.base import Skip
 from unibox.core.items import IncomingMessage
 from unibox.core.mime import parse_many
 
 BATCH_SIZE = 200
 _FLAGS = {"R": "\\Answered", "S": "\\Seen", "T": "\\Deleted", "D": "\\Draft", "F": "\\Flagged"}
-_EML = (".eml", ".msg822", ".mime")
+EML = (".eml", ".msg822", ".mime")
 _STAMP = re.compile(r"^(\d{9,11})\.")
-_MAX_BYTES = 256 * 1024 * 1024  # one message larger than this is not mail but a mistake
+MAX_BYTES = 256 * 1024 * 1024  # one message larger than this is not mail but a mistake
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +86,29 @@ def _arrived(path: Path) -> datetime | None:
         return None
 
 
+def unreadable(raw: bytes) -> str:
+    """Why these bytes are no message to import; "" when they are one."""
+    if len(raw) > MAX_BYTES:
+        return "larger than 256 MB: not read"
+    if not raw.strip():
+        return "an empty file"
+    if b":" not in raw[:4096]:
+        return "not a mail message (no header line)"
+    return ""
+
+
 def _read(path: Path, where: str, skipped: list[Skip]) -> bytes | None:
     try:
-        if path.stat().st_size > _MAX_BYTES:
-            skipped.append(Skip(where, 0, "larger than 256 MB: not read"))
+        if path.stat().st_size > MAX_BYTES:
+            skipped.append(Skip(where, "", "larger than 256 MB: not read"))
             return None
         raw = path.read_bytes()
     except OSError as exc:
-        skipped.append(Skip(where, 0, f"could not be read: {exc.strerror or exc}"))
+        skipped.append(Skip(where, "", f"could not be read: {exc.strerror or exc}"))
         return None
-    if not raw.strip():
-        skipped.append(Skip(where, 0, "an empty file"))
-        return None
-    if b":" not in raw[:4096]:
-        skipped.append(Skip(where, 0, "not a mail message (no header line)"))
+    reason = unreadable(raw)
+    if reason:
+        skipped.append(Skip(where, "", reason))
         return None
     return raw
 
@@ -124,7 +133,7 @@ def eml_files(path: Path, skipped: list[Skip]) -> Iterator[MailFile]:
     """One .eml file, or every .eml file under a folder (sorted, in subfolders too)."""
     paths = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for p in paths:
-        if p.suffix.lower() not in _EML:
+        if p.suffix.lower() not in EML:
             continue
         where = str(p.relative_to(path)) if path.is_dir() else p.name
         raw = _read(p, where, skipped)
@@ -134,8 +143,8 @@ def eml_files(path: Path, skipped: list[Skip]) -> Iterator[MailFile]:
 
 def has_eml(path: Path) -> bool:
     if path.is_file():
-        return path.suffix.lower() in _EML
-    return any(p.suffix.lower() in _EML for p in path.rglob("*") if p.is_file())
+        return path.suffix.lower() in EML
+    return any(p.suffix.lower() in EML for p in path.rglob("*") if p.is_file())
 
 
 def incoming(files: list[MailFile]) -> list[IncomingMessage]:

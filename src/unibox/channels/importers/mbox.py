@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from unibox.core.items import IncomingMessage
 from unibox.core.mime import parse_many
@@ -36,7 +36,7 @@ class MboxEntry:
     raw: bytes
 
 
-def split_mbox(stream: BinaryIO) -> Iterator[MboxEntry]:
+def split_mbox(stream: IO[bytes]) -> Iterator[MboxEntry]:
     """The messages of an mbox stream, in file order, read line by line.
 
     A line starting with "From " opens a message when it follows a blank line

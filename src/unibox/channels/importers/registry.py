@@ -12,7 +12,14 @@ import importlib
 from unibox.channels.importers.base import Importer
 from unibox.channels.importers.source import Source
 
-NAMES: tuple[str, ...] = ("telegram", "whatsapp_chats")
+NAMES: tuple[str, ...] = (
+    "telegram",
+    "linkedin_export",
+    "x_export",
+    "sms_export",
+    "mail_archive",
+    "whatsapp_chats",
+)
 
 
 def importers() -> list[Importer]:

@@ -10,23 +10,22 @@ seconds, ``type`` 1 incoming, 2 outgoing, 3 missed, 4 voicemail, 5 rejected,
 6 blocked).
 
 The app writes an emoji as two character references, one per UTF-16 half
-(``&#55357;&#56832;``), which no XML parser accepts: `RepairedXml` rewrites
-them as one (``&#128512;``) while the bytes stream past, and a lone half
-becomes U+FFFD. Parsing is expat's, event by event, with nothing kept but
+(``&#55357;&#56832;``), which no XML parser accepts: `xml_refs.RepairedXml`
+joins them while the bytes stream past. Parsing is expat's, event by event, with nothing kept but
 the record being read: a 1 GB backup takes the memory of one MMS.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import IO
 from xml.parsers import expat
 
-from unibox.channels.importers.records import Skip
+from unibox.channels.importers.base import Skip
+from unibox.channels.importers.xml_refs import RepairedXml
 from unibox.core import calls
 from unibox.core.calls import LoggedCall
 from unibox.core.identity import normalize_phone
@@ -34,8 +33,6 @@ from unibox.core.items import ChatAddress, ChatMessage
 
 CHANNEL = "sms"
 _CHUNK = 1 << 16
-_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
-_TRAILING_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));$")
 _RECEIVED_SMS, _SENT_SMS = {"1"}, {"2", "4", "5", "6"}  # 3 is a draft: never sent
 _RECEIVED_MMS, _SENT_MMS = {"1"}, {"2", "4"}
 _FROM, _RECIPIENTS = "137", {"151", "130", "129"}
@@ -48,76 +45,6 @@ _CALL_KINDS = {
     "6": calls.BLOCKED,
 }
 _NO_NAME = {"", "(unknown)", "null"}
-
-
-def _xml_char(code: int) -> bool:
-    return code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0x10FFFF
-
-
-class RepairedXml:
-    """A byte stream whose surrogate-pair character references are made one (see above)."""
-
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-        self._held = b""
-
-    def read(self, size: int = _CHUNK) -> bytes:
-        data = self._raw.read(max(size, 64))
-        if not data:
-            out, self._held = self._held, b""
-            return repair_refs(out)
-        data = self._held + data
-        # A reference, or a pair of them, may be cut by the end of this chunk: keep the tail.
-        cut = data.rfind(b"&", max(0, len(data) - 24))
-        if cut >= 0:
-            before = _TRAILING_REF.search(data, max(0, cut - 12), cut)
-            if before and 0xD800 <= _code(before) <= 0xDBFF:
-                cut = before.start()  # the high half goes with its low half
-            data, self._held = data[:cut], data[cut:]
-        else:
-            self._held = b""
-        return repair_refs(data) if data else self.read(size)
-
-
-def _code(m: re.Match[bytes]) -> int:
-    return int(m[1], 16) if m[1] else int(m[2])
-
-
-def repair_refs(data: bytes) -> bytes:
-    """Surrogate pairs of references joined; lone halves and forbidden characters U+FFFD."""
-    if b"&#" not in data:
-        return data
-    out: list[bytes] = []
-    pos = 0
-    high: int | None = None  # a high half waiting for its low half
-    for m in _REF.finditer(data):
-        code = _code(m)
-        if m.start() != pos and high is not None:
-            out.append(b"&#65533;")
-            high = None
-        out.append(data[pos : m.start()])
-        pos = m.end()
-        if 0xD800 <= code <= 0xDBFF:
-            if high is not None:
-                out.append(b"&#65533;")
-            high = code
-            continue
-        if 0xDC00 <= code <= 0xDFFF:
-            if high is None:
-                out.append(b"&#65533;")
-            else:
-                joined = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
-                out.append(b"&#%d;" % joined)
-                high = None
-            continue
-        if high is not None:
-            out.append(b"&#65533;")
-            high = None
-        out.append(m[0] if _xml_char(code) else b"&#65533;")
-    if high is not None:
-        out.append(b"&#65533;")
-    out.append(data[pos:])
-    return b"".join(out)
 
 
 def phone_address(raw: str, name: str, region: str) -> ChatAddress:
@@ -157,7 +84,7 @@ class BackupReader:
         self._parser.StartElementHandler = self._start
         self._parser.EndElementHandler = self._end
 
-    def read(self, stream: BinaryIO) -> Iterator[ChatMessage | LoggedCall | Skip]:
+    def read(self, stream: IO[bytes]) -> Iterator[ChatMessage | LoggedCall | Skip]:
         source = RepairedXml(stream)
         try:
             while chunk := source.read(_CHUNK):
@@ -168,7 +95,9 @@ class BackupReader:
             yield from self._drain()
             reason = expat.ErrorString(exc.code) if exc.code else str(exc)
             yield Skip(
-                self.where, exc.lineno, f"the rest of the file is not readable XML: {reason}"
+                self.where,
+                f"line {exc.lineno}",
+                f"the rest of the file is not readable XML: {reason}",
             )
             return
         yield from self._drain()
@@ -178,7 +107,7 @@ class BackupReader:
         yield from out
 
     def _skip(self, reason: str, line: int = 0) -> None:
-        self._out.append(Skip(self.where, line or self._parser.CurrentLineNumber, reason))
+        self._out.append(Skip(self.where, f"line {line or self._parser.CurrentLineNumber}", reason))
 
     # -- expat events -----------------------------------------------------------------
 
@@ -330,7 +259,7 @@ class BackupReader:
 
 
 def read_backup(
-    stream: BinaryIO, where: str, me: ChatAddress, region: str
+    stream: IO[bytes], where: str, me: ChatAddress, region: str
 ) -> Iterator[ChatMessage | LoggedCall | Skip]:
     """The messages and calls of one SMS Backup & Restore file, in file order."""
     yield from BackupReader(where, me, region).read(stream)

@@ -22,9 +22,9 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import IO, Any
 
-from unibox.channels.importers.records import Skip
+from unibox.channels.importers.base import Skip
 from unibox.core.items import ChatAddress, ChatMessage
 
 CHANNEL = "x"
@@ -39,18 +39,18 @@ def is_ytd(head: str) -> bool:
     return bool(_PREFIX.match(head.lstrip("\ufeff")))
 
 
-def iter_array(stream: TextIO, where: str, skipped: list[Skip]) -> Iterator[tuple[int, Any]]:
+def iter_array(stream: IO[str], where: str, skipped: list[Skip]) -> Iterator[tuple[int, Any]]:
     """(index, element) of the JSON array after the ``window.YTD… =`` wrapper, streamed."""
     buf = stream.read(_READ).lstrip("\ufeff")
     m = _PREFIX.match(buf)
     if m is None:
         skipped.append(
-            Skip(where, 1, "not an archive data file (no window.YTD … = [ at its start)")
+            Skip(where, "line 1", "not an archive data file (no window.YTD … = [ at its start)")
         )
         return
     buf = buf[m.end() :].lstrip()
     if not buf.startswith("["):
-        skipped.append(Skip(where, 1, "no list after window.YTD … ="))
+        skipped.append(Skip(where, "line 1", "no list after window.YTD … ="))
         return
     pos, index, ended = 1, 0, False
     while True:
@@ -63,7 +63,7 @@ def iter_array(stream: TextIO, where: str, skipped: list[Skip]) -> Iterator[tupl
             ended = not more
             buf, pos = buf[pos:] + more, 0
         if pos >= len(buf):
-            skipped.append(Skip(where, 0, "the file ends before its list does", f"[{index}]"))
+            skipped.append(Skip(where, f"[{index}]", "the file ends before its list does"))
             return
         if buf[pos] == "]":
             return
@@ -75,14 +75,14 @@ def iter_array(stream: TextIO, where: str, skipped: list[Skip]) -> Iterator[tupl
                 ended = not more
                 buf, pos = buf[pos:] + more, 0
                 continue
-            skipped.append(Skip(where, 0, f"not readable JSON ({exc.msg})", f"[{index}]"))
+            skipped.append(Skip(where, f"[{index}]", f"not readable JSON ({exc.msg})"))
             return
         yield index, value
         index += 1
         buf, pos = buf[end:], 0
 
 
-def account(stream: TextIO) -> tuple[str, str, str]:
+def account(stream: IO[str]) -> tuple[str, str, str]:
     """(account id, @username, display name) from ``account.js``; "" parts when missing."""
     for _i, item in iter_array(stream, "account.js", []):
         a = item.get("account", {}) if isinstance(item, dict) else {}
@@ -90,7 +90,7 @@ def account(stream: TextIO) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def mentioned_names(stream: TextIO) -> dict[str, str]:
+def mentioned_names(stream: IO[str]) -> dict[str, str]:
     """User id -> "Name (@handle)" from the mentions of ``tweets.js``, one tweet at a time."""
     names: dict[str, str] = {}
     for _i, item in iter_array(stream, "tweets.js", []):
@@ -109,7 +109,7 @@ def _when(text: str) -> datetime:
 
 
 def messages(
-    stream: TextIO,
+    stream: IO[str],
     where: str,
     me: ChatAddress,
     names: dict[str, str],
@@ -119,7 +119,7 @@ def messages(
     for index, item in iter_array(stream, where, skipped):
         conv = item.get("dmConversation") if isinstance(item, dict) else None
         if not isinstance(conv, dict) or not conv.get("conversationId"):
-            skipped.append(Skip(where, 0, "not a conversation", f"[{index}]"))
+            skipped.append(Skip(where, f"[{index}]", "not a conversation"))
             continue
         cid = str(conv["conversationId"])
         events = [e for e in conv.get("messages") or [] if isinstance(e, dict)]
@@ -147,7 +147,7 @@ def messages(
                 sender = str(body["senderId"])
                 when = _when(str(body["createdAt"]))
             except (KeyError, ValueError, TypeError):
-                skipped.append(Skip(where, 0, "a message without a sender or a date", path))
+                skipped.append(Skip(where, path, "a message without a sender or a date"))
                 continue
             text = str(body.get("text") or "")
             for url in body.get("urls") or []:  # t.co links written out as they were meant
