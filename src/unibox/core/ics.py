@@ -135,7 +135,7 @@ def to_ics(events: Sequence[CalendarEvent], *, prodid: str = "-//unibox//EN") ->
     cal.add("PRODID", prodid)
     cal.add("VERSION", "2.0")
     for event in events:
-        cal.add_component(vevent(event))
+        cal.add_component(_vevent(event))
     cal.add_missing_timezones()  # RFC 5545: a VTIMEZONE for each TZID used
     data: bytes = cal.to_ical()
     return data
@@ -153,8 +153,7 @@ def _when(stamp: int, all_day: bool, zone: str) -> date | datetime:
     return datetime.fromtimestamp(stamp, where)
 
 
-def vevent(event: CalendarEvent) -> Component:
-    """One CalendarEvent as a VEVENT component (also the base of iTIP messages)."""
+def _vevent(event: CalendarEvent) -> Component:
     from icalendar import Event, vCalAddress, vRecur
 
     ev = Event()

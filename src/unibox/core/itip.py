@@ -45,7 +45,7 @@ def partstat_for(answer: str) -> str:
 def _calendar(method: str, events: list[CalendarEvent]) -> bytes:
     from icalendar import Calendar
 
-    from unibox.core.ics import vevent
+    from unibox.core.ics import _vevent as vevent
 
     cal = Calendar()
     cal.add("PRODID", "-//unibox//EN")

@@ -25,6 +25,7 @@ from unibox.store.event_replies import find_event, last_reply, my_place, record_
 from unibox.store.intent import intent_write
 from unibox.store.outbox import OutboxItem
 from unibox.store.schema import Message
+from unibox.store.schema_events import Event
 from unibox.store.store import Store
 
 SENDING_KINDS = ("imap", "pop3")
@@ -116,7 +117,7 @@ def respond(
         ref = find_event(s, uid)
         place = my_place(s, ref.event_id)
         previous = last_reply(s, ref.event_id)
-        (event,) = stored_events(s, [ref.event_id])
+        (event,) = stored_events(s, Event.id == ref.event_id)
     if place is None:
         raise UserError(f"You are not among the people invited to “{event.summary or uid}”.")
     if place.organizer:

@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -69,28 +70,29 @@ def import_events(store: Store, events: Sequence[CalendarEvent]) -> ImportOutcom
     return ImportOutcome(added, updated, unchanged, changes)
 
 
-def stored_events(session: Session, event_ids: Sequence[int] | None = None) -> list[CalendarEvent]:
+def stored_events(session: Session, *where: Any) -> list[CalendarEvent]:
     """Every stored event (series, single and changed occurrences) as CalendarEvent items.
 
-    With `event_ids`, only those rows (in uid order).
+    With `where`, only the rows those conditions on `Event` pick (deleted ones too).
     """
-    query = (
+    conditions = where or (Event.local_state != "deleted",)
+    rows = session.execute(
         select(Event, Handle.value)
         .outerjoin(Handle, Handle.id == Event.organizer_handle_id)
-        .where(Event.local_state != "deleted")
+        .where(*conditions)
         .order_by(Event.uid, Event.recurrence_id)
-    )
-    who = (
+    ).all()
+    people: dict[int, list[Attendee]] = defaultdict(list)
+    attendees_query = (
         select(EventAttendee, Handle.value)
         .join(Handle, Handle.id == EventAttendee.handle_id)
         .order_by(EventAttendee.event_id, EventAttendee.position)
     )
-    if event_ids is not None:
-        query = query.where(Event.id.in_(list(event_ids)))
-        who = who.where(EventAttendee.event_id.in_(list(event_ids)))
-    rows = session.execute(query).all()
-    people: dict[int, list[Attendee]] = defaultdict(list)
-    for a, email in session.execute(who):
+    if where:
+        attendees_query = attendees_query.where(
+            EventAttendee.event_id.in_(select(Event.id).where(*conditions))
+        )
+    for a, email in session.execute(attendees_query):
         people[a.event_id].append(
             Attendee(
                 address=Address(email, a.name),
