@@ -192,6 +192,27 @@ TRAY_HINT_SHOWN = declare(
 )
 
 
+# OAuth2 sign-in (the account dialog's "Sign in with Google / Microsoft"): the client id
+# of an app registered with the provider; not a secret. A built-in one can come later.
+OAUTH_GOOGLE_CLIENT_ID = declare(
+    Setting(
+        "oauth.google_client_id",
+        "",
+        "Client id of the OAuth app that signs in to Google mail (a desktop app registered "
+        "in Google Cloud).",
+    )
+)
+OAUTH_MICROSOFT_CLIENT_ID = declare(
+    Setting(
+        "oauth.microsoft_client_id",
+        "",
+        "Client id (application id) of the app registered in Microsoft Entra that signs in "
+        "to Outlook.com and Microsoft 365 mail.",
+    )
+)
+OAUTH_CLIENT_IDS = {"google": OAUTH_GOOGLE_CLIENT_ID, "microsoft": OAUTH_MICROSOFT_CLIENT_ID}
+
+
 class Settings:
     """Typed settings in the profile's settings.json (never a secret).
 

@@ -53,7 +53,7 @@ def test_ctrl_comma_opens_settings_and_the_theme_changes_at_once(
 ) -> None:
     dialog = _open(qtbot, window)
     assert [dialog.nav.item(n).text() for n in range(dialog.nav.count())] == [
-        "General", "Sync", "Sending", "People", "Privacy", "Accounts",
+        "General", "Sync", "Sending", "People", "Privacy", "Accounts", "Sign-in",
     ]  # fmt: skip
     app = QApplication.instance()
     assert isinstance(app, QApplication)

@@ -262,7 +262,9 @@ class MainWindow(QMainWindow):
         from unibox.ui.widgets.account_dialog import AddAccountDialog
 
         if self.account_dialog is None:
-            self.account_dialog = AddAccountDialog(self.bridge, self.syncs.runner.secrets, self)
+            self.account_dialog = AddAccountDialog(
+                self.bridge, self.syncs.runner.secrets, self, prefs=self.prefs
+            )
             self.account_dialog.account_added.connect(self._account_added)
         self.account_dialog.show()
         self.account_dialog.raise_()

@@ -22,10 +22,11 @@ from unibox.ui.settings.accounts import AccountsPage
 from unibox.ui.settings.basic import GeneralPage, PeoplePage, SendingPage, SyncPage
 from unibox.ui.settings.page import SettingsPage
 from unibox.ui.settings.privacy import PrivacyPage
+from unibox.ui.settings.sign_in import SignInPage
 
 
 class SettingsDialog(QDialog):
-    """General, Sync, Sending, People, Privacy and Accounts; there is nothing to "apply".
+    """General, Sync, Sending, People, Privacy, Accounts and Sign-in; nothing to "apply".
 
     Signals:
         changed(str): a setting (by key) changed; the window applies it live.
@@ -51,6 +52,7 @@ class SettingsDialog(QDialog):
         self.people = PeoplePage(prefs)
         self.privacy = PrivacyPage(prefs, bridge)
         self.accounts = AccountsPage(prefs, bridge, secrets, stop_sync)
+        self.sign_in = SignInPage(prefs)
         self.pages: list[SettingsPage] = [
             self.general,
             self.sync,
@@ -58,6 +60,7 @@ class SettingsDialog(QDialog):
             self.people,
             self.privacy,
             self.accounts,
+            self.sign_in,
         ]
         self.nav = QListWidget(self)
         self.nav.setObjectName("SettingsNav")

@@ -37,7 +37,10 @@ from unibox.ui.account_setup import (
     settings_for,
 )
 from unibox.ui.bridge import Bridge
+from unibox.ui.preferences import Preferences
+from unibox.ui.widgets.account_oauth import PASSWORD, AccountOAuth
 from unibox.ui.widgets.server_fields import ServerFields
+from unibox.ui.widgets.sign_in_panel import ISSUER
 
 
 class AddAccountDialog(QDialog):
@@ -45,6 +48,8 @@ class AddAccountDialog(QDialog):
 
     The connection test and the keyring and store writes run on the bridge's
     task threads; the form stays responsive and says in words what failed.
+    A Google or Microsoft address signs in through the browser instead
+    (ui/widgets/account_oauth.py), as may any OpenID issuer.
     A subclass edits an account by overriding `_check_work`, `_save_work` and `_stored`.
 
     Signals:
@@ -53,7 +58,13 @@ class AddAccountDialog(QDialog):
 
     account_added = Signal(object)
 
-    def __init__(self, bridge: Bridge, secrets: SecretStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: Bridge,
+        secrets: SecretStore,
+        parent: QWidget | None = None,
+        prefs: Preferences | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("AccountDialog")
         self.setWindowTitle("Add a mail account")
@@ -64,7 +75,13 @@ class AddAccountDialog(QDialog):
         self._attempt = 0  # answers of an attempt the person cancelled are dropped
         self._edited: set[str] = set()
         self._guessing = True  # fill in servers from the address while nobody typed there
+        self._servers_shown = True  # not while a provider's preset fills them in
+        self.oauth = AccountOAuth(self, secrets, prefs)
         self._build()
+
+    @property
+    def bridge(self) -> Bridge:
+        return self._bridge
 
     # -- building --------------------------------------------------------------
 
@@ -75,8 +92,8 @@ class AddAccountDialog(QDialog):
         title = self.title = QLabel("Add a mail account", self)
         title.setObjectName("DialogTitle")
         intro = self.intro = QLabel(
-            "unibox keeps a copy of your mail on this computer. The password goes to "
-            "your system keyring, never into unibox's files.",
+            "unibox keeps a copy of your mail on this computer. The password goes in "
+            "your system keyring, never in unibox's files.",
             self,
         )
         intro.setObjectName("Muted")
@@ -104,6 +121,7 @@ class AddAccountDialog(QDialog):
         form.addRow("Your name", self.display_name)
         form.addRow("E-mail address", self.email)
         form.addRow("Password", self.password)
+        self.oauth.panel.place(form)
         self.incoming_kind = QComboBox(self)
         self.incoming_kind.addItem("IMAP: mail stays on the server, in its folders", "imap")
         self.incoming_kind.addItem("POP3: mail is downloaded to this computer", "pop3")
@@ -111,7 +129,8 @@ class AddAccountDialog(QDialog):
         self.delete_after.setRange(0, 3650)
         self.delete_after.setSuffix(" days after download")
         self.delete_after.setSpecialValueText("Never: keep mail on the server")
-        form.addRow(self._section("Servers"))
+        self._servers_title = self._section("Servers")
+        form.addRow(self._servers_title)
         form.addRow("Incoming server", self.incoming_kind)
         form.addRow("Incoming (IMAP)", self.imap)
         form.addRow("Delete from server", self.delete_after)
@@ -180,10 +199,19 @@ class AddAccountDialog(QDialog):
 
     def _show_advanced(self, shown: bool) -> None:
         for row in self._advanced_rows:
-            self._form.setRowVisible(row, shown)
+            self._form.setRowVisible(row, shown and self._servers_shown)
         arrow = "▾" if shown else "▸"
         self.more.setText(f"{arrow} Your own server: trust its certificate")
+        self.fit()
+
+    def fit(self) -> None:
+        """Take the size the rows shown need. Qt sizes a form with wrapping labels by a
+        height-for-width guess that can fall short (rows drawn squashed): never below the
+        layout's own size hint."""
         self.adjustSize()
+        need = self.sizeHint().height()
+        if self.height() < need:
+            self.resize(self.width(), need)
 
     @property
     def incoming(self) -> str:
@@ -202,8 +230,31 @@ class AddAccountDialog(QDialog):
             old, new = ("imap.", "pop.") if pop3 else ("pop.", "imap.")
             if host.startswith(old):
                 self.imap.host.setText(new + host[len(old) :])
-        self._form.setRowVisible(self.delete_after, pop3)
-        self.adjustSize()
+        self._form.setRowVisible(self.delete_after, pop3 and self._servers_shown)
+        self.fit()
+
+    def show_sign_in(self, choice: str) -> None:
+        """A password, or the browser (a provider's preset servers, or an issuer's and ours)."""
+        password = choice == PASSWORD
+        self._servers_shown = choice in (PASSWORD, ISSUER)
+        if not password and self.incoming != "imap":  # OAuth2 accounts read mail by IMAP
+            self.incoming_kind.setCurrentIndex(self.incoming_kind.findData("imap"))
+        self._form.setRowVisible(self.password, password)
+        rows: tuple[QWidget, ...] = (self._servers_title, self.incoming_kind, self.imap)
+        for row in (*rows, self.smtp, self.username, self.more):
+            self._form.setRowVisible(row, self._servers_shown)
+        self.incoming_kind.setEnabled(password and self._guessing)
+        self._show_advanced(self.more.isChecked())
+        self._incoming_changed()
+        self.test_button.setVisible(password)
+        self.add_button.setVisible(password)
+        kept = "The password goes" if password else "Your sign-in is kept"
+        self.intro.setText(
+            f"unibox keeps a copy of your mail on this computer. {kept} in your system "
+            "keyring, never in unibox's files."
+        )
+        self.oauth.panel.button.setDefault(not password)
+        self.add_button.setDefault(password)
 
     def _choose_ca(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -217,18 +268,25 @@ class AddAccountDialog(QDialog):
         if not self._guessing:
             return
         address = text.strip()
-        imap, smtp = guess_servers(address)
+        self.oauth.address_changed(address)
+        # A provider's own servers, once suggested, stay until the address is another's.
+        if self.oauth.suggested is None:
+            self.guess_hosts()
+        if "username" not in self._edited:
+            self.username.setText(address)
+        if "account_name" not in self._edited:
+            domain = address.rpartition("@")[2].split(".")[0]
+            self.account_name.setText(domain[:1].upper() + domain[1:] if domain else "")
+
+    def guess_hosts(self) -> None:
+        """imap.DOMAIN and smtp.DOMAIN in the fields nobody typed in."""
+        imap, smtp = guess_servers(self.email.text().strip())
         if self.incoming == "pop3" and imap.startswith("imap."):
             imap = "pop." + imap[len("imap.") :]
         if not self.imap.host_edited:
             self.imap.host.setText(imap)
         if not self.smtp.host_edited:
             self.smtp.host.setText(smtp)
-        if "username" not in self._edited:
-            self.username.setText(address)
-        if "account_name" not in self._edited:
-            domain = address.rpartition("@")[2].split(".")[0]
-            self.account_name.setText(domain[:1].upper() + domain[1:] if domain else "")
 
     # -- the form --------------------------------------------------------------
 
@@ -253,6 +311,7 @@ class AddAccountDialog(QDialog):
     def fill(self, form: MailAccountForm) -> None:
         """Show a stored account's values (nothing is guessed from them)."""
         self._guessing = False
+        self.oauth.disable()
         # An account stays IMAP or POP3: its mail and folders are of that kind.
         self.incoming_kind.setCurrentIndex(max(0, self.incoming_kind.findData(form.incoming)))
         self.incoming_kind.setEnabled(False)
@@ -290,7 +349,7 @@ class AddAccountDialog(QDialog):
         for w in (self.ca_file, self.fingerprint, self.display_name):
             w.setEnabled(not busy)
         self.delete_after.setEnabled(not busy)
-        self.incoming_kind.setEnabled(not busy and self._guessing)
+        self.incoming_kind.setEnabled(not busy and self._guessing and not self.oauth.active)
         self.account_name.setEnabled(not busy and self._guessing)
 
     # -- testing and storing ---------------------------------------------------
@@ -348,6 +407,9 @@ class AddAccountDialog(QDialog):
 
     def submit(self) -> None:
         """Check the form here, then test the servers and store the account off this thread."""
+        if self.oauth.active:
+            self.oauth.sign_in()
+            return
         checked = None if self._busy else self._checked()
         if checked is None:
             return
@@ -377,6 +439,16 @@ class AddAccountDialog(QDialog):
             lambda exc: self._not_saved(attempt, exc),
         )
 
+    def set_signing_in(self, busy: bool) -> None:
+        """While the browser is out: the form waits; Cancel stays."""
+        self._set_busy(busy)
+        self.account_name.setEnabled(not busy)
+        self.display_name.setEnabled(not busy)
+
+    def saved(self, account: AccountInfo) -> None:
+        """Stored (by a sign-in): announced, and the dialog closes."""
+        self._saved(account)
+
     def _saved(self, account: AccountInfo) -> None:
         # Stored, even if the person cancelled meanwhile: it syncs like any other.
         self._set_busy(False)
@@ -401,6 +473,7 @@ class AddAccountDialog(QDialog):
 
     def reject(self) -> None:
         self._attempt += 1  # whatever is in flight no longer concerns this dialog
+        self.oauth.cancel()
         self._set_busy(False)
         self.say("")
         super().reject()
