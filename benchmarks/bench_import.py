@@ -1,14 +1,16 @@
-"""Import a generated WhatsApp export: messages per second and peak memory.
+"""Import a generated WhatsApp or Slack export: messages per second and peak memory.
 
-Writes an export of N messages (default 200,000; tests/helpers/whatsapp_export.py),
-then imports it into a fresh store in a child process (`unibox import`'s path:
-services.imports.import_path) and prints the time, messages per second,
-the growth of the child's peak resident memory (ru_maxrss) and the time until
-the peer's timeline shows the newest message. Target: 200,000 in under 20 s,
-under 300 MB.
+Writes an export of N messages (default 200,000; tests/helpers/whatsapp_export.py,
+or tests/helpers/slack_export.py: a workspace .zip of 20 channels, one JSON file
+per channel and day), then imports it into a fresh store in a child process
+(`unibox import`'s path: services.imports.import_path) and prints the time,
+messages per second, the growth of the child's peak resident memory
+(ru_maxrss) and the time until a person's timeline shows their messages.
+Target: 200,000 in under 20 s, under 300 MB, for each format.
 
-    python benchmarks/bench_import.py            # 200,000 messages
-    python benchmarks/bench_import.py -n 20000   # quicker
+    python benchmarks/bench_import.py                   # WhatsApp, 200,000 messages
+    python benchmarks/bench_import.py --format slack    # Slack, 200,000 messages
+    python benchmarks/bench_import.py -n 20000          # quicker
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child(export: Path, profile: Path) -> None:
+# Per format: how the export is written, --me, and the person whose timeline is read.
+PERSON = {"whatsapp": ("", "whatsapp:Olga"), "slack": ("p0", "slack:U001")}
+
+
+def child(export: Path, profile: Path, fmt: str) -> None:
     """In a fresh process: import, then read the peer's timeline; one JSON line."""
     from unibox.config import store_path
     from unibox.services.imports import import_path
@@ -43,10 +49,11 @@ def child(export: Path, profile: Path) -> None:
     before = _peak_mb()
     store = Store(store_path(profile))
     start = time.perf_counter()
-    report = import_path(store, export, "DE")
+    me, person = PERSON[fmt]
+    report = import_path(store, export, "DE", me)
     imported = time.perf_counter() - start
     with store.read() as s:
-        pid = find_person(s, "whatsapp:Olga")
+        pid = find_person(s, person)
         assert pid is not None
         shown = timeline(s, pid)
     seen = time.perf_counter() - start
@@ -67,19 +74,28 @@ def child(export: Path, profile: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200_000, help="messages in the export")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--format", choices=sorted(PERSON), default="whatsapp")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child[0]), Path(args.child[1]))
+        child(Path(args.child[0]), Path(args.child[1]), args.child[2])
         return 0
-    from tests.helpers.whatsapp_export import write_export
-
     with tempfile.TemporaryDirectory() as tmp:
-        export = write_export(Path(tmp) / "WhatsApp Chat with Olga.txt", args.n)
+        if args.format == "slack":
+            from tests.helpers import slack_export
+
+            export = slack_export.write_export(Path(tmp) / "Acme Slack export.zip", args.n,
+                                               channels=20, users=60, per_day=50)  # fmt: skip
+            what = "Slack export (.zip)"
+        else:
+            from tests.helpers import whatsapp_export
+
+            export = whatsapp_export.write_export(Path(tmp) / "WhatsApp Chat with Olga.txt", args.n)
+            what = "WhatsApp export"
         size = export.stat().st_size / 1e6
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(export), str(Path(tmp) / "profile")],
+            [sys.executable, __file__, "--child", str(export), str(Path(tmp) / "p"), args.format],
             check=True,
             stdout=subprocess.PIPE,
             text=True,
@@ -87,7 +103,7 @@ def main() -> int:
         ).stdout
         r = json.loads(out.strip().splitlines()[-1])
     rate = r["messages"] / r["seconds"] if r["seconds"] else 0.0
-    print(f"WhatsApp export: {args.n:,} messages, {size:.1f} MB")
+    print(f"{what}: {args.n:,} messages, {size:.1f} MB")
     print(
         f"imported {r['messages']:,} in {r['seconds']:.1f} s ({rate:,.0f} messages/s); "
         f"peak memory +{r['peak_mb']:.0f} MB ({r['peak_total_mb']:.0f} MB in all); "

@@ -94,7 +94,8 @@ def import_path(
         raise UserError(f"“{path}” is no export unibox knows ({known_formats()}).")
     run = _Run(store, importer, region, progress)
     with Source(path) as source:
-        run.consume(importer, source, ReadOptions(me=me, region=region))
+        options = ReadOptions(me=me, region=region, mine=_my_addresses(store))
+        run.consume(importer, source, options)
     return run.report
 
 
@@ -226,3 +227,15 @@ def _people_count(store: Store) -> int:
 
     with store.read() as s:
         return int(s.scalar(select(func.count(Person.id)).where(Person.is_me.is_(False))) or 0)
+
+
+def _my_addresses(store: Store) -> frozenset[str]:
+    from sqlalchemy import select
+
+    from unibox.store.schema import Handle, Person
+
+    with store.read() as s:
+        rows = s.scalars(
+            select(Handle.value).join(Person, Person.id == Handle.person_id).where(Person.is_me)
+        )
+        return frozenset(rows)

@@ -54,8 +54,10 @@ the owner's messages and a `ContactCard` before the messages it should name:
   folder: stored as mail (channel ``mail``) in a local "mail" account, its UID
   a hash of its bytes so a second import finds it there.
 
-`options` is `ReadOptions`: ``me`` (`--me NAME`, "" when not given) and
-``region`` (the profile's, for phone numbers). An importer that cannot tell
+`options` is `ReadOptions`: ``me`` (`--me NAME`, "" when not given),
+``region`` (the profile's, for phone numbers) and ``mine`` (the user's own
+e-mail addresses and phone numbers, normalized: an export's user with one of
+them is its owner). An importer that cannot tell
 who the owner is raises `core.errors.UserError` with the sentence to show.
 
 `services/imports.py` drives it: detects, reads, writes in batches through
@@ -86,6 +88,7 @@ if TYPE_CHECKING:
 class ReadOptions:
     me: str = ""  # the owner's name as the export writes it, when the user said it
     region: str = ""  # ISO 3166 region for phone numbers without a country code
+    mine: frozenset[str] = frozenset()  # the user's own addresses (e-mail, phone), normalized
 
 
 @dataclass(frozen=True, slots=True)

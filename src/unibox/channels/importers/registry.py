@@ -13,6 +13,7 @@ from unibox.channels.importers.base import Importer
 from unibox.channels.importers.source import Source
 
 NAMES: tuple[str, ...] = (
+    "slack",
     "telegram",
     "linkedin_export",
     "x_export",
