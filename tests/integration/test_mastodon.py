@@ -272,3 +272,24 @@ def test_add_mastodon_by_signing_in_with_a_code(
     argv = ("account", "add-mastodon", "--name", "P", "--instance", "http://192.0.2.1")
     assert run(*argv, "--token-stdin") == 1
     assert "only to this computer" in capsys.readouterr().err
+
+
+def test_an_instance_that_is_down_holds_up_no_other_account(
+    mastodon_mock: MastodonMock,
+    mastodon_user_factory: Users,
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (alice, alice_token), (_bob, bob_token) = mastodon_user_factory("a"), mastodon_user_factory("b")
+    with MastodonMock() as other:  # a second instance, which then goes away
+        assert add_mastodon(other, other.user("zed"), monkeypatch, name="Gone") == 0
+    assert add_mastodon(mastodon_mock, alice_token, monkeypatch) == 0
+    mastodon_mock.client(bob_token).status_post(f"@{alice} still here", visibility="direct")
+    capsys.readouterr()
+    assert run("sync") == 1
+    err = capsys.readouterr().err
+    assert "Gone:" in err and "could not be reached" in err
+    assert [r["body"] for r in stored(profile)] == ["still here"]
+    listed = {a["name"]: a for a in json_out(capsys, "account", "list", "--json")}
+    assert listed["Gone"]["state"] == "error" and listed["Masto"]["state"] == "synced"

@@ -350,3 +350,42 @@ def removal_text_of(page: Any) -> str:
     from unibox.ui.settings.accounts import removal_text
 
     return removal_text(page.current.account, 0)
+
+
+def test_a_mastodon_account_shows_its_instance_and_takes_a_new_token_checked_first(
+    qtbot: Any,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mastodon_mock: Any,
+) -> None:
+    """Against mastodon-mock (a fake of Mastodon's REST API), not a real Mastodon."""
+    from unibox.services.mastodon import create_mastodon_account, mastodon_settings
+
+    monkeypatch.setenv("UNIBOX_INSECURE_TEST_KEYRING", str(tmp_path / "keyring.cfg"))
+    token = mastodon_mock.user("mirasettings")
+    create_mastodon_account(
+        window.bridge.store,
+        SecretStore(),
+        name="Social",
+        settings=mastodon_settings(mastodon_mock.url),
+        token=token,
+    )
+    page = _accounts_dialog(qtbot, window, tmp_path, monkeypatch, account="Social").accounts
+    assert f"mirasettings@{mastodon_mock.domain}" in page.address.text()
+    assert mastodon_mock.url in page.server.text()
+    assert page.password.placeholderText() == "New access token"
+    assert page.folders.isHidden() and page.edit.isHidden()
+    said: list[str] = []
+    monkeypatch.setattr(page, "say", said.append)
+    page.password.setText("a-token-nobody-issued")
+    page.change_password.click()
+    qtbot.waitUntil(lambda: bool(said))
+    assert "The access token was not saved" in said[-1] and "refused" in said[-1]
+    assert SecretStore().get("mastodon:Social") == token  # the old one stays
+    fresh = mastodon_mock.user_token("mirasettings")
+    page.password.setText(fresh)
+    with qtbot.waitSignal(page.password_changed):
+        page.change_password.click()
+    assert SecretStore().get("mastodon:Social") == fresh
+    assert fresh not in page.password.text()

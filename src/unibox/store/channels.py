@@ -16,6 +16,7 @@ CHANNELS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("email", "Email", "mail", ("imap", "pop3", "mbox", "maildir", "demo")),
     ("xmpp", "XMPP", "chat", ("xmpp",)),
     ("whatsapp", "WhatsApp", "chat", ()),  # imported exports only (an "import" account)
+    ("mastodon", "Mastodon", "at", ("mastodon",)),
 )
 
 
