@@ -7,7 +7,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,16 +53,25 @@ def _events(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, An
 
 
 @pytest.fixture
-def invited(
+def mailbox(
     dovecot: Dovecot,
     smtp_server: SmtpServer,
     mail_user: str,
-    profile: Path,
+    profile: object,  # the test's own profile, set before the account is added
     monkeypatch: pytest.MonkeyPatch,
 ) -> str:
-    """An account (IMAP Dovecot, SMTP aiosmtpd) with an invitation from Zoë synced; our address."""
-    me = f"{mail_user}@example.com"
+    """An account (IMAP Dovecot, SMTP aiosmtpd, one login) added; our address."""
     smtp_server.add_user(mail_user, dovecot.password)
+    smtp = ("--smtp-host", "localhost", "--smtp-port", str(smtp_server.port))
+    extra = (*smtp, "--smtp-security", "starttls")
+    assert add_account(dovecot, mail_user, extra=extra, monkeypatch=monkeypatch) == 0
+    return f"{mail_user}@example.com"
+
+
+@pytest.fixture
+def invited(mailbox: str, dovecot: Dovecot, mail_user: str) -> str:
+    """The account with an invitation from Zoë synced; our address."""
+    me = mailbox
     start = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
     event = vevent(
         UID,
@@ -74,9 +82,6 @@ def invited(
     )
     raw = invitation_mail(calendar(event), to=me, message_id="plan-1@brightwave.example")
     dovecot.deliver(mail_user, raw)
-    smtp = ("--smtp-host", "localhost", "--smtp-port", str(smtp_server.port))
-    extra = (*smtp, "--smtp-security", "starttls")
-    assert add_account(dovecot, mail_user, extra=extra, monkeypatch=monkeypatch) == 0
     assert run("sync") == 0
     return me
 
@@ -120,4 +125,145 @@ def test_answering_an_unknown_event_is_a_usage_error_with_a_sentence(
     capsys.readouterr()
     assert run("event", "respond", "nobody@nowhere", "accept") == 2
     assert "There is no event with the UID “nobody@nowhere”" in capsys.readouterr().err
+    assert smtp_server.messages == []
+
+
+def _json_out(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    capsys.readouterr()
+    assert run(*args) == 0, capsys.readouterr().err
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_meeting_with_people_invites_each_by_mail_and_deleting_it_cancels_it_for_them(
+    mailbox: str,
+    smtp_server: SmtpServer,
+    dovecot: Dovecot,
+    mail_user: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    end = start + timedelta(minutes=30)
+    created = _json_out(
+        capsys,
+        "event", "add",
+        "--summary", "Pricing workshop",
+        "--start", start.isoformat(),
+        "--end", end.isoformat(),
+        "--rrule", "FREQ=WEEKLY;COUNT=4",
+        "--attendee", "Ana Lima <ana@lima.example>",
+        "--attendee", "jonas@brightwave.example",
+        "--location", "Room 2",
+        "--description", "Bring the Q3 figures.",
+        "--json",
+    )  # fmt: skip
+    assert created["calendar"] == "Calendar"  # no server: the local calendar, made on first use
+    (sent,) = smtp_server.messages  # one message, to both
+    assert set(sent.rcpt_tos) == {"ana@lima.example", "jonas@brightwave.example"}
+    message = _parsed(sent.data)
+    assert message["Subject"] == "Invitation: Pricing workshop"
+    method, event = _calendar_part(message)
+    assert method == "REQUEST"
+    assert str(event["UID"]) == created["uid"]
+    assert str(event["ORGANIZER"]).lower() == f"mailto:{mailbox}"
+    assert _attendees(event) == {
+        "ana@lima.example": "NEEDS-ACTION",
+        "jonas@brightwave.example": "NEEDS-ACTION",
+    }
+    assert all(a.params["RSVP"] == "TRUE" for a in event["ATTENDEE"])
+    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=4"
+    assert str(event["DESCRIPTION"]) == "Bring the Q3 figures."
+    assert event.decoded("DTSTART") == start
+    listed = _events(capsys)
+    assert len(listed) == 4 and {e["uid"] for e in listed} == {created["uid"]}
+    assert listed[0]["location"] == "Room 2"
+
+    # Jonas accepts from his own mail client: his answer shows on the event.
+    jonas_reply = vevent(
+        created["uid"],
+        start,
+        end,
+        organizer=("Me Tester", mailbox),
+        attendees=(("Jonas Berg", "jonas@brightwave.example"),),
+        extra="",
+    ).replace("PARTSTAT=NEEDS-ACTION", "PARTSTAT=ACCEPTED")
+    dovecot.deliver(
+        mail_user,
+        invitation_mail(
+            calendar(jonas_reply, method="REPLY"),
+            subject="Accepted: Pricing workshop",
+            sender=("Jonas Berg", "jonas@brightwave.example"),
+            to=mailbox,
+            message_id="jonas-yes@brightwave.example",
+            method="REPLY",
+        ),
+    )
+    assert run("sync") == 0
+    people = {p["email"]: p["status"] for p in _events(capsys)[0]["attendees"]}
+    assert people["jonas@brightwave.example"] == "accepted"
+    assert people["ana@lima.example"] == "needs-action"
+
+    assert run("event", "delete", created["uid"]) == 0
+    assert len(smtp_server.messages) == 2
+    cancel = _parsed(smtp_server.messages[1].data)
+    assert set(smtp_server.messages[1].rcpt_tos) == {"ana@lima.example", "jonas@brightwave.example"}
+    method, called_off = _calendar_part(cancel)
+    assert method == "CANCEL"
+    assert str(called_off["UID"]) == created["uid"]
+    assert int(called_off["SEQUENCE"]) == 1
+    assert str(called_off["STATUS"]) == "CANCELLED"
+    assert _events(capsys) == []
+
+
+def test_a_meeting_for_oneself_sends_nothing(
+    mailbox: str, smtp_server: SmtpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = _json_out(
+        capsys,
+        "event", "add", "--summary", "Focus time",
+        "--start", "2031-03-03T09:00", "--end", "2031-03-03T11:00", "--json",
+    )  # fmt: skip
+    assert smtp_server.messages == []
+    (listed,) = _events(capsys, "--from", "2031-03-01")
+    assert (listed["uid"], listed["summary"], listed["attendees"]) == (
+        created["uid"],
+        "Focus time",
+        [],
+    )
+    assert run("event", "delete", created["uid"]) == 0
+    assert _events(capsys, "--from", "2031-03-01") == []
+    assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--start", "next monday", "--end", "2031-03-03T10:00"), "“next monday” is not a date"),
+        (
+            (
+                "--start",
+                "2031-03-03T09:00",
+                "--end",
+                "2031-03-03T10:00",
+                "--rrule",
+                "FREQ=SOMETIMES",
+            ),
+            "is not a repeat rule",
+        ),
+        (
+            ("--start", "2031-03-03T09:00", "--end", "2031-03-03T10:00", "--calendar", "Nope"),
+            "There is no calendar called “Nope”",
+        ),
+    ],
+)
+def test_bad_input_to_event_add_is_a_usage_error_in_words(
+    mailbox: str,
+    smtp_server: SmtpServer,
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, ...],
+    words: str,
+) -> None:
+    capsys.readouterr()
+    assert run("event", "add", "--summary", "X", *args) == 2
+    assert words in capsys.readouterr().err
+    assert run("event", "delete", "nobody@nowhere") == 2
     assert smtp_server.messages == []

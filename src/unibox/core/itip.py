@@ -42,7 +42,7 @@ def partstat_for(answer: str) -> str:
     raise ValueError(f"“{answer}” is not an answer: use accept, tentative or decline.")
 
 
-def _calendar(method: str, events: list[CalendarEvent]) -> bytes:
+def _calendar(method: str, events: list[CalendarEvent], description: str = "") -> bytes:
     from icalendar import Calendar
 
     from unibox.core.ics import _vevent as vevent
@@ -50,9 +50,12 @@ def _calendar(method: str, events: list[CalendarEvent]) -> bytes:
     cal = Calendar()
     cal.add("PRODID", "-//unibox//EN")
     cal.add("VERSION", "2.0")
-    cal.add("METHOD", method)
+    if method:
+        cal.add("METHOD", method)
     for event in events:
         component = vevent(event)
+        if description:
+            component.add("DESCRIPTION", description)
         for attendee in event.attendees:
             if attendee.partstat == "needs-action" and method == "REQUEST":
                 # Ask each attendee to answer (Thunderbird's RSVP=TRUE).
@@ -97,7 +100,12 @@ def reply(event: CalendarEvent, me: Address, partstat: str, now: int) -> ItipMes
     )
 
 
-def request(event: CalendarEvent, now: int) -> ItipMessage:
+def event_ics(event: CalendarEvent, description: str = "") -> bytes:
+    """The event as a calendar resource (no METHOD): what a calendar keeps of it."""
+    return _calendar("", [event], description)
+
+
+def request(event: CalendarEvent, now: int, description: str = "") -> ItipMessage:
     """METHOD:REQUEST: the whole event, every attendee asked to answer."""
     summary = event.summary or "(no title)"
     lines = [f"You are invited to “{summary}”.", "", f"When: {_when(event)}"]
@@ -108,12 +116,14 @@ def request(event: CalendarEvent, now: int) -> ItipMessage:
     people = [a.address.name or a.address.email for a in event.attendees if not a.organizer]
     if people:
         lines.append(f"Invited: {', '.join(people)}")
+    if description:
+        lines += ["", description]
     subject = f"Invitation: {summary}" if event.sequence == 0 else f"Updated: {summary}"
     return ItipMessage(
         "REQUEST",
         subject,
         "\n".join(lines) + "\n",
-        _calendar("REQUEST", [replace(event, stamp=now)]),
+        _calendar("REQUEST", [replace(event, stamp=now)], description),
     )
 
 

@@ -3,32 +3,37 @@
 Every action is one durable write (store.intent): the event as it now stands
 and the iTIP mail that tells the others, queued in the outbox, commit together,
 so a crash leaves both or neither and the mail goes exactly once. The sync
-engine then sends the mail (`deliver_now` for one account at once).
+engine then sends the mail (`deliver_now` for one account at once). Moving or
+editing an event is services.event_move; it can reuse `notify_attendees`.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import UTC, timedelta
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
+from unibox.core.address_list import parse_addresses
 from unibox.core.errors import UserError
-from unibox.core.items import Address
-from unibox.core.itip import ItipMessage, partstat_for, reply
-from unibox.core.outgoing import Draft, build_message, make_message_id
+from unibox.core.header_safety import UnsafeHeaderError
+from unibox.core.items import Address, Attendee, CalendarEvent
+from unibox.core.itip import cancel, event_ics, partstat_for, reply, request
 from unibox.core.triage import Clock, utc_now
+from unibox.services.event_times import check_rrule, local_zone_name
+from unibox.services.itip_mail import build_itip, queue, sending_account, threading
 from unibox.store import outbox
-from unibox.store.accounts import AccountInfo, list_accounts
+from unibox.store.accounts import AccountInfo
+from unibox.store.calendars import default_calendar, get_calendar
+from unibox.store.event_changes import delete_event, insert_event, mark_cancelled
 from unibox.store.event_files import stored_events
 from unibox.store.event_placement import place_in_calendar
 from unibox.store.event_replies import find_event, last_reply, my_place, record_reply
 from unibox.store.intent import intent_write
 from unibox.store.outbox import OutboxItem
-from unibox.store.schema import Message
 from unibox.store.schema_events import Event
 from unibox.store.store import Store
-
-SENDING_KINDS = ("imap", "pop3")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,55 +46,6 @@ class Answered:
     account: AccountInfo | None
     calendar: str = ""  # the calendar the event is in now
     replaced: bool = False  # a REPLY still waiting with the earlier answer was withdrawn
-
-
-def _sending_account(store: Store, message_id: int | None, address: str) -> AccountInfo:
-    """The account the invitation came to, else the one with our invited address."""
-    with store.read() as s:
-        accounts = [a for a in list_accounts(s) if a.kind in SENDING_KINDS]
-        came_to = s.get(Message, message_id) if message_id is not None else None
-        account_id = came_to.account_id if came_to is not None else None
-    for account in accounts:
-        if account.id == account_id:
-            return account
-    for account in accounts:
-        if account.email.lower() == address.lower():
-            return account
-    if accounts:
-        return accounts[0]
-    raise UserError("No mail account can send the answer; add one with “unibox account add-mail”.")
-
-
-def _threading(store: Store, message_id: int | None) -> tuple[str, tuple[str, ...]]:
-    """In-Reply-To and References under the invitation, when its source is stored."""
-    if message_id is None:
-        return "", ()
-    from unibox.core.compose import thread_headers
-    from unibox.services.mail import original_message
-
-    try:
-        _account, original, _raw = original_message(store, message_id)
-    except UserError:
-        return "", ()
-    return thread_headers(original)
-
-
-def itip_draft(
-    account: AccountInfo,
-    to: tuple[Address, ...],
-    message: ItipMessage,
-    threading: tuple[str, tuple[str, ...]] = ("", ()),
-) -> Draft:
-    """The mail carrying an iTIP message: human text plus the text/calendar part."""
-    return Draft(
-        from_=Address(account.email, account.display_name),
-        to=to,
-        subject=message.subject,
-        text=message.text,
-        calendar=(message.method, message.ics),
-        in_reply_to=threading[0],
-        references=threading[1],
-    )
 
 
 def respond(
@@ -129,14 +85,18 @@ def respond(
     gone = (outbox.FAILED, outbox.CANCELLED, "")
     if previous is not None and previous.partstat == partstat and previous.outbox_state not in gone:
         return Answered(ref.uid, partstat, None, None)
-    account = _sending_account(store, ref.message_id, place.email)
+    account = sending_account(store, ref.message_id, place.email)
     now = clock()
     me = Address(place.email, place.name or account.display_name)
     message = reply(event, me, partstat, int(now.timestamp()))
-    draft = itip_draft(account, (event.organizer,), message, _threading(store, ref.message_id))
-    when = now + timedelta(seconds=max(0, undo_seconds))
-    built = build_message(
-        draft, message_id=make_message_id(account.email, now), date=when.astimezone(UTC)
+    mail = build_itip(
+        account,
+        (event.organizer,),
+        message,
+        now=now,
+        undo_seconds=undo_seconds,
+        thread=threading(store, ref.message_id),
+        reply_to_message_id=ref.message_id,
     )
     replaced = False
     with intent_write(store) as s:
@@ -145,16 +105,126 @@ def respond(
             if waiting.state == outbox.QUEUED:
                 outbox.cancel(s, previous.outbox_id)
                 replaced = True
-        outbox_id = outbox.enqueue(
-            s,
-            account_id=account.id,
-            built=built,
-            subject=draft.subject,
-            send_at=int(when.timestamp()),
-            now=int(now.timestamp()),
-            reply_to_message_id=ref.message_id,
-        )
+        outbox_id = queue(s, mail)
         record_reply(s, ref.event_id, place.handle_id, partstat, outbox_id, int(time.time()))
         placed = place_in_calendar(s, ref.uid, calendar)
         item = outbox.get_item(s, outbox_id)
     return Answered(ref.uid, partstat, item, account, placed.name, replaced)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A new event: its UID, its calendar, and the invitations queued (None without attendees)."""
+
+    uid: str
+    calendar: str
+    item: OutboxItem | None
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.astimezone()
+
+
+def add(
+    store: Store,
+    *,
+    summary: str,
+    start: datetime,
+    end: datetime,
+    rrule: str = "",
+    attendees: Sequence[str] = (),
+    calendar: str | None = None,
+    location: str = "",
+    description: str = "",
+    undo_seconds: int = 0,
+    clock: Clock = utc_now,
+) -> Created:
+    """A new event in `calendar` (default: the default one); with attendees we organize it
+    and each gets an iTIP REQUEST by mail, as Thunderbird sends it."""
+    start, end = _aware(start), _aware(end)
+    if end < start:
+        raise UserError("The event ends before it starts.")
+    rule = check_rrule(rrule, start) if rrule.strip() else ""
+    try:
+        invited = parse_addresses(attendees, label="An attendee")
+    except UnsafeHeaderError as exc:
+        raise UserError(str(exc)) from None
+    now = clock()
+    account = sending_account(store) if invited else None
+    organizer = Address(account.email, account.display_name) if account else None
+    people: list[Attendee] = []
+    if organizer is not None:
+        people.append(Attendee(organizer, "chair", "accepted", organizer=True))
+        mine = organizer.email.lower()
+        people += [
+            Attendee(a, "req-participant", "needs-action")
+            for a in dict((a.email.lower(), a) for a in invited).values()
+            if a.email.lower() != mine
+        ]
+    domain = account.email.rpartition("@")[2] if account else "unibox.invalid"
+    event = CalendarEvent(
+        uid=f"{uuid.uuid4()}@{domain or 'unibox.invalid'}",
+        stamp=int(now.timestamp()),
+        summary=summary.strip(),
+        location=location.strip(),
+        starts_at=int(start.timestamp()),
+        ends_at=int(end.timestamp()),
+        timezone=local_zone_name(start),
+        rrule=rule,
+        organizer=organizer,
+        attendees=tuple(people),
+    )
+    ics = event_ics(event, description.strip()).decode()
+    mail = None
+    if account is not None and len(people) > 1:
+        message = request(event, int(now.timestamp()), description.strip())
+        to = tuple(a.address for a in people if not a.organizer)
+        mail = build_itip(account, to, message, now=now, undo_seconds=undo_seconds)
+    with intent_write(store) as s:
+        target = get_calendar(s, calendar) if calendar else default_calendar(s)
+        if target.read_only:
+            raise UserError(f"The calendar “{target.name}” is read-only.")
+        insert_event(s, event, target, ics)
+        item = outbox.get_item(s, queue(s, mail)) if mail is not None else None
+    return Created(event.uid, target.name, item)
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    uid: str
+    summary: str
+    item: OutboxItem | None  # the CANCEL to the attendees, when we organized it
+
+
+def notify_attendees(
+    store: Store, event: CalendarEvent
+) -> tuple[AccountInfo, tuple[Address, ...]] | None:
+    """Who hears of a change we made as organizer (the attendees but us), and from where."""
+    to = tuple(a.address for a in event.attendees if not a.organizer)
+    if not to or event.organizer is None:
+        return None
+    return sending_account(store, None, event.organizer.email), to
+
+
+def delete(store: Store, uid: str, *, undo_seconds: int = 0, clock: Clock = utc_now) -> Deleted:
+    """Delete an event here and from its calendar's server; as organizer, cancel it for all."""
+    with store.read() as s:
+        ref = find_event(s, uid)
+        place = my_place(s, ref.event_id)
+        (event,) = stored_events(s, Event.id == ref.event_id)
+    mail = None
+    organizing = place is not None and place.organizer
+    if organizing and ref.status != "cancelled":
+        now = clock()
+        called_off = replace(event, sequence=event.sequence + 1)
+        message = cancel(called_off, int(now.timestamp()))
+        found = notify_attendees(store, called_off)
+        if found is not None:
+            account, to = found
+            mail = build_itip(account, to, message, now=now, undo_seconds=undo_seconds)
+    with intent_write(store) as s:
+        if mail is not None:
+            mark_cancelled(s, ref.uid, event.sequence + 1, int(time.time()))
+        delete_event(s, ref.uid)
+        item = outbox.get_item(s, queue(s, mail)) if mail is not None else None
+    return Deleted(ref.uid, event.summary, item)
