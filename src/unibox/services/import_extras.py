@@ -45,6 +45,7 @@ def write_calls_and_mail(
             if len(calls) > added:
                 report.tallies["calls logged before"] += len(calls) - added
             people |= with_whom
+            report.changes.people |= with_whom
         if mail:
             account_id = import_account(s, MAIL_ACCOUNT)
             mine = [e for e in s.scalars(select(Account.email).where(Account.email != "")) if e]
@@ -55,6 +56,7 @@ def write_calls_and_mail(
                 report.already += len(items) - len(changes.messages_added)
                 threads |= changes.conversations
                 people |= changes.people
+                report.changes.merge(changes)
     calls.clear()
     mail.clear()
     return read

@@ -33,7 +33,7 @@ from unibox.core.calls import LoggedCall
 from unibox.core.contacts import ContactCard
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_handle
-from unibox.core.items import ChatAddress, ChatMessage, IncomingMessage
+from unibox.core.items import ChangeSet, ChatAddress, ChatMessage, IncomingMessage
 from unibox.store.store import Store
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ class ImportReport:
     notices: Counter[str] = field(default_factory=Counter)  # not messages, by what
     tallies: Counter[str] = field(default_factory=Counter)  # of the messages, by what
     notes: list[str] = field(default_factory=list)
+    changes: ChangeSet = field(default_factory=ChangeSet)  # for the window to refresh
 
 
 def find_importer(path: Path, name: str = "") -> Importer | None:
@@ -206,6 +207,7 @@ class _Run:
                 self.report.messages += added
                 self.report.already += len(items) - added
                 self.people |= changes.people
+                self.report.changes.merge(changes)
         self.done += len(self.batch)
         self.batch.clear()
         self.cards.clear()

@@ -17,6 +17,9 @@ CHANNELS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("xmpp", "XMPP", "chat", ("xmpp",)),
     ("whatsapp", "WhatsApp", "chat", ()),  # imported exports only (an "import" account)
     ("mastodon", "Mastodon", "at", ("mastodon",)),
+    ("linkedin", "LinkedIn", "chat", ()),  # imported too
+    ("x", "X", "chat", ()),
+    ("sms", "SMS", "chat", ()),
 )
 
 

@@ -26,6 +26,7 @@ from unibox.ui.bridge import Bridge
 from unibox.ui.chat_pane import ChatPane
 from unibox.ui.compose.wiring import SHORTCUTS as COMPOSE_SHORTCUTS
 from unibox.ui.compose.wiring import install_compose
+from unibox.ui.history_import import HistoryImport
 from unibox.ui.icons import app_icon
 from unibox.ui.invitation_answers import InvitationAnswers
 from unibox.ui.list_flow import ListFlow
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.commands = install_commands(self)
         self._connect_signals()
         self.people = PeopleSide(self, self.mode_switcher)
+        self.history_import = HistoryImport(self)
         self.composer = install_compose(self)
         self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
         self._shown_id: int | None = None
