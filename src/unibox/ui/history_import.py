@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from unibox.ui.bridge import Bridge
     from unibox.ui.main_window import MainWindow
 
-IMPORT_KEYS = ("Ctrl+Shift+O",)
+IMPORT_KEYS: tuple[str, ...] = ()  # the Mail menu; Ctrl+Shift+O is the Outbox
 FILE_FILTER = "Exports (*.zip *.txt *.json *.js *.csv *.xml *.eml *.mbox);;All files (*)"
 
 
