@@ -4,6 +4,7 @@ checks every token with it, and aiosmtpd taking XOAUTH2; the test plays the brow
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import threading
@@ -110,13 +111,15 @@ def test_first_sign_in_then_sync_lists_mail_and_send_works(
     grant, browser = _sign_in(issuer, email)
     assert grant.email == email and "email" in grant.scopes
     assert "close this tab" in browser.final_page
-    # The refresh token is in the keyring; the access token is in nobody's files.
-    assert grant.access_token not in test_keyring.read_text()
+    # The keyring keeps the refresh token, never the access token.
+    kept = json.loads(SecretStore().get(grant.secret_ref))
+    assert kept["refresh_token"] and grant.access_token not in json.dumps(kept)
     _add(grant, oauth_dovecot, oauth_smtp)
     assert run("sync") == 0
     assert [m["subject"] for m in search(capsys, "Quarterly")] == ["Quarterly numbers"]
     db = store_path(profile).read_bytes()
     assert grant.access_token.encode() not in db
+    assert kept["refresh_token"].encode() not in db
 
     capsys.readouterr()
     code = _send("Hi", monkeypatch)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from unibox.cli import chat, mastodon
+from unibox.cli import account_oauth, chat, mastodon
 from unibox.cli.context import store_for
 from unibox.core.errors import UserError
 
@@ -21,7 +21,8 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         dest="account_command", required=True
     )
     add = acc.add_parser("add-mail", help="add an IMAP/SMTP mail account")
-    _mail_options(add, "imap")
+    _mail_options(add, "imap", oauth=True)
+    account_oauth.add_options(add)
     pop = acc.add_parser("add-pop3", help="add a POP3/SMTP mail account")
     _mail_options(pop, "pop3")
     pop.add_argument(
@@ -37,21 +38,26 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     ls.add_argument("--json", action="store_true")
     rm = acc.add_parser("remove", help="remove an account and its local mail")
     rm.add_argument("name")
+    again = acc.add_parser("reauth", help="sign an OAuth2 account in again in the browser")
+    again.add_argument("name")
+    account_oauth.add_browser_option(again)
     return {"account": _cmd_account}
 
 
-def _mail_options(add: Any, incoming: str) -> None:
+def _mail_options(add: Any, incoming: str, *, oauth: bool = False) -> None:
+    # With OAuth2 the provider knows its servers, and there is no password.
+    needed = not oauth
     add.add_argument("--name", required=True)
     add.add_argument("--email", required=True)
     add.add_argument("--display-name", default="")
-    add.add_argument(f"--{incoming}-host", required=True)
-    add.add_argument(f"--{incoming}-port", type=_port, required=True)
+    add.add_argument(f"--{incoming}-host", required=needed)
+    add.add_argument(f"--{incoming}-port", type=_port, required=needed)
     add.add_argument(f"--{incoming}-security", choices=["ssl", "starttls", "plain"], default="ssl")
     add.add_argument("--smtp-host")
     add.add_argument("--smtp-port", type=_port)
     add.add_argument("--smtp-security", choices=["ssl", "starttls", "plain"], default="ssl")
-    add.add_argument("--username", required=True)
-    add.add_argument("--password-stdin", action="store_true", required=True)
+    add.add_argument("--username", required=needed)
+    add.add_argument("--password-stdin", action="store_true", required=needed)
     add.add_argument("--ca-file", default="", help="trust this CA certificate (PEM)")
     add.add_argument("--fingerprint", default="", help="pin the server certificate's SHA-256")
     add.add_argument(
@@ -59,6 +65,20 @@ def _mail_options(add: Any, incoming: str) -> None:
         action="store_true",
         help="add it without signing in to the servers first",
     )
+
+
+def _missing_for_password(args: argparse.Namespace) -> str:
+    incoming = "pop3" if args.account_command == "add-pop3" else "imap"
+    wanted = [
+        (f"--{incoming}-host", getattr(args, f"{incoming}_host")),
+        (f"--{incoming}-port", getattr(args, f"{incoming}_port")),
+        ("--username", args.username),
+        ("--password-stdin", args.password_stdin),
+    ]
+    missing = [flag for flag, value in wanted if not value]
+    if not missing:
+        return ""
+    return ", ".join(missing) + (" is" if len(missing) == 1 else " are")
 
 
 def _port(text: str) -> int:
@@ -83,7 +103,15 @@ def _cmd_account(args: argparse.Namespace) -> int:
     from unibox.store.chat_accounts import chat_accounts
 
     if args.account_command in ("add-mail", "add-pop3"):
+        if getattr(args, "auth", "password") == "oauth2":
+            return account_oauth.add_oauth_mail(args)
+        missing = _missing_for_password(args)
+        if missing:
+            print(f"unibox: {missing} needed to sign in with a password", file=sys.stderr)
+            return 2
         return _add_mail(args)
+    if args.account_command == "reauth":
+        return account_oauth.reauth(args)
     store = store_for(args)
     if args.account_command == "list":
         with store.read() as s:
@@ -106,7 +134,8 @@ def _cmd_account(args: argparse.Namespace) -> int:
                     print(f"{a.name}\t{c.address}\t{where} ({c.security})")
                     continue
                 inc = a.settings.incoming
-                print(f"{a.name}\t{a.email}\t{inc.host}:{inc.port} ({inc.security})")
+                signs_in = ", oauth2" if a.settings.auth == "oauth2" else ""
+                print(f"{a.name}\t{a.email}\t{inc.host}:{inc.port} ({inc.security}{signs_in})")
         return 0
     if args.account_command == "add-xmpp":
         return chat.add_xmpp(args, store)
@@ -174,6 +203,8 @@ def _account_json(a: Any) -> dict[str, Any]:
         if s.smtp
         else None,
         "username": s.username,
+        "auth": s.auth,
+        **({"oauth_provider": s.oauth.provider, "oauth_issuer": s.oauth.issuer} if s.oauth else {}),
         "state": chat.state(a),
         "last_sync_at": a.last_sync_at,
         "last_error": a.last_error,
