@@ -13,8 +13,8 @@
 set -euo pipefail
 
 PACKAGES=(
-    # Real servers for integration tests
-    dovecot-imapd dovecot-pop3d openssl prosody lua-dbi-sqlite3
+    # Real servers for integration tests (dovecot-core's auth has the oauth2 passdb built in)
+    dovecot-core dovecot-imapd dovecot-pop3d openssl prosody lua-dbi-sqlite3
     # CPython's email test corpus (odd real-world mail) for the sync tests
     libpython3.11-testsuite
     # Reference tools for benchmarks

@@ -9,7 +9,9 @@ until the browser comes back, up to `timeout` seconds):
     provider = PRESETS["google"]            # or custom("https://issuer.example")
     grant = sign_in(secrets, provider, client_id=ID, login_hint="ann@gmail.com",
                     open_url=lambda url: QDesktopServices.openUrl(QUrl(url)),
-                    cancel=cancel_event)    # set() it to give up (Cancel button)
+                    cancel=cancel_event,    # set() it to give up (Cancel button)
+                    expect_email="ann@gmail.com",   # another address is refused
+                    secret_ref="mail:Work") # the account's own keyring entry
     settings = mail_settings_for(grant)     # Gmail's servers, or pass imap/smtp yourself
     create_oauth_account(store, secrets, grant, name="Work", settings=settings)
 
