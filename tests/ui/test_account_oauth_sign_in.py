@@ -20,8 +20,12 @@ from tests.helpers.mailgen import simple_message
 from tests.helpers.oidc import CLIENT_ID, CLIENT_SECRET, Browser, Issuer
 from tests.helpers.tls import TlsFiles
 from tests.ui.test_sync import close_window, open_window, subjects
+from unibox.channels.oauth import custom
 from unibox.config import store_path
+from unibox.secrets import SecretStore
+from unibox.services.oauth import create_oauth_account, mail_settings_for, sign_in
 from unibox.store import accounts
+from unibox.store.accounts import MailServer
 from unibox.store.store import Store
 from unibox.ui.main_window import MainWindow
 from unibox.ui.widgets.account_dialog import AddAccountDialog
@@ -217,3 +221,59 @@ def _listening(port: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def test_a_revoked_sign_in_is_renewed_from_settings_and_mail_flows_again(
+    qtbot: Any,
+    issuer: Issuer,
+    oauth_dovecot: Dovecot,
+    empty_profile: Store,
+    system_browser: list[SystemBrowser],
+) -> None:
+    email = "mira.revoked@example.org"
+    oauth_dovecot.deliver(email, simple_message("Before the revoke", "One."))
+    person = Browser(email)
+    grant = sign_in(
+        SecretStore(),
+        custom(issuer.url),
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        login_hint=email,
+        open_url=person.in_thread(),
+        timeout=30,
+    )
+    imap = MailServer("127.0.0.1", oauth_dovecot.imap_port, "plain")
+    settings = mail_settings_for(grant, imap=imap)
+    create_oauth_account(empty_profile, SecretStore(), grant, name="Work", settings=settings)
+    window = open_window(qtbot, empty_profile)
+    try:
+        qtbot.waitUntil(lambda: window.messages.rowCount() == 1, timeout=30_000)
+        issuer.revoke(email)  # "remove access" at the provider: every token of it is void
+        window.sync_now()
+
+        def last_error() -> str:
+            with empty_profile.read() as s:
+                return accounts.get_account(s, "Work").last_error
+
+        qtbot.waitUntil(lambda: "sign in again" in last_error().lower(), timeout=30_000)
+
+        qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+        dialog = window.settings_dialog
+        assert dialog is not None
+        dialog.show_page("Accounts")
+        page = dialog.accounts
+        qtbot.waitUntil(lambda: page.current is not None, timeout=10_000)
+        assert page.reauth.isVisible() and not page.edit.isVisible()
+        assert not page.password.isVisible()
+        assert "press “Sign in again”" in page.state.text()
+
+        browser = install(system_browser, SystemBrowser(Browser(email)))
+        oauth_dovecot.deliver(email, simple_message("After signing in again", "Two."))
+        qtbot.mouseClick(page.reauth, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "signed in again" in page.problem.text(), timeout=30_000)
+        assert len(browser.opened) == 1
+        qtbot.waitUntil(lambda: window.messages.rowCount() == 2, timeout=30_000)
+        assert sorted(subjects(qtbot, window)) == ["After signing in again", "Before the revoke"]
+        qtbot.waitUntil(lambda: last_error() == "", timeout=10_000)
+    finally:
+        close_window(window)

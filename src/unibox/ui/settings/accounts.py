@@ -33,6 +33,7 @@ from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import QUIET_ACCOUNTS, Preferences
 from unibox.ui.settings.books import AddressBooksSection
 from unibox.ui.settings.page import SettingsPage, ask_to_remove
+from unibox.ui.settings.reauth import ReauthButton, signs_in_by_browser, state_words
 
 if TYPE_CHECKING:
     from unibox.ui.widgets.account_edit import EditAccountDialog
@@ -163,6 +164,9 @@ class AccountsPage(SettingsPage):
         self.state.setWordWrap(True)
         self.edit = QPushButton("&Edit servers and password…", self.details)
         self.edit.clicked.connect(self.open_edit)
+        self.reauth = ReauthButton(self.bridge, self.secrets, self.details)
+        self.reauth.said.connect(self.say)
+        self.reauth.signed_in.connect(self._signed_in_again)
         self.display_name = QLineEdit(self.details)
         self.display_name.setPlaceholderText("Your name on mail you send")
         self.display_name.editingFinished.connect(self._save_display_name)
@@ -187,6 +191,7 @@ class AccountsPage(SettingsPage):
         server_row = QHBoxLayout()
         server_row.addWidget(self.server, 1)
         server_row.addWidget(self.edit, 0, Qt.AlignmentFlag.AlignTop)
+        server_row.addWidget(self.reauth, 0, Qt.AlignmentFlag.AlignTop)
         col.addLayout(server_row)
         col.addWidget(self.state)
         col.addWidget(self._label("Your &name", self.display_name))
@@ -226,6 +231,7 @@ class AccountsPage(SettingsPage):
             item.setData(Qt.ItemDataRole.UserRole, account.name)
         if not found:
             self.current = None
+            self.reauth.show_for(None)
             self.details.setEnabled(False)
             self.address.setText("No account yet: add one to see its settings here.")
             self.server.clear()
@@ -259,7 +265,7 @@ class AccountsPage(SettingsPage):
         address = loaded.chat.address if loaded.chat is not None else a.email
         self.address.setText(f"<b>{a.name}</b> · {address}")
         self.server.setText(_server_text(a, loaded.chat))
-        self.state.setText(state_text(a))
+        self.state.setText(state_words(a, state_text(a)))
         self.display_name.setText(a.display_name)
         self.display_name.setPlaceholderText(
             "Your name in chats" if chat else "Your name on mail you send"
@@ -294,7 +300,12 @@ class AccountsPage(SettingsPage):
         self.change_password.setText("Change &token" if token else "Change &password")
         self.remove.setEnabled(self.secrets is not None)
         self.edit.setEnabled(has_password)
-        self.edit.setVisible(not chat)
+        # An OAuth2 account has no password to change: it signs in again through the browser.
+        browser = signs_in_by_browser(a)
+        self.edit.setVisible(not chat and not browser)
+        self.password.setVisible(not browser)
+        self.change_password.setVisible(not browser)
+        self.reauth.show_for(a)
 
     # -- changes ---------------------------------------------------------------
 
@@ -344,6 +355,10 @@ class AccountsPage(SettingsPage):
             self._show(_Loaded(info, self.current.folders, self.current.chat))
         self.say(f"“{info.name}” is saved; syncing it again.")
         self.account_changed.emit(info)
+        self.reload()
+
+    def _signed_in_again(self, name: str) -> None:
+        self.password_changed.emit(name)  # the window syncs it again
         self.reload()
 
     def _kept(self, info: AccountInfo) -> None:
