@@ -15,6 +15,8 @@ from unibox.channels.importers.source import Source
 NAMES: tuple[str, ...] = (
     "slack",
     "telegram",
+    "instagram",
+    "messenger",
     "linkedin_export",
     "x_export",
     "sms_export",
