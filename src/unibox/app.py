@@ -64,7 +64,7 @@ def open_profile(profile: str | None, demo: bool) -> Iterator[Store]:
     folder = Path(tempfile.mkdtemp(prefix="unibox-demo-"))
     store = Store(store_path(folder))
     try:
-        build_demo_profile(store)
+        build_demo_profile(store, imports=True)
         yield store
     finally:
         store.close()

@@ -60,9 +60,16 @@ class DemoProfile:
 
 
 def build_demo_profile(
-    store: Store, source: Path | None = None, *, now: datetime | None = None, chats: bool = True
+    store: Store,
+    source: Path | None = None,
+    *,
+    now: datetime | None = None,
+    chats: bool = True,
+    imports: bool = False,
 ) -> DemoProfile:
     """Add the demo account, its folders and mail (and, with `chats`, its chats) to an empty store.
+
+    With `imports`, also a WhatsApp chat and a LinkedIn export read by the importers.
 
     Dates are moved so the newest message arrived today (`now`, default the
     current local time), keeping each message's time of day where possible.
@@ -100,6 +107,13 @@ def build_demo_profile(
 
         added, chat_changes = add_demo_chats(store, chat_file, shift, DEMO_NAME)
         changes.merge(chat_changes)
+        count += added
+    import_file = source / "imports.json"
+    if imports and import_file.exists():  # WhatsApp and LinkedIn history, as exports import
+        from unibox.demo_imports import add_demo_imports
+
+        added, import_changes = add_demo_imports(store, import_file, shift, DEMO_NAME)
+        changes.merge(import_changes)
         count += added
     log.info("demo profile: %d messages, dates moved by %s", count, shift)
     return DemoProfile(account.id, folder_ids, count, shift, changes)
