@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -210,3 +211,21 @@ def test_a_token_that_expires_is_renewed_without_asking(
         assert len(opened) == 1  # never asked to sign in again
         source = credentials.token_source(SecretStore(), grant.secret_ref, grant.settings, "Work")
         assert source.renewals >= 1
+
+        # A clock an hour behind the issuer's: the old token looks fresh here, the server
+        # refuses it; unibox renews it and signs in on a second connection.
+        skewed = credentials.OAuthTokens(
+            SecretStore(),
+            grant.secret_ref,
+            grant.settings,
+            "Work",
+            clock=lambda: time.time() - 3600,
+        )
+        skewed.seed(grant.access_token, grant.expires_at)
+        ep = imap_conn.ImapEndpoint("127.0.0.1", dovecot.imap_port, "plain", email)
+        client = imap_conn.connect(ep, skewed)
+        try:
+            assert "INBOX" in [name for _flags, _sep, name in client.list_folders()]
+        finally:
+            imap_conn.logout(client)
+        assert skewed.renewals == 1

@@ -19,16 +19,6 @@ from unibox.core.errors import UserError
 
 log = logging.getLogger("unibox.cli")
 
-# Addresses whose provider is known without asking.
-_DOMAINS = {
-    "gmail.com": "google",
-    "googlemail.com": "google",
-    "outlook.com": "microsoft",
-    "hotmail.com": "microsoft",
-    "live.com": "microsoft",
-    "msn.com": "microsoft",
-}
-
 
 def add_options(add: Any) -> None:
     """The OAuth2 options of `account add-mail`."""
@@ -70,11 +60,13 @@ def open_url_for(args: argparse.Namespace) -> Callable[[str], None]:
 
 
 def provider_for(args: argparse.Namespace) -> Any:
+    from unibox.services.mail_provider import domain_of, provider_for_domain
     from unibox.services.oauth import provider_named
 
     if args.oauth_issuer:
         return provider_named(issuer=args.oauth_issuer)
-    key = args.oauth_provider or _DOMAINS.get(args.email.rpartition("@")[2].strip().lower(), "")
+    # By the address's domain only: the command line asks no DNS server.
+    key = args.oauth_provider or provider_for_domain(domain_of(args.email)) or ""
     if not key:
         raise UserError(
             "Say who signs you in: --oauth-provider google|microsoft, or --oauth-issuer URL."
