@@ -13,6 +13,7 @@ from tests.helpers.dns_server import MxResponder
 from tests.helpers.dovecot import Dovecot, dovecot_binary
 from tests.helpers.mastodon_mock import MastodonMock
 from tests.helpers.prosody import Prosody, prosody_binary
+from tests.helpers.radicale import Radicale
 from tests.helpers.tls import TlsFiles, session_tls_files
 from unibox.services.mail_provider import NAMESERVER_ENV
 
@@ -174,3 +175,11 @@ def mastodon_user_factory(
         return username, mastodon_mock.user(username, role.title())
 
     return make
+
+
+@pytest.fixture(scope="session")
+def radicale_server() -> Iterator[Radicale]:
+    """One Radicale for the session (each test adds its own user); calendars whose
+    name starts with "locked" are read-only for their owner."""
+    with Radicale(locked=True) as server:
+        yield server

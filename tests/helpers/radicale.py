@@ -4,6 +4,10 @@
         server.add_user("ann", "pw")
         url = server.url  # http://127.0.0.1:PORT/
 
+``Radicale(locked=True)``: a calendar whose name starts with "locked" is
+read-only for its owner (a server that refuses changes: 403); make one with
+``make_calendar(user, "locked")``, which then writes it on disk.
+
 ``Radicale(tls=session_tls_files())`` serves HTTPS with the test CA's certificate
 (``url`` is then https://...; clients need ``tls.ca_cert``).
 
@@ -29,7 +33,8 @@ from .tls import TlsFiles
 class Radicale:
     """One Radicale server; `add_user`, then talk to `url` with basic auth."""
 
-    def __init__(self, tls: TlsFiles | None = None) -> None:
+    def __init__(self, tls: TlsFiles | None = None, *, locked: bool = False) -> None:
+        self.locked = locked
         self.dir = Path(tempfile.mkdtemp(prefix="unibox-radicale-"))
         self.port = free_port()
         self.tls = tls
@@ -52,8 +57,7 @@ class Radicale:
             "delay = 0\n"
             "[storage]\n"
             f"filesystem_folder = {self.dir / 'collections'}\n"
-            "[rights]\n"
-            "type = owner_only\n"
+            f"{self._rights()}"
             "[logging]\n"
             "level = warning\n"
         )
@@ -67,6 +71,18 @@ class Radicale:
             self.port, process=self.process, log_path=self.log, what="Radicale", timeout=20
         )
         return self
+
+    def _rights(self) -> str:
+        if not self.locked:
+            return "[rights]\ntype = owner_only\n"
+        rules = self.dir / "rights"
+        rules.write_text(  # owner_only, except that "locked…" calendars are read-only
+            "[root]\nuser: .+\ncollection:\npermissions: R\n"
+            "[principal]\nuser: .+\ncollection: {user}\npermissions: RW\n"
+            "[locked]\nuser: .+\ncollection: {user}/locked[^/]*\npermissions: r\n"
+            "[calendars]\nuser: .+\ncollection: {user}/[^/]+\npermissions: rw\n"
+        )
+        return f"[rights]\ntype = from_file\nfile = {rules}\n"
 
     def _tls_config(self) -> str:
         if self.tls is None:
@@ -112,6 +128,67 @@ class Radicale:
         finally:
             conn.close()
         return f"{self.url.rstrip('/')}{path}"
+
+    def make_calendar(self, user: str, password: str, name: str, components: str = "VEVENT") -> str:
+        """Create a calendar (MKCALENDAR; on disk when it is a locked one); returns its URL."""
+        path = f"/{user}/{name}/"
+        if name.startswith("locked") and self.locked:
+            self.write_collection(user, name, components)
+            return f"{self.url.rstrip('/')}{path}"
+        comps = "".join(f'<C:comp name="{c}"/>' for c in components.split(","))
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<C:mkcalendar xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><set><prop>'
+            f"<displayname>{name}</displayname>"
+            f"<C:supported-calendar-component-set>{comps}</C:supported-calendar-component-set>"
+            "</prop></set></C:mkcalendar>"
+        )
+        status = self.request(user, password, "MKCALENDAR", path, body.encode())[0]
+        if status != 201:
+            raise RuntimeError(f"MKCALENDAR {path}: {status}\n{tail_file(self.log)}")
+        return f"{self.url.rstrip('/')}{path}"
+
+    def write_collection(
+        self, user: str, name: str, components: str = "VEVENT", items: dict[str, str] | None = None
+    ) -> Path:
+        """A calendar written straight into the storage (fast for thousands of events)."""
+        import json
+
+        folder = self.dir / "collections" / "collection-root" / user / name
+        folder.mkdir(parents=True, exist_ok=True)
+        props = {"tag": "VCALENDAR", "D:displayname": name}
+        props["C:supported-calendar-component-set"] = components
+        (folder / ".Radicale.props").write_text(json.dumps(props))
+        for file_name, text in (items or {}).items():
+            (folder / file_name).write_text(text, encoding="utf-8", newline="")
+        return folder
+
+    def request(
+        self, user: str, password: str, method: str, path: str, body: bytes = b"", **headers: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One HTTP request as `user` (the other device in a test)."""
+        import base64
+
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        conn: http.client.HTTPConnection = (
+            http.client.HTTPSConnection(
+                LOOPBACK, self.port, timeout=30, context=self.tls.client_context()
+            )
+            if self.tls
+            else http.client.HTTPConnection(LOOPBACK, self.port, timeout=30)
+        )
+        try:
+            conn.request(
+                method,
+                path,
+                body,
+                {"Authorization": f"Basic {token}", "Content-Type": "application/xml", **headers},
+            )
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        finally:
+            conn.close()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

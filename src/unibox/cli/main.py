@@ -51,6 +51,7 @@ COMMAND_MODULES: tuple[CommandModule, ...] = (
     importlib.import_module("unibox.cli.people"),
     importlib.import_module("unibox.cli.events"),
     importlib.import_module("unibox.cli.event_actions"),
+    importlib.import_module("unibox.cli.calendars"),
     importlib.import_module("unibox.cli.store_care"),
 )
 

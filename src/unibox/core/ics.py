@@ -9,9 +9,11 @@ knows is kept as floating local time and said so. Never raises on bad input.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -105,7 +107,10 @@ def _fault(component: Component) -> str:
         try:
             from dateutil.rrule import rrulestr
 
-            rrulestr(text, dtstart=datetime(2000, 1, 1), forceset=False)
+            rule = rrulestr(text, dtstart=datetime(2000, 1, 1), forceset=False)
+            if re.search(r"(^|;)INTERVAL=0*(;|$)", text.upper()):
+                raise ValueError("INTERVAL must be at least 1")
+            list(islice(rule, 3))  # some rules parse and then fail to repeat
         except (ValueError, TypeError, OverflowError) as exc:
             return f"RRULE “{text}” is not valid: {_short(exc)}"
     return ""

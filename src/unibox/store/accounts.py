@@ -11,7 +11,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
-from unibox.store.schema import Account
+from unibox.store.schema import CALDAV_KIND, Account
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +168,13 @@ def add_account(
 
 
 def list_accounts(session: Session) -> list[AccountInfo]:
-    return [_info(a) for a in session.scalars(select(Account).order_by(Account.name))]
+    """The mail and chat accounts (a CalDAV account is its calendars': store.caldav_accounts)."""
+    query = select(Account).where(Account.kind != CALDAV_KIND).order_by(Account.name)
+    return [_info(a) for a in session.scalars(query)]
 
 
 def get_account(session: Session, name: str) -> AccountInfo:
-    a = session.scalar(select(Account).where(Account.name == name))
+    a = session.scalar(select(Account).where(Account.name == name, Account.kind != CALDAV_KIND))
     if a is None:
         raise UserError(f"There is no account named “{name}”.")
     return _info(a)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unibox.core.items import FolderRole
-from unibox.store.schema import Account, Folder
+from unibox.store.schema import CALDAV_KIND, Account, Folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +39,9 @@ def accounts_and_folders(session: Session) -> list[AccountEntry]:
         folders.setdefault(aid, []).append(FolderEntry(fid, aid, name, role))
     result = []
     for aid, name, email, display, kind in session.execute(
-        select(
-            Account.id, Account.name, Account.email, Account.display_name, Account.kind
-        ).order_by(Account.name)
+        select(Account.id, Account.name, Account.email, Account.display_name, Account.kind)
+        .where(Account.kind != CALDAV_KIND)
+        .order_by(Account.name)
     ):
         mine = sorted(folders.get(aid, []), key=lambda f: (order.get(f.role or "", 99), f.name))
         result.append(AccountEntry(aid, name, email, display, tuple(mine), kind))

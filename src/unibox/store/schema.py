@@ -54,6 +54,10 @@ def next_id(conn: Connection, t: Table) -> int:
     return int(conn.execute(select(t.c.id).order_by(t.c.id.desc()).limit(1)).scalar() or 0) + 1
 
 
+# The kind of an account that only holds calendars (its settings: url, username, ca_file).
+CALDAV_KIND = "caldav"
+
+
 class Account(Base):
     """A remote account: its server settings and a keyring reference, never a secret."""
 

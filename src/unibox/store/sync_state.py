@@ -101,7 +101,8 @@ def stored_accounts(path: Path, only: str | None = None) -> list[StoredAccount] 
         with db:
             db.execute("BEGIN")  # one snapshot for all of it
             rows = db.execute(
-                "SELECT id, name, kind, secret_ref, settings_json FROM account ORDER BY id"
+                "SELECT id, name, kind, secret_ref, settings_json FROM account"
+                " WHERE kind != 'caldav' ORDER BY id"
             ).fetchall()
             found = []
             for account_id, name, kind, secret_ref, settings_json in rows:

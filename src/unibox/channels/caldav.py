@@ -1,0 +1,363 @@
+"""CalDAV (RFC 4791, 6578): discover calendars, list what changed, fetch and write events.
+
+Built on the `caldav` library's client (authentication, TLS, the principal
+and its calendar home); the sync-collection and calendar-multiget bodies are
+written here so one request answers for many events. A change is a PUT with
+If-Match (If-None-Match for a new event) and a DELETE with If-Match: an event
+changed on the server meanwhile answers 412 (`Conflict`) and is never
+overwritten. A refusal (403, 507) is `Rejected` for that event only; a
+calendar that is gone is `Gone`. TLS is verified (a CA file for self-hosted
+servers); plain HTTP only to loopback. Knows nothing of the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from unibox.channels.carddav import DavAccount
+from unibox.channels.imap_conn import is_loopback
+from unibox.core.errors import UserError
+
+log = logging.getLogger("unibox.caldav")
+
+DAV, CAL = "DAV:", "urn:ietf:params:xml:ns:caldav"
+CS, ICAL = "http://calendarserver.org/ns/", "http://apple.com/ns/ical/"
+NS = {"d": DAV, "c": CAL, "cs": CS, "i": ICAL}
+_XMLNS = f'xmlns:d="{DAV}" xmlns:c="{CAL}" xmlns:cs="{CS}" xmlns:i="{ICAL}"'
+_MULTIGET_CHUNK = 200
+_STATE_PROPS = (
+    "<d:resourcetype/><d:displayname/><i:calendar-color/><cs:getctag/><d:sync-token/>"
+    "<d:current-user-privilege-set/><c:supported-calendar-component-set/>"
+)
+__all__ = ["CalDavClient", "CalDavError", "Changes", "Conflict", "DavAccount", "Gone", "Rejected"]
+
+
+class CalDavError(UserError):
+    """The calendar server refused or could not be reached; said in words.
+
+    `retryable`: trying again later may help (the server is down), or not (a
+    refused password, a certificate, a wrong address).
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class Conflict(CalDavError):
+    """The event changed on the server since we read it (412)."""
+
+
+class Rejected(CalDavError):
+    """The server refused this one change (403 forbidden, 507 out of space)."""
+
+
+class Gone(CalDavError):
+    """The calendar is no longer on the server (404)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCalendar:
+    url: str
+    display_name: str
+    color: str = ""
+    ctag: str = ""
+    sync_token: str = ""
+    read_only: bool = False
+    events: bool = True  # it holds VEVENTs (not only tasks)
+
+
+@dataclass(slots=True)
+class Changes:
+    """What a calendar says changed: href -> (ETag, size in bytes, -1 unknown)."""
+
+    sync_token: str
+    changed: dict[str, tuple[str, int]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    complete: bool = False  # `changed` lists every event: what is not in it is gone
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteEvent:
+    href: str
+    etag: str
+    ics: str
+
+
+class CalDavClient:
+    """One session with one server; not thread-safe (use one per sync)."""
+
+    def __init__(self, account: DavAccount) -> None:
+        self.account = account
+        parts = urlsplit(account.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CalDavError(f"“{account.url}” is not an http(s) address.", retryable=False)
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            raise CalDavError(
+                f"Unencrypted CalDAV is allowed only to this computer, not to {parts.hostname}.",
+                retryable=False,
+            )
+        self._host = parts.hostname
+        from caldav.davclient import DAVClient
+
+        self._dav = DAVClient(
+            url=account.url,
+            username=account.username,
+            password=account.password,
+            ssl_verify_cert=account.ca_file or True,
+            timeout=int(account.timeout),
+            enable_rfc6764=False,
+            auth_type="basic" if parts.scheme == "https" or is_loopback(parts.hostname) else None,
+        )
+
+    def close(self) -> None:
+        self._dav.close()
+
+    # -- HTTP --------------------------------------------------------------
+
+    def _call(self, what: str, method: str, url: str, body: str = "", **headers: str) -> Any:
+        from caldav.lib import error
+
+        try:
+            return self._dav.request(url, method, body, headers)
+        except error.AuthorizationError as exc:
+            if exc.status == 403 or "403" in str(exc):
+                raise Rejected(f"{what}: the server does not allow it (403).") from None
+            raise CalDavError(
+                "The calendar server refused the user name or password.", retryable=False
+            ) from None
+        except error.DAVError as exc:
+            raise CalDavError(f"{what} failed: {_short(exc)}.") from None
+        except OSError as exc:
+            raise CalDavError(f"{what}: {self._unreachable(exc)}") from None
+        except Exception as exc:  # niquests' connection, timeout and TLS errors
+            name = type(exc).__name__
+            if "SSL" in name or "certificate" in str(exc).lower():
+                raise CalDavError(
+                    f"The server's certificate was not accepted: {_short(exc)}.", retryable=False
+                ) from None
+            if "Connection" in name or "Timeout" in name:
+                raise CalDavError(f"{what}: {self._unreachable(exc)}") from None
+            raise
+
+    def _unreachable(self, exc: BaseException) -> str:
+        if "refused" in str(exc).lower():
+            return f"the calendar server {self._host} refused the connection (is it running?)."
+        return f"the calendar server {self._host} is unreachable ({_short(exc)})."
+
+    def _xml(self, what: str, method: str, url: str, body: str, depth: str) -> Any:
+        response = self._call(
+            what,
+            method,
+            url,
+            f'<?xml version="1.0" encoding="utf-8"?>{body}',
+            Depth=depth,
+            **{"Content-Type": "application/xml; charset=utf-8"},
+        )
+        if response.status == 404:
+            raise Gone(f"{what}: the calendar is not on the server any more.")
+        if response.status == 507:
+            raise Rejected(f"{what}: the server is out of space (507).")
+        if response.status >= 400 or response.tree is None:
+            raise CalDavError(f"{what} failed: the server answered {response.status}.")
+        return response.tree
+
+    def _propfind(self, url: str, depth: str, props: str) -> Any:
+        body = f"<d:propfind {_XMLNS}><d:prop>{props}</d:prop></d:propfind>"
+        return self._xml("Reading the calendar", "PROPFIND", url, body, depth)
+
+    # -- calendars ---------------------------------------------------------
+
+    def discover(self) -> list[RemoteCalendar]:
+        """The user's calendars of events, from the account URL (server, principal or one)."""
+        here = [c for c in self._calendars_at(self.account.url, "0") if c.events]
+        if here:
+            return here
+        home = self._home()
+        return [c for c in self._calendars_at(home, "1") if c.events]
+
+    def _home(self) -> str:
+        from caldav.lib import error
+
+        try:
+            return str(self._dav.principal().calendar_home_set.url)
+        except error.AuthorizationError:
+            raise CalDavError(
+                "The calendar server refused the user name or password.", retryable=False
+            ) from None
+        except (error.DAVError, KeyError, AttributeError) as exc:
+            raise CalDavError(
+                f"No calendars were found at {self.account.url} ({_short(exc)}).", retryable=False
+            ) from None
+        except Exception as exc:
+            self._call("Finding the calendars", "OPTIONS", self.account.url)  # says it in words
+            raise CalDavError(f"No calendars were found ({_short(exc)}).") from None
+
+    def _calendars_at(self, url: str, depth: str) -> list[RemoteCalendar]:
+        try:
+            root = self._propfind(url, depth, _STATE_PROPS)
+        except Gone:
+            return []
+        found = []
+        for response in root.iterfind("d:response", NS):
+            if response.find(".//d:resourcetype/c:calendar", NS) is None:
+                continue
+            found.append(_remote_calendar(self._url(_href(response)), response))
+        return found
+
+    def state(self, calendar_url: str) -> RemoteCalendar:
+        """The calendar's name, ctag and sync token now; `Gone` if it was deleted."""
+        root = self._propfind(calendar_url, "0", _STATE_PROPS)
+        for response in root.iterfind("d:response", NS):
+            if response.find(".//d:resourcetype/c:calendar", NS) is not None:
+                return _remote_calendar(calendar_url, response)
+        raise Gone("The calendar is not on the server any more.")
+
+    # -- events ------------------------------------------------------------
+
+    def changes(self, calendar_url: str, sync_token: str) -> Changes:
+        """What changed since `sync_token` ("" for everything); ETags if sync is refused."""
+        if not sync_token:  # a listing of every event, with sizes (sync-collection has none)
+            return self._etags(calendar_url)
+        props = "<d:getetag/><d:getcontentlength/>"
+        body = (
+            f"<d:sync-collection {_XMLNS}><d:sync-token>{_esc(sync_token)}</d:sync-token>"
+            f"<d:sync-level>1</d:sync-level><d:prop>{props}</d:prop></d:sync-collection>"
+        )
+        try:
+            root = self._xml("Listing the events", "REPORT", calendar_url, body, "1")
+        except Rejected:  # an expired token (403 valid-sync-token), or no sync-collection
+            if sync_token:
+                log.info("%s: the sync token was refused; listing every event", calendar_url)
+            return self._etags(calendar_url)
+        except CalDavError as exc:
+            if isinstance(exc, Gone) or not str(exc).endswith(("answered 400.", "answered 501.")):
+                raise
+            return self._etags(calendar_url)
+        found = Changes(root.findtext("d:sync-token", "", NS), complete=not sync_token)
+        for response in root.iterfind("d:response", NS):
+            href = _href(response)
+            etag = response.findtext(".//d:getetag", "", NS)
+            status = response.findtext("d:status", "", NS)
+            if etag:
+                found.changed[href] = (etag, _size(response))
+            elif " 404 " in f"{status} " or not response.findall("d:propstat", NS):
+                found.deleted.add(href)
+        return found
+
+    def _etags(self, calendar_url: str) -> Changes:
+        root = self._propfind(calendar_url, "1", "<d:getetag/><d:getcontentlength/>")
+        found = Changes("", complete=True)
+        base = _path(calendar_url)
+        for response in root.iterfind("d:response", NS):
+            href = _href(response)
+            etag = response.findtext(".//d:getetag", "", NS)
+            if etag and _path(href) != base:
+                found.changed[href] = (etag, _size(response))
+        return found
+
+    def fetch(self, calendar_url: str, hrefs: list[str]) -> list[RemoteEvent]:
+        """The events at `hrefs` with their ETags (calendar-multiget, in chunks)."""
+        got: list[RemoteEvent] = []
+        for start in range(0, len(hrefs), _MULTIGET_CHUNK):
+            chunk = hrefs[start : start + _MULTIGET_CHUNK]
+            body = (
+                f"<c:calendar-multiget {_XMLNS}><d:prop><d:getetag/><c:calendar-data/></d:prop>"
+                + "".join(f"<d:href>{_esc(h)}</d:href>" for h in chunk)
+                + "</c:calendar-multiget>"
+            )
+            root = self._xml("Fetching events", "REPORT", calendar_url, body, "1")
+            for response in root.iterfind("d:response", NS):
+                text = response.findtext(".//c:calendar-data", None, NS)
+                if text is not None:
+                    etag = response.findtext(".//d:getetag", "", NS)
+                    got.append(RemoteEvent(_href(response), etag, text))
+        return got
+
+    def new_href(self, calendar_url: str, uid: str) -> str:
+        name = re.sub(r"[^A-Za-z0-9@._-]", "_", uid)[:200] or "event"
+        return _path(calendar_url.rstrip("/") + f"/{name}.ics")
+
+    def put(self, href: str, ics: str, etag: str | None) -> str:
+        """Write an event; `etag` None creates it (412 if one is there). Returns its ETag."""
+        condition = {"If-Match": etag} if etag else {"If-None-Match": "*"}
+        response = self._call(
+            "Saving an event",
+            "PUT",
+            self._url(href),
+            ics,
+            **condition,
+            **{"Content-Type": "text/calendar; charset=utf-8"},
+        )
+        self._check(response.status, "Saving an event")
+        new = response.headers.get("etag", "")
+        if new:
+            return str(new)
+        root = self._propfind(self._url(href), "0", "<d:getetag/>")  # servers may leave it out
+        return str(root.findtext(".//d:getetag", "", NS))
+
+    def delete(self, href: str, etag: str) -> None:
+        headers = {"If-Match": etag} if etag else {}
+        response = self._call("Deleting an event", "DELETE", self._url(href), "", **headers)
+        if response.status != 404:  # already gone is what we wanted
+            self._check(response.status, "Deleting an event")
+
+    def _check(self, status: int, what: str) -> None:
+        if status == 412:
+            raise Conflict(f"{what}: it changed on the server.")
+        if status in (403, 507):
+            reason = "the server is out of space" if status == 507 else "the server forbids it"
+            raise Rejected(f"{what}: {reason} ({status}).")
+        if status == 404:
+            raise Gone(f"{what}: the calendar is not on the server any more.")
+        if status >= 400:
+            raise CalDavError(f"{what} failed: the server answered {status}.")
+
+    def _url(self, href: str) -> str:
+        return urljoin(self.account.url, href)
+
+
+def _remote_calendar(url: str, response: Any) -> RemoteCalendar:
+    comps = [c.get("name", "") for c in response.iterfind(".//c:comp", NS)]
+    privileges = {p.tag.split("}")[-1] for p in response.iterfind(".//d:privilege/*", NS)}
+    read_only = bool(privileges) and not privileges & {"all", "write", "write-content"}
+    return RemoteCalendar(
+        url=url,
+        display_name=response.findtext(".//d:displayname", "", NS) or _path(url).rstrip("/"),
+        color=(response.findtext(".//i:calendar-color", "", NS) or "")[:20],
+        ctag=response.findtext(".//cs:getctag", "", NS) or "",
+        sync_token=response.findtext(".//d:sync-token", "", NS) or "",
+        read_only=read_only,
+        events=not comps or "VEVENT" in comps,
+    )
+
+
+def _href(response: Any) -> str:
+    return _path(response.findtext("d:href", "", NS) or "")
+
+
+def href_path(url: str) -> str:
+    """The path of a calendar's URL, spelled as the hrefs of its events are."""
+    return _path(url)
+
+
+def _path(url: str) -> str:
+    """The path of a URL or href, quoted one way whatever the server's spelling."""
+    return quote(unquote(urlsplit(url).path), safe="/-_.~!$&'()*+,;=:@")
+
+
+def _size(response: Any) -> int:
+    text = response.findtext(".//d:getcontentlength", "", NS) or ""
+    return int(text) if text.strip().isdigit() else -1
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _short(exc: BaseException) -> str:
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:200]
