@@ -60,3 +60,22 @@ def test_an_unknown_format_name_is_refused_with_the_known_ones(
     assert code == 1 and "“myspace” is no export format" in err and "whatsapp" in err
     code = cli.main(["import", str(DATA / "WhatsApp Chat with Olga.txt"), "--format", "whatsapp"])
     assert code == 0 and "5 new message(s)" in capsys.readouterr().out
+
+
+def test_every_imported_network_is_a_channel_of_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unibox.config import store_path
+    from unibox.store.channels import present_channels
+    from unibox.store.store import Store
+    from unibox.store.views import View, ViewKind, view_ids
+
+    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
+    data = Path(__file__).parent.parent / "data"
+    for export in ("telegram/result.json", "slack", "messenger", "instagram"):
+        assert cli.main(["import", str(data / export), "--me", "Sam Becker"]) == 0
+    store = Store(store_path(tmp_path / "profile"))
+    with store.read() as s:
+        keys = [k for k, _t, _i in present_channels(s)]
+        assert {"telegram", "slack", "facebook", "instagram"} <= set(keys)
+        assert view_ids(s, View(ViewKind.CHANNEL, channel="slack"))  # its rows are listed

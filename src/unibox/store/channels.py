@@ -20,6 +20,10 @@ CHANNELS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("linkedin", "LinkedIn", "chat", ()),  # imported too
     ("x", "X", "chat", ()),
     ("sms", "SMS", "chat", ()),
+    ("telegram", "Telegram", "chat", ()),  # imported exports
+    ("slack", "Slack", "chat", ()),
+    ("facebook", "Facebook", "chat", ()),
+    ("instagram", "Instagram", "chat", ()),
 )
 
 

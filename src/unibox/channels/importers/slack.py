@@ -220,7 +220,10 @@ def _message(m: Any, path: str, conv: _Conversation, ws: _Workspace, where: str)
     if not user:
         yield Skip(where, path, "no sender (user)")
         return
-    text = plain(str(m.get("text") or ""), ws.names).strip()
+    text = str(m.get("text") or "")
+    if "<" in text or "&" in text:  # markup to read (most messages have none)
+        text = plain(text, ws.names)
+    text = text.strip()
     files = [f for f in m.get("files") or [] if isinstance(f, dict)]
     if files:
         yield Tally("with files")
