@@ -76,6 +76,7 @@ class AddAccountDialog(QDialog):
         self._edited: set[str] = set()
         self._guessing = True  # fill in servers from the address while nobody typed there
         self._servers_shown = True  # not while a provider's preset fills them in
+        self._fitting = True
         self.oauth = AccountOAuth(self, secrets, prefs)
         self._build()
 
@@ -208,6 +209,8 @@ class AddAccountDialog(QDialog):
         """Take the size the rows shown need. Qt sizes a form with wrapping labels by a
         height-for-width guess that can fall short (rows drawn squashed): never below the
         layout's own size hint."""
+        if not self._fitting:
+            return
         self.adjustSize()
         need = self.sizeHint().height()
         if self.height() < need:
@@ -244,8 +247,12 @@ class AddAccountDialog(QDialog):
         for row in (*rows, self.smtp, self.username, self.more):
             self._form.setRowVisible(row, self._servers_shown)
         self.incoming_kind.setEnabled(password and self._guessing)
-        self._show_advanced(self.more.isChecked())
-        self._incoming_changed()
+        self._fitting = False  # once, below, not for each row
+        try:
+            self._show_advanced(self.more.isChecked())
+            self._incoming_changed()
+        finally:
+            self._fitting = True
         self.test_button.setVisible(password)
         self.add_button.setVisible(password)
         kept = "The password goes" if password else "Your sign-in is kept"
@@ -255,6 +262,7 @@ class AddAccountDialog(QDialog):
         )
         self.oauth.panel.button.setDefault(not password)
         self.add_button.setDefault(password)
+        self.fit()
 
     def _choose_ca(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -84,6 +84,7 @@ class AccountOAuth(QObject):
         self.enabled = True
         self._declined: set[str] = set()  # domains the person chose a password for
         self.looked_up: dict[str, str | None] = {}  # domain -> provider, as DNS said
+        self._shown: tuple[str, str | None] = (PASSWORD, None)
         self._address = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -182,7 +183,11 @@ class AccountOAuth(QObject):
             return ""
         return self.prefs.get(setting)
 
-    def _choose(self, choice: str) -> None:
+    def _choose(self, choice: str, *, again: bool = False) -> None:
+        """Show `choice`; what is shown already is left alone (typing re-suggests per key)."""
+        if not again and (choice, self.suggested) == self._shown:
+            return
+        self._shown = (choice, self.suggested)
         self.choice = choice
         d = self.dialog
         if choice == PASSWORD:
@@ -289,17 +294,17 @@ class AccountOAuth(QObject):
         if self.browser.running:
             self.browser.cancel()
             self.dialog.set_signing_in(False)
-            self._choose(self.choice)
+            self._choose(self.choice, again=True)
             self.dialog.say("The sign-in was cancelled; nothing was saved.")
 
     def _signed_in(self, account: AccountInfo) -> None:
         self.dialog.set_signing_in(False)
-        self._choose(self.choice)
+        self._choose(self.choice, again=True)
         self.dialog.saved(account)
 
     def _not_signed_in(self, exc: Exception) -> None:
         self.dialog.set_signing_in(False)
-        self._choose(self.choice)
+        self._choose(self.choice, again=True)
         if isinstance(exc, UserError):
             self.dialog.say(str(exc), problem=True)
         else:
