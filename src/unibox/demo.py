@@ -105,9 +105,12 @@ def build_demo_profile(
     if chats and chat_file.exists():  # chat history of several of the same people (an XMPP account)
         from unibox.demo_chats import add_demo_chats
 
-        added, chat_changes = add_demo_chats(store, chat_file, shift, DEMO_NAME)
-        changes.merge(chat_changes)
-        count += added
+        for path in (chat_file, source / "mastodon.json"):  # XMPP, then Mastodon chats
+            if not path.exists():
+                continue
+            added, chat_changes = add_demo_chats(store, path, shift, DEMO_NAME)
+            changes.merge(chat_changes)
+            count += added
     import_file = source / "imports.json"
     if imports and import_file.exists():  # WhatsApp and LinkedIn history, as exports import
         from unibox.demo_imports import add_demo_imports

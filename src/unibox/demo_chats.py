@@ -1,4 +1,5 @@
-"""The demo's chats: an XMPP account filled from resources/demo/chats.json through chat ingest.
+"""The demo's chats: an XMPP account (resources/demo/chats.json) and a Mastodon one
+(mastodon.json) filled through chat ingest.
 
 No server: the lines are stored as a backfill would store them (history,
 read), but for those marked unread, which arrive as new. Their people get
@@ -29,17 +30,21 @@ def add_demo_chats(
 ) -> tuple[int, ChangeSet]:
     """Add the chat account and its chats; (messages stored, what changed)."""
     data: dict[str, Any] = json.loads(source.read_text("utf-8"))
-    jid = data["account"]["jid"]
-    items = [item for chat in data["chats"] for item in _items(chat, jid, display_name, shift)]
+    kind = data["account"].get("kind", "xmpp")
+    jid = data["account"].get("address") or data["account"]["jid"]
+    instance = data["account"].get("instance", "")
+    items = [
+        item for chat in data["chats"] for item in _items(chat, jid, display_name, shift, kind)
+    ]
     # Added after its history: that history is stored read, as a first backfill's would be.
     added = max(int(it.sent_at.timestamp()) for it in items) + 1
     with store.write() as s:
         account_id = add_chat_account(
             s,
             name=data["account"]["name"],
-            kind="xmpp",
+            kind=kind,
             display_name=display_name,
-            settings=ChatSettings(address=jid),
+            settings=ChatSettings(address=jid, instance=instance),
             secret_ref="",
         ).id
         s.execute(update(Account).where(Account.id == account_id).values(created_at=added))
@@ -48,15 +53,16 @@ def add_demo_chats(
                 select(Handle.person_id).where(Handle.kind == "email", Handle.value == email)
             )
             if person is not None:
-                add_handle(s, person, "xmpp", chat_jid)
-    items = [item for chat in data["chats"] for item in _items(chat, jid, display_name, shift)]
+                add_handle(s, person, kind, chat_jid)
     ingestor = ChatIngestor(account_id, [jid])
     with store.write() as s:
         changes = ingestor.ingest(s, items)
     return len(items), changes
 
 
-def _items(chat: dict[str, Any], me: str, my_name: str, shift: timedelta) -> list[ChatMessage]:
+def _items(
+    chat: dict[str, Any], me: str, my_name: str, shift: timedelta, kind: str
+) -> list[ChatMessage]:
     room = chat.get("room", "")
     members: dict[str, str] = chat.get("members", {})
     found = []
@@ -65,16 +71,16 @@ def _items(chat: dict[str, Any], me: str, my_name: str, shift: timedelta) -> lis
         when = datetime.fromisoformat(at).replace(tzinfo=BERLIN) + shift
         mine = who == "me"
         if room:
-            sender = ChatAddress("xmpp", me if mine else who, my_name if mine else members[who])
-            others = tuple(ChatAddress("xmpp", j, name) for j, name in members.items())
+            sender = ChatAddress(kind, me if mine else who, my_name if mine else members[who])
+            others = tuple(ChatAddress(kind, j, name) for j, name in members.items())
         else:
-            peer = ChatAddress("xmpp", chat["with"], chat["name"])
-            sender = ChatAddress("xmpp", me, my_name) if mine else peer
+            peer = ChatAddress(kind, chat["with"], chat["name"])
+            sender = ChatAddress(kind, me, my_name) if mine else peer
             others = ()
         conversation = room or chat["with"]
         found.append(
             ChatMessage(
-                channel="xmpp",
+                channel=kind,
                 remote_id=f"demo-{conversation}-{n}",
                 conversation=conversation,
                 sender=sender,
