@@ -120,27 +120,21 @@ def _list(store: Any, as_json: bool) -> int:
     return 0
 
 
-def sync_calendars(store: Any, only: str | None = None, quiet: bool = False) -> int:
+def sync_calendars(store: Any, only: str | None = None) -> int:
     """Sync the CalDAV calendars, one line each; 1 if any failed (said on stderr)."""
+    from unibox.cli.sync_calendars import lines
     from unibox.secrets import SecretStore
     from unibox.services.calendars import sync_all
 
-    failed = False
-    for account in sync_all(store, SecretStore(), only):
-        for name, why in account.errors.items():
-            print(f"unibox: {name}: {why}", file=sys.stderr)
-            failed = True
-        for r in account.reports:
-            for line in [*r.refused, *([r.problem] if r.gone else [])]:
-                print(f"unibox: {r.calendar}: {line}", file=sys.stderr)
-                failed = True
-            for line in [*r.conflicts, *(f"skipped {x}" for x in r.skipped), *r.notes]:
-                print(f"unibox: {r.calendar}: {line}", file=sys.stderr)
-            if not quiet:
-                print(
-                    f"{r.calendar}: {r.fetched} fetched, {r.added_here} new here, "
-                    f"{r.updated_here} updated here, {r.deleted_here} deleted here, "
-                    f"{r.created_there} new there, {r.updated_there} updated there, "
-                    f"{r.deleted_there} deleted there"
-                )
-    return 1 if failed else 0
+    done = sync_all(store, SecretStore(), only)
+    said = lines(done)
+    for line, _failed in said:
+        print(f"unibox: {line}", file=sys.stderr)
+    for r in [r for account in done for r in account.reports]:
+        print(
+            f"{r.calendar}: {r.fetched} fetched, {r.added_here} new here, "
+            f"{r.updated_here} updated here, {r.deleted_here} deleted here, "
+            f"{r.created_there} new there, {r.updated_there} updated there, "
+            f"{r.deleted_there} deleted there"
+        )
+    return 1 if any(failed for _line, failed in said) else 0

@@ -58,6 +58,26 @@ def _per_message_problems(raw_only: int, not_stored: int) -> list[str]:
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
+    from unibox.cli.sync_calendars import CalendarSync
+    from unibox.config import store_path
+
+    calendars = CalendarSync(store_path(profile(args)), lambda: store_for(args), args.account)
+    if args.watch:
+        return _sync(args, calendars)
+    calendars.start()  # beside the mail, on its own thread
+    try:
+        code = _sync(args, calendars)
+    finally:
+        said = calendars.wait()
+    for line, _failed in said:
+        print(f"unibox: {line}", file=sys.stderr)
+    return max(code, 1 if any(failed for _line, failed in said) else 0)
+
+
+def _sync(args: argparse.Namespace, calendars: Any) -> int:
+    """Mail and chat (the calendars run beside them)."""
+    if args.account and calendars:  # the name is a CalDAV account's: nothing else to do
+        return 0
     unchanged: list[str] = []
     check = None
     if not args.watch:
@@ -71,6 +91,8 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                 print(f"unibox: {name}: {why}", file=sys.stderr)
             if not check.changed:
                 return 1 if check.unreachable else 0
+        elif calendars:  # no mail or chat account: the calendars are all there is
+            return 0
             unchanged = [*check.unchanged, *check.unreachable]
 
     from unibox.store import accounts
@@ -88,7 +110,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         if not is_chat_kind(a.kind) and a.kind != "import" and a.name not in unchanged
     ]
     book_watch = _book_watch(args, store) if args.watch else None
-    if not targets and not chats and book_watch is None:
+    if not targets and not chats and book_watch is None and not calendars:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")
     progress: Any = None
 
@@ -125,6 +147,13 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                 book_watch.on_error = report
                 threads.append(
                     threading.Thread(target=book_watch.watch, args=(interval, stop), daemon=True)
+                )
+            if calendars:
+                say = lambda line: print(f"unibox: {line}", file=sys.stderr)  # noqa: E731
+                threads.append(
+                    threading.Thread(
+                        target=calendars.watch, args=(interval, stop, say), daemon=True
+                    )
                 )
             for t in threads:
                 t.start()

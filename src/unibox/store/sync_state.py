@@ -159,3 +159,17 @@ def record_unchanged(path: Path, account_id: int) -> bool:
         return False
     finally:
         db.close()
+
+
+def caldav_names(path: Path) -> list[str]:
+    """The names of the CalDAV accounts (store.caldav_accounts) without loading the ORM."""
+    db = _connect(path)
+    if db is None:
+        return []
+    try:
+        rows = db.execute("SELECT name FROM account WHERE kind = 'caldav' ORDER BY name")
+        return [str(name).removeprefix("caldav:") for (name,) in rows]
+    except sqlite3.Error:
+        return []
+    finally:
+        db.close()
