@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unibox.core.items import Address, Attendee, CalendarEvent, Invitation
 from unibox.core.recurrence_skip import skip_ahead
+from unibox.core.reminders import read_alarms
 
 if TYPE_CHECKING:
     from icalendar import Component
@@ -119,6 +120,7 @@ def _event(ev: Component, method: str) -> CalendarEvent | None:
         status=status,
         organizer=organizer,
         attendees=attendees,
+        alarms=read_alarms(ev),
     )
 
 

@@ -202,4 +202,8 @@ def _vevent(event: CalendarEvent) -> Component:
         who.params["ROLE"] = attendee.role.upper() or "REQ-PARTICIPANT"
         who.params["PARTSTAT"] = attendee.partstat.upper() or "NEEDS-ACTION"
         ev.add("ATTENDEE", who)
+    if event.alarms:
+        from unibox.core.reminders import add_alarms
+
+        add_alarms(ev, event.alarms, event.summary)
     return ev

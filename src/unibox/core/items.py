@@ -88,6 +88,9 @@ class CalendarEvent:
     status: str = "confirmed"  # confirmed, tentative or cancelled
     organizer: Address | None = None
     attendees: tuple[Attendee, ...] = ()
+    # Its reminders (VALARM DISPLAY/AUDIO) as core.reminders writes them: "S-900" (15 min
+    # before the start), "E0" (at the end), "@1790000000" (at that UTC time).
+    alarms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,7 @@ def stored_events(session: Session, *where: Any) -> list[CalendarEvent]:
                 rrule=ev.rrule,
                 exdates=tuple(int(x) for x in ev.exdates.split()),
                 rdates=tuple(int(x) for x in ev.rdates.split()),
+                alarms=tuple(ev.alarms.split()),
                 status=ev.status,
                 organizer=organizer,
                 attendees=attendees,

@@ -138,6 +138,7 @@ def write_event(
         rrule=event.rrule,
         exdates=" ".join(map(str, event.exdates)),
         rdates=" ".join(map(str, event.rdates)),
+        alarms=" ".join(event.alarms),
         last_ends_at=series_end(
             event.starts_at,
             event.ends_at,

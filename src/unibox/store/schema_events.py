@@ -96,6 +96,7 @@ class Event(Base):
     etag: Mapped[str] = mapped_column(String(400), default="", server_default="")
     ics: Mapped[str] = mapped_column(Text, default="", server_default="")
     local_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    alarms: Mapped[str] = mapped_column(Text, default="", server_default="")  # core.reminders
 
 
 class EventAttendee(Base):
@@ -150,3 +151,12 @@ class EventReply(Base):
     partstat: Mapped[str] = mapped_column(String(20))
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
     answered_at: Mapped[int] = mapped_column(Integer)
+
+
+class ReminderFired(Base):
+    """A reminder already shown (core.reminders.reminder_key): each fires once, across restarts."""
+
+    __tablename__ = "reminder_fired"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fired_at: Mapped[int] = mapped_column(Integer)

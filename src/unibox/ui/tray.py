@@ -19,6 +19,7 @@ from unibox.store.views import ViewKind
 from unibox.ui.bridge import Bridge
 from unibox.ui.icons import app_icon
 from unibox.ui.preferences import Preferences
+from unibox.ui.reminder_waker import ReminderWaker
 from unibox.ui.tray_close import KeepInTray
 from unibox.ui.window_state import save_layout
 
@@ -78,6 +79,7 @@ class TrayPresenter(QObject):
         self.told: list[tuple[str, str]] = []  # messages that are not about mail
         self.available = QSystemTrayIcon.isSystemTrayAvailable()
         self.notifier: NewMailNotifier | None = None  # set by attach_tray
+        self.reminders: ReminderWaker | None = None  # set by attach_tray
         self.unread = 0
         self.tooltip = "unibox"
         self.menu = QMenu()
@@ -188,6 +190,9 @@ def attach_tray(window: MainWindow, presenter: TrayPresenter | None = None) -> T
         window.bridge, window.prefs, tray.notify, parent=tray
     )
     window.bridge.changes.connect(notifier.apply_changes)
+    reminders = tray.reminders = ReminderWaker(window.bridge, tray.tell, parent=tray)
+    window.bridge.changes.connect(reminders.apply_changes)
+    reminders.start()
     window.sidebar_model.counts_changed.connect(
         lambda counts: tray.set_unread(_inbox_unread(counts))
     )
