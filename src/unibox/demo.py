@@ -1,5 +1,5 @@
 """A demo profile: a mail account filled from resources/demo through the real mbox import,
-and an XMPP account with chats (demo_chats.py)."""
+an XMPP account with chats (demo_chats.py) and calendars (demo_calendar.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from unibox.bundle import resources_dir
 from unibox.channels.importers.mbox import read_mbox
-from unibox.core.items import ChangeSet, FolderRole, IncomingMessage, RemoteFolder
+from unibox.core.items import Address, ChangeSet, FolderRole, IncomingMessage, RemoteFolder
 from unibox.core.mime import parse_message
 from unibox.store.accounts import MailServer, MailSettings, add_account
 from unibox.store.folders import upsert_folders
@@ -66,6 +66,7 @@ def build_demo_profile(
     now: datetime | None = None,
     chats: bool = True,
     imports: bool = False,
+    calendar: bool = True,
 ) -> DemoProfile:
     """Add the demo account, its folders and mail (and, with `chats`, its chats) to an empty store.
 
@@ -118,6 +119,11 @@ def build_demo_profile(
         added, import_changes = add_demo_imports(store, import_file, shift, DEMO_NAME)
         changes.merge(import_changes)
         count += added
+    if calendar:  # meetings with the same people (demo_calendar.py)
+        from unibox.demo_calendar import add_demo_calendar
+
+        today = (now or datetime.now()).astimezone().date()
+        changes.merge(add_demo_calendar(store, Address(DEMO_EMAIL, DEMO_NAME), today))
     log.info("demo profile: %d messages, dates moved by %s", count, shift)
     return DemoProfile(account.id, folder_ids, count, shift, changes)
 

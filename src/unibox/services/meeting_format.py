@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from unibox.store.events import Meeting
+
+
+class Timed(Protocol):
+    """A meeting or one occurrence in the calendar view: when it starts and ends."""
+
+    @property
+    def starts(self) -> datetime: ...
+    @property
+    def ends(self) -> datetime: ...
+    @property
+    def all_day(self) -> bool: ...
+
 
 _EVERY = {"DAILY": ("day", "days"), "WEEKLY": ("week", "weeks"), "MONTHLY": ("month", "months")}
 _EVERY["YEARLY"] = ("year", "years")
@@ -14,7 +27,7 @@ def _day(when: datetime) -> str:
     return f"{when:%a} {when.day} {when:%b}"
 
 
-def meeting_when(meeting: Meeting, now: datetime | None = None) -> str:
+def meeting_when(meeting: Timed, now: datetime | None = None) -> str:
     """ "Mon 23 Nov, 10:00 – 10:45" in local time; all-day events by their days."""
     if meeting.all_day:
         first = meeting.starts.astimezone(UTC).date()

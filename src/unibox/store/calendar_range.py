@@ -17,8 +17,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from unibox.core.calendar import occurrence_starts, recurrence_key
-from unibox.store.schema_events import Event
+from unibox.store.schema_events import Calendar, Event
 
+INVITATIONS = "Invitations"  # the events mail brought that are in no calendar
+LOCAL = "Local"  # imported ones in no calendar
 MAX_PER_SERIES = 2000  # a daily meeting over a five-year agenda is 1,826
 
 
@@ -27,8 +29,8 @@ class Occurrence:
     """One occurrence as a view draws it. Times are UTC seconds.
 
     `recurrence` names this occurrence of its series ("" for a single event);
-    `calendar` is the calendar it is in, `color` that calendar's ("" for the
-    view's own choice).
+    `calendar` is the name of the calendar it is in (INVITATIONS for an
+    invitation in none), `color` that calendar's ("" for the view's own choice).
     """
 
     event_id: int
@@ -44,6 +46,7 @@ class Occurrence:
     color: str = ""
     repeats: bool = False
     timezone: str = ""
+    calendar_id: int | None = None
 
     @property
     def starts(self) -> datetime:
@@ -69,6 +72,10 @@ _COLUMNS = (
     Event.rdates,
     Event.status,
     Event.source,
+    Event.calendar_id,
+    Calendar.name.label("calendar_name"),
+    Calendar.display_name.label("calendar_title"),
+    Calendar.color,
 )
 
 
@@ -98,7 +105,11 @@ def occurrences_in_range(session: Session, start: int, end: int) -> list[Occurre
         Event.starts_at < end,
         or_(Event.last_ends_at.is_(None), Event.last_ends_at > start),
     )
-    rows = session.execute(select(*_COLUMNS).where(or_(single, series))).all()
+    rows = session.execute(
+        select(*_COLUMNS)
+        .outerjoin(Calendar, Calendar.id == Event.calendar_id)
+        .where(or_(single, series), Event.local_state != "deleted")
+    ).all()
     replaced = _replaced(session, {r.uid for r in rows if _repeats(r)})
     found: list[Occurrence] = []
     for row in rows:
@@ -139,7 +150,9 @@ def _occurrence(row: Any, begin: int, key: str) -> Occurrence:
         ends_at=begin + max(0, row.ends_at - row.starts_at),
         all_day=bool(row.all_day),
         status=row.status,
-        calendar=row.source,
+        calendar=row.calendar_name or (INVITATIONS if row.source == "mail" else LOCAL),
+        color=row.color or "",
+        calendar_id=row.calendar_id,
         repeats=_repeats(row) or bool(row.recurrence_id),
         timezone=row.timezone,
     )

@@ -23,6 +23,7 @@ from unibox.store.message_content import MessageContent
 from unibox.store.view_counts import Counts
 from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
+from unibox.ui.calendar.wiring import CalendarSide
 from unibox.ui.chat_pane import ChatPane
 from unibox.ui.compose.wiring import SHORTCUTS as COMPOSE_SHORTCUTS
 from unibox.ui.compose.wiring import install_compose
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.people = PeopleSide(self, self.mode_switcher)
         self.history_import = HistoryImport(self)
+        self.calendar = CalendarSide(self, self.people)
         self.composer = install_compose(self)
         self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
         self._shown_id: int | None = None

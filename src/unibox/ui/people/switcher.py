@@ -1,18 +1,18 @@
-"""Mail | People: the two-item switcher at the top of the sidebar."""
+"""Mail | People | Calendar: the switcher at the top of the sidebar."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
 
-MAIL, PEOPLE = "mail", "people"
+MAIL, PEOPLE, CALENDAR = "mail", "people", "calendar"
 
 
 class ModeSwitcher(QWidget):
-    """Two segments; the window keeps every switcher showing the same page.
+    """Three segments; the window keeps every switcher showing the same page.
 
     Signals:
-        chosen(str): MAIL or PEOPLE, when the user clicks a segment.
+        chosen(str): MAIL, PEOPLE or CALENDAR, when the user clicks a segment.
     """
 
     chosen = Signal(str)
@@ -26,7 +26,11 @@ class ModeSwitcher(QWidget):
         row.setSpacing(2)
         self._group = QButtonGroup(self)
         self.buttons: dict[str, QToolButton] = {}
-        for mode, text, keys in ((MAIL, "Mail", "Ctrl+1"), (PEOPLE, "People", "Ctrl+2")):
+        for mode, text, keys in (
+            (MAIL, "Mail", "Ctrl+1"),
+            (PEOPLE, "People", "Ctrl+2"),
+            (CALENDAR, "Calendar", "Ctrl+3"),
+        ):
             b = QToolButton(self)
             b.setObjectName("ModeButton")
             b.setText(text)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
 from unibox.core.items import ChangeSet
 from unibox.ui.people.contacts_io import ContactsIO
@@ -45,7 +47,7 @@ def _plain_key(action: QAction) -> bool:
 
 
 class PeopleSide(QObject):
-    """Owns the People page and switches the window between Mail and People.
+    """Owns the People page and switches the window between Mail, People and the others.
 
     The page is built the first time it is asked for (shown, or a person
     opened): its modules and widgets cost the window's first paint ~0.1 s.
@@ -57,6 +59,8 @@ class PeopleSide(QObject):
         self._page: PeoplePage | None = None
         self.switchers: tuple[ModeSwitcher, ...] = (mail_switcher,)
         self.mode = MAIL
+        # Pages other than Mail and People (the calendar): mode -> (build it, start and show it).
+        self.other_pages: dict[str, Callable[[bool], QWidget]] = {}
         self._parked: list[QAction] = []  # mail keys turned off while People is shown
         self._stale = False  # the store changed while Mail was shown
         mail_switcher.chosen.connect(self.show)
@@ -115,7 +119,7 @@ class PeopleSide(QObject):
         self.mode = mode
         for s in self.switchers:
             s.show_mode(mode)
-        if mode == PEOPLE:
+        if mode != MAIL:
             parked = [a for a in self._mail_keys() if a.isEnabled()]
             self._parked = self._parked or parked
             for action in parked:
@@ -133,7 +137,9 @@ class PeopleSide(QObject):
             self.window.pages.setCurrentWidget(self.page)
             if focus:
                 self.page.focus()
-        elif self._page is not None and self.window.pages.currentWidget() is self._page:
+        elif mode in self.other_pages:
+            self.window.pages.setCurrentWidget(self.other_pages[mode](focus))
+        elif self.window.pages.currentWidget() not in (self.window.panes, self.window.welcome):
             self.window.pages.setCurrentWidget(self.window.panes)
             if focus:
                 self.window.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,135 @@
+"""Puts the Calendar page into the main window: Ctrl+3, the switchers, moving and creating."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QDialog, QWidget
+
+from unibox.core.errors import UserError
+from unibox.core.items import ChangeSet
+from unibox.store.calendar_range import Occurrence
+from unibox.ui.people.switcher import CALENDAR
+from unibox.ui.window_actions import Command
+
+if TYPE_CHECKING:
+    from unibox.ui.calendar.page import CalendarPage
+    from unibox.ui.main_window import MainWindow
+    from unibox.ui.people.wiring import PeopleSide
+
+# Keys of the Calendar page bound by the page itself, for the `?` overlay.
+CALENDAR_SHORTCUTS = (
+    (("t",), "Calendar: today"),
+    (("n", "p", "→", "←"), "Calendar: next, previous"),
+    (("d", "w", "m", "a"), "Calendar: day, week, month, agenda"),
+)
+
+
+class CalendarSide(QObject):
+    """Owns the Calendar page (built when first shown) and what its gestures write."""
+
+    def __init__(self, window: MainWindow, people: PeopleSide) -> None:
+        super().__init__(window)
+        self.window = window
+        self.people = people
+        self._page: CalendarPage | None = None
+        self.dialog: QDialog | None = None
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(300)
+        self._refresh.timeout.connect(self._refresh_now)
+        self._stale = False
+        people.other_pages[CALENDAR] = self._shown
+        go = window.commands.menus["go"]
+        command = Command(
+            "&Calendar", ("Ctrl+3", "G, C"), lambda: people.show(CALENDAR), "Calendar",
+            ("Ctrl+3", "g c"),
+        )  # fmt: skip
+        action = window.commands.add("go", command)
+        actions = go.actions()
+        people_index = next((i for i, a in enumerate(actions) if "People" in a.text()), None)
+        if people_index is not None and people_index + 1 < len(actions):
+            go.insertAction(actions[people_index + 1], action)
+        window.commands.add_help(CALENDAR_SHORTCUTS)
+        window.bridge.changes.connect(self.apply_changes)
+
+    @property
+    def page(self) -> CalendarPage:
+        if self._page is None:
+            from unibox.ui.calendar.page import CalendarPage
+
+            w = self.window
+            page = self._page = CalendarPage(w.bridge, w)
+            w.pages.addWidget(page)
+            self.people.switchers = (*self.people.switchers, page.switcher)
+            page.switcher.show_mode(self.people.mode)
+            page.switcher.chosen.connect(self.people.show)
+            page.person_chosen.connect(self.people.open_person)
+            page.message_chosen.connect(self.people.open_message)
+            page.move_requested.connect(self.move)
+            page.create_requested.connect(self.create)
+        return self._page
+
+    def _shown(self, focus: bool) -> QWidget:
+        page = self.page
+        if self._stale or not page.days:
+            self._stale = False
+            page.start()
+        if focus:
+            page.focus()
+        return page
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        if self._page is None or not (changes.people or changes.messages_added):
+            return
+        if self.window.pages.currentWidget() is self._page:
+            self._refresh.start()
+        else:
+            self._stale = True
+
+    def _refresh_now(self) -> None:
+        if self._page is not None:
+            self._page.refresh()
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 8000)
+
+    def _failed(self, exc: Exception) -> None:
+        self._say(str(exc) if isinstance(exc, UserError) else f"Not saved: {exc}")
+        self._refresh_now()
+
+    def move(self, o: Occurrence, start: int) -> None:
+        from unibox.services.event_move import move_occurrence
+
+        store = self.window.bridge.store
+
+        def done(changes: ChangeSet) -> None:
+            self.window.bridge.post_changes(changes)
+            self._refresh_now()
+            self._say(f"“{o.summary}” moved.")
+
+        self.window.bridge.run(
+            lambda: move_occurrence(store, o.event_id, o.recurrence, start), done, self._failed
+        )
+
+    def create(self, start: int, end: int, all_day: bool) -> None:
+        from unibox.services.event_new import add_event, calendar_names
+        from unibox.ui.calendar.new_event_dialog import NewEventDialog
+
+        store = self.window.bridge.store
+        dialog = NewEventDialog(start, end, all_day, calendar_names(store), self.window)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            new = dialog.new_event()
+
+            def done(result: tuple[int, ChangeSet]) -> None:
+                self.window.bridge.post_changes(result[1])
+                self._refresh_now()
+                self._say(f"“{new.summary.strip()}” added.")
+
+            self.window.bridge.run(lambda: add_event(store, new), done, self._failed)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
