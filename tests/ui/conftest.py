@@ -44,7 +44,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's mail built once through the real mbox import; tests get copies."""
     folder = tmp_path_factory.mktemp("demo-template")
     store = Store(store_path(folder))
-    build_demo_profile(store, now=DEMO_NOW, chats=False)
+    build_demo_profile(store, now=DEMO_NOW, chats=False, calendar=False)
     store.close()
     return folder
 

@@ -48,7 +48,8 @@ class NewEventDialog(QDialog):
         self.people = QLineEdit()
         self.people.setPlaceholderText("Addresses, separated by commas (optional)")
         self.calendar = QComboBox()
-        self.calendar.addItems(calendars or ["Calendar"])
+        self.calendar.addItems(calendars or ["Calendar (new)"])
+        self._calendars = calendars  # none yet: the default one is made on the first event
         self.problem = QLabel()
         self.problem.setObjectName("Muted")
         self.problem.hide()
@@ -107,5 +108,5 @@ class NewEventDialog(QDialog):
             all_day=self.all_day.isChecked(),
             location=self.location.text(),
             attendees=people,
-            calendar=self.calendar.currentText() if self.calendar.count() else "",
+            calendar=self.calendar.currentText() if self._calendars else "",
         )
