@@ -1,4 +1,4 @@
-"""Import a generated WhatsApp or Slack export: messages per second and peak memory.
+"""Import a generated WhatsApp, Slack or SMS export: messages per second and peak memory.
 
 Writes an export of N messages (default 200,000; tests/helpers/whatsapp_export.py,
 or tests/helpers/slack_export.py: a workspace .zip of 20 channels, one JSON file
@@ -10,6 +10,7 @@ Target: 200,000 in under 20 s, under 300 MB, for each format.
 
     python benchmarks/bench_import.py                   # WhatsApp, 200,000 messages
     python benchmarks/bench_import.py --format slack    # Slack, 200,000 messages
+    python benchmarks/bench_import.py --format sms      # an SMS backup (XML), 200,000
     python benchmarks/bench_import.py -n 20000          # quicker
 """
 
@@ -35,7 +36,11 @@ def _peak_mb() -> float:
 
 
 # Per format: how the export is written, --me, and the person whose timeline is read.
-PERSON = {"whatsapp": ("", "whatsapp:Olga"), "slack": ("p0", "slack:U001")}
+PERSON = {
+    "whatsapp": ("", "whatsapp:Olga"),
+    "slack": ("p0", "slack:U001"),
+    "sms": ("", "+15550000001"),
+}
 
 
 def child(export: Path, profile: Path, fmt: str) -> None:
@@ -87,6 +92,11 @@ def main() -> int:
             export = slack_export.write_export(Path(tmp) / "Acme Slack export.zip", args.n,
                                                channels=20, users=60, per_day=50)  # fmt: skip
             what = "Slack export (.zip)"
+        elif args.format == "sms":
+            from tests.helpers import sms_backup_export
+
+            export = sms_backup_export.generate_sms(Path(tmp) / "sms-20261206.xml", args.n)
+            what = "SMS Backup & Restore file"
         else:
             from tests.helpers import whatsapp_export
 

@@ -17,7 +17,7 @@ from unibox.core.errors import UserError
 def register_contacts(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     imp = sub.add_parser(
         "import",
-        help="import contacts (.vcf, .csv), events (.ics) or a chat export (file, folder or .zip)",
+        help="import contacts (.vcf, .csv), events (.ics) or a chat, social or mail export",
     )
     imp.add_argument("file", metavar="PATH")
     imp.add_argument("--me", default="", metavar="NAME", help="chat exports: your name in them")

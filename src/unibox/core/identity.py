@@ -70,6 +70,7 @@ def plus_base(email: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)  # an SMS backup names the same numbers again and again
 def normalize_phone(raw: str, region: str = "") -> str:
     """E.164 form ("+4930123456"); "" when it is not a possible number.
 

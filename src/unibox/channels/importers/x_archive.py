@@ -31,6 +31,7 @@ CHANNEL = "x"
 KIND = "x"
 _PREFIX = re.compile(r"^\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
 _READ = 1 << 16
+_LONGEST = 128 << 20  # one conversation longer than this is taken as a broken file
 _decoder = json.JSONDecoder()
 
 
@@ -70,7 +71,7 @@ def iter_array(stream: IO[str], where: str, skipped: list[Skip]) -> Iterator[tup
         try:
             value, end = _decoder.raw_decode(buf, pos)
         except json.JSONDecodeError as exc:
-            if not ended:  # maybe only cut by the end of what was read: read more
+            if not ended and len(buf) - pos < _LONGEST:  # maybe only cut short: read more
                 more = stream.read(max(_READ, len(buf)))
                 ended = not more
                 buf, pos = buf[pos:] + more, 0
@@ -79,7 +80,7 @@ def iter_array(stream: IO[str], where: str, skipped: list[Skip]) -> Iterator[tup
             return
         yield index, value
         index += 1
-        buf, pos = buf[end:], 0
+        pos = end  # the buffer is cut only when more is read: no copy per element
 
 
 def account(stream: IO[str]) -> tuple[str, str, str]:
