@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -293,3 +294,37 @@ def test_an_instance_that_is_down_holds_up_no_other_account(
     assert [r["body"] for r in stored(profile)] == ["still here"]
     listed = {a["name"]: a for a in json_out(capsys, "account", "list", "--json")}
     assert listed["Gone"]["state"] == "error" and listed["Masto"]["state"] == "synced"
+
+
+def test_the_token_is_in_the_keyring_and_in_no_file_log_or_output(
+    mastodon_mock: MastodonMock,
+    mastodon_user_factory: Users,
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import sqlite3
+
+    from tests.integration.test_secret_leaks import assert_nowhere
+    from unibox.secrets import SecretStore
+
+    caplog.set_level(logging.DEBUG)
+    (alice, alice_token), (_bob, bob_token) = mastodon_user_factory("a"), mastodon_user_factory("b")
+    mastodon_mock.client(bob_token).status_post(f"@{alice} hi", visibility="direct")
+    assert run("stats", "--json") == 0  # the store exists: hold it open so its WAL stays
+    keeper = sqlite3.connect(store_path(profile))
+    try:
+        keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        assert add_mastodon(mastodon_mock, "Wrong-Sentinel-m4st", monkeypatch) == 1
+        assert add_mastodon(mastodon_mock, alice_token, monkeypatch) == 0
+        assert run("-v", "sync") == 0
+        monkeypatch.setattr(sys, "stdin", io.StringIO("hello back"))
+        assert run("-v", "reply", str(stored(profile)[0]["id"])) == 0
+        assert run("account", "list", "--json") == 0
+        out = capsys.readouterr()
+        assert SecretStore().get("mastodon:Masto") == alice_token
+        for secret in ("Wrong-Sentinel-m4st", alice_token):
+            assert_nowhere(secret, profile, out.out + out.err, caplog.records)
+    finally:
+        keeper.close()

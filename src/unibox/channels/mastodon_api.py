@@ -191,8 +191,11 @@ def start_authorization(url: str, ca_file: str = "") -> Authorization:
         page = api.auth_request_url(
             redirect_uris=OOB, scopes=SCOPES, allow_http=url.startswith("http://")
         )
+        api.session.close()
     except MastodonError as exc:
         raise translate(exc, url) from None
+    finally:
+        session.close()
     return Authorization(url, page, client_id, client_secret, ca_file)
 
 
@@ -215,4 +218,6 @@ def finish_authorization(auth: Authorization, code: str) -> str:
         ) from None
     except MastodonError as exc:
         raise translate(exc, auth.url) from None
+    finally:
+        api.session.close()
     return str(token)
