@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.helpers.dns_server import MxResponder
-from unibox.config import OAUTH_GOOGLE_CLIENT_ID, store_path
+from unibox.config import OAUTH_GOOGLE_CLIENT_ID, Settings, store_path
 from unibox.secrets import SecretStore
+from unibox.services.oauth_clients import stored_client_secret
 from unibox.store.store import Store
 from unibox.ui.bridge import Bridge
 from unibox.ui.preferences import Preferences
@@ -126,3 +127,30 @@ def test_from_gmail_to_another_domain_the_guess_follows(
     assert offered(dialog) == ""
     assert dialog.imap.host.text() == "imap.castell.org"
     assert dialog.smtp.host.text() == "smtp.castell.org"
+
+
+def test_a_client_secret_goes_to_the_keyring_never_into_the_settings_file(
+    qtbot: Any, dialog: AddAccountDialog, tmp_path: Path
+) -> None:
+    settings = Settings(tmp_path / "settings-profile")
+    page = SignInPage(Preferences(settings), dialog.bridge, SecretStore())
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.keyClicks(page.google, "123-abc.apps.googleusercontent.com")
+    qtbot.keyClick(page.google, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.google_secret, "GOCSPX-not-really-secret")
+    qtbot.keyClick(page.google_secret, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: "kept in the keyring" in page.google_secret.placeholderText(), timeout=10_000
+    )
+    assert page.google_secret.text() == ""
+    assert stored_client_secret(SecretStore(), "google") == "GOCSPX-not-really-secret"
+    kept = settings.path.read_text()
+    assert "123-abc.apps.googleusercontent.com" in kept and "GOCSPX" not in kept
+    # A new page (the next time Settings opens) says one is kept, without showing it.
+    again = SignInPage(Preferences(settings), dialog.bridge, SecretStore())
+    qtbot.addWidget(again)
+    qtbot.waitUntil(
+        lambda: "kept in the keyring" in again.google_secret.placeholderText(), timeout=10_000
+    )
+    assert "kept" not in again.microsoft_secret.placeholderText()

@@ -52,7 +52,7 @@ class SettingsDialog(QDialog):
         self.people = PeoplePage(prefs)
         self.privacy = PrivacyPage(prefs, bridge)
         self.accounts = AccountsPage(prefs, bridge, secrets, stop_sync)
-        self.sign_in = SignInPage(prefs)
+        self.sign_in = SignInPage(prefs, bridge, secrets)
         self.pages: list[SettingsPage] = [
             self.general,
             self.sync,

@@ -320,18 +320,25 @@ def sign_in_and_store(
 ) -> AccountInfo:
     """On a task thread: the browser round trip, then the account with its servers stored."""
     from unibox.services import oauth
+    from unibox.services.oauth_clients import keep_client_secret, stored_client_secret
 
     provider = oauth.provider_named(req.provider, req.issuer if req.provider == "custom" else "")
+    preset = req.provider != "custom"
+    client_secret = req.client_secret
+    if preset and not client_secret:
+        client_secret = stored_client_secret(secrets, req.provider)
     grant = oauth.sign_in(
         secrets,
         provider,
         client_id=req.client_id,
-        client_secret=req.client_secret,
+        client_secret=client_secret,
         login_hint=req.email,
         open_url=open_url,
         cancel=cancel,
         timeout=SIGN_IN_TIMEOUT,
     )
+    if preset and req.client_secret:  # it worked: the next account of this provider needs it too
+        keep_client_secret(secrets, req.provider, req.client_secret)
     settings = oauth.mail_settings_for(grant, imap=req.imap, smtp=req.smtp, ca_file=req.ca_file)
     return oauth.create_oauth_account(
         store, secrets, grant, name=req.name, settings=settings, display_name=req.display_name
