@@ -85,3 +85,17 @@ def test_without_any_calendar_an_answer_makes_the_local_one(tmp_path: Path) -> N
         (cal,) = list_calendars(s)
     row = _row(store)
     assert (cal.kind, row.calendar_id, row.local_state) == ("local", cal.id, "")
+
+
+def test_after_the_organizer_moves_the_meeting_the_same_answer_goes_again(tmp_path: Path) -> None:
+    store, ingestor = _store(tmp_path)
+    _deliver(store, ingestor, 1, _mail())
+    first = respond(store, "call-1@brightwave.example", "accept")
+    assert first.item is not None
+    # The organizer moves it (SEQUENCE 1): every answer is asked for again.
+    _deliver(store, ingestor, 2, _mail(sequence=1, summary="Brightwave review (new time)"))
+    again = respond(store, "call-1@brightwave.example", "accept")
+    assert again.item is not None and again.item.id != first.item.id
+    with store.read() as s:
+        raw = outbox.raw_of(s, again.item.id)
+    assert b"SEQUENCE:1" in raw

@@ -83,7 +83,10 @@ def respond(
     if ref.status == "cancelled":
         raise UserError(f"“{event.summary or uid}” was cancelled; there is nothing to answer.")
     gone = (outbox.FAILED, outbox.CANCELLED, "")
-    if previous is not None and previous.partstat == partstat and previous.outbox_state not in gone:
+    # Said already, and the event still shows it (an update from the organizer resets
+    # our answer to needs-action: then the same answer goes again, for the new version).
+    said = previous is not None and previous.partstat == partstat
+    if said and place.partstat == partstat and previous.outbox_state not in gone:
         return Answered(ref.uid, partstat, None, None)
     account = sending_account(store, ref.message_id, place.email)
     now = clock()
