@@ -86,7 +86,7 @@ def respond(
     # Said already, and the event still shows it (an update from the organizer resets
     # our answer to needs-action: then the same answer goes again, for the new version).
     said = previous is not None and previous.partstat == partstat
-    if said and place.partstat == partstat and previous.outbox_state not in gone:
+    if said and previous and place.partstat == partstat and previous.outbox_state not in gone:
         return Answered(ref.uid, partstat, None, None)
     account = sending_account(store, ref.message_id, place.email)
     now = clock()
