@@ -145,3 +145,16 @@ def test_maildir_and_eml_are_mail_once_with_their_folders(
     assert code == 0 and "Rückfrage" in out
     code, out, _ = run(capsys, "search", "Pallets")
     assert out.count("Pallets") >= 2
+
+
+def test_connections_csv_imported_alone_then_messages_join_by_profile_url(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "import", str(FIXTURES / "linkedin" / "Connections.csv"))
+    assert code == 0, err
+    assert "LinkedIn Connections" in out
+    code, out, err = run(capsys, "import", str(FIXTURES / "linkedin" / "messages.csv"))
+    assert code == 0, err
+    assert "people: 1 created, 2 matched" in out  # only the member who left is new
+    tomas = as_json(capsys, "person", "show", "tomas@ortega-imports.example")
+    assert [t["channel"] for t in tomas["timeline"]] == ["linkedin"] * 3

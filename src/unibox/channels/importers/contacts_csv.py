@@ -144,7 +144,7 @@ def csv_cards(preview: CsvPreview, mapping: dict[int, Target] | None = None) -> 
             result.skipped.append(Skipped(f"line {line}", f"it repeats line {seen[key]}"))
             continue
         seen[key] = line
-        card = row_card(cells, mapping)
+        card = with_profile_handles(row_card(cells, mapping))
         if not (card.display_name() or card.handles):
             result.skipped.append(
                 Skipped(f"line {line}", "it has no name, e-mail address or phone number")
@@ -154,6 +154,20 @@ def csv_cards(preview: CsvPreview, mapping: dict[int, Target] | None = None) -> 
     if empty:
         result.warnings.append(f"{empty} empty line(s) ignored.")
     return result
+
+
+def with_profile_handles(card: ContactCard) -> ContactCard:
+    """A LinkedIn profile URL among the card's web pages is also its `linkedin` handle:
+    the person of a LinkedIn export's messages (channels/importers/linkedin.py)."""
+    from unibox.channels.importers.linkedin import KIND, profile_url
+
+    have = {(h.kind, h.value) for h in card.handles}
+    extra = [
+        CardHandle(KIND, url, "LinkedIn")
+        for url in dict.fromkeys(profile_url(u) for u in card.urls)
+        if url and (KIND, url) not in have
+    ]
+    return card.with_handles(card.handles + tuple(extra)) if extra else card
 
 
 def _values(cell: str) -> list[str]:

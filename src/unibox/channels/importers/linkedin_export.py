@@ -1,9 +1,10 @@
 """LinkedIn's data export as an importer: ``messages.csv`` (the .zip as downloaded, its
 folder, or the file alone) and, beside it, ``Connections.csv`` as contact cards.
 
-Connections are read as today's CSV contact import reads them (contacts_csv),
-with the profile URL also a ``linkedin`` handle: a connection's card and their
-messages are one person, and one with an e-mail address joins whoever has it.
+Connections are read as today's CSV contact import reads them (contacts_csv,
+which makes a LinkedIn profile URL a ``linkedin`` handle): a connection's card
+and their messages are one person, and one with an e-mail address joins
+whoever has it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from unibox.channels.importers import linkedin as li
 from unibox.channels.importers.base import Item, Owner, ReadOptions, Skip, Stage, Tally
 from unibox.channels.importers.source import Source
-from unibox.core.contacts import CardHandle, ContactCard
+from unibox.core.contacts import ContactCard
 from unibox.core.errors import UserError
 from unibox.core.items import ChatAddress
 
@@ -23,18 +24,15 @@ def _named(source: Source, base: str) -> list[str]:
 
 
 def connection_cards(source: Source, name: str) -> Iterator[ContactCard | Skip]:
-    """Connections.csv as cards, each with its profile URL as a `linkedin` handle."""
+    """Connections.csv as today's CSV import reads it: the profile URL a `linkedin` handle."""
     from unibox.channels.importers.contacts_csv import csv_cards, preview_csv
 
-    with source.open(name) as f:  # a list of connections: small, read whole as today's import
-        preview = preview_csv(f.read())
-    read = csv_cards(preview)
+    with source.open(name) as f:  # a list of connections: small, read whole
+        read = csv_cards(preview_csv(f.read()))
     for skip in read.skipped:
         yield Skip(source.where(name), skip.where, skip.reason)
     for _line, card in read.cards:
-        urls = [u for u in (li.profile_url(u) for u in card.urls) if u]
-        extra = tuple(CardHandle(li.KIND, u, "LinkedIn") for u in urls)
-        yield card.with_handles(card.handles + extra)
+        yield card
 
 
 class LinkedInImporter:
