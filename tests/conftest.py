@@ -12,6 +12,7 @@ import pytest
 from tests.helpers.dns_server import MxResponder
 from tests.helpers.dovecot import Dovecot, dovecot_binary
 from tests.helpers.mastodon_mock import MastodonMock
+from tests.helpers.oidc import Issuer
 from tests.helpers.prosody import Prosody, prosody_binary
 from tests.helpers.radicale import Radicale
 from tests.helpers.tls import TlsFiles, session_tls_files
@@ -81,6 +82,24 @@ def dovecot_no_starttls(tls_files: TlsFiles) -> Iterator[Dovecot]:
         yield server
     finally:
         # Nothing to keep unless UNIBOX_KEEP_DOVECOT is set: then stop gracefully (full log).
+        server.stop(graceful=server.keep_dir)
+
+
+@pytest.fixture(scope="session")
+def oauth_issuer() -> Iterator[Issuer]:
+    """oidc-provider-mock on a loopback port: the OAuth2/OpenID issuer of the sign-in tests."""
+    with Issuer() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def oauth_dovecot(oauth_issuer: Issuer, tls_files: TlsFiles) -> Iterator[Dovecot]:
+    """A Dovecot that also takes XOAUTH2/OAUTHBEARER, each token checked with `oauth_issuer`."""
+    _require_dovecot()
+    server = Dovecot(tls=tls_files, oauth2_introspection_url=oauth_issuer.userinfo_url).start()
+    try:
+        yield server
+    finally:
         server.stop(graceful=server.keep_dir)
 
 

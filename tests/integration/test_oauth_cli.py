@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,29 +13,11 @@ import pytest
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import simple_message
 from tests.helpers.oidc import CLIENT_ID, CLIENT_SECRET, Browser, Issuer
-from tests.helpers.tls import TlsFiles
 from tests.integration.conftest import subprocess_env
-from tests.integration.test_oauth_signin import _need_dovecot
 from unibox.config import store_path
 from unibox.secrets import SecretStore
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[Issuer]:
-    with Issuer() as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def oauth_dovecot(issuer: Issuer, tls_files: TlsFiles) -> Iterator[Dovecot]:
-    _need_dovecot()
-    server = Dovecot(tls=tls_files, oauth2_introspection_url=issuer.userinfo_url).start()
-    try:
-        yield server
-    finally:
-        server.stop(graceful=False)
 
 
 def _unibox(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -73,7 +54,7 @@ def _signing_in(env: dict[str, str], subject: str, *args: str) -> tuple[int, str
 
 
 def test_add_mail_with_oauth2_then_sync_and_reauth_after_a_revoked_grant(
-    issuer: Issuer,
+    oauth_issuer: Issuer,
     oauth_dovecot: Dovecot,
     profile: Path,
     test_keyring: Path,
@@ -92,7 +73,7 @@ def test_add_mail_with_oauth2_then_sync_and_reauth_after_a_revoked_grant(
         "--auth",
         "oauth2",
         "--oauth-issuer",
-        issuer.url,
+        oauth_issuer.url,
         "--oauth-client-id",
         CLIENT_ID,
         "--oauth-client-secret",
@@ -111,7 +92,7 @@ def test_add_mail_with_oauth2_then_sync_and_reauth_after_a_revoked_grant(
 
     listed = json.loads(_unibox(env, "account", "list", "--json").stdout)
     assert [(a["name"], a["auth"], a["oauth_issuer"]) for a in listed] == [
-        ("Work", "oauth2", issuer.url)
+        ("Work", "oauth2", oauth_issuer.url)
     ]
     # The keyring holds the refresh token; the settings only say how to sign in.
     monkeypatch.setenv("UNIBOX_INSECURE_TEST_KEYRING", str(test_keyring))
@@ -121,7 +102,7 @@ def test_add_mail_with_oauth2_then_sync_and_reauth_after_a_revoked_grant(
     found = json.loads(_unibox(env, "search", "Hello", "--json").stdout)
     assert [m["subject"] for m in found] == ["Hello from the CLI"]
 
-    issuer.revoke(email)
+    oauth_issuer.revoke(email)
     failed = _unibox(env, "sync")
     assert failed.returncode == 1
     assert "unibox account reauth Work" in failed.stderr, failed.stderr

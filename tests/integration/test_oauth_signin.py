@@ -25,7 +25,9 @@ from unibox.channels.oauth import OAuthError, custom
 from unibox.channels.sasl import Bearer
 from unibox.config import store_path
 from unibox.secrets import SecretStore
+from unibox.services.mail_setup import MailAccountForm, settings_for
 from unibox.services.oauth import OAuthGrant, create_oauth_account, mail_settings_for, sign_in
+from unibox.store import accounts
 from unibox.store.accounts import MailServer
 from unibox.store.store import Store
 from unibox.sync import credentials
@@ -40,36 +42,20 @@ def _need_dovecot() -> None:
         pytest.skip("Dovecot is not installed or not root")
 
 
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[Issuer]:
-    with Issuer() as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def oauth_dovecot(issuer: Issuer, tls_files: TlsFiles) -> Iterator[Dovecot]:
-    _need_dovecot()
-    server = Dovecot(tls=tls_files, oauth2_introspection_url=issuer.userinfo_url).start()
-    try:
-        yield server
-    finally:
-        server.stop(graceful=False)
-
-
 @pytest.fixture
-def oauth_smtp(issuer: Issuer) -> Iterator[SmtpServer]:
-    server = SmtpServer("plain", oauth_userinfo_url=issuer.userinfo_url).start()
+def oauth_smtp(oauth_issuer: Issuer) -> Iterator[SmtpServer]:
+    server = SmtpServer("plain", oauth_userinfo_url=oauth_issuer.userinfo_url).start()
     try:
         yield server
     finally:
         server.stop()
 
 
-def _sign_in(issuer: Issuer, email: str, **tamper: str) -> tuple[OAuthGrant, Browser]:
+def _sign_in(oauth_issuer: Issuer, email: str, **tamper: str) -> tuple[OAuthGrant, Browser]:
     browser = Browser(email)
     grant = sign_in(
         SecretStore(),
-        custom(issuer.url),
+        custom(oauth_issuer.url),
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         login_hint=email,
@@ -99,7 +85,7 @@ def _send(subject: str, monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 def test_first_sign_in_then_sync_lists_mail_and_send_works(
-    issuer: Issuer,
+    oauth_issuer: Issuer,
     oauth_dovecot: Dovecot,
     oauth_smtp: SmtpServer,
     profile: Path,
@@ -109,7 +95,7 @@ def test_first_sign_in_then_sync_lists_mail_and_send_works(
 ) -> None:
     email = "ann.first@example.org"
     oauth_dovecot.deliver(email, simple_message("Quarterly numbers", "See attached."))
-    grant, browser = _sign_in(issuer, email)
+    grant, browser = _sign_in(oauth_issuer, email)
     assert grant.email == email and "email" in grant.scopes
     assert "close this tab" in browser.final_page
     # The keyring keeps the refresh token, never the access token.
@@ -129,11 +115,11 @@ def test_first_sign_in_then_sync_lists_mail_and_send_works(
     assert [m.authenticated_as for m in oauth_smtp.messages] == [email]
 
 
-def test_a_wrong_state_or_code_is_refused(issuer: Issuer) -> None:
+def test_a_wrong_state_or_code_is_refused(oauth_issuer: Issuer) -> None:
     with pytest.raises(OAuthError, match="does not belong to this sign-in"):
-        _sign_in(issuer, "ann.state@example.org", state="forged")
+        _sign_in(oauth_issuer, "ann.state@example.org", state="forged")
     with pytest.raises(OAuthError, match="refused the sign-in code"):
-        _sign_in(issuer, "ann.code@example.org", code="not-a-code")
+        _sign_in(oauth_issuer, "ann.code@example.org", code="not-a-code")
     assert not SecretStore().backend.get_password("unibox", "oauth2:custom:ann.state@example.org")
 
 
@@ -147,7 +133,7 @@ def test_a_bogus_token_is_dovecots_temporary_failure_in_words(oauth_dovecot: Dov
 
 
 def test_a_revoked_grant_asks_to_sign_in_again_and_loses_nothing(
-    issuer: Issuer,
+    oauth_issuer: Issuer,
     oauth_dovecot: Dovecot,
     oauth_smtp: SmtpServer,
     profile: Path,
@@ -156,10 +142,10 @@ def test_a_revoked_grant_asks_to_sign_in_again_and_loses_nothing(
 ) -> None:
     email = "ann.revoked@example.org"
     oauth_dovecot.deliver(email, simple_message("Kept locally", "Still here."))
-    grant, _ = _sign_in(issuer, email)
+    grant, _ = _sign_in(oauth_issuer, email)
     _add(grant, oauth_dovecot, oauth_smtp)
     assert run("sync") == 0
-    issuer.revoke(email)
+    oauth_issuer.revoke(email)
     credentials.forget(grant.secret_ref)  # a new process: only the refresh token is known
     capsys.readouterr()
     for step in (lambda: _send("Queued", monkeypatch), lambda: run("sync")):
@@ -229,3 +215,33 @@ def test_a_token_that_expires_is_renewed_without_asking(
         finally:
             imap_conn.logout(client)
         assert skewed.renewals == 1
+
+
+def test_an_edit_that_does_not_say_how_to_sign_in_keeps_oauth2(
+    oauth_issuer: Issuer, oauth_dovecot: Dovecot, profile: Path
+) -> None:
+    """The edit dialog's form has no sign-in method: saving it must not turn the refresh
+    token into a password."""
+    email = "ann.edit@example.org"
+    oauth_dovecot.deliver(email, simple_message("Still signed in", "Yes."))
+    grant, _ = _sign_in(oauth_issuer, email)
+    _add(grant, oauth_dovecot, None)
+    form = MailAccountForm(
+        name="Work",
+        display_name="Ann Edited",
+        email=email,
+        username=email,
+        imap_host="127.0.0.1",
+        imap_port=oauth_dovecot.imap_port,
+        imap_security="plain",
+    )
+    store = Store(store_path(profile))
+    try:
+        with store.write() as s:
+            edited = accounts.update_mail_account(
+                s, "Work", email=email, display_name="Ann Edited", settings=settings_for(form)
+            )
+    finally:
+        store.close()
+    assert edited.settings.auth == "oauth2" and edited.settings.oauth == grant.settings
+    assert run("sync") == 0

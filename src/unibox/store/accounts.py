@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, text, update
@@ -244,6 +244,10 @@ def update_mail_account(
     if a is None:
         raise UserError(f"There is no account named “{name}”.")
     old = MailSettings.from_json(a.settings_json)
+    if old.oauth is not None and settings.oauth is None:
+        # A form that does not say how to sign in (the edit dialog) keeps OAuth2: the
+        # keyring holds a refresh token, which must never be taken for a password.
+        settings = replace(settings, auth=old.auth, oauth=old.oauth)
     if server_changed(old, settings):
         session.execute(
             update(Folder)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from unibox.channels.sasl import Credential
 from unibox.core.errors import UserError
 from unibox.secrets import SecretStore
 from unibox.services.accounts import create_mail_account
@@ -30,6 +31,7 @@ from unibox.store import accounts as store_accounts
 from unibox.store.accounts import AccountInfo, MailSettings
 from unibox.store.intent import intent_write
 from unibox.store.store import Store
+from unibox.sync.credentials import credential_for
 
 # The form's checks and the sign-in live in services (the CLI uses them too).
 __all__ = [
@@ -71,13 +73,14 @@ def form_for(account: AccountInfo) -> MailAccountForm:
     )
 
 
-def stored_password(secrets: SecretStore, account: AccountInfo, typed: str) -> str:
-    """The password typed in the form, else the one the keyring keeps for the account."""
+def stored_password(secrets: SecretStore, account: AccountInfo, typed: str) -> Credential:
+    """The password typed in the form, else what the keyring keeps for the account
+    (for an OAuth2 account, its token source)."""
     if typed:
         return typed
     if not account.secret_ref:
         raise UserError("Enter the password of the account.")
-    return secrets.get(account.secret_ref)
+    return credential_for(secrets, account)
 
 
 def update_account(
