@@ -256,13 +256,20 @@ def test_a_revoked_sign_in_is_renewed_from_settings_and_mail_flows_again(
                 return accounts.get_account(s, "Work").last_error
 
         qtbot.waitUntil(lambda: "sign in again" in last_error().lower(), timeout=30_000)
-
-        qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+        # The status bar says so, and its button leads to where that is done (not Retry).
+        status = window.sync_status
+        qtbot.waitUntil(lambda: status.retry.isVisible(), timeout=10_000)
+        assert status.retry.text() == "Sign in again…"
+        assert "Work" in status.sentence and "sign in again" in status.sentence.lower()
+        qtbot.mouseClick(status.retry, Qt.MouseButton.LeftButton)
         dialog = window.settings_dialog
-        assert dialog is not None
-        dialog.show_page("Accounts")
+        assert dialog is not None and dialog.isVisible()
         page = dialog.accounts
-        qtbot.waitUntil(lambda: page.current is not None, timeout=10_000)
+        assert dialog.stack.currentWidget() is page
+        qtbot.waitUntil(
+            lambda: page.current is not None and page.current.account.name == "Work",
+            timeout=10_000,
+        )
         assert page.reauth.isVisible() and not page.edit.isVisible()
         assert not page.password.isVisible()
         assert "press “Sign in again”" in page.state.text()
@@ -275,5 +282,6 @@ def test_a_revoked_sign_in_is_renewed_from_settings_and_mail_flows_again(
         qtbot.waitUntil(lambda: window.messages.rowCount() == 2, timeout=30_000)
         assert sorted(subjects(qtbot, window)) == ["After signing in again", "Before the revoke"]
         qtbot.waitUntil(lambda: last_error() == "", timeout=10_000)
+        qtbot.waitUntil(lambda: not status.retry.isVisible(), timeout=10_000)
     finally:
         close_window(window)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from unibox.channels.imap import ImapSession
 from unibox.channels.sasl import Credential
-from unibox.core.errors import ChannelError, Unreachable, UserError
+from unibox.core.errors import AuthError, ChannelError, Unreachable, UserError
 from unibox.core.items import ChangeSet, FolderStatus
 from unibox.core.triage import Clock, utc_now
 from unibox.secrets import SecretStore
@@ -70,6 +70,12 @@ class SyncFailure:
     account: str
     message: str
     retryable: bool
+    reauth: bool = False  # an OAuth2 sign-in that was refused: only signing in again helps
+
+
+def needs_sign_in(account: AccountInfo, exc: Exception) -> bool:
+    """An OAuth2 account whose grant or token the provider or server refused."""
+    return account.settings.auth == "oauth2" and isinstance(exc, AuthError)
 
 
 class SyncRunner:
@@ -155,7 +161,8 @@ class SyncRunner:
                 self._suggest_merges(report.changes)
                 return report
             except ChannelError as exc:
-                self.on_error(SyncFailure(account.name, str(exc), exc.retryable))
+                reauth = needs_sign_in(account, exc)
+                self.on_error(SyncFailure(account.name, str(exc), exc.retryable, reauth))
                 if not exc.retryable or isinstance(exc, Unreachable) or attempt >= len(backoff):
                     raise
                 log.info("%s: %s Retrying in %.0f s.", account.name, exc, backoff[attempt])
@@ -230,7 +237,8 @@ class SyncRunner:
             except UserError as exc:
                 # A full disk, a missing password or a wrong one: waiting will not help.
                 if not (isinstance(exc, ChannelError) and exc.retryable):
-                    self.on_error(SyncFailure(account.name, str(exc), False))
+                    reauth = needs_sign_in(account, exc)
+                    self.on_error(SyncFailure(account.name, str(exc), False, reauth))
                     return
                 if self._should_stop(account.name):
                     return

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         self.bridge.sync_progress.connect(self.sync_status.on_progress)
         self.bridge.sync_failed.connect(self.sync_status.on_failure)
         self.sync_status.retry_requested.connect(self.retry_sync)
+        self.sync_status.reauth_requested.connect(self.sign_in_again)
         self.help_button.clicked.connect(self.overlay.toggle)
         self.welcome.add_account.connect(self.add_account)
         self.person.loaded.connect(self.person_panel.show_card)
@@ -295,6 +296,10 @@ class MainWindow(QMainWindow):
             self.sync_status.kicked(names)
         else:
             self.statusBar().showMessage("There is no mail account to sync yet.", 6000)
+
+    def sign_in_again(self, name: str) -> None:
+        """Settings › Accounts on this account, where its "Sign in again" is."""
+        self.open_settings("Accounts").accounts.show_account(name)
 
     def retry_sync(self, name: str) -> None:
         if self.syncs is not None:

@@ -129,6 +129,7 @@ class AccountsPage(SettingsPage):
             self, "Remove account", question
         )
         self.current: _Loaded | None = None
+        self._wanted = ""  # an account to select once the list is loaded
         self.edit_dialog: EditAccountDialog | None = None
         row = QHBoxLayout()
         row.setSpacing(16)
@@ -221,8 +222,18 @@ class AccountsPage(SettingsPage):
     def reload(self) -> None:
         self.bridge.read(store_accounts.list_accounts, self._show_accounts, lane="side")
 
+    def show_account(self, name: str) -> None:
+        """Select this account (now, or once the list is loaded)."""
+        self._wanted = name
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == name:
+                self._wanted = ""
+                self.list.setCurrentRow(row)
+
     def _show_accounts(self, found: list[AccountInfo]) -> None:
-        keep = self.current.account.name if self.current else None
+        keep = self._wanted or (self.current.account.name if self.current else None)
+        self._wanted = ""
         self.list.clear()
         for account in found:
             chat = is_chat_kind(account.kind)

@@ -48,6 +48,7 @@ class AccountSync:
     done: int = 0
     total: int = 0
     error: str = ""
+    reauth: bool = False  # the error is a refused OAuth2 sign-in
     last_ok: float | None = None
     chat: bool = False  # a chat account (XMPP, …): it waits for messages, not mail
 
@@ -63,6 +64,7 @@ class AccountSync:
     def failed(self, f: SyncFailure) -> None:
         self.state = SyncState.OFFLINE if f.retryable else SyncState.ERROR
         self.error = f.message
+        self.reauth = f.reauth
 
     def kicked(self) -> None:
         """The user asked for a sync: show it at once, before the engine reports."""
@@ -121,9 +123,12 @@ class SyncStatus(QWidget):
 
     Signals:
         retry_requested(str): the Retry button, for this account.
+        reauth_requested(str): "Sign in again" instead, for an account whose OAuth2
+            sign-in was refused.
     """
 
     retry_requested = Signal(str)
+    reauth_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -183,7 +188,11 @@ class SyncStatus(QWidget):
         return self.text.text()
 
     def _retry(self) -> None:
-        if self._subject is not None:
+        if self._subject is None:
+            return
+        if self._subject.state is SyncState.ERROR and self._subject.reauth:
+            self.reauth_requested.emit(self._subject.name)
+        else:
             self.retry_requested.emit(self._subject.name)
 
     def _render(self) -> None:
@@ -204,9 +213,13 @@ class SyncStatus(QWidget):
         elif busy:
             self.bar.setRange(0, 0)  # busy: Qt animates it
         self.retry.setVisible(state in (SyncState.ERROR, SyncState.OFFLINE))
+        reauth = state is SyncState.ERROR and subject is not None and subject.reauth
+        self.retry.setText("Sign in again…" if reauth else "Retry")
         self.retry.setToolTip(
             "Sync this account again now" if subject is None else f"Sync {subject.name} again now"
         )
+        if reauth and subject is not None:
+            self.retry.setToolTip(f"Sign {subject.name} in again (Settings › Accounts)")
         self.text.setProperty("problem", state is SyncState.ERROR)
         self.text.style().unpolish(self.text)
         self.text.style().polish(self.text)
