@@ -121,3 +121,31 @@ def test_the_zip_as_downloaded_and_a_later_overlapping_one(
     shutil.unpack_archive(later, folder)
     code, out, _ = run(capsys, "import", str(folder), "--me", "p0")
     assert code == 0 and "0 new message(s), 1501 already imported" in out
+
+
+def test_a_group_dm_is_a_group_named_by_its_members(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(DATA, export)
+    (export / "mpims.json").write_text(
+        '[{"id": "G01", "name": "mpdm-sam--olga--priya-1", "created": 1700000200,'
+        ' "creator": "U01SAM", "members": ["U01SAM", "U02OLGA", "U03PRIYA"]}]'
+    )
+    (export / "mpdm-sam--olga--priya-1").mkdir()
+    (export / "mpdm-sam--olga--priya-1" / "2024-03-04.json").write_text(
+        '[{"type": "message", "user": "U03PRIYA", "text": "all three of us?",'
+        ' "ts": "1709546400.000100"}]'
+    )
+    code, out, err = run(capsys, "import", str(export), "--me", "sam@example.org")
+    assert code == 0 and "3 conversation(s), 8 new message(s)" in out, err
+    code, out, _ = run(capsys, "search", "channel:slack three")
+    assert "all three of us?" in out
+    store = Store(store_path(profile))
+    with store.read() as s:
+        from sqlalchemy import select
+
+        from unibox.store.schema import Conversation
+
+        kinds = dict(s.execute(select(Conversation.subject, Conversation.kind)).all())
+    assert kinds["Olga Petrova, Priya Nair"] == "group" and kinds["Olga Petrova"] == "chat"

@@ -135,3 +135,24 @@ def test_reading_streams_a_message_at_a_time(tmp_path: Path) -> None:
     assert (small_count, count) == (2_000 - 40, 20_000 - 400)
     # Ten times the messages, not more memory: a message at a time, not the file.
     assert peak < 2 * small_peak and peak < big.stat().st_size / 4
+
+
+def test_a_group_chats_export_without_its_owner_says_so(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chat = tmp_path / "ChatExport_2024-02-02" / "result.json"
+    chat.parent.mkdir()
+    chat.write_text(
+        '{"name": "Launch Team", "type": "private_supergroup", "id": 3003, "messages": ['
+        '{"id": 1, "type": "message", "date": "2024-02-01T08:01:00", "from": "Priya Nair",'
+        ' "from_id": "user4004", "text": "Kick-off on Monday?"},'
+        '{"id": 2, "type": "message", "date": "2024-02-01T08:02:00", "from": null,'
+        ' "from_id": "user999", "text": "from an account since deleted"}]}'
+    )
+    code, out, err = run(capsys, "import", str(chat.parent))
+    assert code == 0 and "2 new message(s)" in out, err
+    assert "who exported it is not known" in out and "--me NAME" in out
+    names = sorted(p["name"] for p in as_json(capsys, "people"))
+    assert names == ["Deleted Account", "Priya Nair"]
+    code, out, _ = run(capsys, "import", str(chat.parent), "--me", "Priya Nair")
+    assert code == 0 and "0 new message(s), 2 already imported" in out
