@@ -106,6 +106,7 @@ def test_an_answer_goes_to_the_organizer_once_as_an_itip_reply_threaded_under_th
     assert str(event["ORGANIZER"]).lower() == f"mailto:{ZOE}"
     (listed,) = _events(capsys)
     assert listed["my_status"] == "accepted"
+    assert listed["calendar"] == "Calendar"  # no server: into the local calendar
 
     # The same answer again sends nothing; a different one is a new REPLY.
     capsys.readouterr()
@@ -175,7 +176,7 @@ def test_a_meeting_with_people_invites_each_by_mail_and_deleting_it_cancels_it_f
     assert event.decoded("DTSTART") == start
     listed = _events(capsys)
     assert len(listed) == 4 and {e["uid"] for e in listed} == {created["uid"]}
-    assert listed[0]["location"] == "Room 2"
+    assert (listed[0]["location"], listed[0]["calendar"]) == ("Room 2", "Calendar")
 
     # Jonas accepts from his own mail client: his answer shows on the event.
     jonas_reply = vevent(

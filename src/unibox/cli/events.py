@@ -101,7 +101,7 @@ def _json(m: Any, people: list[Any], mine: set[str]) -> dict[str, Any]:
 
     my_status = next((p.partstat for p in people if p.email.lower() in mine), "")
     return {
-        "calendar": CALENDAR_NAMES.get(m.source, m.source),
+        "calendar": m.calendar or CALENDAR_NAMES.get(m.source, m.source),
         "uid": m.uid,
         "summary": m.summary,
         "location": m.location,

@@ -12,13 +12,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from unibox.core.address_list import parse_addresses
 from unibox.core.errors import UserError
 from unibox.core.header_safety import UnsafeHeaderError
-from unibox.core.items import Address, Attendee, CalendarEvent
+from unibox.core.items import Address, Attendee, CalendarEvent, ChangeSet
 from unibox.core.itip import cancel, event_ics, partstat_for, reply, request
 from unibox.core.triage import Clock, utc_now
 from unibox.services.event_times import check_rrule, local_zone_name
@@ -122,6 +122,8 @@ class Created:
     uid: str
     calendar: str
     item: OutboxItem | None
+    event_id: int = 0
+    changes: ChangeSet = field(default_factory=ChangeSet)  # the people on it
 
 
 def _aware(when: datetime) -> datetime:
@@ -139,6 +141,8 @@ def add(
     calendar: str | None = None,
     location: str = "",
     description: str = "",
+    all_day: bool = False,
+    timezone: str | None = None,
     undo_seconds: int = 0,
     clock: Clock = utc_now,
 ) -> Created:
@@ -172,7 +176,8 @@ def add(
         location=location.strip(),
         starts_at=int(start.timestamp()),
         ends_at=int(end.timestamp()),
-        timezone=local_zone_name(start),
+        all_day=all_day,
+        timezone="" if all_day else local_zone_name(start) if timezone is None else timezone,
         rrule=rule,
         organizer=organizer,
         attendees=tuple(people),
@@ -187,9 +192,9 @@ def add(
         target = get_calendar(s, calendar) if calendar else default_calendar(s)
         if target.read_only:
             raise UserError(f"The calendar “{target.name}” is read-only.")
-        insert_event(s, event, target, ics)
+        event_id, changes = insert_event(s, event, target, ics)
         item = outbox.get_item(s, queue(s, mail)) if mail is not None else None
-    return Created(event.uid, target.name, item)
+    return Created(event.uid, target.name, item, event_id, changes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """A new event from the window's "New event" dialog, into a calendar (sent by its sync).
 
-Until invitations can be sent from here, the people are kept on the event as
-attendees; the event is one durable write into the chosen calendar (its
-default without a choice), marked 'new' for the calendar's sync.
+With people on it we organize it: services.event_actions.add writes it and
+mails each an invitation (iTIP REQUEST) in one durable write. Without, the
+event is one durable write into the chosen calendar (its default without a
+choice), marked 'new' for the calendar's sync.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
@@ -49,6 +51,21 @@ def add_event(store: Store, new: NewEvent) -> tuple[int, ChangeSet]:
         raise UserError("The event needs a title.")
     if new.ends_at < new.starts_at:
         raise UserError("The event ends before it starts.")
+    if new.attendees:
+        from unibox.services.event_actions import add
+
+        created = add(
+            store,
+            summary=new.summary,
+            start=datetime.fromtimestamp(new.starts_at, UTC),
+            end=datetime.fromtimestamp(new.ends_at, UTC),
+            attendees=new.attendees,
+            calendar=new.calendar or None,
+            location=new.location,
+            all_day=new.all_day,
+            timezone=new.timezone or None,
+        )
+        return created.event_id, created.changes
     changes = ChangeSet()
     with intent_write(store) as s:
         calendar = get_calendar(s, new.calendar) if new.calendar else default_calendar(s)

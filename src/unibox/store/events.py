@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from unibox.core.calendar import occurrence_starts, recurrence_key
 from unibox.store.event_replies import my_place
 from unibox.store.schema import Handle, Message
-from unibox.store.schema_events import Event, EventAttendee, EventMessage
+from unibox.store.schema_events import Calendar, Event, EventAttendee, EventMessage
 
 
 def _utc(stamp: int) -> datetime:
@@ -45,6 +45,7 @@ class Meeting:
     message_id: int | None  # the invitation it came from
     source: str = "mail"  # the calendar it is in: "mail" (invitations) or "local"
     timezone: str = ""  # the IANA zone it was written in ("" for UTC or floating)
+    calendar: str = ""  # the name of the calendar it is in ("" for an invitation in none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,12 @@ def _columns() -> tuple[Any, ...]:
         .scalar_subquery()
         .label("attendee_count")
     )
+    in_calendar = (
+        select(Calendar.name)
+        .where(Calendar.id == Event.calendar_id)
+        .scalar_subquery()
+        .label("calendar_name")
+    )
     return (
         Event.id,
         Event.uid,
@@ -96,6 +103,7 @@ def _columns() -> tuple[Any, ...]:
         Handle.value,
         organizer_name,
         count,
+        in_calendar,
     )
 
 
@@ -119,6 +127,7 @@ def _meeting(row: Any, start: int | None = None) -> Meeting:
         message_id=row.message_id,
         source=row.source,
         timezone=row.timezone,
+        calendar=row.calendar_name or "",
     )
 
 
