@@ -113,3 +113,15 @@ def test_a_later_overlapping_download_split_in_files_adds_only_what_is_new(
     archive = shutil.make_archive(str(tmp_path / "facebook-sambecker"), "zip", later)
     code, out, _ = run(capsys, "import", archive)
     assert code == 0 and "100 new message(s), 200 already imported" in out
+
+
+def test_a_cut_short_file_keeps_the_messages_before_the_cut(
+    profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    download = write_download(tmp_path / "download", 50, threads=1)
+    (part,) = download.rglob("message_1.json")
+    part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])
+    code, out, err = run(capsys, "import", str(download), "--me", "Sam Becker")
+    assert code == 0, err
+    assert "new message(s)" in out and " 0 new message(s)" not in out
+    assert "message_1.json messages[" in out and "the file ends early" in out

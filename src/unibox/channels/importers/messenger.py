@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from unibox.channels.importers.base import Item, Notice, Owner, ReadOptions, Skip, Stage, Tally
+from unibox.channels.importers.jsonstream import Broken, walk
 from unibox.channels.importers.source import Source
 from unibox.core.errors import UserError
 from unibox.core.items import ChatAddress, ChatMessage
@@ -127,6 +128,10 @@ class MessengerImporter:
         for name in files:
             where = source.where(name)
             data = _load(source, name)
+            if data is None:  # not JSON throughout: what comes before the flaw is kept
+                data, broken = _salvage(source, name)
+                if broken is not None:
+                    yield Skip(where, broken.path, broken.reason)
             if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
                 yield Skip(where, "$", "not a conversation of the download (no messages)")
                 continue
@@ -230,6 +235,22 @@ def _load(source: Source, name: str) -> Any:
             return _fixed(json.load(f))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
+
+
+def _salvage(source: Source, name: str) -> tuple[dict[str, Any], Broken | None]:
+    """A conversation file read as a stream, up to where it stops being JSON."""
+    data: dict[str, Any] = {"participants": [], "messages": []}
+    with source.open(name) as f:
+        for found in walk(f, ("participants.item", "messages.item"), ("title",)):
+            if isinstance(found, Broken):
+                return data, found
+            key = found.prefix.split(".", 1)[0]
+            value = _fixed(found.value)
+            if key == "title":
+                data["title"] = value
+            else:
+                data[key].append(value)
+    return data, None
 
 
 def _owner_name(data: dict[str, Any]) -> str:
