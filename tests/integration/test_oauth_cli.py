@@ -101,6 +101,10 @@ def test_add_mail_with_oauth2_then_sync_and_reauth_after_a_revoked_grant(
     assert _unibox(env, "sync").returncode == 0
     found = json.loads(_unibox(env, "search", "Hello", "--json").stdout)
     assert [m["subject"] for m in found] == ["Hello from the CLI"]
+    # Nothing new: the quick check signs in with a renewed token and skips the engine.
+    quick = _unibox(env, "-v", "sync")
+    assert quick.returncode == 0, quick.stderr
+    assert "nothing changed on the server (quick check)" in quick.stderr, quick.stderr
 
     oauth_issuer.revoke(email)
     failed = _unibox(env, "sync")

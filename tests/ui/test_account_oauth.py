@@ -125,6 +125,7 @@ def test_from_gmail_to_another_domain_the_guess_follows(
     dialog.email.setText("mira@castell.org")
     qtbot.waitUntil(lambda: "castell.org" in dialog.oauth.looked_up, timeout=10_000)
     assert offered(dialog) == ""
+    assert not dialog.oauth.panel.provider_link.isVisible()  # no "Sign in with Google instead"
     assert dialog.imap.host.text() == "imap.castell.org"
     assert dialog.smtp.host.text() == "smtp.castell.org"
 

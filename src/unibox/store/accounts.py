@@ -11,6 +11,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from unibox.core.errors import UserError
+from unibox.store.oauth_settings import OAuthSettings
 from unibox.store.schema import CALDAV_KIND, Account
 
 
@@ -19,29 +20,6 @@ class MailServer:
     host: str
     port: int
     security: str  # "ssl", "starttls" or "plain"
-
-
-@dataclass(frozen=True, slots=True)
-class OAuthSettings:
-    """How an OAuth2 account signs in (the refresh token itself is in the keyring)."""
-
-    provider: str  # "google", "microsoft" or "custom"
-    issuer: str
-    client_id: str
-    scopes: tuple[str, ...]
-    authorization_endpoint: str
-    token_endpoint: str
-
-    @staticmethod
-    def from_raw(raw: dict[str, Any]) -> OAuthSettings:
-        return OAuthSettings(
-            provider=str(raw.get("provider", "custom")),
-            issuer=str(raw.get("issuer", "")),
-            client_id=str(raw.get("client_id", "")),
-            scopes=tuple(raw.get("scopes", ())),
-            authorization_endpoint=str(raw.get("authorization_endpoint", "")),
-            token_endpoint=str(raw.get("token_endpoint", "")),
-        )
 
 
 @dataclass(frozen=True, slots=True)

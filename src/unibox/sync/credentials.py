@@ -15,12 +15,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from unibox.channels import oauth
 from unibox.channels.sasl import Credential
 from unibox.core.errors import AuthError
 from unibox.secrets import SecretStore
-from unibox.store.accounts import AccountInfo, OAuthSettings
+from unibox.store.oauth_settings import OAuthSettings
+
+if TYPE_CHECKING:
+    from unibox.store.accounts import AccountInfo
 
 log = logging.getLogger("unibox.sync.oauth")
 

@@ -120,7 +120,7 @@ class SignInPanel(QWidget):
     ) -> None:
         """Show one look; `provider_name` names the button ("Google"), `hint` says why."""
         self.mode = mode
-        if provider_name:
+        if mode in (OFF, PROVIDER):  # the wait keeps whose page is open
             self.provider_name = provider_name
         name = self.provider_name
         signing = mode in (PROVIDER, ISSUER)
