@@ -63,6 +63,20 @@ def test_the_menu_offers_it_and_an_sms_backup_imports_with_progress_and_report(
     qtbot.waitUntil(lambda: "SMS" in _sidebar_titles(w), timeout=10_000)
     dialog.accept()
 
+    # The imported chat opens as history: no reply box that could never send.
+    from sqlalchemy import select
+
+    from unibox.store.schema import Conversation
+
+    with w.bridge.store.read() as s:
+        cid = s.scalar(select(Conversation.id).where(Conversation.remote_ref == "+4915123456789"))
+    assert cid is not None
+    w.chat.open(cid)
+    qtbot.waitUntil(lambda: w.chat_view.shown is not None and w.chat_view.shown.imported)
+    assert w.chat_view.title.text() == "Jonas Weber"
+    assert w.chat_view.imported_note.text() == "Imported SMS history: answer in SMS itself."
+    assert w.chat_view.input.isHidden() and w.chat_view.send_button.isHidden()
+
 
 def test_an_export_whose_owner_is_unclear_asks_and_imports_as_that_person(
     qtbot: Any,

@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session
 
 from unibox.core.items import ChangeSet
 from unibox.store.chat_outbox import chat_states
-from unibox.store.schema import NOT_MAIL, Conversation, Handle, Message, MessageBody, Participant
+from unibox.store.import_accounts import IMPORT_KIND
+from unibox.store.schema import (
+    NOT_MAIL,
+    Account,
+    Conversation,
+    Handle,
+    Message,
+    MessageBody,
+    Participant,
+)
 
 PAGE = 200
 
@@ -46,6 +55,7 @@ class ChatThread:
     address: str  # the peer's or the room's address (what queue_chat writes to)
     lines: tuple[ChatLine, ...]  # oldest first: the newest is the last
     has_older: bool  # more lines before the first one
+    imported: bool = False  # history from an export: nothing can be sent from here
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +157,8 @@ def chat_thread(
         address=head.remote_ref or "",
         lines=tuple(lines),
         has_older=has_older,
+        imported=session.scalar(select(Account.kind).where(Account.id == head.account_id))
+        == IMPORT_KIND,
     )
 
 

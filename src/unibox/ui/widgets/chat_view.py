@@ -116,8 +116,13 @@ class ChatView(QWidget):
         self.send_button.setObjectName("ChatSend")
         self.send_button.setToolTip("Send (Enter; Shift+Enter for a new line)")
         self.send_button.clicked.connect(self._send)
+        self.imported_note = QLabel(box)
+        self.imported_note.setObjectName("Muted")
+        self.imported_note.setWordWrap(True)
+        self.imported_note.hide()
         row.addWidget(self.input, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.imported_note, 1)
         return box
 
     # -- showing -----------------------------------------------------------------
@@ -136,6 +141,13 @@ class ChatView(QWidget):
         self.avatar.set_person(thread.title, thread.address)
         first = thread.title.split()[0] if thread.title and not group else thread.title
         self.input.setPlaceholderText(f"Write to {first or thread.address}… (Enter sends)")
+        # Imported history: unibox has no way to send there, so it offers none.
+        self.input.setVisible(not thread.imported)
+        self.send_button.setVisible(not thread.imported)
+        self.imported_note.setVisible(thread.imported)
+        self.imported_note.setText(
+            f"Imported {network} history: answer in {network} itself." if thread.imported else ""
+        )
         if other:
             self.input.clear()
             self._stick = True
@@ -150,7 +162,7 @@ class ChatView(QWidget):
 
     def _send(self) -> None:
         text = self.input.toPlainText().strip()
-        if not text or self.shown is None:
+        if not text or self.shown is None or self.shown.imported:
             return
         self.input.clear()
         self._stick = True
