@@ -13,6 +13,7 @@ follows the redirect to the app's loopback listener.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import urllib.error
@@ -53,6 +54,8 @@ class Issuer:
             warnings.simplefilter("ignore")  # authlib's deprecation notes on import
             import oidc_provider_mock
 
+        # authlib logs each issued token at DEBUG: keep tokens out of the test logs.
+        logging.getLogger("authlib").setLevel(logging.INFO)
         app = oidc_provider_mock.app(access_token_max_age=timedelta(seconds=self.token_lifetime))
         app.debug = False
         self._server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)

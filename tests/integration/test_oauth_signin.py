@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import sys
 import threading
@@ -92,7 +93,9 @@ def test_first_sign_in_then_sync_lists_mail_and_send_works(
     test_keyring: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     email = "ann.first@example.org"
     oauth_dovecot.deliver(email, simple_message("Quarterly numbers", "See attached."))
     grant, browser = _sign_in(oauth_issuer, email)
@@ -113,6 +116,9 @@ def test_first_sign_in_then_sync_lists_mail_and_send_works(
     assert code == 0, capsys.readouterr().err
     assert run("sync") == 0
     assert [m.authenticated_as for m in oauth_smtp.messages] == [email]
+    # Every log line, at DEBUG too (imapclient's and smtplib's included): no token.
+    assert caplog.text and grant.access_token not in caplog.text
+    assert kept["refresh_token"] not in caplog.text
 
 
 def test_a_wrong_state_or_code_is_refused(oauth_issuer: Issuer) -> None:
