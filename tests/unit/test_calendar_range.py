@@ -119,3 +119,35 @@ def test_a_week_shows_each_occurrence_its_moved_one_and_what_spans_days(tmp_path
     with store.read() as s:
         later = occurrences_in_range(s, _at("2026-06-13T00:00"), _at("2026-06-14T00:00"))
     assert [o.summary for o in later] == ["Offsite"]
+
+
+def test_next_meeting_of_a_person_skips_a_moved_occurrence_and_cancelled_events(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from unibox.core.items import Address, Attendee, CalendarEvent
+    from unibox.store.event_files import import_events
+    from unibox.store.next_meetings import next_meeting, next_meeting_starts
+    from unibox.store.person_edit import find_person
+
+    store = _store(tmp_path)
+    ann = Attendee(Address("ann@example.com", "Ann"))
+    weekly = CalendarEvent(
+        uid="w", summary="Weekly", starts_at=_at("2026-01-05T10:00"),
+        ends_at=_at("2026-01-05T11:00"), rrule="FREQ=WEEKLY", attendees=(ann,),
+    )  # fmt: skip
+    moved = CalendarEvent(
+        uid="w", recurrence_id="20260608T100000Z", summary="Weekly (moved)",
+        starts_at=_at("2026-06-12T10:00"), ends_at=_at("2026-06-12T11:00"), attendees=(ann,),
+    )  # fmt: skip
+    gone = CalendarEvent(
+        uid="g", summary="Gone", starts_at=_at("2026-06-07T09:00"),
+        ends_at=_at("2026-06-07T10:00"), status="cancelled", attendees=(ann,),
+    )  # fmt: skip
+    import_events(store, [weekly, moved, gone])
+    now = _at("2026-06-06T12:00")
+    with store.read() as s:
+        pid = find_person(s, "ann@example.com")
+        assert pid is not None
+        starts = next_meeting_starts(s, None, now)
+        meeting = next_meeting(s, pid, now)
+    # The Monday 8 June occurrence moved to Friday 12 June; the cancelled one does not count.
+    assert starts[pid] == _at("2026-06-12T10:00")
+    assert meeting is not None and meeting.summary == "Weekly (moved)"

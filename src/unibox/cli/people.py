@@ -22,7 +22,9 @@ Handler = Callable[[argparse.Namespace], int]
 def register(sub: Any) -> dict[str, Handler]:
     pe = sub.add_parser("people", help="list people: last touch, open items, channels")
     pe.add_argument("query", nargs="*", help="words of a name, address, company or tag")
-    pe.add_argument("--sort", choices=["last_touch", "name", "open_items", "messages"])
+    pe.add_argument(
+        "--sort", choices=["last_touch", "name", "open_items", "messages", "next_meeting"]
+    )
     pe.add_argument("--cold", type=int, metavar="DAYS", help="only people going cold")
     pe.add_argument("--limit", type=int, default=200)
     pe.add_argument("--json", action="store_true")

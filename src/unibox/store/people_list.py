@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from unibox.store.next_meetings import next_meeting_starts
 from unibox.store.schema import Handle, Message, Participant, Person
 from unibox.store.schema_people import PersonCard, PersonField, PersonNote, PersonTask
 
@@ -28,6 +29,7 @@ class PeopleSort(StrEnum):
     NAME = "name"
     OPEN_ITEMS = "open_items"  # most open tasks first
     MESSAGES = "messages"  # most messages first
+    NEXT_MEETING = "next_meeting"  # the soonest meeting first; people without one last
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class PersonRow:
     channels: tuple[str, ...]  # handle kinds they can be reached on
     message_count: int
     messages_to_them: int
+    next_meeting: datetime | None = None  # when their next meeting starts
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +57,7 @@ class PersonRow:
             "open_items": self.open_items,
             "channels": list(self.channels),
             "messages": self.message_count,
+            "next_meeting": self.next_meeting.isoformat() if self.next_meeting else None,
         }
 
 
@@ -167,6 +171,11 @@ def people_ids(
         items = _open_items(session)
         ids.sort(key=lambda i: (-items.get(i, 0), i))
         return ids
+    if sort == PeopleSort.NEXT_MEETING:
+        soon = next_meeting_starts(session, ids if query and len(ids) <= 2000 else None, now)
+        never = 1 << 62
+        ids.sort(key=lambda i: (soon.get(i, never), i))
+        return ids
     # A narrow search aggregates only its people; a broad one is cheaper whole.
     some = ids if query and len(ids) <= 2000 else None
     if sort == PeopleSort.MESSAGES:
@@ -185,6 +194,7 @@ def people_rows(session: Session, ids: list[int], *, now: int | None = None) -> 
     now = int(time.time()) if now is None else now
     activity = _activity(session, ids, now)
     items = _open_items(session, ids)
+    soon = next_meeting_starts(session, ids, now)
     handles: dict[int, list[tuple[str, str]]] = {}
     for pid, kind, value in session.execute(
         select(Handle.person_id, Handle.kind, Handle.value)
@@ -212,6 +222,7 @@ def people_rows(session: Session, ids: list[int], *, now: int | None = None) -> 
             channels=tuple(dict.fromkeys(k for k, _v in own)),
             message_count=a.count,
             messages_to_them=a.sent,
+            next_meeting=datetime.fromtimestamp(soon[pid], UTC) if pid in soon else None,
         )
     return [by_id[i] for i in ids if i in by_id]
 

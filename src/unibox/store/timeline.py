@@ -9,6 +9,7 @@ messages newest first through ix_message_sent, which stops after a page.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,8 +22,9 @@ from unibox.store.persons import handle_ids
 from unibox.store.schema import Handle, Message, Participant
 from unibox.store.schema_people import PersonNote
 
-MESSAGE, NOTE = "message", "note"
-_RANK = {MESSAGE: 0, NOTE: 1}  # ties at the same second: a stable order
+MESSAGE, NOTE, EVENT = "message", "note", "event"
+_RANK = {MESSAGE: 0, NOTE: 1, EVENT: 2}  # ties at the same second: a stable order
+CALENDAR = "calendar"  # the channel of meetings (past occurrences of events with them)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -36,8 +38,8 @@ class TimelineCursor:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    kind: str  # message, note (calendar events later)
-    id: int  # message id or note id
+    kind: str  # message, note, event (a past meeting: one occurrence)
+    id: int  # message id, note id or event id
     at: datetime
     channel: str  # mail, xmpp, … for messages; call, meeting, note for notes
     direction: str  # in, out for messages; "" for notes
@@ -79,8 +81,11 @@ def timeline(
     kinds ("call", "meeting", "note") for touch points; None shows all.
     """
     pid = live_person(session, person_id).id
-    entries = _messages(session, handle_ids(session, pid), before, limit, channels)
+    hids = handle_ids(session, pid)
+    entries = _messages(session, hids, before, limit, channels)
     entries += _notes(session, pid, before, limit, channels)
+    if channels is None or CALENDAR in channels:
+        entries += _meetings(session, hids, before, limit)
     entries.sort(key=lambda e: e.cursor, reverse=True)
     page = tuple(entries[:limit])
     more = len(entries) > limit
@@ -94,7 +99,7 @@ def _messages(
     limit: int,
     channels: frozenset[str] | None,
 ) -> list[TimelineEntry]:
-    if not hids or (channels is not None and not channels - {"call", "meeting", "note"}):
+    if not hids or (channels is not None and not channels - {"call", "meeting", "note", CALENDAR}):
         return []
     sender = select(Handle.display_name).where(Handle.id == Message.sender_handle_id)
     from_name = (
@@ -203,3 +208,30 @@ def _notes(
         )
         for n in session.scalars(stmt)
     ]
+
+
+def _meetings(
+    session: Session, hids: list[int], before: TimelineCursor | None, limit: int
+) -> list[TimelineEntry]:
+    """Meetings with them that have started (now or the cursor's time), newest first."""
+    from unibox.store.next_meetings import past_occurrences
+
+    end = int(time.time()) if before is None else before.at + 1
+    found = []
+    for start, event_id, summary, location, rrule in past_occurrences(
+        session, hids, end, limit + 1
+    ):
+        entry = TimelineEntry(
+            EVENT,
+            event_id,
+            datetime.fromtimestamp(start, UTC),
+            CALENDAR,
+            "",
+            summary,
+            " · ".join(p for p in (location, "repeating" if rrule else "") if p),
+            "",
+            None,
+        )
+        if before is None or entry.cursor < before:
+            found.append(entry)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
@@ -79,6 +80,12 @@ class CalendarSide(QObject):
         if focus:
             page.focus()
         return page
+
+    def show_time(self, when: datetime) -> None:
+        """The Calendar page on the day of `when`, in the day view."""
+        self.people.show(CALENDAR)
+        self.page.go_to(when.astimezone().date())
+        self.page.set_mode("day")
 
     def apply_changes(self, changes: ChangeSet) -> None:
         if self._page is None or not (changes.people or changes.messages_added):

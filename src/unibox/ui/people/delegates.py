@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from unibox.store.people_list import PersonRow
-from unibox.store.timeline import MESSAGE, TimelineEntry
+from unibox.store.timeline import EVENT, MESSAGE, TimelineEntry
 from unibox.store.view_rows import CHANNEL_TITLES
 from unibox.ui.format import list_time
 from unibox.ui.icons import pixmap
@@ -141,7 +141,7 @@ class TimelineDelegate(QStyledItemDelegate):
         note = entry.kind != MESSAGE
         accent = pal.color(QPalette.ColorRole.Link)
         icon_colour = text_colour if selected else (accent if note else muted)
-        name = CHANNEL_ICONS.get(entry.channel, "mail")
+        name = "calendar" if entry.kind == EVENT else CHANNEL_ICONS.get(entry.channel, "mail")
         if entry.kind == MESSAGE and entry.direction == "out":
             name = "sent"
         painter.drawPixmap(rect.left(), rect.top() + 2, pixmap(name, icon_colour, 16))
@@ -155,7 +155,9 @@ class TimelineDelegate(QStyledItemDelegate):
         bold.setWeight(QFont.Weight.DemiBold)
         painter.setFont(bold)
         painter.setPen(text_colour)
-        if note:
+        if entry.kind == EVENT:
+            title = f"Meeting · {entry.title or '(no title)'}"
+        elif note:
             title = f"{entry.channel.capitalize()} · by {entry.by or 'you'}"
         else:
             who = "You" if entry.direction == "out" else (entry.by or "Them")

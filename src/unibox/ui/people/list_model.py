@@ -31,15 +31,17 @@ class Column(IntEnum):
     OPEN = 3
     CHANNELS = 4
     MESSAGES = 5
+    NEXT_MEETING = 6
 
 
-HEADERS = ("Name", "Company", "Last touch", "Open", "Channels", "Messages")
+HEADERS = ("Name", "Company", "Last touch", "Open", "Channels", "Messages", "Next meeting")
 # Columns the store can sort by, and the order a click on them starts with.
 SORTS = {
     Column.NAME: (PeopleSort.NAME, Qt.SortOrder.AscendingOrder),
     Column.LAST_TOUCH: (PeopleSort.LAST_TOUCH, Qt.SortOrder.DescendingOrder),
     Column.OPEN: (PeopleSort.OPEN_ITEMS, Qt.SortOrder.DescendingOrder),
     Column.MESSAGES: (PeopleSort.MESSAGES, Qt.SortOrder.DescendingOrder),
+    Column.NEXT_MEETING: (PeopleSort.NEXT_MEETING, Qt.SortOrder.AscendingOrder),
 }
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the PersonRow, or None while its page loads
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -271,4 +273,16 @@ def _text(row: PersonRow, column: Column) -> str:
         return str(row.open_items) if row.open_items else ""
     if column is Column.CHANNELS:
         return " ".join(row.channels)
+    if column is Column.NEXT_MEETING:
+        return soon(row.next_meeting, datetime.now().astimezone())
     return f"{row.message_count:,}"
+
+
+def soon(when: datetime | None, now: datetime) -> str:
+    """ "today 14:00", "tomorrow 09:30", "Fri 11 Dec 10:00", "" without one."""
+    if when is None:
+        return ""
+    local = when.astimezone(now.tzinfo)
+    days = (local.date() - now.date()).days
+    day = {0: "today", 1: "tomorrow"}.get(days) or f"{local:%a} {local.day} {local:%b}"
+    return f"{day} {local:%H:%M}"

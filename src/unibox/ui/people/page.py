@@ -23,7 +23,7 @@ TIPS = (
     "Enter opens a person; Backspace comes back.\n"
     "Ctrl+L logs a call or a note.\n"
     "F2 edits the contact card; Esc cancels.\n"
-    "Ctrl+1 Mail · Ctrl+2 People"
+    "Ctrl+1 Mail · Ctrl+2 People · Ctrl+3 Calendar"
 )
 
 
@@ -32,10 +32,12 @@ class PeoplePage(QWidget):
 
     Signals:
         message_chosen(int): open this message in the Mail page.
+        meeting_chosen(object): show this time (a UTC datetime) in the Calendar page.
         status(str): a sentence for the status bar.
     """
 
     message_chosen = Signal(int)
+    meeting_chosen = Signal(object)
     status = Signal(str)
 
     def __init__(
@@ -70,6 +72,7 @@ class PeoplePage(QWidget):
         self.view.status.connect(self.status)
         self.record.back.connect(self.show_list)
         self.record.message_chosen.connect(self.message_chosen)
+        self.record.meeting_chosen.connect(self.meeting_chosen)
         self.record.status.connect(self.status)
         self.writer.saved.connect(self.status)
         self.writer.failed.connect(self.status)

@@ -79,6 +79,7 @@ class PeopleView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.COMPANY, QHeaderView.ResizeMode.Stretch)
         self.list.setColumnWidth(Column.MESSAGES, 96)
+        self.list.setColumnWidth(Column.NEXT_MEETING, 150)
         self.list.header().setSortIndicator(Column.LAST_TOUCH, Qt.SortOrder.DescendingOrder)
         self.empty = QLabel("", self.stack)
         self.stack.addWidget(self.list)

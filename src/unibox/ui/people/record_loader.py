@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -14,7 +15,9 @@ from unibox.core.errors import UserError
 from unibox.core.identity import region_from_locale
 from unibox.core.items import ChangeSet
 from unibox.store import merge_suggestions, merges, person_card, person_edit
+from unibox.store.events import Meeting
 from unibox.store.intent import intent_write
+from unibox.store.next_meetings import next_meeting
 from unibox.store.persons import (
     PersonActivity,
     PersonHead,
@@ -54,6 +57,7 @@ class RecordLoader(QObject):
         failed(str): an edit or a load failed; the sentence says why.
         merged(int, str): a suggested merge was made: its record id, and a sentence.
         touch_logged(): a call, meeting or note was stored.
+        next_meeting(object): the person's next Meeting, or None (after the head).
     """
 
     head_loaded = Signal(object)
@@ -62,6 +66,7 @@ class RecordLoader(QObject):
     failed = Signal(str)
     merged = Signal(int, str)
     touch_logged = Signal()
+    next_meeting = Signal(object)
 
     def __init__(
         self, bridge: Bridge, settings: Settings | None = None, parent: QObject | None = None
@@ -100,11 +105,20 @@ class RecordLoader(QObject):
         self.person_id = head.id
         self.head_loaded.emit(head)
         pid = head.id
+        self._bridge.read(
+            lambda s: next_meeting(s, pid, int(time.time())),
+            lambda meeting: self._next_done(generation, meeting),
+            lane="side",
+        )
         self._bridge.read(  # only now: never competing with the head or the first page
             lambda s: person_activity(s, pid),
             lambda activity: self._activity_done(generation, head, activity),
             lane="side",
         )
+
+    def _next_done(self, generation: int, meeting: Meeting | None) -> None:
+        if generation == self._generation:
+            self.next_meeting.emit(meeting)
 
     def _activity_done(self, generation: int, head: PersonHead, activity: PersonActivity) -> None:
         if generation != self._generation:

@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from unibox.services.meeting_format import meeting_line
+from unibox.store.events import Meeting
 from unibox.store.people_list import PersonRow
 from unibox.store.persons import PersonHead, PersonRecord
-from unibox.store.timeline import MESSAGE
+from unibox.store.timeline import CALENDAR, EVENT, MESSAGE
 from unibox.store.view_rows import CHANNEL_TITLES
 from unibox.ui.bridge import Bridge
 from unibox.ui.people.card_editor import CardEditor
@@ -89,11 +91,13 @@ class PersonRecordView(QWidget):
     Signals:
         back(): return to the People list.
         message_chosen(int): open this message in the Mail page.
+        meeting_chosen(object): show this time (a UTC datetime) in the calendar.
         status(str): a sentence for the status bar.
     """
 
     back = Signal()
     message_chosen = Signal(int)
+    meeting_chosen = Signal(object)
     status = Signal(str)
 
     def __init__(self, bridge: Bridge, loader: RecordLoader, parent: QWidget | None = None) -> None:
@@ -173,8 +177,16 @@ class PersonRecordView(QWidget):
         self.handles = QLabel(head)
         self.handles.setObjectName("Muted")
         self.handles.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.next_meeting = QPushButton(head)
+        self.next_meeting.setObjectName("NextMeeting")
+        self.next_meeting.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.next_meeting.setFlat(True)
+        self.next_meeting.setToolTip("Show it in the calendar")
+        self.next_meeting.hide()
+        self._next_start: object = None
         for w in (self.name, self.role, self.handles):
             text.addWidget(w)
+        text.addWidget(self.next_meeting, 0, Qt.AlignmentFlag.AlignLeft)
         self.log_button = QPushButton("Log a call / note", head)
         self.log_button.setObjectName("PrimaryButton")
         self.log_button.setToolTip("Ctrl+L")
@@ -229,6 +241,8 @@ class PersonRecordView(QWidget):
         ld.saved.connect(self.status)
         ld.touch_logged.connect(self.timeline.reload)  # a logged call shows at once
         ld.failed.connect(self._failed)
+        ld.next_meeting.connect(self._show_next_meeting)
+        self.next_meeting.clicked.connect(lambda: self.meeting_chosen.emit(self._next_start))
         self.back_button.clicked.connect(self.back)
         self.log_button.clicked.connect(self.log_form.open)
         self.done.log_requested.connect(self.log_form.open)
@@ -263,11 +277,19 @@ class PersonRecordView(QWidget):
             self.role.setText(hint.company if hint is not None else "")
             self.role.setVisible(bool(self.role.text()))
             self.handles.setText(handle)
+        if self.head is None or self.head.id != person_id:
+            self.next_meeting.hide()
         self.head = None
         self.record = None
         self.log_form.hide()
         self.loader.load(person_id)
         self.timeline.show_person(person_id)
+
+    def _show_next_meeting(self, meeting: Meeting | None) -> None:
+        self.next_meeting.setVisible(meeting is not None)
+        if meeting is not None:
+            self._next_start = meeting.starts
+            self.next_meeting.setText(f"Next meeting: {meeting_line(meeting)}")
 
     def _failed(self, text: str) -> None:
         self.status.emit(text)
@@ -333,6 +355,7 @@ class PersonRecordView(QWidget):
                 name = names.get(kind) or CHANNEL_TITLES.get(kind) or kind.capitalize()
                 wanted.append((name, frozenset({kind})))
             wanted.append(("Calls && notes", NOTE_KINDS))
+            wanted.append(("Meetings", frozenset({CALENDAR})))
         current = self.timeline.channels
         if [b.text() for b in self.chips.buttons()] == [w[0] for w in wanted]:
             for b, (_t, channels) in zip(self.chips.buttons(), wanted, strict=True):
@@ -356,3 +379,5 @@ class PersonRecordView(QWidget):
         entry = self.timeline.entry(index.row())
         if entry is not None and entry.kind == MESSAGE:
             self.message_chosen.emit(entry.id)
+        elif entry is not None and entry.kind == EVENT:
+            self.meeting_chosen.emit(entry.at)

@@ -106,6 +106,7 @@ class PeopleSide(QObject):
             page.switcher.show_mode(self.mode)
             page.switcher.chosen.connect(self.show)
             page.message_chosen.connect(self.open_message)
+            page.meeting_chosen.connect(lambda when: window.calendar.show_time(when))
             page.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
             self.contacts.attach(page)
         return self._page
