@@ -147,3 +147,16 @@ def _when():  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
     return datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def test_the_owners_own_number_in_a_group_is_not_a_member(tmp_path: Path) -> None:
+    from tests.helpers.sms_backup_export import mms_lines
+
+    me = "+4917000000001"
+    group = mms_lines(["+4915123456789", me, "+4915112345678"], me, "+4915112345678", _when(), "hi")
+    path = write_sms(tmp_path / "sms-group.xml", [group])
+    with path.open("rb") as f:
+        (item,) = [i for i in read_backup(f, "x", ChatAddress("phone", me), "DE")
+                   if isinstance(i, ChatMessage)]  # fmt: skip
+    assert {a.value for a in item.participants} == {"+4915123456789", "+4915112345678"}
+    assert item.conversation == "mms:+4915112345678~+4915123456789"

@@ -20,7 +20,13 @@ def register_contacts(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]
         help="import contacts (.vcf, .csv), events (.ics) or a chat, social or mail export",
     )
     imp.add_argument("file", metavar="PATH")
-    imp.add_argument("--me", default="", metavar="NAME", help="chat exports: your name in them")
+    imp.add_argument(
+        "--me",
+        default="",
+        metavar="NAME",
+        help="exports: who you are in it (a name; SMS: your number; LinkedIn: your profile URL; "
+        "X: your user id)",
+    )
     imp.add_argument(
         "--format", default="", metavar="NAME", help="chat exports: the format, not detected"
     )

@@ -191,7 +191,11 @@ class BackupReader:
             phone_address(n, names[i] if len(names) == len(numbers) else "", self.region)
             for i, n in enumerate(numbers)
         ]
-        others = list({a.value: a for a in others}.values())
+        # Some phones list the owner's own number among the thread's: it is nobody else.
+        others = list({a.value: a for a in others if a.value != self.me.value}.values())
+        if not others:
+            self._skip("a multimedia message with nobody but you in it", mms.line)
+            return
         outgoing = box in _SENT_MMS
         if outgoing:
             sender = self.me
