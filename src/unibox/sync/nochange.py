@@ -38,6 +38,7 @@ from unibox.store.sync_state import (
 
 if TYPE_CHECKING:
     from unibox.channels.imap_conn import ImapEndpoint
+    from unibox.channels.sasl import Credential
 
 log = logging.getLogger("unibox.sync")
 
@@ -80,8 +81,7 @@ def quick_check(store_file: Path, only: str | None = None) -> QuickCheck | None:
 
 
 def _unchanged(account: StoredAccount) -> bool:
-    if account.kind != "imap" or account.work_queued or '"oauth2"' in account.settings_json:
-        # An OAuth2 account's tokens are renewed by the full path.
+    if account.kind != "imap" or account.work_queued:
         return False
     if not account.folders:
         return False  # never synced: no need to ask
@@ -90,10 +90,8 @@ def _unchanged(account: StoredAccount) -> bool:
         return False
     # Only now the keyring and the IMAP client: a store that needs work never loads them.
     from unibox.channels.imap import ImapSession
-    from unibox.secrets import SecretStore
 
-    password = SecretStore().get(account.secret_ref)
-    with ImapSession(_endpoint(account.settings_json), password) as imap:
+    with ImapSession(_endpoint(account.settings_json), _credential(account)) as imap:
         if not imap.condstore:
             return False
         remote = {(f.name, f.delimiter, f.role.value) for f in imap.list_folders() if f.selectable}
@@ -139,6 +137,20 @@ def _pop3_unchanged(store_file: Path, account: StoredAccount) -> bool:
     if any(uidl not in known for uidl in on_server):
         return False
     return days <= 0 or not any(known[uidl] <= cutoff for uidl in on_server)
+
+
+def _credential(account: StoredAccount) -> Credential:
+    """The password, or an OAuth2 account's token source (read without the ORM)."""
+    from unibox.secrets import SecretStore
+
+    oauth = json.loads(account.settings_json).get("oauth")
+    if not oauth:
+        return SecretStore().get(account.secret_ref)
+    from unibox.store.oauth_settings import OAuthSettings
+    from unibox.sync.credentials import token_source
+
+    settings = OAuthSettings.from_raw(oauth)
+    return token_source(SecretStore(), account.secret_ref, settings, account.name)
 
 
 def _endpoint(settings_json: str) -> ImapEndpoint:
