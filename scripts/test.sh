@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then run ruff, mypy and the whole test suite.
-# Real servers (Dovecot, aiosmtpd, Prosody, Radicale, gnome-keyring) are started by the tests on
+# Real servers (Dovecot, aiosmtpd, Prosody, Synapse, Radicale, gnome-keyring) are started by the tests on
 # loopback ports chosen at run time, and mastodon-mock (a fake of Mastodon's REST API: no real
 # Mastodon runs here). Extra arguments go to pytest.
 set -euo pipefail

@@ -15,6 +15,7 @@ from tests.helpers.mastodon_mock import MastodonMock
 from tests.helpers.oidc import Issuer
 from tests.helpers.prosody import Prosody, prosody_binary
 from tests.helpers.radicale import Radicale
+from tests.helpers.synapse import MatrixUser, Synapse, synapse_available
 from tests.helpers.tls import TlsFiles, session_tls_files
 from unibox.services.mail_provider import NAMESERVER_ENV
 
@@ -192,6 +193,42 @@ def mastodon_user_factory(
     def make(role: str) -> tuple[str, str]:
         username = f"{role}{base}{next(_user_counter)}"
         return username, mastodon_mock.user(username, role.title())
+
+    return make
+
+
+def _require_synapse() -> None:
+    """Skip (locally) or fail (in CI) when Synapse is not installed."""
+    if not synapse_available():
+        problem = "matrix-synapse is not installed: run scripts/venv.sh test"
+        if os.environ.get("CI"):
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="session")
+def synapse() -> Iterator[Synapse]:
+    """A real Synapse (Matrix, SQLite, no federation, rate limits off) for the session.
+
+    Register fresh users per test (``matrix_user_factory``) so each history starts empty.
+    """
+    _require_synapse()
+    server = Synapse().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def matrix_user_factory(
+    synapse: Synapse, request: pytest.FixtureRequest
+) -> Callable[[str], MatrixUser]:
+    """Registers fresh users on the session's Synapse: ``make("alice")`` -> MatrixUser."""
+    base = re.sub(r"[^a-z0-9]+", "", request.node.name.lower())[:16] or "user"
+
+    def make(role: str) -> MatrixUser:
+        return synapse.register(f"{role}{base}{next(_user_counter)}")
 
     return make
 

@@ -1,0 +1,317 @@
+"""A real Synapse (Matrix homeserver, PyPI ``matrix-synapse``) on a free loopback port.
+
+    with Synapse() as server:
+        alice = server.register("alice")     # MatrixUser: user_id, password, access_token
+        server.url                           # http://127.0.0.1:PORT
+        server.user_id("bob")                # @bob:localhost
+
+Runs ``python -m synapse.app.homeserver`` from the test venv as a child process
+(it dies with its parent: PR_SET_PDEATHSIG) with a generated homeserver.yaml
+and everything else (SQLite database, signing key, media, log) inside one temp
+dir: no federation, no presence, every rate limit at 1000/s unless
+``rate_limited=True`` (then messages are limited to a few a second, to test
+backing off). Users are registered through the admin API with the
+registration shared secret (an HMAC, no extra process per user).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import hmac
+import itertools
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from .ports import LOOPBACK, ServerStartError, free_port, wait_for_port
+from .server_process import ServerProcess
+
+DOMAIN = "localhost"
+DEFAULT_PASSWORD = "matrix-secret"
+_DIR_PREFIX = "unibox-synapse-"
+_user_counter = itertools.count(1)
+
+_FAST = {"per_second": 1000, "burst_count": 1000}
+_RATE_LIMITS = (
+    "rc_message",
+    "rc_registration",
+    "rc_joins_per_room",
+    "rc_3pid_validation",
+    "rc_admin_redaction",
+    "rc_room_creation",
+    "rc_reports",
+    "rc_media_create",
+    "rc_delayed_event_mgmt",
+    "rc_presence",
+)
+
+
+@dataclass(frozen=True)
+class MatrixUser:
+    """A registered user: its id, password and a first access token (for a peer client)."""
+
+    user_id: str
+    password: str
+    access_token: str
+    device_id: str
+
+    @property
+    def localpart(self) -> str:
+        return self.user_id[1:].split(":", 1)[0]
+
+
+def _die_with_parent() -> None:  # in the child between fork and exec
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def synapse_available() -> bool:
+    try:
+        import synapse  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class Synapse(ServerProcess):
+    """One Synapse homeserver in a temp dir. Use as a context manager or call start()/stop()."""
+
+    stderr_name = "synapse.stderr"
+    host = LOOPBACK
+    domain = DOMAIN
+
+    def __init__(self, *, rate_limited: bool = False, max_upload_size: str = "10M") -> None:
+        self.rate_limited = rate_limited
+        self.max_upload_size = max_upload_size
+        self.shared_secret = secrets.token_hex(16)
+        self.password = DEFAULT_PASSWORD
+        self.port = 0
+        self._dir: Path | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def directory(self) -> Path:
+        if self._dir is None:
+            raise RuntimeError("Synapse not started")
+        return self._dir
+
+    @property
+    def log_path(self) -> Path:
+        return self.directory / "homeserver.log"
+
+    @property
+    def config_path(self) -> Path:
+        return self.directory / "homeserver.yaml"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def user_id(self, localpart: str) -> str:
+        return f"@{localpart}:{self.domain}"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, timeout: float = 120.0) -> Synapse:
+        if self.running:
+            return self
+        if self._dir is None:
+            # tmpfs when roomy: every event is an SQLite commit (an fsync on disk).
+            shm = Path("/dev/shm")
+            roomy = shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2**30
+            parent = shm if roomy else Path(tempfile.gettempdir())
+            _remove_stale_dirs(parent)
+            self._dir = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=parent))
+            (self._dir / "owner.pid").write_text(f"{os.getpid()}\n")
+            self._write_signing_key()
+            self.port = free_port()
+        self._write_config()
+        self._spawn(timeout)
+        return self
+
+    def _spawn(self, timeout: float) -> None:
+        stderr = open(self.directory / self.stderr_name, "wb")  # noqa: SIM115
+        preexec = (
+            _die_with_parent if threading.current_thread() is threading.main_thread() else None
+        )
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "synapse.app.homeserver", "-c", str(self.config_path)],
+                stdin=subprocess.DEVNULL,
+                stdout=stderr,
+                stderr=stderr,
+                cwd=self.directory,
+                start_new_session=True,
+                preexec_fn=preexec,
+            )
+        finally:
+            stderr.close()
+        wait_for_port(
+            self.port, self.host, timeout, process=self._proc, what="synapse",
+            log_tail=self.log_tail,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{self.url}/health", timeout=5).ok:
+                    return
+            if self._proc.poll() is not None or time.monotonic() > deadline:
+                self._kill()
+                raise ServerStartError(f"synapse does not answer /health\n{self.log_tail()}")
+            time.sleep(0.1)
+
+    def pause(self) -> None:
+        """Stop the server (a homeserver that is down), keeping its data and port."""
+        self._kill()
+
+    def resume(self, timeout: float = 120.0) -> None:
+        self._spawn(timeout)
+
+    def stop(self) -> None:
+        self._kill()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    # ------------------------------------------------------------------ users
+
+    def register(self, localpart: str, password: str | None = None) -> MatrixUser:
+        """Create a user with the registration shared secret; it comes with a first login."""
+        password = password if password is not None else self.password
+        endpoint = f"{self.url}/_synapse/admin/v1/register"
+        with self._lock:  # a nonce is good for one registration
+            nonce = requests.get(endpoint, timeout=30).json()["nonce"]
+            mac = hmac.new(self.shared_secret.encode(), digestmod=hashlib.sha1)
+            mac.update(b"\x00".join([nonce.encode(), localpart.encode(), password.encode()]))
+            mac.update(b"\x00notadmin")
+            body = {
+                "nonce": nonce,
+                "username": localpart,
+                "password": password,
+                "admin": False,
+                "mac": mac.hexdigest(),
+            }
+            response = requests.post(endpoint, json=body, timeout=30)
+        if not response.ok:
+            raise RuntimeError(f"registering {localpart}: {response.status_code} {response.text}")
+        data = response.json()
+        return MatrixUser(data["user_id"], password, data["access_token"], data["device_id"])
+
+    def new_user(self, base: str = "user", password: str | None = None) -> MatrixUser:
+        """Register a user no other test has."""
+        return self.register(f"{base}{next(_user_counter)}".lower(), password)
+
+    def api(self, token: str, method: str, path: str, body: Any = None) -> Any:
+        """One client-server API call as the token's user (for test set-up and checks)."""
+        response = requests.request(
+            method,
+            f"{self.url}/_matrix/client/v3{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        if not response.ok:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+    # ------------------------------------------------------------------ config
+
+    def _write_signing_key(self) -> None:
+        from signedjson.key import generate_signing_key, write_signing_keys
+
+        with open(self.directory / "signing.key", "w") as fh:
+            write_signing_keys(fh, [generate_signing_key("a_test")])
+
+    def _write_config(self) -> None:
+        import yaml
+
+        d = self.directory
+        (d / "log.yaml").write_text(
+            "version: 1\n"
+            "formatters: {plain: {format: '%(asctime)s %(levelname)s %(name)s %(message)s'}}\n"
+            f"handlers: {{file: {{class: logging.FileHandler, filename: '{d}/homeserver.log',"
+            " formatter: plain}}\n"
+            "root: {level: WARNING, handlers: [file]}\n"
+            "disable_existing_loggers: false\n"
+        )
+        limit = {"per_second": 2, "burst_count": 3} if self.rate_limited else _FAST
+        config: dict[str, Any] = {
+            "server_name": DOMAIN,
+            "pid_file": str(d / "homeserver.pid"),
+            "listeners": [
+                {
+                    "port": self.port,
+                    "bind_addresses": [LOOPBACK],
+                    "type": "http",
+                    "tls": False,
+                    "x_forwarded": False,
+                    "resources": [{"names": ["client", "media"], "compress": False}],
+                }
+            ],
+            "database": {"name": "sqlite3", "args": {"database": str(d / "homeserver.db")}},
+            "log_config": str(d / "log.yaml"),
+            "media_store_path": str(d / "media"),
+            "max_upload_size": self.max_upload_size,
+            "signing_key_path": str(d / "signing.key"),
+            "registration_shared_secret": self.shared_secret,
+            "macaroon_secret_key": secrets.token_hex(16),
+            "form_secret": secrets.token_hex(16),
+            "report_stats": False,
+            "bcrypt_rounds": 4,  # registration and login in milliseconds, not a second
+            "enable_metrics": False,
+            "trusted_key_servers": [],
+            "suppress_key_server_warning": True,
+            "federation_domain_whitelist": [],
+            "presence": {"enabled": False},
+            "url_preview_enabled": False,
+            **{name: dict(_FAST) for name in _RATE_LIMITS},
+            "rc_message": dict(limit),
+            "rc_login": {k: dict(_FAST) for k in ("address", "account", "failed_attempts")},
+            "rc_joins": {k: dict(_FAST) for k in ("local", "remote")},
+            "rc_invites": {k: dict(_FAST) for k in ("per_room", "per_user", "per_issuer")},
+        }
+        self.config_path.write_text(yaml.safe_dump(config))
+
+
+def _remove_stale_dirs(root: Path) -> None:
+    """Delete server dirs of test processes that died without stop()."""
+    with contextlib.suppress(OSError):
+        for path in root.glob(_DIR_PREFIX + "*"):
+            try:
+                owner = int((path / "owner.pid").read_text().strip())
+            except (OSError, ValueError):
+                continue
+            if owner != os.getpid() and not Path(f"/proc/{owner}").exists():
+                shutil.rmtree(path, ignore_errors=True)
