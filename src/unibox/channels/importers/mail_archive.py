@@ -1,5 +1,5 @@
 """Mail archives as an importer: a Maildir (with Maildir++ or nested subfolders), .eml
-files (one, or a folder or .zip of them) and mbox files (.mbox, or a file of "From " lines).
+files and mbox files (.mbox, or a file of "From " lines); one, or a folder or .zip of them.
 
 Each message is an `ArchivedMail` in the folder it was filed in: a maildir's
 name, the mbox file's name, or "Imported" for loose .eml files. UIDs are a hash
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 
 from unibox.channels.imap import folder_role
 from unibox.channels.importers import maildir as md
@@ -20,12 +19,6 @@ from unibox.channels.importers.source import Source
 from unibox.core.items import IncomingMessage
 
 EML_FOLDER = "Imported"
-
-
-def _maildirs(source: Source) -> list[tuple[str, Path]]:
-    if source.kind != "folder":
-        return []
-    return md.maildir_folders(source.path)
 
 
 def _mboxes(source: Source) -> list[str]:
@@ -38,9 +31,7 @@ def _mboxes(source: Source) -> list[str]:
 
 
 def _emls(source: Source) -> list[str]:
-    if _maildirs(source):
-        return []  # a maildir's files are read as the maildir
-    return [n for n in source.names() if n.lower().endswith(md.EML)]
+    return [n for n in source.names() if md.is_eml(n)]
 
 
 def _folder_name(name: str) -> str:
@@ -55,22 +46,16 @@ class MailArchiveImporter:
     channel = "mail"
 
     def detect(self, source: Source) -> bool:
-        return bool(_maildirs(source) or _emls(source) or _mboxes(source))
+        return bool(md.maildir_members(source.names()) or _emls(source) or _mboxes(source))
 
     def read(self, source: Source, options: ReadOptions) -> Iterator[Item]:
-        skipped: list[Skip] = []
-        for folder, path in _maildirs(source):
-            yield Stage(folder)
-            for batch in md.batches(md.maildir_files(path, folder, skipped)):
-                yield from skipped
-                skipped.clear()
-                yield from (_mail(folder, m) for m in batch)
-            yield from skipped
-            skipped.clear()
+        for folder, members in md.maildir_members(source.names()):
+            yield Stage(folder, len(members))
+            yield from _files(source, folder, [(n, md.flags_of(n, new)) for n, new in members])
         emls = _emls(source)
         if emls:
             yield Stage(EML_FOLDER, len(emls))
-            yield from self._emls(source, emls)
+            yield from _files(source, EML_FOLDER, [(n, ("\\Seen",)) for n in emls])
         for name in _mboxes(source):
             folder = _folder_name(name)
             yield Stage(folder)
@@ -83,20 +68,26 @@ class MailArchiveImporter:
                         pending = []
                 yield from _mbox_batch(folder, pending)
 
-    def _emls(self, source: Source, names: list[str]) -> Iterator[Item]:
-        files: list[md.MailFile] = []
-        for name in names:
+
+def _files(source: Source, folder: str, files: list[tuple[str, tuple[str, ...]]]) -> Iterator[Item]:
+    """The files' messages in `folder`, a batch at a time; a file that is no mail skipped."""
+    batch: list[md.MailFile] = []
+    for name, flags in files:
+        try:
             with source.open(name) as f:
                 raw = f.read(md.MAX_BYTES + 1)
-            reason = md.unreadable(raw)
-            if reason:
-                yield Skip(source.where(name), "", reason)
-                continue
-            files.append(md.MailFile(source.where(name), raw, ("\\Seen",), None))
-            if len(files) >= md.BATCH_SIZE:
-                yield from (_mail(EML_FOLDER, m) for m in md.incoming(files))
-                files = []
-        yield from (_mail(EML_FOLDER, m) for m in md.incoming(files))
+        except OSError as exc:
+            yield Skip(source.where(name), "", f"could not be read: {exc.strerror or exc}")
+            continue
+        reason = md.unreadable(raw)
+        if reason:
+            yield Skip(source.where(name), "", reason)
+            continue
+        batch.append(md.MailFile(source.where(name), raw, flags, md.arrived_of(name)))
+        if len(batch) >= md.BATCH_SIZE:
+            yield from (_mail(folder, m) for m in md.incoming(batch))
+            batch = []
+    yield from (_mail(folder, m) for m in md.incoming(batch))
 
 
 def _mail(folder: str, message: IncomingMessage) -> ArchivedMail:

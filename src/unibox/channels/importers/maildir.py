@@ -7,28 +7,28 @@ seen; ``tmp/`` is being written and is left alone. Maildir++ keeps subfolders
 beside them as ``.Sent``, ``.Archive.2024`` (dots separate levels); other tools
 nest whole maildirs in plain folders. An .eml file is one message (RFC 5322).
 
-A message's UID is a hash of its bytes, so importing the same archive twice,
-or a copy of it, finds every message already there.
+Everything here works on the names of the files (as `source.Source` lists a
+folder or a .zip alike), so a zipped Maildir reads as an unpacked one. A
+message's UID is a hash of its bytes: importing the same archive twice, or a
+copy of it, finds every message already there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from unibox.channels.importers.base import Skip
 from unibox.core.items import IncomingMessage
 from unibox.core.mime import parse_many
 
 BATCH_SIZE = 200
-_FLAGS = {"R": "\\Answered", "S": "\\Seen", "T": "\\Deleted", "D": "\\Draft", "F": "\\Flagged"}
 EML = (".eml", ".msg822", ".mime")
-_STAMP = re.compile(r"^(\d{9,11})\.")
 MAX_BYTES = 256 * 1024 * 1024  # one message larger than this is not mail but a mistake
+_FLAGS = {"R": "\\Answered", "S": "\\Seen", "T": "\\Deleted", "D": "\\Draft", "F": "\\Flagged"}
+_STAMP = re.compile(r"^(\d{9,11})\.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,26 +41,46 @@ class MailFile:
     arrived: datetime | None
 
 
-def is_maildir(path: Path) -> bool:
-    return (path / "cur").is_dir() and (path / "new").is_dir()
+def _label(parts: list[str]) -> str:
+    """A maildir's folder name from its path below the archive's top ("" is the INBOX)."""
+    if not parts:
+        return "INBOX"
+    levels: list[str] = []
+    for part in parts:
+        if part.startswith("."):
+            levels.extend(p for p in part[1:].split(".") if p)  # Maildir++: .Archive.2024
+        else:
+            levels.append(part)
+    return "/".join(levels) or "INBOX"
 
 
-def maildir_folders(root: Path) -> list[tuple[str, Path]]:
-    """(folder name, maildir) of an archive: itself as INBOX, Maildir++ and nested subfolders."""
-    found: list[tuple[str, Path]] = []
-    if is_maildir(root):
-        found.append(("INBOX", root))
-    for child in sorted(p for p in root.iterdir() if p.is_dir()):
-        if child.name in ("cur", "new", "tmp"):
-            continue
-        if child.name.startswith(".") and is_maildir(child):
-            found.append(("/".join(child.name[1:].split(".")), child))
-        elif not child.name.startswith("."):
-            found.extend(
-                (f"{child.name}/{n}" if n != "INBOX" else child.name, p)
-                for n, p in maildir_folders(child)
-            )
-    return found
+def maildir_members(names: Iterable[str]) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """(folder name, [(file name, in new/)]) of every maildir among `names`, INBOX first.
+
+    The archive's top is the common start of every maildir's path: the maildir
+    there is the INBOX, the others are named by their path below it.
+    """
+    roots: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
+    for name in names:
+        parts = name.split("/")
+        if len(parts) >= 2 and parts[-2] in ("cur", "new") and not parts[-1].startswith("."):
+            roots.setdefault(tuple(parts[:-2]), []).append((name, parts[-2] == "new"))
+    if not roots:
+        return []
+    keys = list(roots)
+    top = 0
+    while all(len(k) > top for k in keys) and len({k[top] for k in keys}) == 1:
+        top += 1
+    if len(keys) == 1:
+        top = len(keys[0])  # one maildir: it is the INBOX, whatever its own name
+    found = [(_label(list(k[top:])), sorted(roots[k], key=lambda m: (m[1], m[0]))) for k in keys]
+    return sorted(found, key=lambda f: (f[0] != "INBOX", f[0].casefold()))
+
+
+def is_eml(name: str) -> bool:
+    """An .eml file that is not a maildir's message."""
+    parts = name.split("/")
+    return name.lower().endswith(EML) and not (len(parts) >= 2 and parts[-2] in ("cur", "new"))
 
 
 def uid_of(raw: bytes) -> int:
@@ -68,21 +88,23 @@ def uid_of(raw: bytes) -> int:
     return int.from_bytes(hashlib.sha256(raw).digest()[:7], "big")
 
 
-def _flags(name: str, new: bool) -> tuple[str, ...]:
+def flags_of(name: str, new: bool) -> tuple[str, ...]:
+    """IMAP flags from a maildir file name (none for a message still in new/)."""
     if new:
         return ()
-    _base, sep, info = name.rpartition(":2,")
+    base = name.rsplit("/", 1)[-1]
+    _stem, sep, info = base.rpartition(":2,")
     if not sep:
-        _base, sep, info = name.rpartition("!2,")  # where ':' cannot be in a file name
+        _stem, sep, info = base.rpartition("!2,")  # where ':' cannot be in a file name
     return tuple(sorted({_FLAGS[c] for c in info if c in _FLAGS})) if sep else ()
 
 
-def _arrived(path: Path) -> datetime | None:
-    m = _STAMP.match(path.name)
+def arrived_of(name: str) -> datetime | None:
+    """When a maildir file arrived, from the time its name starts with."""
+    m = _STAMP.match(name.rsplit("/", 1)[-1])
     try:
-        stamp = int(m[1]) if m else int(path.stat().st_mtime)
-        return datetime.fromtimestamp(stamp, UTC)
-    except (OSError, ValueError, OverflowError):
+        return datetime.fromtimestamp(int(m[1]), UTC) if m else None
+    except (ValueError, OverflowError, OSError):
         return None
 
 
@@ -95,56 +117,6 @@ def unreadable(raw: bytes) -> str:
     if b":" not in raw[:4096]:
         return "not a mail message (no header line)"
     return ""
-
-
-def _read(path: Path, where: str, skipped: list[Skip]) -> bytes | None:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            skipped.append(Skip(where, "", "larger than 256 MB: not read"))
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        skipped.append(Skip(where, "", f"could not be read: {exc.strerror or exc}"))
-        return None
-    reason = unreadable(raw)
-    if reason:
-        skipped.append(Skip(where, "", reason))
-        return None
-    return raw
-
-
-def maildir_files(folder: Path, label: str, skipped: list[Skip]) -> Iterator[MailFile]:
-    """The messages of one maildir, ``cur`` then ``new``, by file name (arrival order)."""
-    for sub in ("cur", "new"):
-        try:
-            names = sorted(p for p in (folder / sub).iterdir() if p.is_file())
-        except OSError:
-            continue
-        for path in names:
-            if path.name.startswith("."):
-                continue
-            where = f"{label}/{sub}/{path.name}"
-            raw = _read(path, where, skipped)
-            if raw is not None:
-                yield MailFile(where, raw, _flags(path.name, sub == "new"), _arrived(path))
-
-
-def eml_files(path: Path, skipped: list[Skip]) -> Iterator[MailFile]:
-    """One .eml file, or every .eml file under a folder (sorted, in subfolders too)."""
-    paths = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for p in paths:
-        if p.suffix.lower() not in EML:
-            continue
-        where = str(p.relative_to(path)) if path.is_dir() else p.name
-        raw = _read(p, where, skipped)
-        if raw is not None:
-            yield MailFile(where, raw, ("\\Seen",), _arrived(p))
-
-
-def has_eml(path: Path) -> bool:
-    if path.is_file():
-        return path.suffix.lower() in EML
-    return any(p.suffix.lower() in EML for p in path.rglob("*") if p.is_file())
 
 
 def incoming(files: list[MailFile]) -> list[IncomingMessage]:
@@ -163,7 +135,7 @@ def incoming(files: list[MailFile]) -> list[IncomingMessage]:
     ]
 
 
-def batches(files: Iterator[MailFile], size: int = BATCH_SIZE) -> Iterator[list[IncomingMessage]]:
+def batches(files: Iterable[MailFile], size: int = BATCH_SIZE) -> Iterator[list[IncomingMessage]]:
     """Files parsed a batch at a time: memory holds one batch, whatever the archive's size."""
     pending: list[MailFile] = []
     for f in files:
