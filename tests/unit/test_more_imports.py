@@ -15,6 +15,9 @@ from tests.helpers.maildir_archive import deliver, make_maildir
 from tests.helpers.mailgen import simple_message
 from tests.helpers.whatsapp_export import write_export
 from unibox import cli
+from unibox.config import store_path
+from unibox.store.store import Store
+from unibox.store.views import View, ViewKind, view_ids
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 JONAS = "+4915123456789"
@@ -68,10 +71,17 @@ def test_sms_and_calls_join_the_vcard_and_whatsapp_person_once(
     assert channels.count("sms") == 5  # 3 SMS, a group MMS, a sent MMS
     calls = sorted(t["snippet"] for t in person["timeline"] if t["channel"] == "call")
     assert calls == ["Incoming call, 2 min 5 s", "Outgoing call, 1 h 2 min 5 s"]
+    by = {t["snippet"]: t["by"] for t in person["timeline"] if t["channel"] == "call"}
+    assert by == {"Incoming call, 2 min 5 s": "Jonas Weber", "Outgoing call, 1 h 2 min 5 s": ""}
     code, out, _ = run(capsys, "search", "channel:sms Kaffee")
     assert code == 0 and "Ja, um 10 & mit Kaffee" in out
     names = {p["name"] for p in as_json(capsys, "people")}
     assert "Me" not in names and "Lea Braun" in names
+    store = Store(store_path(profile))
+    with store.read() as s:  # history: nothing waits for a reply, nothing is unread
+        assert view_ids(s, View(ViewKind.NEEDS_REPLY)) == []
+        assert view_ids(s, View(ViewKind.UNREAD)) == []
+    store.close()
 
 
 def test_linkedin_messages_and_connections_are_one_person_each(

@@ -2,7 +2,8 @@
 the folders of a mail archive's local account.
 
 A call is a `person_note` of kind "call" on the person who has the number (a
-person is made when nobody has it). The same call again (the same person, time
+person is made when nobody has it), done by the user when outgoing, else by
+the caller. The same call again (the same person, time
 and words) is not written twice: importing a call log twice adds nothing.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from unibox.core.calls import LoggedCall
+from unibox.core.calls import OUTGOING, LoggedCall
 from unibox.core.identity import normalize_handle
 from unibox.store.chat_handles import ChatHandleResolver
 from unibox.store.schema import Folder, insert_rows, table
@@ -34,10 +35,12 @@ def log_calls(session: Session, calls: Sequence[LoggedCall]) -> tuple[int, set[i
         keyed.append(((kind, normalize_handle(kind, call.number)), call.name))
     resolver.prefetch(conn, keyed)
     wanted: list[tuple[int, int, str]] = []
+    callers: dict[tuple[int, int, str], str] = {}  # who called: "" the user
     for call, (key, _name) in zip(calls, keyed, strict=True):
         ref = resolver.resolve(key)
         if ref is not None and not ref.is_me:
             wanted.append((ref.person_id, int(call.at.timestamp()), call.describe()))
+            callers[wanted[-1]] = "" if call.direction == OUTGOING else call.name or call.number
     people = {p for p, _at, _text in wanted}
     if not wanted:
         return 0, people
@@ -63,7 +66,7 @@ def log_calls(session: Session, calls: Sequence[LoggedCall]) -> tuple[int, set[i
                     "kind": CALL,
                     "happened_at": at,
                     "text": text,
-                    "done_by": "",
+                    "done_by": callers[entry],
                     "created_at": now,
                 }
             )
