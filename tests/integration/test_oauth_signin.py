@@ -23,8 +23,10 @@ from tests.helpers.tls import TlsFiles
 from tests.integration.cli_helpers import run, search
 from unibox.channels import imap_conn
 from unibox.channels.oauth import OAuthError, custom
+from unibox.channels.pop3 import Pop3Endpoint, Pop3Session
 from unibox.channels.sasl import Bearer
 from unibox.config import store_path
+from unibox.core.errors import ChannelError
 from unibox.secrets import SecretStore
 from unibox.services.mail_setup import MailAccountForm, settings_for
 from unibox.services.oauth import OAuthGrant, create_oauth_account, mail_settings_for, sign_in
@@ -251,3 +253,26 @@ def test_an_edit_that_does_not_say_how_to_sign_in_keeps_oauth2(
         store.close()
     assert edited.settings.auth == "oauth2" and edited.settings.oauth == grant.settings
     assert run("sync") == 0
+
+
+def test_a_pop3_account_signs_in_with_oauth2_too(
+    oauth_issuer: Issuer, oauth_dovecot: Dovecot, profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    email = "ann.pop@example.org"
+    oauth_dovecot.deliver(email, simple_message("Over POP3", "Downloaded."))
+    grant, _ = _sign_in(oauth_issuer, email)
+    settings = mail_settings_for(
+        grant, pop3=MailServer("127.0.0.1", oauth_dovecot.pop3_port, "plain")
+    )
+    store = Store(store_path(profile))
+    try:
+        added = create_oauth_account(store, SecretStore(), grant, name="Home", settings=settings)
+    finally:
+        store.close()
+    assert added.kind == "pop3"
+    assert run("sync") == 0, capsys.readouterr().err
+    assert [m["subject"] for m in search(capsys, "POP3")] == ["Over POP3"]
+    ep = Pop3Endpoint("127.0.0.1", oauth_dovecot.pop3_port, "plain", email)
+    with pytest.raises(ChannelError) as caught:
+        Pop3Session(ep, Bearer("bogus-token"))
+    assert "temporary failure" in str(caught.value) and caught.value.retryable, caught.value

@@ -8,13 +8,16 @@ this computer. Every failure becomes a ChannelError with one sentence.
 
 from __future__ import annotations
 
+import base64
 import logging
 import poplib
 import ssl
+from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from types import TracebackType
 
+from unibox.channels.sasl import Credential, TokenSource, after_error, initial_response, mechanism
 from unibox.channels.tls import (
     check_pin,
     is_loopback,
@@ -53,6 +56,14 @@ class Pop3Endpoint:
 
 
 class _Pop3(poplib.POP3):
+    def authenticate(self, first: str, after_error: str) -> None:
+        """AUTH with an initial response (RFC 5034); an error challenge is answered so
+        that the server says no (error_proto) instead of waiting."""
+        said: bytes = self._shortcmd(f"AUTH {first}")  # type: ignore[attr-defined]
+        if said == b"+" or said.startswith(b"+ "):
+            self._putcmd(after_error)  # type: ignore[attr-defined]
+            self._getresp()  # type: ignore[attr-defined]
+
     def _getline(self) -> tuple[bytes, int]:
         line = self.file.readline(MAX_LINE + 1)
         if len(line) > MAX_LINE:
@@ -106,7 +117,7 @@ def translated(ep: Pop3Endpoint) -> AbstractContextManager[None]:
 class Pop3Session:
     """A logged-in POP3 session: list UIDLs, fetch, delete, and QUIT to commit deletions."""
 
-    def __init__(self, ep: Pop3Endpoint, password: str) -> None:
+    def __init__(self, ep: Pop3Endpoint, password: Credential) -> None:
         self.endpoint = ep
         self.retr_count = 0  # how many messages this session downloaded (tests, benchmarks)
         self._pop = _connect(ep, password)
@@ -169,7 +180,63 @@ class Pop3Session:
             self._pop.close()
 
 
-def _connect(ep: Pop3Endpoint, password: str) -> _Pop3:
+def _connect(ep: Pop3Endpoint, password: Credential) -> _Pop3:
+    """Signed in with the password, or with OAuth2 (a refused token renewed once)."""
+    if isinstance(password, str):
+        secret = password
+        return _connect_once(ep, lambda pop: _login(pop, ep, secret))
+    token = password.token()
+    try:
+        return _connect_once(ep, lambda pop: _bearer_login(pop, ep, token))
+    except _TokenRefused as first:
+        password.stale(token)
+        fresh = password.token()
+        if fresh == token:
+            raise _token_error(first.said, ep, password) from None
+        try:
+            return _connect_once(ep, lambda pop: _bearer_login(pop, ep, fresh))
+        except _TokenRefused as second:
+            raise _token_error(second.said, ep, password) from None
+
+
+class _TokenRefused(ChannelError):
+    def __init__(self, said: str) -> None:
+        super().__init__(said, retryable=False)
+        self.said = said
+
+
+def _bearer_login(pop: _Pop3, ep: Pop3Endpoint, token: str) -> None:
+    """AUTH (RFC 5034) with SASL XOAUTH2 or OAUTHBEARER and an initial response."""
+    try:
+        offered = {m.upper() for m in pop.capa().get("SASL", [])}
+    except poplib.error_proto:
+        offered = set()
+    mech = mechanism(offered)
+    first = base64.b64encode(initial_response(mech, ep.username, token).encode()).decode()
+    try:
+        pop.authenticate(f"{mech} {first}", base64.b64encode(after_error(mech).encode()).decode())
+    except poplib.error_proto as exc:
+        said_text = _said(exc)
+        if said_text == "-ERR EOF":
+            raise ConnectionLost(f"The connection to {ep.where} was lost.") from None
+        reason = said_text[4:].strip() if said_text.startswith("-ERR") else said_text
+        raise _TokenRefused(reason) from None
+
+
+def _token_error(said: str, ep: Pop3Endpoint, source: TokenSource) -> ChannelError:
+    if any(said.upper().startswith(code) for code in _TEMPORARY):
+        return ChannelError(
+            f"{ep.host} could not check the sign-in of {ep.username} just now, a temporary "
+            f"failure on its side: {said}",
+            retryable=True,
+        )
+    return AuthError(
+        f"{ep.host} did not accept the sign-in of {ep.username}, even with a renewed "
+        f"token ({said or 'no reason given'}). {source.reauth_hint}"
+    )
+
+
+def _connect_once(ep: Pop3Endpoint, login: Callable[[_Pop3], None]) -> _Pop3:
     if ep.security == "plain" and not is_loopback(ep.host):
         raise SecurityError(
             f"Unencrypted POP3 is allowed only to this computer, not to {ep.host}; "
@@ -183,7 +250,7 @@ def _connect(ep: Pop3Endpoint, password: str) -> _Pop3:
             if ep.security == "starttls":
                 _starttls(pop, ep, ctx)
             check_pin(pop.sock, ep.host, ep.fingerprint, "your password")
-            _login(pop, ep, password)
+            login(pop)
             pop.sock.settimeout(TIMEOUT_SECONDS)
             return pop
     except BaseException:
@@ -234,7 +301,7 @@ def _login(pop: _Pop3, ep: Pop3Endpoint, password: str) -> None:
         ) from None
 
 
-def check_login(ep: Pop3Endpoint, password: str) -> int:
+def check_login(ep: Pop3Endpoint, password: Credential) -> int:
     """Sign in and count the messages waiting; a ChannelError saying why not."""
     with Pop3Session(ep, password) as pop:
         return len(pop.uidls())

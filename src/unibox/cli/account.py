@@ -24,7 +24,8 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     _mail_options(add, "imap", oauth=True)
     account_oauth.add_options(add)
     pop = acc.add_parser("add-pop3", help="add a POP3/SMTP mail account")
-    _mail_options(pop, "pop3")
+    _mail_options(pop, "pop3", oauth=True)
+    account_oauth.add_options(pop)
     pop.add_argument(
         "--delete-after-days",
         type=_days,

@@ -77,7 +77,7 @@ def provider_for(args: argparse.Namespace) -> Any:
 def add_oauth_mail(args: argparse.Namespace) -> int:
     from unibox.config import store_path
     from unibox.secrets import SecretStore
-    from unibox.services.mail_setup import IMAP_PORTS, SMTP_PORTS, check_servers
+    from unibox.services.mail_setup import IMAP_PORTS, POP3_PORTS, SMTP_PORTS, check_servers
     from unibox.services.oauth import create_oauth_account, mail_settings_for, sign_in
     from unibox.store import accounts
     from unibox.store.accounts import MailServer
@@ -88,8 +88,13 @@ def add_oauth_mail(args: argparse.Namespace) -> int:
     if not name:
         raise UserError("Give the account a name, such as “Work”.")
     provider = provider_for(args)
-    imap = smtp = None
-    if args.imap_host:
+    imap = smtp = pop3 = None
+    if args.account_command == "add-pop3":
+        if not args.pop3_host:
+            raise UserError("Enter the POP3 server (--pop3-host), such as pop.gmail.com.")
+        port = args.pop3_port or POP3_PORTS[args.pop3_security]
+        pop3 = MailServer(args.pop3_host.strip(), port, args.pop3_security)
+    elif args.imap_host:
         port = args.imap_port or IMAP_PORTS[args.imap_security]
         imap = MailServer(args.imap_host.strip(), port, args.imap_security)
     if args.smtp_host:
@@ -112,7 +117,13 @@ def add_oauth_mail(args: argparse.Namespace) -> int:
     )
     try:
         settings = mail_settings_for(
-            grant, imap=imap, smtp=smtp, username=args.username or "", ca_file=args.ca_file
+            grant,
+            imap=imap,
+            smtp=smtp,
+            username=args.username or "",
+            ca_file=args.ca_file,
+            pop3=pop3,
+            delete_after_days=getattr(args, "delete_after_days", 0),
         )
         if not args.no_check:
             source = token_source(secrets, grant.secret_ref, grant.settings, name)

@@ -213,9 +213,10 @@ def deliver_now(
     from unibox.sync.account_work import AccountWork, WorkReport
 
     if account.kind == "pop3":  # nothing to push to a POP3 server; mail goes over SMTP
+        from unibox.sync.credentials import credential_for
         from unibox.sync.pop3_send import pop3_work
 
-        changes = pop3_work(store, account, secrets.get(account.secret_ref), clock)
+        changes = pop3_work(store, account, credential_for(secrets, account), clock)
         return WorkReport(changes=changes)
     from unibox.sync.credentials import credential_for
 

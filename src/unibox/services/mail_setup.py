@@ -17,7 +17,6 @@ from unibox.channels.tls import check_ca_file
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_email
 from unibox.store.accounts import MailServer, MailSettings
-from unibox.sync.credentials import password_only
 from unibox.sync.endpoints import imap_endpoint, smtp_endpoint
 
 SECURITY = ("ssl", "starttls", "plain")
@@ -123,7 +122,7 @@ def check_pop3(settings: MailSettings, password: Credential) -> int:
         settings.ca_file,
         settings.fingerprint,
     )
-    return check_login(endpoint, password_only(password))
+    return check_login(endpoint, password)
 
 
 def check_sending(settings: MailSettings, password: Credential) -> bool:

@@ -158,10 +158,16 @@ def mail_settings_for(
     smtp: MailServer | None = None,
     username: str = "",
     ca_file: str = "",
+    pop3: MailServer | None = None,
+    delete_after_days: int = 0,
 ) -> MailSettings:
-    """The account's settings: the provider's servers unless given, signed in as the address."""
+    """The account's settings: the provider's servers unless given, signed in as the address.
+
+    With `pop3`, a POP3 account (mail read there, `imap` unused)."""
     preset = oauth.PRESETS.get(grant.provider.key)
-    if imap is None:
+    if pop3 is not None:
+        imap = MailServer("", 0, "plain")
+    elif imap is None:
         if preset is None or preset.imap is None:
             raise UserError("Enter the IMAP server: unibox knows none for this provider.")
         imap = MailServer(preset.imap.host, preset.imap.port, preset.imap.security)
@@ -172,6 +178,8 @@ def mail_settings_for(
         smtp=smtp,
         username=username or grant.email,
         ca_file=ca_file,
+        pop3=pop3,
+        delete_after_days=delete_after_days if pop3 is not None else 0,
         auth="oauth2",
         oauth=grant.settings,
     )
@@ -193,7 +201,7 @@ def create_oauth_account(
         return accounts.add_account(
             s,
             name=name,
-            kind="imap",
+            kind="pop3" if settings.pop3 is not None else "imap",
             email=grant.email,
             display_name=display_name,
             settings=settings,

@@ -143,13 +143,6 @@ class OAuthTokens:
         self._set(tokens.access_token, tokens.expires_at)
 
 
-def password_only(credential: Credential) -> str:
-    """A POP3 server's password: POP3 accounts do not sign in with OAuth2 here."""
-    if not isinstance(credential, str):
-        raise AuthError("POP3 accounts sign in with a password; OAuth2 is for IMAP accounts.")
-    return credential
-
-
 _sources: dict[str, OAuthTokens] = {}
 _sources_lock = threading.Lock()
 

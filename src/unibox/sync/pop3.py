@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 from unibox.channels.pop3 import Pop3Endpoint, Pop3Session
+from unibox.channels.sasl import Credential
 from unibox.core.items import ChangeSet, FetchedMail
 from unibox.core.triage import Clock, utc_now
 from unibox.store.accounts import AccountInfo, record_sync
@@ -53,13 +54,13 @@ class Pop3AccountSync:
         self,
         store: Store,
         account: AccountInfo,
-        password: str,
+        password: Credential,
         *,
         on_progress: Callable[[Progress], None] | None = None,
         on_changes: Callable[[ChangeSet], None] | None = None,
         should_stop: Callable[[], bool] = lambda: False,
         clock: Clock = utc_now,
-        session_factory: Callable[[Pop3Endpoint, str], Pop3Session] = Pop3Session,
+        session_factory: Callable[[Pop3Endpoint, Credential], Pop3Session] = Pop3Session,
     ) -> None:
         self.store = store
         self.account = account

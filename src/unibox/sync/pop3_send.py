@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from unibox.channels.sasl import Credential
 from unibox.core.items import ChangeSet, FetchedMail, FolderRole
 from unibox.core.triage import Clock, utc_now
 from unibox.store import outbox, pending_ops
@@ -31,7 +32,7 @@ SENT = "Sent"
 
 
 def pop3_work(
-    store: Store, account: AccountInfo, password: str, clock: Clock = utc_now
+    store: Store, account: AccountInfo, password: Credential, clock: Clock = utc_now
 ) -> ChangeSet:
     """Send what is due, file what was sent, finish local-only operations; the changes."""
     now = int(clock().timestamp())
@@ -48,7 +49,9 @@ def pop3_work(
     return changes
 
 
-def _send(store: Store, account: AccountInfo, password: str, clock: Clock, now: int) -> ChangeSet:
+def _send(
+    store: Store, account: AccountInfo, password: Credential, clock: Clock, now: int
+) -> ChangeSet:
     from unibox.sync.send import OutboxSender, smtp_send
 
     changes = ChangeSet()

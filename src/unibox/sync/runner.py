@@ -19,7 +19,7 @@ from unibox.secrets import SecretStore
 from unibox.store.accounts import AccountInfo
 from unibox.store.store import Store
 from unibox.sync.account_work import AccountWork, work_due
-from unibox.sync.credentials import credential_for, password_only
+from unibox.sync.credentials import credential_for
 from unibox.sync.mail import MailAccountSync, Progress, SyncReport, SyncStopped, endpoint_for
 from unibox.sync.pipeline import FetchPipeline
 
@@ -169,8 +169,7 @@ class SyncRunner:
                 self.sleep(backoff[attempt])
                 attempt += 1
 
-    def _sync_pop3(self, account: AccountInfo, credential: Credential) -> SyncReport:
-        password = password_only(credential)
+    def _sync_pop3(self, account: AccountInfo, password: Credential) -> SyncReport:
         from unibox.sync.pop3 import Pop3AccountSync
         from unibox.sync.pop3_send import pop3_work
 
