@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import webbrowser
 from collections.abc import Callable
@@ -48,9 +49,17 @@ def add_browser_option(parser: Any) -> None:
     )
 
 
+def _desktop() -> bool:
+    """Whether a graphical browser can open: without one, `webbrowser` would start a
+    text browser in this terminal and wait for it to end."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def open_url_for(args: argparse.Namespace) -> Callable[[str], None]:
     def open_url(url: str) -> None:
-        if not args.no_browser and webbrowser.open(url):
+        if not args.no_browser and _desktop() and webbrowser.open(url):
             print("Signing in in your browser…", file=sys.stderr, flush=True)
             return
         print("Open this address in a browser on this computer to sign in:", file=sys.stderr)
