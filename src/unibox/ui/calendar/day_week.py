@@ -74,7 +74,7 @@ class DayHeader(QWidget):
         for i, day in enumerate(self.days):
             x = GUTTER + i * w
             today = day == self.today
-            if today:
+            if today and len(self.days) > 1:
                 tint = pal.color(QPalette.ColorRole.Midlight)
                 p.fillRect(QRectF(x, 0, w, self.height()), tint)
             p.setFont(self.font())

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -51,6 +52,7 @@ class EventPanel(QFrame):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
         body = QWidget()
         body.setObjectName("EventPanelBody")
@@ -88,6 +90,7 @@ class EventPanel(QFrame):
         if name:
             label.setObjectName(name)
         label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.col.addWidget(label)
         return label
@@ -141,6 +144,8 @@ class EventPanel(QFrame):
         b.setObjectName("LinkRow")
         b.setCursor(Qt.CursorShape.PointingHandCursor)
         b.setFlat(True)
+        # Long subjects are cut at the panel's edge rather than widening it.
+        b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         box.addWidget(b)
         kept.append(b)
         return b

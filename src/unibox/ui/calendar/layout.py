@@ -7,6 +7,7 @@ event keeps its own dates (stored as UTC midnights) wherever the user is.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,25 +16,31 @@ from unibox.store.calendar_range import Occurrence
 
 
 def local(stamp: int) -> datetime:
-    return datetime.fromtimestamp(stamp).astimezone()
+    """The local wall-clock time (naive: astimezone() costs a zone lookup per call)."""
+    return datetime.fromtimestamp(stamp)
+
+
+@functools.lru_cache(maxsize=65536)
+def _days(starts_at: int, ends_at: int, all_day: bool) -> tuple[date, date]:
+    if all_day:
+        first = datetime.fromtimestamp(starts_at, UTC).date()
+        end = datetime.fromtimestamp(max(ends_at, starts_at + 86400), UTC).date()
+        return first, end - timedelta(days=1)
+    first = local(starts_at).date()
+    end = local(max(ends_at, starts_at))
+    day = end.date()
+    if ends_at > starts_at and end.time() == datetime.min.time():
+        day -= timedelta(days=1)
+    return first, max(day, first)
 
 
 def first_day(o: Occurrence) -> date:
-    if o.all_day:
-        return datetime.fromtimestamp(o.starts_at, UTC).date()
-    return local(o.starts_at).date()
+    return _days(o.starts_at, o.ends_at, o.all_day)[0]
 
 
 def last_day(o: Occurrence) -> date:
     """The last day the occurrence shows on (an end at midnight belongs to the day before)."""
-    if o.all_day:
-        end = datetime.fromtimestamp(max(o.ends_at, o.starts_at + 86400), UTC).date()
-        return end - timedelta(days=1)
-    end = local(max(o.ends_at, o.starts_at))
-    day = end.date()
-    if o.ends_at > o.starts_at and end.time() == datetime.min.time():
-        day -= timedelta(days=1)
-    return max(day, first_day(o))
+    return _days(o.starts_at, o.ends_at, o.all_day)[1]
 
 
 def spans_days(o: Occurrence) -> bool:
@@ -42,13 +49,13 @@ def spans_days(o: Occurrence) -> bool:
 
 
 def day_start(day: date) -> int:
-    return int(datetime.combine(day, datetime.min.time()).astimezone().timestamp())
+    return int(datetime.combine(day, datetime.min.time()).timestamp())
 
 
 def at_minute(day: date, minutes: int) -> int:
     """UTC seconds of a local wall-clock minute of a day (right across a DST change)."""
     when = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
-    return int(when.astimezone().timestamp())
+    return int(when.timestamp())
 
 
 def range_of(days: Sequence[date]) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from unibox.store.calendar_range import Occurrence
 from unibox.ui.calendar.colors import occurrence_color
-from unibox.ui.calendar.layout import Bar, at_minute, first_day, local, place_month_row
+from unibox.ui.calendar.layout import Bar, at_minute, first_day, last_day, local, place_month_row
 from unibox.ui.calendar.painting import draw_event, time_text
 
 NAMES = 24  # the weekday names' row
@@ -73,12 +73,16 @@ class MonthGrid(QWidget):
         room = max(1, int((self._cell(0).height() - DAY_LABEL - 4) // LINE))
         for week in range(6):
             days = self.days[week * 7 : week * 7 + 7]
-            bars = place_month_row(self._occurrences, days)
+            first, last = days[0], days[-1]
+            mine = [o for o in self._occurrences if first_day(o) <= last and last_day(o) >= first]
+            bars = place_month_row(mine, days)
+            deepest = [0] * 7  # per day, its deepest lane
+            for bar in bars:
+                for d in range(bar.first, bar.last + 1):
+                    deepest[d] = max(deepest[d], bar.lane)
             hidden: dict[int, int] = {}
             for bar in bars:
-                crowded = any(
-                    b.lane >= room for b in bars if b.first <= bar.last and b.last >= bar.first
-                )
+                crowded = any(deepest[d] >= room for d in range(bar.first, bar.last + 1))
                 if bar.lane >= room or (bar.lane == room - 1 and crowded):
                     for d in range(bar.first, bar.last + 1):
                         hidden[d] = hidden.get(d, 0) + 1

@@ -10,16 +10,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QTextCharFormat
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCalendarWidget,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +29,7 @@ from unibox.ui.calendar.event_panel import EventPanel
 from unibox.ui.calendar.layout import at_minute, month_days, week_days
 from unibox.ui.calendar.loader import CalendarLoader
 from unibox.ui.calendar.month_grid import MonthGrid
+from unibox.ui.calendar.toolbar import CalendarToolbar
 from unibox.ui.side_pane import SidePane
 
 DAY, WEEK, MONTH, AGENDA = "day", "week", "month", "agenda"
@@ -80,6 +77,10 @@ class CalendarPage(QWidget):
             QCalendarWidget.HorizontalHeaderFormat.SingleLetterDayNames
         )
         self.mini.setFixedHeight(210)
+        weekend = QTextCharFormat()  # the theme's text colour, not Qt's red
+        weekend.setForeground(self.palette().color(QPalette.ColorRole.Text))
+        for day in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            self.mini.setWeekdayTextFormat(day, weekend)
         tips = QLabel(TIPS)
         tips.setObjectName("Muted")
         tips.setWordWrap(True)
@@ -109,7 +110,10 @@ class CalendarPage(QWidget):
         col = QVBoxLayout(content)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
-        col.addWidget(self._toolbar())
+        self.toolbar = CalendarToolbar(MODES)
+        self.title = self.toolbar.title
+        self.mode_buttons = self.toolbar.mode_buttons
+        col.addWidget(self.toolbar)
         col.addWidget(self.stack, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setHandleWidth(1)
@@ -126,59 +130,12 @@ class CalendarPage(QWidget):
         self._connect()
         self._keys()
 
-    def _toolbar(self) -> QWidget:
-        bar = QWidget()
-        bar.setObjectName("CalendarToolbar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(16, 10, 16, 10)
-        row.setSpacing(6)
-        self.today_button = QPushButton("Today")
-        self.today_button.setToolTip("Today (t)")
-        self.prev_button = QToolButton()
-        self.prev_button.setText("‹")
-        self.prev_button.setToolTip("Previous (p or ←)")
-        self.next_button = QToolButton()
-        self.next_button.setText("›")
-        self.next_button.setToolTip("Next (n or →)")
-        self.title = QLabel()
-        self.title.setObjectName("ListTitle")
-        for w in (self.today_button, self.prev_button, self.next_button):
-            w.setObjectName("CalendarNav")
-            w.setCursor(Qt.CursorShape.PointingHandCursor)
-            row.addWidget(w)
-        row.addSpacing(10)
-        row.addWidget(self.title, 1)
-        self.mode_buttons: dict[str, QToolButton] = {}
-        group = QButtonGroup(bar)
-        segments = QWidget()
-        segments.setObjectName("ModeSwitcher")
-        segments.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        seg_row = QHBoxLayout(segments)
-        seg_row.setContentsMargins(3, 3, 3, 3)
-        seg_row.setSpacing(2)
-        for mode, text, key in MODES:
-            b = QToolButton()
-            b.setObjectName("ModeButton")
-            b.setText(text)
-            b.setToolTip(f"{text} ({key.lower()})")
-            b.setCheckable(True)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.clicked.connect(lambda _c=False, m=mode: self.set_mode(m))
-            group.addButton(b)
-            seg_row.addWidget(b)
-            self.mode_buttons[mode] = b
-        row.addWidget(segments)
-        row.addSpacing(8)
-        self.new_button = QPushButton("New event")
-        self.new_button.setObjectName("PrimaryButton")
-        self.new_button.setToolTip("New event (double-click a free time)")
-        row.addWidget(self.new_button)
-        return bar
-
     def _connect(self) -> None:
-        self.today_button.clicked.connect(self.go_today)
-        self.prev_button.clicked.connect(lambda: self.step(-1))
-        self.next_button.clicked.connect(lambda: self.step(1))
+        bar = self.toolbar
+        bar.today_button.clicked.connect(self.go_today)
+        bar.prev_button.clicked.connect(lambda: self.step(-1))
+        bar.next_button.clicked.connect(lambda: self.step(1))
+        bar.mode_chosen.connect(self.set_mode)
         self.mini.clicked.connect(lambda d: self.go_to(d.toPython()))
         self.loader.loaded.connect(self._loaded)
         self.loader.details_loaded.connect(self.panel.show_details)
@@ -191,7 +148,7 @@ class CalendarPage(QWidget):
         self.panel.closed.connect(self.close_panel)
         self.panel.person_chosen.connect(self.person_chosen)
         self.panel.message_chosen.connect(self.message_chosen)
-        self.new_button.clicked.connect(self._new_now)
+        bar.new_button.clicked.connect(self._new_now)
 
     def _keys(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut

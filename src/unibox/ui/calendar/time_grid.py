@@ -113,7 +113,7 @@ class TimeGrid(QWidget):
         p.fillRect(QRectF(GUTTER, 0, self.width(), lo * HOUR), off_hours)
         p.fillRect(QRectF(GUTTER, hi * HOUR, self.width(), (24 - hi) * HOUR), off_hours)
         p.fillRect(QRectF(0, 0, GUTTER, self.height()), pal.color(QPalette.ColorRole.Window))
-        if self.today in self.days:
+        if self.today in self.days and len(self.days) > 1:  # the day view is all today
             tint = QColor(pal.color(QPalette.ColorRole.Midlight))
             tint.setAlpha(120)
             x = GUTTER + self.days.index(self.today) * width
