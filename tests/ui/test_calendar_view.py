@@ -61,6 +61,9 @@ def test_ctrl_3_shows_the_week_with_todays_events_and_the_keys_switch_views(
     window,  # type: ignore[no-untyped-def]
 ) -> None:
     page = _calendar(qtbot, window)
+    shown = {text: keys for keys, text in window.commands.shortcuts()}
+    assert "Ctrl+3" in shown["Calendar"] and "Ctrl+1" in shown["Mail"]  # the ? overlay
+    assert page.switcher.buttons["calendar"].isChecked()
     assert page.mode == "week" and date.today() in page.days
     assert page.week_view.grid.today == date.today()
     assert {o.summary for o in page.occurrences} >= {"Menu tasting", "Weekly sync"}

@@ -29,10 +29,12 @@ def _changed(state: str) -> str:
     return "new" if state == "new" else "changed"
 
 
-def move_event(session: Session, event_id: int, recurrence: str, start: int, now: int) -> ChangeSet:
+def move_event(
+    session: Session, event_id: int, recurrence: str, start: int, now: int
+) -> tuple[int, ChangeSet]:
     """Move the occurrence `recurrence` ("" for a single event) of the event to start at `start`.
 
-    The length stays. Returns who is on it, so their records refresh.
+    The length stays. Returns the row that now holds it and who is on it.
     """
     event = session.get(Event, event_id)
     if event is None or event.local_state == "deleted":
@@ -73,7 +75,7 @@ def move_event(session: Session, event_id: int, recurrence: str, start: int, now
             .where(EventAttendee.event_id == target.id)
         )
     )
-    return changes
+    return target.id, changes
 
 
 def _exception(session: Session, series: Event, recurrence: str, now: int) -> Event:

@@ -107,14 +107,20 @@ class CalendarSide(QObject):
         self._refresh_now()
 
     def move(self, o: Occurrence, start: int) -> None:
-        from unibox.services.event_move import move_occurrence
+        from unibox.services.event_move import Moved, move_occurrence
 
         store = self.window.bridge.store
 
-        def done(changes: ChangeSet) -> None:
-            self.window.bridge.post_changes(changes)
+        def done(moved: Moved) -> None:
+            self.window.bridge.post_changes(moved.changes)
             self._refresh_now()
-            self._say(f"“{o.summary}” moved.")
+            if moved.told:
+                people = "person" if moved.told == 1 else "people"
+                self._say(f"“{o.summary}” moved; the {moved.told} {people} on it are told by mail.")
+            elif moved.untold:
+                self._say(f"“{o.summary}” moved. The others were not told: {moved.untold}")
+            else:
+                self._say(f"“{o.summary}” moved.")
 
         self.window.bridge.run(
             lambda: move_occurrence(store, o.event_id, o.recurrence, start), done, self._failed
