@@ -127,11 +127,21 @@ class CalendarSide(QObject):
         )
 
     def create(self, start: int, end: int, all_day: bool) -> None:
-        from unibox.services.event_new import add_event, calendar_names
+        """The New event dialog, once the calendars one can add to are read."""
+        from unibox.services.event_new import calendar_names
+
+        store = self.window.bridge.store
+        self.window.bridge.run(
+            lambda: calendar_names(store),
+            lambda names: self._open_dialog(start, end, all_day, names),
+        )
+
+    def _open_dialog(self, start: int, end: int, all_day: bool, calendars: list[str]) -> None:
+        from unibox.services.event_new import add_event
         from unibox.ui.calendar.new_event_dialog import NewEventDialog
 
         store = self.window.bridge.store
-        dialog = NewEventDialog(start, end, all_day, calendar_names(store), self.window)
+        dialog = NewEventDialog(start, end, all_day, calendars, self.window)
         self.dialog = dialog
 
         def accepted() -> None:
