@@ -175,3 +175,54 @@ def test_double_clicking_a_free_slot_opens_the_dialog_and_creating_adds_the_even
     qtbot.waitUntil(lambda: any(o.summary == "Call the printer" for o in page.occurrences))
     made = next(o for o in page.occurrences if o.summary == "Call the printer")
     assert made.starts_at == _at(date.today(), 20) and made.ends_at == _at(date.today(), 21)
+
+
+def test_the_panel_answers_an_invitation_and_deletes_an_event(
+    qtbot,
+    window,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.test_invitation_answers import _mail_account
+    from unibox.store.schema_actions import OutboxMessage
+
+    store = window.bridge.store
+    _mail_account(store)
+    today = date.today()
+    me = Address(DEMO_EMAIL, "Mira Castell")
+    import_events(
+        store,
+        [
+            CalendarEvent(
+                uid="tastings@sol", summary="Tasting at Sol", starts_at=_at(today, 16),
+                ends_at=_at(today, 17), organizer=TOMAS,
+                attendees=(
+                    Attendee(TOMAS, "chair", "accepted", organizer=True),
+                    Attendee(me, "req-participant", "needs-action"),
+                ),
+            )
+        ],
+    )  # fmt: skip
+    page = _calendar(qtbot, window)
+    tasting = next(o for o in page.occurrences if o.summary == "Tasting at Sol")
+    page.open_occurrence(tasting)
+    accept = page.panel.answer_buttons["accept"]
+    qtbot.waitUntil(lambda: accept.isVisibleTo(page.panel))
+    assert not accept.isChecked()
+    accept.click()
+
+    def replied() -> bool:
+        with store.read() as s:
+            return bool(list(s.scalars(select(OutboxMessage.id))))
+
+    qtbot.waitUntil(replied)
+    qtbot.waitUntil(lambda: "accepted" in page.panel.person_buttons[-1].text())
+    # Ours, alone: Delete (after the question) takes it off the calendar.
+    mine = next(o for o in page.occurrences if o.summary == "Menu tasting")
+    page.open_occurrence(mine)
+    qtbot.waitUntil(lambda: not accept.isVisibleTo(page.panel))
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    page.panel.delete_button.click()
+    qtbot.waitUntil(lambda: not any(o.summary == "Menu tasting" for o in page.occurrences))
+    assert not page.panel.isVisible()

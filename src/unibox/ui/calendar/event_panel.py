@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -37,11 +38,15 @@ class EventPanel(QFrame):
         person_chosen(int): a person on the event was clicked (open their record).
         message_chosen(int): a related message was clicked (read it in Mail).
         closed(): the close button was clicked.
+        answered(str, str): the uid, and "accept", "tentative" or "decline" (we are invited).
+        delete_requested(object): Delete was clicked on this Occurrence.
     """
 
     person_chosen = Signal(int)
     message_chosen = Signal(int)
     closed = Signal()
+    answered = Signal(str, str)
+    delete_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +76,24 @@ class EventPanel(QFrame):
         self.where = self._label("Muted")
         self.repeats = self._label("Muted")
         self.calendar = self._label("Muted")
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        self.answer_buttons: dict[str, QPushButton] = {}
+        for answer, text in (("accept", "Accept"), ("tentative", "Maybe"), ("decline", "Decline")):
+            b = QPushButton(text, self)
+            b.setObjectName("CalendarNav")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _c=False, a=answer: self._answer(a))
+            actions.addWidget(b)
+            self.answer_buttons[answer] = b
+        actions.addStretch(1)
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.setObjectName("CalendarNav")
+        self.delete_button.clicked.connect(
+            lambda: self.delete_requested.emit(self.occurrence) if self.occurrence else None
+        )
+        actions.addWidget(self.delete_button)
+        self.col.addLayout(actions)
         self.people_heading = self._label("SectionTitle")
         self.people_heading.setText("People")
         self.people_box = QVBoxLayout()
@@ -109,6 +132,8 @@ class EventPanel(QFrame):
         self._clear(self.talk_box, self.message_buttons)
         self.people_heading.setVisible(False)
         self.talk_heading.setVisible(False)
+        for b in self.answer_buttons.values():
+            b.hide()
 
     def show_details(self, details: EventDetails) -> None:
         if self.occurrence is None or details.event_id != self.occurrence.event_id:
@@ -116,6 +141,12 @@ class EventPanel(QFrame):
         text = repeats_text(details.rrule)
         self.repeats.setText(text)
         self.repeats.setVisible(bool(text))
+        me = next((p for p in details.people if p.is_me), None)
+        invited = me is not None and not me.organizer
+        mine = {"accepted": "accept", "tentative": "tentative", "declined": "decline"}
+        for answer, b in self.answer_buttons.items():
+            b.setVisible(invited)
+            b.setChecked(invited and me is not None and mine.get(me.partstat) == answer)
         self._clear(self.people_box, self.person_buttons)
         self.people_heading.setVisible(bool(details.people))
         for person in details.people:
@@ -128,6 +159,12 @@ class EventPanel(QFrame):
             b = self._button(label, self.talk_box, self.message_buttons)
             b.setToolTip("The invitation" if m.invitation else "A recent message with them")
             b.clicked.connect(lambda _c=False, mid=m.message_id: self.message_chosen.emit(mid))
+
+    def _answer(self, answer: str) -> None:
+        for name, b in self.answer_buttons.items():
+            b.setChecked(name == answer)
+        if self.occurrence is not None:
+            self.answered.emit(self.occurrence.uid, answer)
 
     def _person(self, person: EventPerson) -> None:
         mark, colour, words = ANSWERS.get(person.partstat, NO_ANSWER)

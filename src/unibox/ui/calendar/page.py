@@ -47,7 +47,8 @@ class CalendarPage(QWidget):
     """Shows `mode` around `anchor` (a local date); reads its occurrences off the GUI thread.
 
     Signals:
-        person_chosen(int), message_chosen(int): from the event panel.
+        person_chosen(int), message_chosen(int), answered(str, str), delete_requested(object):
+            from the event panel.
         move_requested(object, int): an Occurrence dragged to a new start (UTC seconds).
         create_requested(int, int, bool): a free slot double-clicked (start, end, all day).
         shown(): the view shows what was last asked for (for tests and benchmarks).
@@ -55,6 +56,8 @@ class CalendarPage(QWidget):
 
     person_chosen = Signal(int)
     message_chosen = Signal(int)
+    answered = Signal(str, str)
+    delete_requested = Signal(object)
     move_requested = Signal(object, int)
     create_requested = Signal(int, int, bool)
     shown = Signal()
@@ -148,6 +151,8 @@ class CalendarPage(QWidget):
         self.panel.closed.connect(self.close_panel)
         self.panel.person_chosen.connect(self.person_chosen)
         self.panel.message_chosen.connect(self.message_chosen)
+        self.panel.answered.connect(self.answered)
+        self.panel.delete_requested.connect(self.delete_requested)
         bar.new_button.clicked.connect(self._new_now)
 
     def _keys(self) -> None:
@@ -262,6 +267,11 @@ class CalendarPage(QWidget):
         self.month_view.selected = key
         self.month_view.update()
         self.loader.load_details(o.event_id)
+
+    def reload_details(self) -> None:
+        """The event panel's people and answers read again (after an answer was stored)."""
+        if self.panel.isVisible() and self.panel.occurrence is not None:
+            self.loader.load_details(self.panel.occurrence.event_id)
 
     def close_panel(self) -> None:
         self.panel.hide()

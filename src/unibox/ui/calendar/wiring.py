@@ -70,6 +70,8 @@ class CalendarSide(QObject):
             page.message_chosen.connect(self.people.open_message)
             page.move_requested.connect(self.move)
             page.create_requested.connect(self.create)
+            page.answered.connect(self.answer)
+            page.delete_requested.connect(self.delete)
         return self._page
 
     def _shown(self, focus: bool) -> QWidget:
@@ -125,6 +127,41 @@ class CalendarSide(QObject):
         self.window.bridge.run(
             lambda: move_occurrence(store, o.event_id, o.recurrence, start), done, self._failed
         )
+
+    def answer(self, uid: str, answer: str) -> None:
+        """Accept, Maybe or Decline in the panel: the reading pane's answer, the same REPLY."""
+        self.window.answers.answer(uid, answer)
+        QTimer.singleShot(600, self._after_answer)
+
+    def _after_answer(self) -> None:
+        if self._page is not None:
+            self._page.reload_details()
+            self._page.refresh()
+
+    def delete(self, o: Occurrence) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from unibox.config import UNDO_SEND_SECONDS
+        from unibox.services.event_actions import delete
+
+        whole = " and every other time it repeats" if o.repeats else ""
+        asked = QMessageBox.question(
+            self.window,
+            "Delete event",
+            f"Delete “{o.summary or '(no title)'}”{whole}? If you organize it, the people on "
+            "it are told it is cancelled.",
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
+        store, undo = self.window.bridge.store, int(self.window.prefs.get(UNDO_SEND_SECONDS))
+
+        def done(_deleted: object) -> None:
+            if self._page is not None:
+                self._page.close_panel()
+            self._refresh_now()
+            self._say(f"“{o.summary}” deleted.")
+
+        self.window.bridge.run(lambda: delete(store, o.uid, undo_seconds=undo), done, self._failed)
 
     def create(self, start: int, end: int, all_day: bool) -> None:
         """The New event dialog, once the calendars one can add to are read."""
