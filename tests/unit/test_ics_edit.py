@@ -58,3 +58,12 @@ def test_a_rule_that_cannot_repeat_is_reported_and_skipped() -> None:
     assert read.events == [] and "INTERVAL" in read.skipped[0].reason
     fine = RAW.replace("SUMMARY:Kickoff", "RRULE:FREQ=WEEKLY;INTERVAL=02\r\nSUMMARY:Kickoff")
     assert len(read_ics(fine.encode()).events) == 1
+
+
+def test_a_rule_until_a_utc_time_is_kept_for_an_event_in_a_zone() -> None:
+    zoned = RAW.replace("DTSTART:20261210T100000Z", "DTSTART;TZID=Europe/Berlin:20261210T100000")
+    weekly = zoned.replace(
+        "SUMMARY:Kickoff", "RRULE:FREQ=WEEKLY;UNTIL=20270310T090000Z\r\nSUMMARY:Kickoff"
+    )
+    (event,) = read_ics(weekly.encode()).events
+    assert event.rrule == "FREQ=WEEKLY;UNTIL=20270310T090000Z"

@@ -376,3 +376,7 @@ def _utc_until(rrule: str, where: tzinfo, all_day: bool) -> str:
                 pass
         parts.append(f"{name}={value}" if value else name)
     return ";".join(parts)
+
+
+# For core.ics_quick, which reads the same properties without icalendar.
+address_of, attendees_of, clean_text = _address, _attendees, _text

@@ -27,6 +27,7 @@ log = logging.getLogger("unibox.ics")
 
 MAX_ICS_BYTES = 50_000_000
 MAX_FILE_EVENTS = 200_000
+NO_EVENT = "the file has no event"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def read_ics(data: bytes) -> IcsRead:
                 return result
             _read_one(component, number, result)
     if not number and not result.problem:
-        result.problem = "the file has no event"
+        result.problem = NO_EVENT
     return result
 
 
@@ -103,16 +104,24 @@ def _fault(component: Component) -> str:
     if rule is not None:
         if isinstance(rule, list):
             return "it has more than one RRULE"
-        text = rule.to_ical().decode()
-        try:
-            from dateutil.rrule import rrulestr
+        return rrule_problem(rule.to_ical().decode())
+    return ""
 
-            rule = rrulestr(text, dtstart=datetime(2000, 1, 1), forceset=False)
-            if re.search(r"(^|;)INTERVAL=0*(;|$)", text.upper()):
-                raise ValueError("INTERVAL must be at least 1")
-            list(islice(rule, 3))  # some rules parse and then fail to repeat
-        except (ValueError, TypeError, OverflowError) as exc:
-            return f"RRULE “{text}” is not valid: {_short(exc)}"
+
+def rrule_problem(text: str) -> str:
+    """Why an RRULE value cannot be used ("" when it can)."""
+    try:
+        from dateutil.rrule import rrulestr
+
+        # An UNTIL in UTC goes with a start in a zone (RFC 5545): check it as one.
+        zoned = re.search(r"UNTIL=\d{8}T\d{6}Z", text.upper()) is not None
+        start = datetime(2000, 1, 1, tzinfo=UTC if zoned else None)
+        rule = rrulestr(text, dtstart=start, forceset=False)
+        if re.search(r"(^|;)INTERVAL=0*(;|$)", text.upper()):
+            raise ValueError("INTERVAL must be at least 1")
+        list(islice(rule, 3))  # some rules parse and then fail to repeat
+    except (ValueError, TypeError, OverflowError) as exc:
+        return f"RRULE “{text}” is not valid: {_short(exc)}"
     return ""
 
 

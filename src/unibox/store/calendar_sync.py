@@ -15,15 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from unibox.core.items import CalendarEvent, ChangeSet
 from unibox.store.event_files import stored_events
-from unibox.store.event_ingest import known_versions, write_event
+from unibox.store.event_ingest import attendee_rows, event_values, known_versions, write_event
 from unibox.store.people import HandleResolver
 from unibox.store.schema import table
-from unibox.store.schema_events import Calendar, Event, EventMessage
+from unibox.store.schema_events import Calendar, Event, EventAttendee, EventMessage
 
 CALDAV_SOURCE = "caldav"
 
@@ -150,48 +150,103 @@ def pending(session: Session, calendar_id: int, href: str | None = None) -> list
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One resource as the server has it, read into its events."""
+
+    href: str
+    etag: str
+    ics: str
+    events: Sequence[CalendarEvent]
+
+
 def apply_remote(
     conn: Connection,
     resolver: HandleResolver,
     calendar_id: int,
-    href: str,
-    etag: str,
-    ics: str,
-    events: Sequence[CalendarEvent],
+    resources: Sequence[Resource],
     changes: ChangeSet,
     now: int,
-) -> bool:
-    """The server's copy of one resource replaces what the store has; True if it is new here."""
-    e = table(Event)
-    before = conn.execute(
-        select(e.c.id).where(e.c.calendar_id == calendar_id, e.c.href == href)
-    ).scalars()
-    old = set(before)
-    known = known_versions(conn, {(ev.uid, ev.recurrence_id) for ev in events})
-    kept: set[int] = set()
-    for event in events:
-        version = write_event(
-            conn,
-            resolver,
-            None,
-            event,
-            known.get((event.uid, event.recurrence_id)),
-            "publish",
-            now,
-            changes,
-            CALDAV_SOURCE,
+) -> set[str]:
+    """The server's copies replace what the store has for them; the hrefs new here.
+
+    New events (most of a first sync) are inserted in one statement with their
+    attendees in another; an event known already is rewritten where it is, even
+    when it was a mail invitation or in another calendar (moved there).
+    """
+    e, a = table(Event), table(EventAttendee)
+    hrefs = [r.href for r in resources]
+    old: dict[str, set[int]] = {}
+    for eid, href in conn.execute(
+        select(e.c.id, e.c.href).where(e.c.calendar_id == calendar_id, e.c.href.in_(hrefs))
+    ):
+        old.setdefault(href, set()).add(eid)
+    known = known_versions(conn, {(ev.uid, ev.recurrence_id) for r in resources for ev in r.events})
+    fresh: list[tuple[dict[str, Any], CalendarEvent]] = []
+    taken: set[tuple[str, str]] = set()
+    kept: dict[int, Resource] = {}
+    for res in resources:
+        for ev in res.events:
+            key = (ev.uid, ev.recurrence_id)
+            if key in taken:
+                continue  # the same event twice in one batch: the first counts
+            taken.add(key)
+            current = known.get(key)
+            if current is not None:
+                v = write_event(
+                    conn, resolver, None, ev, current, "publish", now, changes, CALDAV_SOURCE
+                )
+                kept[v.event_id] = res
+                continue
+            values = event_values(resolver, ev)
+            values.update(
+                uid=ev.uid,
+                recurrence_id=ev.recurrence_id,
+                sequence=ev.sequence,
+                stamp=ev.stamp,
+                status=ev.status,
+                source=CALDAV_SOURCE,
+                message_id=None,
+                updated_at=now,
+                calendar_id=calendar_id,
+                href=res.href,
+                etag=res.etag,
+                ics=res.ics,
+                local_state="",
+            )
+            fresh.append((values, ev))
+    if fresh:
+        ids = (
+            conn.execute(
+                e.insert().returning(e.c.id, sort_by_parameter_order=True), [v for v, _e in fresh]
+            )
+            .scalars()
+            .all()
         )
-        kept.add(version.event_id)
+        people = [
+            row
+            for eid, (_v, ev) in zip(ids, fresh, strict=True)
+            for row in attendee_rows(resolver, eid, ev, changes)
+        ]
+        if people:
+            conn.execute(a.insert(), people)
     if kept:
         conn.execute(
             e.update()
-            .where(e.c.id.in_(kept))
-            .values(calendar_id=calendar_id, href=href, etag=etag, ics=ics, local_state="")
+            .where(e.c.id == bindparam("eid"))
+            .values(
+                calendar_id=calendar_id,
+                href=bindparam("h"),
+                etag=bindparam("t"),
+                ics=bindparam("i"),
+                local_state="",
+            ),
+            [{"eid": eid, "h": r.href, "t": r.etag, "i": r.ics} for eid, r in kept.items()],
         )
-    stale = old - kept
-    if stale:  # occurrences the server's copy no longer has
+    stale = {eid for ids_ in old.values() for eid in ids_} - set(kept)
+    if stale:  # occurrences the server's copies no longer have
         conn.execute(e.delete().where(e.c.id.in_(stale)))
-    return not old
+    return {h for h in hrefs if h not in old}
 
 
 def forget(conn: Connection, calendar_id: int, hrefs: Iterable[str]) -> list[str]:

@@ -114,7 +114,6 @@ def write_event(
     source: str = "mail",
 ) -> Version:
     status = "cancelled" if method == "cancel" else event.status
-    organizer = resolver.resolve(event.organizer) if event.organizer else None
     values: dict[str, Any] = {
         "sequence": event.sequence,
         "stamp": event.stamp,
@@ -128,27 +127,7 @@ def write_event(
         conn.execute(_E.update().where(_E.c.id == current.event_id).values(**values))
         _touch_people(conn, current.event_id, changes)
         return Version(current.event_id, event.sequence, event.stamp)
-    values.update(
-        summary=event.summary,
-        location=event.location,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        all_day=event.all_day,
-        timezone=event.timezone,
-        rrule=event.rrule,
-        exdates=" ".join(map(str, event.exdates)),
-        rdates=" ".join(map(str, event.rdates)),
-        alarms=" ".join(event.alarms),
-        last_ends_at=series_end(
-            event.starts_at,
-            event.ends_at,
-            event.all_day,
-            event.timezone,
-            event.rrule,
-            event.rdates,
-        ),
-        organizer_handle_id=organizer.handle_id if organizer else None,
-    )
+    values.update(event_values(resolver, event))
     if current is None:
         values.update(uid=event.uid, recurrence_id=event.recurrence_id)
         inserted = conn.execute(_E.insert().values(**values)).inserted_primary_key
@@ -159,6 +138,42 @@ def write_event(
         _touch_people(conn, event_id, changes)  # those no longer invited see it go
         conn.execute(_E.update().where(_E.c.id == event_id).values(**values))
         conn.execute(_A.delete().where(_A.c.event_id == event_id))
+    rows = attendee_rows(resolver, event_id, event, changes)
+    if rows:
+        conn.execute(_A.insert(), rows)
+    return Version(event_id, event.sequence, event.stamp)
+
+
+def event_values(resolver: HandleResolver, event: CalendarEvent) -> dict[str, Any]:
+    """The columns of an event row that its VEVENT gives (not its version or source)."""
+    organizer = resolver.resolve(event.organizer) if event.organizer else None
+    return {
+        "summary": event.summary,
+        "location": event.location,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "all_day": event.all_day,
+        "timezone": event.timezone,
+        "rrule": event.rrule,
+        "exdates": " ".join(map(str, event.exdates)),
+        "rdates": " ".join(map(str, event.rdates)),
+        "alarms": " ".join(event.alarms),
+        "last_ends_at": series_end(
+            event.starts_at,
+            event.ends_at,
+            event.all_day,
+            event.timezone,
+            event.rrule,
+            event.rdates,
+        ),
+        "organizer_handle_id": organizer.handle_id if organizer else None,
+    }
+
+
+def attendee_rows(
+    resolver: HandleResolver, event_id: int, event: CalendarEvent, changes: ChangeSet
+) -> list[dict[str, Any]]:
+    """The event_attendee rows of an event (one per handle, in the VEVENT's order)."""
     rows: dict[int, dict[str, Any]] = {}
     for position, attendee in enumerate(event.attendees):
         ref = resolver.resolve(attendee.address)
@@ -174,9 +189,7 @@ def write_event(
             "is_organizer": attendee.organizer,
         }
         changes.people.add(ref.person_id)
-    if rows:
-        conn.execute(_A.insert(), list(rows.values()))
-    return Version(event_id, event.sequence, event.stamp)
+    return list(rows.values())
 
 
 def _record_answers(

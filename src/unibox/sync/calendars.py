@@ -33,8 +33,9 @@ from unibox.channels.caldav import (
     RemoteEvent,
     href_path,
 )
-from unibox.core.ics import read_ics
+from unibox.core.ics import NO_EVENT, read_ics
 from unibox.core.ics_edit import CONFLICT_SUFFIX, conflict_copy, edited_ics, resource_uid
+from unibox.core.ics_quick import quick_events
 from unibox.core.items import ChangeSet
 from unibox.store import calendar_sync as cs
 from unibox.store.calendars import CalendarInfo
@@ -179,7 +180,13 @@ def _apply(
         if len(remote.ics) > MAX_EVENT_BYTES:
             report.skipped.append(f"{remote.href}: larger than {MAX_EVENT_BYTES // 1_000_000} MB")
             continue
+        quick = quick_events(remote.ics)
+        if quick is not None:
+            parsed.append((remote, quick))
+            continue
         read = read_ics(remote.ics.encode("utf-8"))
+        if read.problem == NO_EVENT:
+            continue  # a task or a journal entry in a calendar that also holds events
         for item in read.skipped:
             report.skipped.append(f"{remote.href}: {item.where}: {item.reason}")
         report.notes.extend(f"{remote.href}: {note}" for note in read.notes)
@@ -194,23 +201,13 @@ def _apply(
     with store.write() as s:
         conn = s.connection()
         resolver.prefetch(conn, [a.address for _r, evs in parsed for e in evs for a in e.attendees])
-        for remote, events in parsed:
+        for remote, _events in parsed:
             for mine in ours.get(remote.href, []):
                 _keep_ours(conn, resolver, cal, mine, report, now)
-            if cs.apply_remote(
-                conn,
-                resolver,
-                cal.id,
-                remote.href,
-                remote.etag,
-                remote.ics,
-                events,
-                report.changes,
-                now,
-            ):
-                report.added_here += 1
-            else:
-                report.updated_here += 1
+        batch = [cs.Resource(r.href, r.etag, r.ics, events) for r, events in parsed]
+        new = cs.apply_remote(conn, resolver, cal.id, batch, report.changes, now)
+    report.added_here += len(new)
+    report.updated_here += len(parsed) - len(new)
 
 
 def _keep_ours(

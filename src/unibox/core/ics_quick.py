@@ -1,0 +1,252 @@
+"""The plain VEVENTs of a calendar server read without icalendar (a first sync reads thousands).
+
+Most resources a CalDAV server holds are simple: times in UTC, as dates, or in
+an IANA zone; an RRULE; attendees. `quick_events` reads those into the same
+CalendarEvent items as `core.ics.read_ics` (a test holds them equal) at a
+fraction of the cost, and answers None for anything less plain (a zone by
+another name, floating times, DURATION, periods, a line it cannot split, a
+rule that cannot be used…), which the caller then reads the careful way.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from unibox.core.calendar import address_of, attendees_of, clean_text, recurrence_key
+from unibox.core.items import CalendarEvent
+
+_TEXT = 500
+_SKIP = {"VALARM", "VTIMEZONE", "VTODO", "VJOURNAL", "VFREEBUSY", "STANDARD", "DAYLIGHT"}
+
+
+class _Prop(str):
+    """A property value with its parameters, as core.calendar's readers expect."""
+
+    params: dict[str, str]
+
+
+class _Unusual(Exception):
+    """Not plain enough: read it with icalendar."""
+
+
+def quick_events(text: str) -> list[CalendarEvent] | None:
+    """The VEVENTs of a VCALENDAR, or None when one needs the careful reader."""
+    try:
+        return [_event(props) for props in _vevents(text)] or None
+    except (_Unusual, ValueError, OverflowError):
+        return None
+
+
+def _lines(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if raw[:1] in (" ", "\t") and out:
+            out[-1] += raw[1:]
+        elif raw:
+            out.append(raw)
+    return out
+
+
+def _vevents(text: str) -> list[dict[str, list[_Prop]]]:
+    found: list[dict[str, list[_Prop]]] = []
+    stack: list[str] = []
+    current: dict[str, list[_Prop]] | None = None
+    for line in _lines(text):
+        upper = line[:14].upper()
+        if upper.startswith("BEGIN:"):
+            stack.append(line[6:].strip().upper())
+            if stack == ["VCALENDAR", "VEVENT"]:
+                current = {}
+            elif len(stack) > 3 or (len(stack) >= 2 and stack[1] not in _SKIP | {"VEVENT"}):
+                raise _Unusual
+            continue
+        if upper.startswith("END:"):
+            if not stack or stack.pop() != line[4:].strip().upper():
+                raise _Unusual
+            if current is not None and stack == ["VCALENDAR"]:
+                found.append(current)
+                current = None
+            continue
+        if current is None or len(stack) != 2:
+            continue  # the calendar's own properties, alarms, time zones
+        name, prop = _content_line(line)
+        current.setdefault(name, []).append(prop)
+    if stack:
+        raise _Unusual
+    return found
+
+
+def _content_line(line: str) -> tuple[str, _Prop]:
+    quoted = False
+    cut = -1
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            cut = i
+            break
+    if cut <= 0:
+        raise _Unusual
+    head, value = line[:cut], line[cut + 1 :]
+    name, *params = _split(head)
+    prop = _Prop(value)
+    prop.params = {}
+    for param in params:
+        key, eq, val = param.partition("=")
+        if not eq:
+            raise _Unusual
+        if val.startswith('"') and val.endswith('"') and len(val) >= 2:
+            val = val[1:-1]
+        elif '"' in val or "," in val:
+            raise _Unusual  # a list of values
+        if "^" in val:
+            raise _Unusual  # RFC 6868 escapes
+        prop.params[key.upper()] = val
+    return name.upper(), prop
+
+
+def _split(head: str) -> list[str]:
+    if '"' not in head:
+        return head.split(";")
+    parts, quoted, start = [], False, 0
+    for i, ch in enumerate(head):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            parts.append(head[start:i])
+            start = i + 1
+    parts.append(head[start:])
+    return parts
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    out, i = [], 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value):
+            nxt = value[i + 1]
+            out.append("\n" if nxt in "nN" else nxt)
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    if name.upper() in ("UTC", "Z", "GMT", "ETC/UTC", "ETC/GMT") or "/" not in name:
+        raise _Unusual  # icalendar names these its own way
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _Unusual from None
+
+
+def _when(prop: _Prop) -> date | datetime:
+    value = prop.strip()
+    kind = prop.params.get("VALUE", "").upper()
+    if len(value) == 8 and value.isdigit() and kind in ("", "DATE"):
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    if kind not in ("", "DATE-TIME") or len(value) not in (15, 16) or value[8] != "T":
+        raise _Unusual
+    digits = value[:8] + value[9:15]
+    if not digits.isdigit():
+        raise _Unusual
+    moment = datetime(
+        int(digits[:4]), int(digits[4:6]), int(digits[6:8]),
+        int(digits[8:10]), int(digits[10:12]), int(digits[12:14]),
+    )  # fmt: skip
+    if len(value) == 16:
+        if value[15] != "Z" or "TZID" in prop.params:
+            raise _Unusual
+        return moment.replace(tzinfo=ZoneInfo("UTC"))
+    zone = prop.params.get("TZID")
+    if not zone:
+        raise _Unusual  # floating time: the careful reader decides
+    return moment.replace(tzinfo=_zone(zone))
+
+
+def _epoch(value: date | datetime) -> int:
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    return calendar.timegm(value.timetuple())
+
+
+def _one(props: dict[str, list[_Prop]], name: str) -> _Prop | None:
+    got = props.get(name)
+    return got[0] if got else None
+
+
+def _stamps(props: dict[str, list[_Prop]], name: str) -> tuple[int, ...]:
+    found = set()
+    for prop in props.get(name, []):
+        if prop.params.get("VALUE", "").upper() == "PERIOD":
+            raise _Unusual
+        for part in prop.split(","):
+            item = _Prop(part)
+            item.params = prop.params
+            found.add(_epoch(_when(item)))
+    return tuple(sorted(found))
+
+
+def _event(props: dict[str, list[_Prop]]) -> CalendarEvent:
+    from unibox.core.ics import rrule_problem
+
+    if len(props.get("RRULE", [])) > 1 or "DURATION" in props or "EXRULE" in props:
+        raise _Unusual
+    uid_prop, start_prop = _one(props, "UID"), _one(props, "DTSTART")
+    if uid_prop is None or start_prop is None:
+        raise _Unusual
+    uid = clean_text(_unescape(uid_prop))
+    if not uid:
+        raise _Unusual
+    start = _when(start_prop)
+    all_day = not isinstance(start, datetime)
+    starts_at = _epoch(start)
+    end_prop = _one(props, "DTEND")
+    ends_at = _epoch(_when(end_prop)) if end_prop is not None else starts_at + (86400 * all_day)
+    status = clean_text(_unescape(_one(props, "STATUS") or "")).lower()
+    if status not in ("cancelled", "tentative"):
+        status = "confirmed"
+    recurrence = _one(props, "RECURRENCE-ID")
+    rule = _one(props, "RRULE")
+    rrule = ""
+    if rule is not None and recurrence is None:
+        from icalendar import vRecur
+
+        rrule = vRecur.from_ical(str(rule)).to_ical().decode()
+        if rrule_problem(rrule):
+            raise _Unusual
+    stamp = _one(props, "DTSTAMP")
+    sequence = _one(props, "SEQUENCE")
+    organizer = address_of(_one(props, "ORGANIZER"))
+    zone = start.tzinfo.key if isinstance(start, datetime) else ""  # type: ignore[union-attr]
+    return CalendarEvent(
+        uid=uid[:_TEXT],
+        recurrence_id=recurrence_key(_when(recurrence)) if recurrence is not None else "",
+        sequence=max(0, min(int(sequence or 0), 1_000_000)),
+        stamp=_epoch(_when(stamp)) if stamp is not None else 0,
+        summary=clean_text(_unescape(_one(props, "SUMMARY") or ""))[:_TEXT],
+        location=clean_text(_unescape(_one(props, "LOCATION") or ""))[:_TEXT],
+        starts_at=starts_at,
+        ends_at=max(ends_at, starts_at),
+        all_day=all_day,
+        timezone="" if zone == "UTC" else zone,
+        rrule=rrule,
+        exdates=_stamps(props, "EXDATE"),
+        rdates=() if recurrence is not None else _stamps(props, "RDATE"),
+        status=status,
+        organizer=organizer,
+        attendees=attendees_of(_people(props), organizer),
+    )
+
+
+def _people(props: dict[str, list[_Prop]]) -> list[_Prop] | None:
+    found = props.get("ATTENDEE")
+    return found or None
