@@ -29,10 +29,13 @@ CS, ICAL = "http://calendarserver.org/ns/", "http://apple.com/ns/ical/"
 NS = {"d": DAV, "c": CAL, "cs": CS, "i": ICAL}
 _XMLNS = f'xmlns:d="{DAV}" xmlns:c="{CAL}" xmlns:cs="{CS}" xmlns:i="{ICAL}"'
 _MULTIGET_CHUNK = 200
-_STATE_PROPS = (
-    "<d:resourcetype/><d:displayname/><i:calendar-color/><cs:getctag/><d:sync-token/>"
+# Listing calendars leaves out the ctag and sync token: a server may compute them
+# from every event, and `state` asks for them when a calendar is synced.
+_LIST_PROPS = (
+    "<d:resourcetype/><d:displayname/><i:calendar-color/>"
     "<d:current-user-privilege-set/><c:supported-calendar-component-set/>"
 )
+_STATE_PROPS = _LIST_PROPS + "<cs:getctag/><d:sync-token/>"
 __all__ = ["CalDavClient", "CalDavError", "Changes", "Conflict", "DavAccount", "Gone", "Rejected"]
 
 
@@ -199,7 +202,7 @@ class CalDavClient:
 
     def _calendars_at(self, url: str, depth: str) -> list[RemoteCalendar]:
         try:
-            root = self._propfind(url, depth, _STATE_PROPS)
+            root = self._propfind(url, depth, _LIST_PROPS)
         except Gone:
             return []
         found = []

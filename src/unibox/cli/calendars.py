@@ -60,7 +60,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
             print(
                 f"{c.name}: {c.display_name} at {c.url}" + (" (read-only)" if c.read_only else "")
             )
-        return sync_calendars(store, args.name)
+        return sync_calendars(store, args.name, discover=False)
     if command == "add-local":
         from unibox.store import calendars
 
@@ -120,13 +120,13 @@ def _list(store: Any, as_json: bool) -> int:
     return 0
 
 
-def sync_calendars(store: Any, only: str | None = None) -> int:
+def sync_calendars(store: Any, only: str | None = None, *, discover: bool = True) -> int:
     """Sync the CalDAV calendars, one line each; 1 if any failed (said on stderr)."""
     from unibox.cli.sync_calendars import lines
     from unibox.secrets import SecretStore
     from unibox.services.calendars import sync_all
 
-    done = sync_all(store, SecretStore(), only)
+    done = sync_all(store, SecretStore(), only, discover=discover)
     said = lines(done)
     for line, _failed in said:
         print(f"unibox: {line}", file=sys.stderr)

@@ -124,15 +124,20 @@ class AccountSync:
     errors: dict[str, str] = field(default_factory=dict)  # calendar -> why it did not sync
 
 
-def sync_all(store: Store, secrets: SecretStore, only: str | None = None) -> list[AccountSync]:
+def sync_all(
+    store: Store, secrets: SecretStore, only: str | None = None, *, discover: bool = True
+) -> list[AccountSync]:
     """Every CalDAV account (or the one called `only`), each calendar on its own:
-    one that fails is reported and the others sync."""
+    one that fails is reported and the others sync. `discover`: look for calendars
+    added on the server (not needed right after `add_caldav`)."""
     with store.read() as s:
         found = accounts.caldav_accounts(s)
-    return [sync_account(store, secrets, a) for a in found if only in (None, a.name)]
+    return [sync_account(store, secrets, a, discover) for a in found if only in (None, a.name)]
 
 
-def sync_account(store: Store, secrets: SecretStore, account: CalDavAccount) -> AccountSync:
+def sync_account(
+    store: Store, secrets: SecretStore, account: CalDavAccount, discover: bool = True
+) -> AccountSync:
     from unibox.channels.caldav import CalDavClient, CalDavError, DavAccount
     from unibox.sync.calendars import sync_calendar
 
@@ -148,7 +153,7 @@ def sync_account(store: Store, secrets: SecretStore, account: CalDavAccount) -> 
         return done
     try:
         try:
-            mine = _discover(store, client, account, mine)
+            mine = _discover(store, client, account, mine) if discover else mine
         except CalDavError as exc:
             log.info("%s: calendars not listed: %s", account.name, exc)
             if not exc.retryable:  # a refused password: no calendar will do better
