@@ -68,7 +68,7 @@ def run(cmd: list[str], env: dict[str, str], stdin: str = "") -> float:
 def warm(server: Radicale, url: str) -> int:
     from unibox.channels.caldav import CalDavClient, DavAccount
 
-    client = CalDavClient(DavAccount(server.url, USER, PASSWORD))
+    client = CalDavClient(DavAccount(server.url, USER, PASSWORD, timeout=900))
     try:
         listed = client.changes(url, "")
         return len(client.fetch(url, list(listed.changed)))
