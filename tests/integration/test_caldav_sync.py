@@ -92,6 +92,8 @@ def test_both_directions_and_a_resync_adds_nothing(u: CalDavUser) -> None:
     assert (again.fetched, again.added_here, again.created_there, again.updated_there) == (0,) * 4
     assert [(e.uid, e.recurrence_id, e.etag) for e in u.rows()] == before
     assert len(u.hrefs("work")) == 3
+    with u.store.read() as s:  # from now on only what changed is listed (sync-collection)
+        assert calendar_sync.marks(s, u.calendar("Work").id).sync_token.startswith("http")
 
 
 def test_edits_moves_and_deletes_arrive_both_ways(u: CalDavUser) -> None:
@@ -163,7 +165,7 @@ def _behind(u: CalDavUser, calendar: str) -> None:
     """Make the next sync skip its pull, so its PUT or DELETE meets the server's change."""
     cal = u.calendar(calendar)
     client = CalDavClient(DavAccount(cal.url, u.user, "pw"))
-    state = client.state(cal.url)
+    state = client.state(cal.url, with_token=True)
     with u.store.write() as s:
         calendar_sync.set_marks(s, cal.id, state.sync_token, state.ctag)
 

@@ -67,3 +67,12 @@ def test_a_rule_until_a_utc_time_is_kept_for_an_event_in_a_zone() -> None:
     )
     (event,) = read_ics(weekly.encode()).events
     assert event.rrule == "FREQ=WEEKLY;UNTIL=20270310T090000Z"
+
+
+def test_reminders_changed_here_replace_the_old_ones_and_unchanged_ones_stay() -> None:
+    (event,) = read_ics(RAW.encode()).events
+    assert event.alarms == ("S-900",)
+    same = edited_ics(RAW, [dataclasses.replace(event, summary="Renamed")])
+    assert "DESCRIPTION:soon" in same  # the alarm as the server had it
+    moved = edited_ics(RAW, [dataclasses.replace(event, alarms=("S-3600",))])
+    assert read_ics(moved.encode()).events[0].alarms == ("S-3600",)

@@ -43,6 +43,10 @@ PLAIN = [
         "ATTENDEE;CN=Ann again:mailto:ann@y.example\r\nATTENDEE:mailto:no-at-sign\r\n"
         "X-ALT-DESC;FMTTYPE=text/html:<b>hi</b>\r\n"
         "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nSUMMARY:ignored\r\nEND:VALARM\r\n"
+        "BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER;RELATED=END:P1DT2H\r\nEND:VALARM\r\n"
+        "BEGIN:VALARM\r\nACTION:EMAIL\r\nTRIGGER:-P1W\r\nEND:VALARM\r\n"
+        "BEGIN:VALARM\r\nTRIGGER;VALUE=DATE-TIME:20261210T090000Z\r\nEND:VALARM\r\n"
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
     ),
     _cal("DTSTART:20261210T100000Z\r\nSTATUS:CANCELLED\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"),
     _cal("DTSTART:20261210T100000Z\r\nDTEND:20261201T100000Z\r\nEXDATE;VALUE=DATE:20261211\r\n"),
@@ -68,6 +72,11 @@ def test_a_plain_event_reads_as_the_careful_reader_reads_it(text: str) -> None:
     careful = read_ics(text.encode())
     assert careful.events and not careful.skipped and not careful.notes
     assert quick_events(text) == careful.events
+
+
+def test_the_alarms_are_read_too() -> None:
+    (event,) = quick_events(PLAIN[4]) or []
+    assert event.alarms == ("S-900", "E93600", "@1796893200")
 
 
 @pytest.mark.parametrize("text", CAREFUL)

@@ -35,7 +35,7 @@ _LIST_PROPS = (
     "<d:resourcetype/><d:displayname/><i:calendar-color/>"
     "<d:current-user-privilege-set/><c:supported-calendar-component-set/>"
 )
-_STATE_PROPS = _LIST_PROPS + "<cs:getctag/><d:sync-token/>"
+_STATE_PROPS = _LIST_PROPS + "<cs:getctag/>"
 __all__ = ["CalDavClient", "CalDavError", "Changes", "Conflict", "DavAccount", "Gone", "Rejected"]
 
 
@@ -212,19 +212,27 @@ class CalDavClient:
             found.append(_remote_calendar(self._url(_href(response)), response))
         return found
 
-    def state(self, calendar_url: str) -> RemoteCalendar:
-        """The calendar's name, ctag and sync token now; `Gone` if it was deleted."""
-        root = self._propfind(calendar_url, "0", _STATE_PROPS)
+    def state(self, calendar_url: str, with_token: bool = False) -> RemoteCalendar:
+        """The calendar's name and ctag now (and its sync token `with_token`, or when it
+        has no ctag); `Gone` if it was deleted. A server may build a sync token from a
+        history of every event (Radicale: 8 s for 5,000 the first time): not asked idly."""
+        props = _STATE_PROPS + ("<d:sync-token/>" if with_token else "")
+        root = self._propfind(calendar_url, "0", props)
         for response in root.iterfind("d:response", NS):
             if response.find(".//d:resourcetype/c:calendar", NS) is not None:
-                return _remote_calendar(calendar_url, response)
+                found = _remote_calendar(calendar_url, response)
+                if not found.ctag and not with_token:
+                    return self.state(calendar_url, True)
+                return found
         raise Gone("The calendar is not on the server any more.")
 
     # -- events ------------------------------------------------------------
 
-    def changes(self, calendar_url: str, sync_token: str) -> Changes:
-        """What changed since `sync_token` ("" for everything); ETags if sync is refused."""
-        if not sync_token:  # a listing of every event, with sizes (sync-collection has none)
+    def changes(self, calendar_url: str, sync_token: str, want_token: bool = True) -> Changes:
+        """What changed since `sync_token`; with "", every event (and a token to go on
+        from, unless not `want_token`: then a plain listing with sizes). ETags when the
+        server refuses the token."""
+        if not sync_token and not want_token:
             return self._etags(calendar_url)
         props = "<d:getetag/><d:getcontentlength/>"
         body = (

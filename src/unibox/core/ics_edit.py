@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from unibox.core.calendar import recurrence_key
 from unibox.core.ics import _vevent, to_ics
 from unibox.core.items import CalendarEvent
+from unibox.core.reminders import add_alarms, read_alarms
 
 if TYPE_CHECKING:
     from icalendar import Component
@@ -75,6 +76,11 @@ def _patch(ev: Component, event: CalendarEvent, now: datetime) -> None:
                     old.params.pop(param, None)
             who = old
         ev.add("ATTENDEE", who)
+    if tuple(event.alarms) != read_alarms(ev):  # reminders changed here: ours replace them
+        for alarm in [c for c in ev.subcomponents if c.name == "VALARM"]:
+            if str(alarm.get("ACTION", "DISPLAY")).strip().upper() in ("DISPLAY", "AUDIO"):
+                ev.subcomponents.remove(alarm)
+        add_alarms(ev, event.alarms, event.summary)
 
 
 def edited_ics(

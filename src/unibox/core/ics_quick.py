@@ -11,12 +11,14 @@ rule that cannot be used…), which the caller then reads the careful way.
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unibox.core.calendar import address_of, attendees_of, clean_text, recurrence_key
 from unibox.core.items import CalendarEvent
+from unibox.core.reminders import MAX_ALARMS
 
 _TEXT = 500
 _SKIP = {"VALARM", "VTIMEZONE", "VTODO", "VJOURNAL", "VFREEBUSY", "STANDARD", "DAYLIGHT"}
@@ -35,7 +37,7 @@ class _Unusual(Exception):
 def quick_events(text: str) -> list[CalendarEvent] | None:
     """The VEVENTs of a VCALENDAR, or None when one needs the careful reader."""
     try:
-        return [_event(props) for props in _vevents(text)] or None
+        return [_event(props, alarms) for props, alarms in _vevents(text)] or None
     except (_Unusual, ValueError, OverflowError):
         return None
 
@@ -50,16 +52,23 @@ def _lines(text: str) -> list[str]:
     return out
 
 
-def _vevents(text: str) -> list[dict[str, list[_Prop]]]:
-    found: list[dict[str, list[_Prop]]] = []
+_Props = dict[str, list[_Prop]]
+
+
+def _vevents(text: str) -> list[tuple[_Props, list[_Props]]]:
+    """Each VEVENT's properties and its VALARMs'."""
+    found: list[tuple[_Props, list[_Props]]] = []
     stack: list[str] = []
-    current: dict[str, list[_Prop]] | None = None
+    current: _Props | None = None
+    alarms: list[_Props] = []
     for line in _lines(text):
         upper = line[:14].upper()
         if upper.startswith("BEGIN:"):
             stack.append(line[6:].strip().upper())
             if stack == ["VCALENDAR", "VEVENT"]:
-                current = {}
+                current, alarms = {}, []
+            elif stack == ["VCALENDAR", "VEVENT", "VALARM"]:
+                alarms.append({})
             elif len(stack) > 3 or (len(stack) >= 2 and stack[1] not in _SKIP | {"VEVENT"}):
                 raise _Unusual
             continue
@@ -67,16 +76,50 @@ def _vevents(text: str) -> list[dict[str, list[_Prop]]]:
             if not stack or stack.pop() != line[4:].strip().upper():
                 raise _Unusual
             if current is not None and stack == ["VCALENDAR"]:
-                found.append(current)
+                found.append((current, alarms))
                 current = None
             continue
-        if current is None or len(stack) != 2:
-            continue  # the calendar's own properties, alarms, time zones
-        name, prop = _content_line(line)
-        current.setdefault(name, []).append(prop)
+        if current is None:
+            continue  # the calendar's own properties, time zones
+        if len(stack) == 2:
+            name, prop = _content_line(line)
+            current.setdefault(name, []).append(prop)
+        elif stack[2:] == ["VALARM"]:
+            name, prop = _content_line(line)
+            alarms[-1].setdefault(name, []).append(prop)
     if stack:
         raise _Unusual
     return found
+
+
+_DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
+def _alarm_tokens(alarms: list[_Props]) -> tuple[str, ...]:
+    """As core.reminders.read_alarms reads them."""
+    found: list[str] = []
+    for alarm in alarms:
+        if len(found) >= MAX_ALARMS:
+            break
+        action = (_one(alarm, "ACTION") or "DISPLAY").strip().upper()
+        trigger = _one(alarm, "TRIGGER")
+        if action not in ("DISPLAY", "AUDIO") or trigger is None:
+            continue
+        if trigger.params.get("VALUE", "").upper() == "DATE-TIME":
+            moment = _when(trigger)
+            token = f"@{_epoch(moment)}" if isinstance(moment, datetime) else ""
+        else:
+            match = _DURATION.fullmatch(trigger.strip())
+            if match is None or trigger.strip() in ("P", "-P", "+P", "PT"):
+                raise _Unusual
+            sign, w, d, h, m, sec = match.groups()
+            seconds = ((int(w or 0) * 7 + int(d or 0)) * 24 + int(h or 0)) * 3600
+            seconds += int(m or 0) * 60 + int(sec or 0)
+            related = trigger.params.get("RELATED", "START").upper()
+            token = f"{'E' if related == 'END' else 'S'}{-seconds if sign == '-' else seconds}"
+        if token and token not in found:
+            found.append(token)
+    return tuple(found)
 
 
 def _content_line(line: str) -> tuple[str, _Prop]:
@@ -195,7 +238,7 @@ def _stamps(props: dict[str, list[_Prop]], name: str) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
-def _event(props: dict[str, list[_Prop]]) -> CalendarEvent:
+def _event(props: _Props, alarms: list[_Props]) -> CalendarEvent:
     from unibox.core.ics import rrule_problem
 
     if len(props.get("RRULE", [])) > 1 or "DURATION" in props or "EXRULE" in props:
@@ -244,6 +287,7 @@ def _event(props: dict[str, list[_Prop]]) -> CalendarEvent:
         status=status,
         organizer=organizer,
         attendees=attendees_of(_people(props), organizer),
+        alarms=_alarm_tokens(alarms),
     )
 
 

@@ -1,9 +1,10 @@
 """Two-way CalDAV sync of one calendar with its events in the store.
 
-1. Ask the calendar for its ctag and sync token; unchanged on both sides:
-   done (one request).
+1. Ask the calendar for its ctag (its sync token when it has none);
+   unchanged on both sides: done (one request).
 2. List what changed since the stored sync token (sync-collection; all
-   ETags when the server refuses the token), fetch only new or changed
+   ETags when the server refuses the token; a first sync lists the ETags
+   and asks for no token, which costs some servers much), fetch only new or changed
    resources (multiget), and apply them: the server's copy wins. One that
    was also changed here is a conflict: the server's copy is applied and
    ours kept as a new event titled "… (conflict copy)", which is sent too.
@@ -95,11 +96,14 @@ def sync_calendar(store: Store, client: CalDavClient, cal: CalendarInfo) -> Cale
     with store.read() as s:
         marks = cs.marks(s, cal.id)
         waiting = cs.has_pending(s, cal.id)
-    unchanged = state.ctag and state.ctag == marks.ctag and state.sync_token == marks.sync_token
+    if state.ctag:
+        unchanged = state.ctag == marks.ctag
+    else:
+        unchanged = bool(state.sync_token) and state.sync_token == marks.sync_token
     if not unchanged:
-        _pull(store, client, cal, marks.sync_token, state.sync_token, report)
+        token = _pull(store, client, cal, marks.sync_token, report)
         with store.write() as s:
-            cs.set_marks(s, cal.id, state.sync_token, state.ctag)
+            cs.set_marks(s, cal.id, token or state.sync_token, state.ctag)
         with store.read() as s:
             waiting = cs.has_pending(s, cal.id)  # conflict copies, events to send again
     if waiting:
@@ -115,12 +119,15 @@ def _pull(
     client: CalDavClient,
     cal: CalendarInfo,
     token: str,
-    token_now: str,
     report: CalendarSyncReport,
-) -> None:
-    listed = client.changes(cal.url, token)
+) -> str:
+    """Fetch and apply what changed there; the sync token to go on from ("" for none).
+
+    The first sync lists the events without asking for a token (the ctag tells
+    whether anything changed since); the first one that finds a change asks."""
     with store.read() as s:
         known = cs.resources(s, cal.id, href_path(cal.url))
+    listed = client.changes(cal.url, token, want_token=bool(known))
     gone = set(listed.deleted) & set(known)
     if listed.complete:
         gone |= set(known) - set(listed.changed)
@@ -145,6 +152,7 @@ def _pull(
             f"“{title}” was deleted on the server but changed here: it is kept and sent again."
             for title in kept
         )
+    return listed.sync_token
 
 
 def _fetch(
