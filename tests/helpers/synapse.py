@@ -296,6 +296,9 @@ class Synapse(ServerProcess):
             "federation_domain_whitelist": [],
             "presence": {"enabled": False},
             "url_preview_enabled": False,
+            # A sync without a token is otherwise answered from a 2-minute cache: a client
+            # that connects again at once would not see the rooms it just joined.
+            "caches": {"sync_response_cache_duration": 0},
             **{name: dict(_FAST) for name in _RATE_LIMITS},
             "rc_message": dict(limit),
             "rc_login": {k: dict(_FAST) for k in ("address", "account", "failed_attempts")},

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from unibox.core.errors import AuthError, ChannelError
-from unibox.core.items import ChatAddress, ChatMessage, HistoryCursor
+from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate, HistoryCursor
 
 __all__ = [
     "AuthError",
@@ -79,6 +79,7 @@ class HistoryPage:
 
     items: tuple[ChatMessage, ...]
     cursor: HistoryCursor
+    updates: tuple[ChatUpdate, ...] = ()  # edits, redactions, reactions of stored messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +116,9 @@ class Channel(Protocol):
     def backfill(self, archive: str, cursor: HistoryCursor) -> AsyncIterator[HistoryPage]:
         """History after/before the cursor, newest pages first on a first sync."""
 
-    def live(self) -> AsyncIterator[ChatMessage | Bounce]:
-        """Messages as they arrive (including the user's own from other clients), and bounces
-        of messages sent earlier, until close()."""
+    def live(self) -> AsyncIterator[ChatMessage | Bounce | ChatUpdate]:
+        """Messages as they arrive (including the user's own from other clients), bounces
+        of messages sent earlier, and changes to stored ones (ChatUpdate), until close()."""
 
     async def send(
         self, conversation: str, text: str, *, origin_id: str, reply_to: str = ""

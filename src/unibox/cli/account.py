@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from unibox.cli import account_oauth, chat, mastodon
+from unibox.cli import account_oauth, chat, mastodon, matrix
 from unibox.cli.context import store_for
 from unibox.core.errors import UserError
 
@@ -35,6 +35,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     )
     chat.add_xmpp_parser(acc)
     mastodon.add_parsers(acc)
+    matrix.add_parsers(acc)
     ls = acc.add_parser("list", help="list accounts")
     ls.add_argument("--json", action="store_true")
     rm = acc.add_parser("remove", help="remove an account and its local mail")
@@ -129,8 +130,8 @@ def _cmd_account(args: argparse.Namespace) -> int:
                 if a.name in chats:
                     c = chats[a.name].settings
                     where = f"{c.host}:{c.port}" if c.host else "(from the JID)"
-                    if c.instance:
-                        print(f"{a.name}\t{c.address}\t{c.instance}")
+                    if c.instance or c.homeserver:
+                        print(f"{a.name}\t{c.address}\t{c.instance or c.homeserver}")
                         continue
                     print(f"{a.name}\t{c.address}\t{where} ({c.security})")
                     continue
@@ -144,6 +145,10 @@ def _cmd_account(args: argparse.Namespace) -> int:
         return mastodon.add_mastodon(args, store)
     if args.account_command == "set-token":
         return mastodon.set_token(args, store)
+    if args.account_command == "add-matrix":
+        return matrix.add_matrix(args, store)
+    if args.account_command == "login-matrix":
+        return matrix.login_matrix(args, store)
     if args.account_command == "remove":
         from unibox.services.accounts import remove_account
 

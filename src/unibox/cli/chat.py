@@ -69,6 +69,7 @@ def account_json(a: Any) -> dict[str, Any]:
         "port": s.port,
         "security": s.security,
         **({"instance": s.instance} if s.instance else {}),
+        **({"homeserver": s.homeserver} if s.homeserver else {}),
         "state": state(a),
         "last_sync_at": a.last_sync_at,
         "last_error": a.last_error,

@@ -279,3 +279,24 @@ class HistoryCursor:
     newest: str = ""  # archive id of the newest item stored
     oldest: str = ""  # archive id of the oldest item reached paging back
     complete: bool = False  # paging back reached the start of the archive
+
+
+@dataclass(frozen=True, slots=True)
+class ChatUpdate:
+    """A change to a chat message already sent, as a channel reports it.
+
+    `action`: "edit" (the new `text`), "redact" (the message, or a reaction, is
+    taken back), "reaction" (`text` is its key, an emoji), "read" (the user read
+    the conversation up to `target` on another client). `target` is the remote id
+    of the message changed; `remote_id` is the update's own id (a reaction's, so
+    that taking it back finds it).
+    """
+
+    channel: str
+    action: str
+    target: str
+    conversation: str = ""
+    sender: ChatAddress | None = None
+    text: str = ""
+    remote_id: str = ""
+    sent_at: datetime | None = None

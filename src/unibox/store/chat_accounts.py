@@ -1,4 +1,4 @@
-"""Chat accounts (XMPP, Mastodon, …): their settings in `account.settings_json`, never a secret."""
+"""Chat accounts (XMPP, Mastodon, Matrix, …): settings in `account.settings_json`, no secret."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from unibox.core.errors import UserError
 from unibox.store.schema import Account
 
-CHAT_KINDS = ("xmpp", "mastodon")
+CHAT_KINDS = ("xmpp", "mastodon", "matrix")
 
 
 @dataclass(frozen=True, slots=True)
 class ChatSettings:
     """How to reach a chat account: its own address and, when not found from it, the server."""
 
-    address: str  # a bare JID; for Mastodon the account as user@instance
+    address: str  # a bare JID; for Mastodon the account as user@instance; a Matrix user id
     host: str = ""
     port: int = 0
     security: str = "starttls"  # starttls, tls or plain (plain only to loopback)
@@ -28,6 +28,7 @@ class ChatSettings:
     rooms: str = ""  # rooms to join beside the bookmarked ones, separated by spaces
     nick: str = ""
     instance: str = ""  # Mastodon: the instance's base URL (https://mastodon.example)
+    homeserver: str = ""  # Matrix: the homeserver's base URL (https://matrix.example)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

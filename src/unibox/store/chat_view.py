@@ -176,6 +176,9 @@ def mark_chat_read(session: Session, conversation_id: int) -> ChangeSet:
     )
     if ids:
         session.execute(update(Message).where(Message.id.in_(ids)).values(is_seen=True))
+        from unibox.store.chat_updates import note_read_conversation
+
+        note_read_conversation(session, conversation_id)  # Matrix: a read marker to send
     return ChangeSet(messages_changed=set(ids), conversations={conversation_id} if ids else set())
 
 

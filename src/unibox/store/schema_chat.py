@@ -59,3 +59,22 @@ class ChatOutbox(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[int | None] = mapped_column(Integer)
+
+
+class ChatChange(Base):
+    """An edit, redaction or reaction of a chat message, kept until (and after) it applies."""
+
+    __tablename__ = "chat_change"
+    __table_args__ = (
+        UniqueConstraint("account_id", "remote_id"),
+        Index("ix_chat_change_target", "account_id", "target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    remote_id: Mapped[str] = mapped_column(String(400))  # the change's own id
+    target: Mapped[str] = mapped_column(String(400))  # the remote id of what it changes
+    action: Mapped[str] = mapped_column(String(20))  # edit, redact, reaction
+    sender: Mapped[str] = mapped_column(String(400), default="")
+    text: Mapped[str] = mapped_column(Text, default="")  # an edit's text, a reaction's key
+    sent_at: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from unibox.channels.base import Bounce, Channel, ChannelAccount, HistoryPage
 from unibox.core.errors import ChannelError, Unreachable, UserError
-from unibox.core.items import ChangeSet, ChatMessage
+from unibox.core.items import ChangeSet, ChatMessage, ChatUpdate
 from unibox.secrets import SecretStore
 from unibox.store.chat_accounts import ChatAccount, record_chat_sync
 from unibox.store.store import Store
@@ -52,7 +52,12 @@ def channel_account(account: ChatAccount, secret: str) -> ChannelAccount:
         security=s.security,
         ca_file=s.ca_file,
         secret=secret,
-        settings={"rooms": s.rooms, "nick": s.nick, "instance": s.instance},
+        settings={
+            "rooms": s.rooms,
+            "nick": s.nick,
+            "instance": s.instance,
+            "homeserver": s.homeserver,
+        },
     )
 
 
@@ -66,6 +71,10 @@ def make_channel(account: ChatAccount, secret: str) -> Channel:
         from unibox.channels.mastodon import MastodonChannel
 
         return MastodonChannel(channel_account(account, secret))
+    if account.kind == "matrix":
+        from unibox.channels.matrix import MatrixChannel
+
+        return MatrixChannel(channel_account(account, secret))
     raise ChannelError(f"unibox cannot sync “{account.kind}” accounts.", retryable=False)
 
 
@@ -178,7 +187,7 @@ class ChatAccountSync:
 
         def write() -> ChangeSet:
             with self.store.write() as s:
-                changes = self.ingestor.ingest(s, page.items)
+                changes = self._ingest(s, page.items, page.updates)
                 save_cursor(s, self.account.id, archive, page.cursor)
                 return changes
 
@@ -187,10 +196,26 @@ class ChatAccountSync:
         if changes:
             self.on_changes(changes)
 
-    async def store_live(self, items: Sequence[ChatMessage]) -> None:
+    def _ingest(
+        self, s: Any, items: Sequence[ChatMessage], updates: Sequence[ChatUpdate]
+    ) -> ChangeSet:
+        """Messages, then the changes waiting for them, then the changes that came along."""
+        changes = self.ingestor.ingest(s, items)
+        if not updates and self.account.kind != "matrix":
+            return changes
+        from unibox.store.chat_updates import apply_updates, settle_new
+
+        changes.merge(settle_new(s, self.account.id, changes.messages_added))
+        changes.merge(apply_updates(s, self.account.id, updates))
+        return changes
+
+    async def store_live(self, items: Sequence[ChatMessage | ChatUpdate]) -> None:
+        messages = [i for i in items if isinstance(i, ChatMessage)]
+        updates = [i for i in items if isinstance(i, ChatUpdate)]
+
         def write() -> ChangeSet:
             with self.store.write() as s:
-                return self.ingestor.ingest(s, items)
+                return self._ingest(s, messages, updates)
 
         changes = await self._write(write)
         self.stored += len(changes.messages_added)
@@ -251,6 +276,27 @@ class ChatAccountSync:
                     return delivery_changes(s, oid)
 
             self.on_changes(await self._write(sent))  # "Sending…" goes from its bubble
+        await self._tell_reads(channel)
+
+    async def _tell_reads(self, channel: Channel) -> None:
+        """Chats the user read here: their read markers to the server (Matrix)."""
+        mark = getattr(channel, "mark_read", None)
+        if mark is None:
+            return
+        from unibox.store.chat_updates import read_told, reads_to_tell
+
+        def due() -> list[tuple[str, str]]:
+            with self.store.read() as s:
+                return reads_to_tell(s, self.account.id)
+
+        for conversation, event_id in await self._write(due):
+            await mark(conversation, event_id)
+
+            def told(c: str = conversation, e: str = event_id) -> None:
+                with self.store.write() as s:
+                    read_told(s, self.account.id, c, e)
+
+            await self._write(told)
 
     # ------------------------------------------------------------------ watch
 
@@ -317,7 +363,7 @@ class ChatAccountSync:
                     self.kick.clear()
                     await self.drain_outbox(channel)
                     continue
-                batch: list[ChatMessage] = []
+                batch: list[ChatMessage | ChatUpdate] = []
                 item = getting.result()
                 while True:
                     if item is ended:

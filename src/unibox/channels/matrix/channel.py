@@ -1,0 +1,308 @@
+"""MatrixChannel: one Matrix account as a Channel (channels/base.py), with matrix-nio.
+
+A direct chat (a room without a name of the user and one other person) is
+the conversation with that person, keyed by their user id; any other room is
+a group keyed by its room id. Messages are keyed by event id, so an event
+seen live, in a sync and in a room's history is stored once.
+
+`connect` restores the session from the keyring (token and device id, see
+session.py) and makes one sync that learns the rooms, the invitations and each
+room's newest events. The histories: "" is that sync (the newest of every
+room, and the invitations: a first sync shows them at once); then one per
+room, read forward from its stored cursor (`newest`: a sync or pagination
+token) and, until complete, back from `oldest`. `live()` long-polls /sync.
+Sending uses the outbox row's origin id as the transaction id, so the
+homeserver takes a retried send once; into an invited room, it first accepts
+the invitation; to a person without a direct chat, it starts one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, ClassVar
+
+from nio import AsyncClient, MatrixRoom, MessageDirection, RoomPreset, SyncResponse
+
+from unibox.channels.base import (
+    Bounce,
+    Capabilities,
+    ChannelAccount,
+    ConversationInfo,
+    HistoryCursor,
+    HistoryPage,
+    SendResult,
+)
+from unibox.channels.matrix import events as ev
+from unibox.channels.matrix.session import (
+    Session,
+    call,
+    homeserver_url,
+    make_client,
+    relogin_hint,
+)
+from unibox.core.errors import AuthError, ChannelError, ConnectionLost
+from unibox.core.identity import normalize_matrix
+from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
+
+PAGE = 100
+FIRST_TIMELINE = 20  # the newest events of each room that the first sync brings
+LIVE_TIMEOUT_MS = 25_000
+Item = ChatMessage | ChatUpdate
+
+
+class MatrixChannel:
+    """A Matrix account: direct chats and rooms, their history, live sync, sending."""
+
+    kind: ClassVar[str] = "matrix"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        group_chats=True, history=True, threads=True, read_markers=True, edits=True,
+        reactions=True,
+    )  # fmt: skip
+
+    def __init__(self, account: ChannelAccount, *, page: int = PAGE) -> None:
+        self.account = account
+        self.page = page
+        self.url = homeserver_url(account.settings.get("homeserver", "") or account.host)
+        self.session = Session.load(account.secret, account.address)
+        self.me = normalize_matrix(account.address) or account.address
+        self.next_batch = ""
+        self._client: AsyncClient | None = None
+        self._first: dict[str, tuple[list[Any], str]] = {}  # room -> (newest events, prev_batch)
+        self._invites: dict[str, ChatMessage] = {}
+        self._first_receipts: list[ChatUpdate] = []
+        self._started: dict[str, str] = {}  # peer -> the direct chat started with them here
+        self._closed = asyncio.Event()
+
+    # ------------------------------------------------------------------ session
+
+    def _require(self) -> AsyncClient:
+        if self._client is None:
+            raise ConnectionLost(f"Not connected to {self.url}.")
+        return self._client
+
+    async def _call(self, coro: Any, what: str) -> Any:
+        return await call(coro, what, name=self.account.name, url=self.url)
+
+    async def connect(self) -> None:
+        if not self.session.access_token:
+            raise AuthError(
+                f"{self.account.name} is not signed in. " + relogin_hint(self.account.name)
+            )
+        client = make_client(
+            self.url, self.me, ca_file=self.account.ca_file, device_id=self.session.device_id
+        )
+        client.restore_login(self.session.user_id or self.me, self.session.device_id,
+                             self.session.access_token)  # fmt: skip
+        self._client = client
+        who = await self._call(client.whoami(), "say who is signed in")
+        if normalize_matrix(who.user_id) != self.me:
+            raise ChannelError(
+                f"The sign-in of {self.account.name} is for {who.user_id}, not {self.me}.",
+                retryable=False,
+            )
+        first = {"room": {"timeline": {"limit": FIRST_TIMELINE}}}
+        response = await self._sync(sync_filter=first, full_state=True)
+        self._first = {
+            rid: (list(info.timeline.events), info.timeline.prev_batch or "")
+            for rid, info in response.rooms.join.items()
+        }
+        self._first_receipts = [
+            r for rid, info in response.rooms.join.items()
+            for r in self._receipts(info.ephemeral, rid)
+        ]  # fmt: skip
+
+    async def _sync(self, **kwargs: Any) -> SyncResponse:
+        client = self._require()
+        response = await self._call(client.sync(since=self.next_batch or None, **kwargs), "sync")
+        self.next_batch = response.next_batch
+        for rid in response.rooms.invite:
+            room = client.invited_rooms.get(rid)
+            if room is not None:
+                self._invites[rid] = self._invitation(room)
+        for rid in response.rooms.join:
+            self._invites.pop(rid, None)
+        return response
+
+    async def close(self) -> None:
+        self._closed.set()
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+
+    def notice(self) -> str:
+        return ""
+
+    # ------------------------------------------------------------------ rooms
+
+    def view(self, room_id: str) -> ev.RoomView:
+        room = self._require().rooms.get(room_id)
+        if room is None:
+            return ev.RoomView(room_id, room_id, True)
+        return self._view(room)
+
+    def _view(self, room: MatrixRoom) -> ev.RoomView:
+        members = [*room.users, *(u for u in room.invited_users if u not in room.users)]
+        others = [u for u in members if u != self.me]
+        names = {uid: u.display_name or "" for uid, u in room.users.items()}
+        names.update({uid: u.display_name or "" for uid, u in room.invited_users.items()})
+        if not (room.name or room.canonical_alias) and len(others) == 1:
+            peer = others[0]
+            return ev.RoomView(room.room_id, peer, False, names.get(peer, ""), names)
+        return ev.RoomView(room.room_id, room.room_id, True, room.display_name, names,
+                           tuple(members))  # fmt: skip
+
+    def _invitation(self, room: Any) -> ChatMessage:
+        inviter = str(getattr(room, "inviter", "") or "")
+        name = str(room.name or "")
+        ref = inviter if inviter and not name else room.room_id
+        return ev.invitation(room.room_id, ref, inviter, "", name)
+
+    async def conversations(self) -> list[ConversationInfo]:
+        found = []
+        for room in self._require().rooms.values():
+            v = self._view(room)
+            members = tuple(ChatAddress(ev.KIND, m, v.names.get(m, "")) for m in v.members)
+            found.append(ConversationInfo(v.ref, v.name, v.is_group, members))
+        return found
+
+    def archives(self) -> list[str]:
+        rooms = self._require().rooms
+
+        def newest(rid: str) -> int:
+            got = self._first.get(rid, ([], ""))[0]
+            return max((int(e.source.get("origin_server_ts") or 0) for e in got), default=0)
+
+        return ["", *sorted(rooms, key=newest, reverse=True)]
+
+    def _items(self, sources: Iterable[Any], room_id: str, *, is_history: bool) -> list[Item]:
+        view = self.view(room_id)
+        found = []
+        for event in sources:
+            source = getattr(event, "source", event)
+            if isinstance(source, dict):
+                item = ev.read_event(source, view, me=self.me, is_history=is_history)
+                if item is not None:
+                    found.append(item)
+        return found
+
+    # ------------------------------------------------------------------ history
+
+    async def backfill(self, archive: str, cursor: HistoryCursor) -> AsyncIterator[HistoryPage]:
+        if not archive:
+            items: list[Item] = list(self._invites.values())
+            for rid, (got, _prev) in self._first.items():
+                items += self._items(got, rid, is_history=True)
+            items += self._first_receipts
+            yield page(items, HistoryCursor(self.next_batch, "", True))
+            return
+        client = self._require()
+        newest = cursor.newest
+        if newest:
+            token = newest
+            while True:
+                got = await self._call(
+                    client.room_messages(archive, start=token, direction=MessageDirection.front,
+                                         limit=self.page), "read the room's history")  # fmt: skip
+                if not got.chunk:
+                    break
+                token = got.end or token
+                newest = token
+                items = self._items(got.chunk, archive, is_history=True)
+                yield page(items, HistoryCursor(newest, cursor.oldest, cursor.complete))
+        if cursor.complete:
+            return
+        token = cursor.oldest
+        if not newest:
+            newest = self.next_batch
+            token = self._first.get(archive, ([], ""))[1] or self.next_batch
+        while True:
+            got = await self._call(
+                client.room_messages(archive, start=token, direction=MessageDirection.back,
+                                     limit=self.page), "read the room's history")  # fmt: skip
+            done = not got.chunk or not got.end or got.end == token
+            token = got.end or token
+            items = self._items(got.chunk, archive, is_history=True)
+            yield page(items, HistoryCursor(newest, token, done))
+            if done:
+                return
+
+    # ------------------------------------------------------------------ live
+
+    async def live(self) -> AsyncIterator[ChatMessage | Bounce | ChatUpdate]:
+        while not self._closed.is_set():
+            known = set(self._invites)
+            try:
+                response = await self._sync(timeout=LIVE_TIMEOUT_MS)
+            except ChannelError:
+                if self._closed.is_set():
+                    return
+                raise
+            for rid in set(self._invites) - known:
+                yield self._invites[rid]
+            for rid, info in response.rooms.join.items():
+                for item in self._items(info.timeline.events, rid, is_history=False):
+                    yield item
+                for update in self._receipts(info.ephemeral, rid):
+                    yield update
+
+    def _receipts(self, ephemeral: Iterable[Any], room_id: str) -> list[ChatUpdate]:
+        ref = self.view(room_id).ref
+        found = []
+        for event in ephemeral:
+            for receipt in getattr(event, "receipts", ()) or ():
+                if receipt.user_id == self.me and str(receipt.receipt_type).endswith("read"):
+                    found.append(ChatUpdate(ev.KIND, "read", receipt.event_id, ref))
+        return found
+
+    # ------------------------------------------------------------------ sending
+
+    async def _room_for(self, conversation: str) -> str:
+        client = self._require()
+        invited = [rid for rid, m in self._invites.items() if conversation in (rid, m.conversation)]
+        if invited:
+            await self._call(client.join(invited[0]), "accept the invitation")
+            self._invites.pop(invited[0], None)
+            return invited[0]
+        if conversation.startswith("!"):
+            return conversation
+        peer = normalize_matrix(conversation)
+        if not peer:
+            raise ChannelError(f"“{conversation}” is not a Matrix user or room.", retryable=False)
+        for room in client.rooms.values():
+            if self._view(room).ref == peer:
+                return str(room.room_id)
+        if peer not in self._started:
+            created = await self._call(
+                client.room_create(is_direct=True, preset=RoomPreset.trusted_private_chat,
+                                   invite=[peer]), "start a chat")  # fmt: skip
+            self._started[peer] = str(created.room_id)
+        return self._started[peer]
+
+    async def send(
+        self, conversation: str, text: str, *, origin_id: str, reply_to: str = ""
+    ) -> SendResult:
+        client = self._require()
+        room_id = await self._room_for(conversation)
+        content: dict[str, Any] = {"msgtype": "m.text", "body": text}
+        if reply_to.startswith("$"):
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        sent = await self._call(
+            client.room_send(room_id, "m.room.message", content, tx_id=origin_id or None),
+            "send the message",
+        )
+        return SendResult(str(sent.event_id))
+
+    async def mark_read(self, conversation: str, remote_id: str) -> None:
+        """The user read `conversation` up to `remote_id` here: tell the homeserver."""
+        client = self._require()
+        room_id = await self._room_for(conversation)
+        await self._call(
+            client.room_read_markers(room_id, remote_id, remote_id), "mark the chat read"
+        )
+
+
+def page(items: list[Item], cursor: HistoryCursor) -> HistoryPage:
+    messages = tuple(i for i in items if isinstance(i, ChatMessage))
+    updates = tuple(i for i in items if isinstance(i, ChatUpdate))
+    return HistoryPage(messages, cursor, updates)

@@ -1,0 +1,65 @@
+"""Matrix accounts on the command line: `account add-matrix` and `account login-matrix`.
+
+Sending, replying, syncing and listing are chat's (cli/chat.py). Light to import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from unibox.core.errors import UserError
+
+
+def add_parsers(acc: Any) -> None:
+    add = acc.add_parser(
+        "add-matrix",
+        help="add a Matrix account: its direct chats and rooms",
+        description="Logs in once with the password (read from standard input); the keyring "
+        "keeps the session it gives, never the password.",
+    )
+    add.add_argument("--name", required=True)
+    add.add_argument("--homeserver", required=True, help="the homeserver: https://matrix.example")
+    add.add_argument("--user", required=True, help="the Matrix user id, @user:server")
+    add.add_argument("--display-name", default="")
+    add.add_argument("--ca-file", default="", help="trust this CA certificate (PEM)")
+    add.add_argument("--password-stdin", action="store_true", required=True)
+    again = acc.add_parser(
+        "login-matrix", help="sign a Matrix account in again (its session expired or was ended)"
+    )
+    again.add_argument("name")
+    again.add_argument("--password-stdin", action="store_true", required=True)
+
+
+def _password() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserError("No password was given on standard input.")
+    return password
+
+
+def add_matrix(args: argparse.Namespace, store: Any) -> int:
+    from unibox.secrets import SecretStore
+    from unibox.services.matrix import create_matrix_account, matrix_settings
+
+    settings = matrix_settings(args.homeserver, args.user, ca_file=args.ca_file)
+    account = create_matrix_account(
+        store,
+        SecretStore(),
+        name=args.name,
+        settings=settings,
+        password=_password(),
+        display_name=args.display_name,
+    )
+    print(f"Added {account.name}: {account.settings.address}.")
+    return 0
+
+
+def login_matrix(args: argparse.Namespace, store: Any) -> int:
+    from unibox.secrets import SecretStore
+    from unibox.services.matrix import login_again
+
+    account = login_again(store, SecretStore(), args.name, _password())
+    print(f"{account.name} is signed in again; unibox sync reads what it missed.")
+    return 0
