@@ -9,7 +9,7 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from unibox.core.calendar import occurrence_starts
+from unibox.core.calendar import occurrence_starts, series_end
 from unibox.core.ics import read_ics
 
 FROM, UNTIL = datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC)
@@ -56,3 +56,19 @@ def test_the_store_expands_as_recurring_ical_events_does(name: str) -> None:
         else:  # a date: midnight UTC, as the store keeps all-day events
             theirs.append(int(datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()))
     assert ours == sorted(theirs)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;UNTIL=20311126T160000Z",
+        "FREQ=MONTHLY;BYDAY=-1SU;UNTIL=20300101T000000Z",
+        "FREQ=YEARLY;UNTIL=20400301",
+        "FREQ=DAILY;INTERVAL=3;UNTIL=20290615T070000Z",
+        "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=300",
+    ],
+)
+def test_a_long_series_ends_with_its_last_occurrence(rule: str) -> None:
+    start = int(datetime(2026, 3, 2, 8, tzinfo=UTC).timestamp())
+    every = occurrence_starts(start, False, "Europe/Berlin", rule, (), start, 5000)
+    assert series_end(start, start + 1800, False, "Europe/Berlin", rule) == every[-1] + 1800

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import functools
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -330,12 +331,36 @@ def series_end(
     upper = rrule.upper()
     if "COUNT=" not in upper and "UNTIL=" not in upper:
         return None
-    starts = occurrence_starts(
-        event_start, all_day, zone, rrule, (), event_start, 5000, max_steps=5000
-    )
+    starts: list[int] = []
+    until = _until_stamp(upper) if "COUNT=" not in upper else None
+    if until is not None and until - event_start > 2 * _LATE:
+        # Walk only the last two years before UNTIL (core.recurrence_skip moves the
+        # start there), not every week of a long series.
+        starts = occurrence_starts(
+            event_start, all_day, zone, rrule, (), until - 2 * _LATE, 5000, max_steps=5000
+        )
+    if not starts:
+        starts = occurrence_starts(
+            event_start, all_day, zone, rrule, (), event_start, 5000, max_steps=5000
+        )
     if not starts or len(starts) >= 5000:
         return None
     return starts[-1] + (event_end - event_start)
+
+
+_LATE = 366 * 86400
+
+
+def _until_stamp(upper: str) -> int | None:
+    """UNTIL of an RRULE as UTC seconds, a day early to be safe (its zone is not read here)."""
+    match = re.search(r"UNTIL=(\d{8})", upper)
+    if match is None:
+        return None
+    try:
+        day = datetime.strptime(match.group(1), "%Y%m%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return int(day.timestamp()) - 86400
 
 
 def _zone(name: str) -> tzinfo:

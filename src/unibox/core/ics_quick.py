@@ -123,14 +123,15 @@ def _alarm_tokens(alarms: list[_Props]) -> tuple[str, ...]:
 
 
 def _content_line(line: str) -> tuple[str, _Prop]:
-    quoted = False
-    cut = -1
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == ":" and not quoted:
-            cut = i
-            break
+    cut = line.find(":")
+    if '"' in line[:cut]:  # a quoted parameter may hold a colon: walk it
+        quoted, cut = False, -1
+        for i, ch in enumerate(line):
+            if ch == '"':
+                quoted = not quoted
+            elif ch == ":" and not quoted:
+                cut = i
+                break
     if cut <= 0:
         raise _Unusual
     head, value = line[:cut], line[cut + 1 :]

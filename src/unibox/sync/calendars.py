@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
@@ -140,10 +141,18 @@ def _pull(
             continue
         want.append(href)
     resolver = _resolver(store)
-    for start in range(0, len(want), BATCH):
-        got = _fetch(client, cal.url, want[start : start + BATCH], report)
-        report.fetched += len(got)
-        _apply(store, cal, got, resolver, report)
+    chunks = [want[i : i + BATCH] for i in range(0, len(want), BATCH)]
+    # The next chunk is fetched while this one is written: the server and the
+    # store work at the same time (only that thread uses the client meanwhile).
+    with ThreadPoolExecutor(1, thread_name_prefix="caldav fetch") as pool:
+        ahead = pool.submit(_fetch, client, cal.url, chunks[0], report) if chunks else None
+        for n in range(len(chunks)):
+            assert ahead is not None
+            got = ahead.result()
+            if n + 1 < len(chunks):
+                ahead = pool.submit(_fetch, client, cal.url, chunks[n + 1], report)
+            report.fetched += len(got)
+            _apply(store, cal, got, resolver, report)
     if gone:
         with store.write() as s:
             kept = cs.forget(s.connection(), cal.id, gone)
