@@ -142,3 +142,30 @@ def test_the_calendar_commands_and_unibox_sync(
     assert cli.main(["calendar", "list", "--json"]) == 0
     assert [c["name"] for c in json.loads(capsys.readouterr().out)] == ["Private"]
     assert helper.hrefs("work") != []  # the server keeps its events
+
+
+def test_a_watching_sync_picks_up_events_made_on_the_server(
+    radicale_server: Radicale, tmp_path: Path
+) -> None:
+    import threading
+
+    from unibox.cli.sync_calendars import CalendarSync
+
+    u = caldav_user(radicale_server, tmp_path)
+    said: list[str] = []
+    watch = CalendarSync(u.store.path, lambda: u.store, None)
+    assert watch.names == ["Work"]
+    stop = threading.Event()
+    thread = threading.Thread(target=watch.watch, args=(0.2, stop, said.append), daemon=True)
+    thread.start()
+    try:
+        u.put(u.path("work", "good.ics"), vcalendar(GOOD))
+        polls = 0
+        while "Review" not in u.summaries("Work"):
+            polls += 1
+            assert polls < 600, "the watch never brought the event"
+            stop.wait(0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive() and said == []
