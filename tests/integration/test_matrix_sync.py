@@ -38,9 +38,9 @@ def add_matrix(
     )  # fmt: skip
 
 
-def stored(profile: Path, account: str = "Mx") -> list[dict[str, Any]]:
+def stored(profile: Path | Store, account: str = "Mx") -> list[dict[str, Any]]:
     """The account's stored messages that are not removed, in the order they were stored."""
-    store = Store(store_path(profile))
+    store = profile if isinstance(profile, Store) else Store(store_path(profile))
     with store.read() as s:
         rows = s.execute(
             text(

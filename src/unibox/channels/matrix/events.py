@@ -106,6 +106,8 @@ def read_event(
         return ChatUpdate(
             KIND, "edit", str(rel["event_id"]), room.ref, sender, text, event_id, when(source)
         )
+    if not isinstance(content.get("body"), str) and content.get("msgtype") not in FILE_TYPES:
+        return None  # nothing a person wrote (a broken or half-redacted event)
     reply = rel.get("m.in_reply_to")
     reply_to = reply.get("event_id") if isinstance(reply, Mapping) else None
     text = message_text(content)
