@@ -226,3 +226,23 @@ def test_the_panel_answers_an_invitation_and_deletes_an_event(
     page.panel.delete_button.click()
     qtbot.waitUntil(lambda: not any(o.summary == "Menu tasting" for o in page.occurrences))
     assert not page.panel.isVisible()
+
+
+def test_dragging_the_bottom_edge_changes_when_it_ends(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    page = _calendar(qtbot, window)
+    grid = page.week_view.grid
+    box = _box(page, "Menu tasting")
+    edge = QPoint(int(box.center().x()), int(box.bottom()) - 2)
+    target = QPoint(edge.x(), int(grid.point_of(date.today(), 12 * 60).y()))
+    qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=edge)
+    for step in range(1, 6):
+        qtbot.mouseMove(grid, edge + (target - edge) * step / 5)
+    qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=target)
+    qtbot.waitUntil(
+        lambda: any(
+            o.summary == "Menu tasting" and o.ends_at == _at(date.today(), 12)
+            for o in page.occurrences
+        )
+    )
+    tasting = next(o for o in page.occurrences if o.summary == "Menu tasting")
+    assert tasting.starts_at == _at(date.today(), 10)

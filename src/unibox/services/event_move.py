@@ -38,6 +38,7 @@ def move_occurrence(
     recurrence: str,
     start: int,
     *,
+    end: int | None = None,
     undo_seconds: int = 0,
     clock: Clock = utc_now,
 ) -> Moved:
@@ -45,10 +46,11 @@ def move_occurrence(
 
     `recurrence` names the occurrence of a repeating event ("" for a single
     one); moving it makes an exception (RECURRENCE-ID) and leaves the series.
+    With `end`, it ends then (a resize); else it keeps its length.
     """
     now = clock()
     with intent_write(store) as s:
-        target, changes = move_event(s, event_id, recurrence, start, int(now.timestamp()))
+        target, changes = move_event(s, event_id, recurrence, start, int(now.timestamp()), end)
         place = my_place(s, target)
         if place is None or not place.organizer:
             return Moved(changes)

@@ -30,11 +30,11 @@ def _changed(state: str) -> str:
 
 
 def move_event(
-    session: Session, event_id: int, recurrence: str, start: int, now: int
+    session: Session, event_id: int, recurrence: str, start: int, now: int, end: int | None = None
 ) -> tuple[int, ChangeSet]:
     """Move the occurrence `recurrence` ("" for a single event) of the event to start at `start`.
 
-    The length stays. Returns the row that now holds it and who is on it.
+    It ends at `end`, or keeps its length. Returns the row that now holds it and who is on it.
     """
     event = session.get(Event, event_id)
     if event is None or event.local_state == "deleted":
@@ -45,7 +45,9 @@ def move_event(
             raise UserError(
                 f"The calendar “{calendar.name}” is read-only; the event was not moved."
             )
-    length = event.ends_at - event.starts_at
+    length = event.ends_at - event.starts_at if end is None else end - start
+    if length < 0:
+        raise UserError("An event cannot end before it starts.")
     series = bool((event.rrule or event.rdates) and not event.recurrence_id)
     target = event
     if series and recurrence:

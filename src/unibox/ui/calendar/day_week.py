@@ -127,12 +127,14 @@ class DayWeekView(QWidget):
     """One day or seven, by `show_days`; the hours scroll, the header stays.
 
     Signals:
-        chosen(object), moved(object, int), create_requested(int, int, bool): the grid's
-        and header's, the last with whether it is an all-day slot.
+        chosen(object), moved(object, int), resized(object, int),
+        create_requested(int, int, bool): the grid's and header's, the last with whether
+        it is an all-day slot.
     """
 
     chosen = Signal(object)
     moved = Signal(object, int)
+    resized = Signal(object, int)
     create_requested = Signal(int, int, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -152,6 +154,7 @@ class DayWeekView(QWidget):
         self.grid.chosen.connect(self.chosen)
         self.header.chosen.connect(self.chosen)
         self.grid.moved.connect(self.moved)
+        self.grid.resized.connect(self.resized)
         self.grid.create_requested.connect(lambda a, b: self.create_requested.emit(a, b, False))
         self.header.create_requested.connect(lambda a, b: self.create_requested.emit(a, b, True))
         self._scrolled = False

@@ -50,6 +50,7 @@ class CalendarPage(QWidget):
         person_chosen(int), message_chosen(int), answered(str, str), delete_requested(object):
             from the event panel.
         move_requested(object, int): an Occurrence dragged to a new start (UTC seconds).
+        resize_requested(object, int): its bottom edge dragged to a new end.
         create_requested(int, int, bool): a free slot double-clicked (start, end, all day).
         shown(): the view shows what was last asked for (for tests and benchmarks).
     """
@@ -59,6 +60,7 @@ class CalendarPage(QWidget):
     answered = Signal(str, str)
     delete_requested = Signal(object)
     move_requested = Signal(object, int)
+    resize_requested = Signal(object, int)
     create_requested = Signal(int, int, bool)
     shown = Signal()
 
@@ -147,6 +149,7 @@ class CalendarPage(QWidget):
         for view in (self.week_view, self.month_view):
             view.moved.connect(self.move_requested)
             view.create_requested.connect(self.create_requested)
+        self.week_view.resized.connect(self.resize_requested)
         self.month_view.day_opened.connect(self._open_day)
         self.panel.closed.connect(self.close_panel)
         self.panel.person_chosen.connect(self.person_chosen)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, 
 from PySide6.QtWidgets import QWidget
 
 from unibox.store.calendar_range import Occurrence
-from unibox.ui.calendar.layout import at_minute, day_start, place_day
+from unibox.ui.calendar.layout import at_minute, day_start, first_day, place_day
 from unibox.ui.calendar.painting import draw_event
 
 HOUR = 48  # pixels per hour
@@ -30,11 +30,13 @@ class TimeGrid(QWidget):
     Signals:
         chosen(object): an Occurrence was clicked.
         moved(object, int): an Occurrence was dragged to start at this UTC second.
+        resized(object, int): its bottom edge was dragged: it ends at this UTC second.
         create_requested(int, int): an empty slot was double-clicked (start, end).
     """
 
     chosen = Signal(object)
     moved = Signal(object, int)
+    resized = Signal(object, int)
     create_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -48,7 +50,8 @@ class TimeGrid(QWidget):
         self._occurrences: Sequence[Occurrence] = ()
         self.boxes: list[tuple[QRectF, Occurrence]] = []
         self._press: tuple[QPointF, Occurrence, QRectF] | None = None
-        self._drag: tuple[Occurrence, QRectF, int] | None = None  # what, where drawn, new start
+        self._drag: tuple[Occurrence, QRectF, int] | None = None  # what, where drawn, new time
+        self._resizing = False  # the press was on an event's bottom edge
         self._clock = QTimer(self)
         self._clock.timeout.connect(self.update)
         self._clock.start(60_000)
@@ -182,6 +185,7 @@ class TimeGrid(QWidget):
             return super().mousePressEvent(event)
         hit = self.occurrence_at(event.position())
         self._press = (event.position(), hit[1], hit[0]) if hit else None
+        self._resizing = hit is not None and _on_edge(hit[0], event.position())
         if hit:
             self.selected = (hit[1].event_id, hit[1].recurrence)
             self.update()
@@ -190,11 +194,16 @@ class TimeGrid(QWidget):
         if self._press is None:
             hit = self.occurrence_at(event.position())
             cursor = Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor
+            if hit and _on_edge(hit[0], event.position()):
+                cursor = Qt.CursorShape.SizeVerCursor
             self.setCursor(cursor)
             return
         origin, o, rect = self._press
         delta = event.position() - origin
         if self._drag is None and abs(delta.x()) + abs(delta.y()) < _DRAG_PIXELS:
+            return
+        if self._resizing:
+            self._resize_to(o, rect, event.position().y())
             return
         slot = self.slot_at(QPointF(event.position().x(), rect.top() + delta.y()))
         if slot is None:
@@ -210,11 +219,27 @@ class TimeGrid(QWidget):
         self.setCursor(Qt.CursorShape.ClosedHandCursor)
         self.update()
 
+    def _resize_to(self, o: Occurrence, rect: QRectF, y: float) -> None:
+        day = first_day(o)
+        begin = (o.starts_at - day_start(day)) // 60
+        minutes = round(y * 60 / HOUR / SNAP) * SNAP
+        minutes = max(begin + SNAP, min(24 * 60, minutes))
+        ghost = QRectF(rect.left(), rect.top(), rect.width(), minutes * HOUR / 60 - rect.top())
+        self._drag = (o, ghost, at_minute(day, minutes))
+        self.setCursor(Qt.CursorShape.SizeVerCursor)
+        self.update()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        press, drag = self._press, self._drag
+        press, drag, resizing = self._press, self._drag, self._resizing
         self._press = self._drag = None
+        self._resizing = False
         self.setCursor(Qt.CursorShape.ArrowCursor)
-        if drag is not None:
+        if drag is not None and resizing:
+            o, _rect, end = drag
+            self.update()
+            if end != o.ends_at:
+                self.resized.emit(o, end)
+        elif drag is not None:
             o, _rect, start = drag
             self.update()
             if start != o.starts_at:
@@ -231,3 +256,8 @@ class TimeGrid(QWidget):
         day, minutes = slot
         start = at_minute(day, minutes // 30 * 30)
         self.create_requested.emit(start, start + 3600)
+
+
+def _on_edge(rect: QRectF, pos: QPointF) -> bool:
+    """On the bottom edge of an event tall enough to have one: dragging it changes the end."""
+    return rect.height() >= 18 and rect.bottom() - pos.y() <= 5

@@ -69,6 +69,7 @@ class CalendarSide(QObject):
             page.person_chosen.connect(self.people.open_person)
             page.message_chosen.connect(self.people.open_message)
             page.move_requested.connect(self.move)
+            page.resize_requested.connect(lambda o, end: self.move(o, o.starts_at, end))
             page.create_requested.connect(self.create)
             page.answered.connect(self.answer)
             page.delete_requested.connect(self.delete)
@@ -108,7 +109,7 @@ class CalendarSide(QObject):
         self._say(str(exc) if isinstance(exc, UserError) else f"Not saved: {exc}")
         self._refresh_now()
 
-    def move(self, o: Occurrence, start: int) -> None:
+    def move(self, o: Occurrence, start: int, end: int | None = None) -> None:
         from unibox.services.event_move import Moved, move_occurrence
 
         store = self.window.bridge.store
@@ -125,7 +126,9 @@ class CalendarSide(QObject):
                 self._say(f"“{o.summary}” moved.")
 
         self.window.bridge.run(
-            lambda: move_occurrence(store, o.event_id, o.recurrence, start), done, self._failed
+            lambda: move_occurrence(store, o.event_id, o.recurrence, start, end=end),
+            done,
+            self._failed,
         )
 
     def answer(self, uid: str, answer: str) -> None:
