@@ -61,9 +61,13 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     from unibox.cli.sync_calendars import CalendarSync
     from unibox.config import store_path
 
-    calendars = CalendarSync(store_path(profile(args)), lambda: store_for(args), args.account)
     if args.watch:
-        return _sync(args, calendars)
+        # A raw sqlite connection opened and closed before the watch's store kept the chat
+        # watch from ever storing a message (test_sync_watch_stores_a_message_as_it_arrives):
+        # a watch reads its calendars through the store it keeps open.
+        store = store_for(args)
+        return _sync(args, CalendarSync(None, lambda: store, args.account))
+    calendars = CalendarSync(store_path(profile(args)), lambda: store_for(args), args.account)
     calendars.start()  # beside the mail, on its own thread
     try:
         code = _sync(args, calendars)
@@ -91,8 +95,6 @@ def _sync(args: argparse.Namespace, calendars: Any) -> int:
                 print(f"unibox: {name}: {why}", file=sys.stderr)
             if not check.changed:
                 return 1 if check.unreachable else 0
-        elif calendars:  # no mail or chat account: the calendars are all there is
-            return 0
             unchanged = [*check.unchanged, *check.unreachable]
 
     from unibox.store import accounts
