@@ -246,3 +246,44 @@ def test_dragging_the_bottom_edge_changes_when_it_ends(qtbot, window) -> None:  
     )
     tasting = next(o for o in page.occurrences if o.summary == "Menu tasting")
     assert tasting.starts_at == _at(date.today(), 10)
+
+
+def test_a_meeting_made_with_people_is_sent_at_once_not_at_the_next_sync(
+    qtbot,
+    window,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.ui.test_invitation_answers import _mail_account
+    from unibox.store.schema_actions import OutboxMessage
+
+    class Syncs:
+        def __init__(self) -> None:
+            self.asked: list[str | None] = []
+
+        def sync_now(self, name: str | None = None) -> list[str]:
+            self.asked.append(name)
+            return []
+
+    syncs = Syncs()
+    monkeypatch.setattr(window, "syncs", syncs)
+    store = window.bridge.store
+    _mail_account(store)
+    page = _calendar(qtbot, window)
+    grid = page.week_view.grid
+    qtbot.mouseDClick(
+        grid, Qt.MouseButton.LeftButton, pos=grid.point_of(date.today(), 19 * 60).toPoint()
+    )
+    qtbot.waitUntil(
+        lambda: window.calendar.dialog is not None and window.calendar.dialog.isVisible()
+    )
+    dialog = window.calendar.dialog
+    qtbot.keyClicks(dialog.summary, "Plan the menu")
+    qtbot.keyClicks(dialog.people, TOMAS.email)
+    dialog.create_button.click()
+
+    def queued() -> bool:
+        with store.read() as s:
+            return bool(list(s.scalars(select(OutboxMessage.id))))
+
+    qtbot.waitUntil(queued)
+    qtbot.waitUntil(lambda: syncs.asked == [None], timeout=10_000)  # the sync sends it now

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QDialog, QWidget
 from unibox.core.errors import UserError
 from unibox.core.items import ChangeSet
 from unibox.store.calendar_range import Occurrence
+from unibox.ui.invitation_answers import KICK_AFTER_MS
 from unibox.ui.people.switcher import CALENDAR
 from unibox.ui.window_actions import Command
 
 if TYPE_CHECKING:
+    from unibox.services.event_actions import Deleted
     from unibox.ui.calendar.page import CalendarPage
     from unibox.ui.main_window import MainWindow
     from unibox.ui.people.wiring import PeopleSide
@@ -109,6 +111,16 @@ class CalendarSide(QObject):
         self._say(str(exc) if isinstance(exc, UserError) else f"Not saved: {exc}")
         self._refresh_now()
 
+    def _send_soon(self, after_seconds: float = 0) -> None:
+        """Mail queued for the people on an event (after the undo delay): the syncs send it."""
+
+        def kick() -> None:
+            syncs = self.window.syncs
+            if syncs is not None:
+                syncs.sync_now()
+
+        QTimer.singleShot(int(after_seconds * 1000) + KICK_AFTER_MS, self, kick)
+
     def move(self, o: Occurrence, start: int, end: int | None = None) -> None:
         from unibox.services.event_move import Moved, move_occurrence
 
@@ -118,6 +130,7 @@ class CalendarSide(QObject):
             self.window.bridge.post_changes(moved.changes)
             self._refresh_now()
             if moved.told:
+                self._send_soon()
                 people = "person" if moved.told == 1 else "people"
                 self._say(f"“{o.summary}” moved; the {moved.told} {people} on it are told by mail.")
             elif moved.untold:
@@ -158,7 +171,9 @@ class CalendarSide(QObject):
             return
         store, undo = self.window.bridge.store, int(self.window.prefs.get(UNDO_SEND_SECONDS))
 
-        def done(_deleted: object) -> None:
+        def done(deleted: Deleted) -> None:
+            if deleted.item is not None:
+                self._send_soon(undo)
             if self._page is not None:
                 self._page.close_panel()
             self._refresh_now()
@@ -191,6 +206,8 @@ class CalendarSide(QObject):
                 self.window.bridge.post_changes(result[1])
                 self._refresh_now()
                 self._say(f"“{new.summary.strip()}” added.")
+                if new.attendees:
+                    self._send_soon()
 
             self.window.bridge.run(lambda: add_event(store, new), done, self._failed)
 
