@@ -81,7 +81,7 @@ def test_a_card_added_on_the_server_shows_in_people_on_sync_now(
             lambda: status.accounts["Address book Home"].state is SyncState.IDLE, timeout=20_000
         )
         assert status.sentence.startswith("Address book Home: up to date")
-        with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
+        with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=15_000):
             qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: _people(qtbot, window) == ["Ana Lima"], timeout=10_000)
         # A card added on the server while the window is open: F5 fetches it.

@@ -42,7 +42,7 @@ def _meetings(store) -> None:  # type: ignore[no-untyped-def]
 
 def _open_tomas(qtbot, window):  # type: ignore[no-untyped-def]
     _meetings(window.bridge.store)
-    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
+    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=15_000):
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     view = window.people.page.view
     qtbot.keyClicks(view.search, "Garc")
@@ -88,12 +88,12 @@ def test_the_record_shows_the_next_meeting_and_past_ones_in_the_timeline(
 
 def test_the_people_list_sorts_by_next_meeting(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     _meetings(window.bridge.store)
-    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
+    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=15_000):
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     view = window.people.page.view
     model = view.model
     header = view.list.header()
-    with qtbot.waitSignal(model.loaded, timeout=5000):
+    with qtbot.waitSignal(model.loaded, timeout=15_000):
         header.setSortIndicator(Column.NEXT_MEETING, Qt.SortOrder.AscendingOrder)
     for n in range(model.rowCount()):
         model.index(n, 0).data()

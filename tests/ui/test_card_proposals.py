@@ -60,7 +60,7 @@ def _button(card: Any, text: str) -> QPushButton:
 def test_a_proposal_shows_its_reason_and_add_to_card_puts_the_number_on_the_card(
     qtbot: Any, window: MainWindow, store: Store
 ) -> None:
-    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
+    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=15_000):
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     view = window.people.page.view
     proposals = view.suggestion_pane.proposals
@@ -74,7 +74,7 @@ def test_a_proposal_shows_its_reason_and_add_to_card_puts_the_number_on_the_card
     assert "Ana Lima’s signature in “Contract draft”" in _texts(ana)
     assert "lists +41 44 668 18 00" in _texts(ana)
     assert "Ana Lima  ·  phone number +41 44 668 18 00" in _texts(ana)
-    with qtbot.waitSignal(window.people.page.status, timeout=5000) as said:
+    with qtbot.waitSignal(window.people.page.status, timeout=15_000) as said:
         _button(ana, "Add to card").click()
     assert said.args == ["Added +41 44 668 18 00 to Ana Lima’s card."]
     qtbot.waitUntil(lambda: len(proposals.cards) == 1)
@@ -85,7 +85,7 @@ def test_a_proposal_shows_its_reason_and_add_to_card_puts_the_number_on_the_card
         assert "+41446681800" in {h.value for h in person_record(s, ana_id).handles}
     # Dismiss: nothing is added, and it is never proposed again.
     [bruno] = proposals.cards
-    with qtbot.waitSignal(window.people.page.status, timeout=5000) as said:
+    with qtbot.waitSignal(window.people.page.status, timeout=15_000) as said:
         _button(bruno, "Dismiss").click()
     assert said.args == ["+41 79 555 12 34 stays off Bruno Costa’s card."]
     qtbot.waitUntil(lambda: not proposals.cards)
@@ -102,7 +102,7 @@ def test_screenshot_card_proposals_light_and_dark(qtbot: Any, window: MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=5000):
+    with qtbot.waitSignal(window.people.page.view.model.loaded, timeout=15_000):
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     view = window.people.page.view
     view.merges.click()

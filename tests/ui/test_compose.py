@@ -52,7 +52,7 @@ def show_message(qtbot: Any, window: MainWindow, mid: int) -> None:
     window.reader.load(mid)
     qtbot.waitUntil(
         lambda: window.message_view.content is not None and window.message_view.content.id == mid,
-        timeout=5000,
+        timeout=15_000,
     )
     window.message_list.setFocus()
 
@@ -118,7 +118,7 @@ def test_completion_lists_a_person_by_name_and_fills_the_address(
     )
     assert [chip.name.text() for chip in to.chips] == ["Aoife O'Brien", "Leo Castell"]
     # Someone already in the field is not suggested again.
-    with qtbot.waitSignal(model.updated, timeout=5000):
+    with qtbot.waitSignal(model.updated, timeout=15_000):
         qtbot.keyClicks(to, "aoi")
     assert model.asked == "aoi"
     assert model.rowCount() == 0
@@ -388,7 +388,7 @@ def test_a_draft_is_autosaved_and_offered_back(
     compose.fields.subject.setText("Half written")
     compose.body.setPlainText("Where was I")
     drafts = launcher.drafts
-    qtbot.waitUntil(lambda: [d.body for d in drafts.load_all()] == ["Where was I"], timeout=5000)
+    qtbot.waitUntil(lambda: [d.body for d in drafts.load_all()] == ["Where was I"], timeout=15_000)
     compose.close_keeping_draft()  # as when unibox quits (or crashes after the autosave)
     qtbot.waitUntil(lambda: launcher.opened is None)
     launcher.offer_kept_drafts()

@@ -130,7 +130,7 @@ def test_a_refused_message_is_reported_in_the_status_bar(
         [item] = outbox.list_items(s)
         outbox.mark_failed(s, item.id, "The server refused ann@example.org (550 no such user).")
     notice = launcher.notice
-    qtbot.waitUntil(lambda: notice.label.text().startswith("Not sent to Ann Lee: "), timeout=5000)
+    qtbot.waitUntil(lambda: notice.label.text().startswith("Not sent to Ann Lee: "), timeout=15_000)
     assert "550 no such user" in notice.label.text()
     assert notice.button.text() == "Outbox…"
     qtbot.mouseClick(notice.button, Qt.MouseButton.LeftButton)

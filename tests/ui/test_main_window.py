@@ -30,7 +30,7 @@ def _rows(qtbot: Any, window: MainWindow) -> list[MessageRow]:
         model.index(n).data(Role.ROW)  # asks for the pages
     qtbot.waitUntil(
         lambda: all(model.cached_row(n) is not None for n in range(model.rowCount())),
-        timeout=5000,
+        timeout=15_000,
     )
     return [_row(window, n) for n in range(model.rowCount())]
 
@@ -88,7 +88,7 @@ def test_j_and_k_move_and_the_reading_pane_follows(qtbot: Any, window: MainWindo
 def test_search_filters_as_you_type_and_esc_goes_back(qtbot: Any, window: MainWindow) -> None:
     qtbot.keyClick(window.message_list, Qt.Key.Key_Slash)
     assert QApplication.focusWidget() is window.search
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         qtbot.keyClicks(window.search, "nordlys")
     rows = _rows(qtbot, window)
     assert window.list_title.text() == "Search results"
@@ -116,7 +116,7 @@ def test_search_results_come_first_and_the_preview_once_typing_pauses(
     qtbot.waitUntil(lambda: _shown_subject(window) == inbox[0].subject)
     window.focus_search()
     for text in ("no", "nor", "nord"):
-        with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+        with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
             window.search.setText(text)
             window.search.flush()
         # The first result is selected; the pane is not asked for it yet.
@@ -137,7 +137,7 @@ def test_search_results_come_first_and_the_preview_once_typing_pauses(
 def test_letters_typed_into_search_are_text_not_shortcuts(qtbot: Any, window: MainWindow) -> None:
     window.focus_search()
     current = window.message_list.currentIndex().row()
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         qtbot.keyClicks(window.search, "juergen ku")
     assert window.search.text() == "juergen ku"
     assert QApplication.focusWidget() is window.search
@@ -146,15 +146,15 @@ def test_letters_typed_into_search_are_text_not_shortcuts(qtbot: Any, window: Ma
 
 
 def test_search_operators_and_a_bad_one(qtbot: Any, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         window.search.setText("is:flagged")
     assert all(r.is_flagged for r in _rows(qtbot, window))
     assert window.messages.rowCount() == 7
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         window.search.setText("from:zoë has:attachment")
     rows = _rows(qtbot, window)
     assert rows and all(r.sender_name == "Zoë Müller" and r.has_attachments for r in rows)
-    with qtbot.waitSignal(window.search.search_error, timeout=5000) as bad:
+    with qtbot.waitSignal(window.search.search_error, timeout=15_000) as bad:
         window.search.setText("is:bogus")
     assert "is:bogus" in bad.args[0]
     assert window.search.property("invalid") is True
@@ -166,11 +166,11 @@ def test_search_operators_and_a_bad_one(qtbot: Any, window: MainWindow) -> None:
 def test_a_malformed_search_says_what_is_wrong(qtbot: Any, window: MainWindow) -> None:
     problem = window.list_pane.search_problem
     for text, said in (("from:", "“from:” needs something"), ('"march plan', "left open")):
-        with qtbot.waitSignal(window.search.search_error, timeout=5000):
+        with qtbot.waitSignal(window.search.search_error, timeout=15_000):
             window.search.setText(text)
         qtbot.waitUntil(lambda said=said: problem.isVisible() and said in problem.text())
         assert window.messages.rowCount() > 0  # not an empty list
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         window.search.setText("from:zoë")
     assert not problem.isVisible()
     window.search.setText("from:")
@@ -243,7 +243,7 @@ def test_new_mail_appears_on_top_without_a_reset(qtbot: Any, window: MainWindow)
         b"Subject: We are ready to sign\r\nMessage-ID: <sign@lumenhealth.example>\r\n"
         b"Date: Fri, 14 Mar 2025 09:20:00 +0000\r\n\r\nContract attached tomorrow.\r\n"
     )
-    with qtbot.waitSignal(window.messages.rows_changed, timeout=5000):
+    with qtbot.waitSignal(window.messages.rows_changed, timeout=15_000):
         ingest_raw(window, raw, uid=900)
     assert resets == []
     assert window.messages.rowCount() == 70
@@ -278,18 +278,18 @@ def test_a_long_list_shows_its_head_first_then_the_rest(
     qtmodeltester.check(window.messages)
     resets: list[int] = []
     window.messages.modelReset.connect(lambda: resets.append(1))
-    with qtbot.waitSignal(window.messages.completed, timeout=5000) as done:
+    with qtbot.waitSignal(window.messages.completed, timeout=15_000) as done:
         window.messages.show_view(View(ViewKind.ARCHIVE))
     assert resets == [1]  # the head replaced the old view; the rest was appended
     assert done.args == [41]
     rows = _rows(qtbot, window)
     assert len(rows) == 41
     assert [r.date for r in rows] == sorted((r.date for r in rows), reverse=True)
-    with qtbot.waitSignal(window.messages.completed, timeout=5000) as done:
+    with qtbot.waitSignal(window.messages.completed, timeout=15_000) as done:
         window.search.setText("the")
     assert window.list_subtitle.text() == f"{done.args[0]:,} found"
     assert done.args[0] > 10
-    with qtbot.waitSignal(window.messages.completed, timeout=5000):
+    with qtbot.waitSignal(window.messages.completed, timeout=15_000):
         window.messages.set_grouped(True)
     grouped = _rows(qtbot, window)
     assert len({r.conversation_id for r in grouped}) == len(grouped)

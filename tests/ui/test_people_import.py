@@ -60,7 +60,7 @@ def _open(qtbot: Any, window: MainWindow, path: Path) -> ImportDialog:
         _go_people(qtbot, window)
     dialog = window.people.contacts.import_file(path)
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() in (0, 1) and "Reading" not in
-                    dialog.message.text(), timeout=5000)  # fmt: skip
+                    dialog.message.text(), timeout=15_000)  # fmt: skip
     return dialog
 
 
@@ -105,7 +105,7 @@ def test_google_csv_shows_format_columns_and_preview(
     assert combo.currentText() == "Company"
     # The whole file is counted (off the GUI thread) and counted again after each change.
     counts = "3 rows in the file: 2 to import, 1 row to skip (the report says why)."
-    qtbot.waitUntil(lambda: dialog.counts.text() == counts, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.counts.text() == counts, timeout=15_000)
     for column in ("Name", "Given Name", "Family Name", "E-mail 1 - Value", "Phone 1 - Value",
                    "Organization 1 - Name"):  # fmt: skip
         model.set_target(model.row_of(column), Target("ignore"))
@@ -114,7 +114,7 @@ def test_google_csv_shows_format_columns_and_preview(
         "3 rows in the file: 0 to import, 3 rows to skip (the report says why)."
         "  No column holds e-mail addresses or phone numbers."
     )
-    qtbot.waitUntil(lambda: dialog.counts.text() == nobody, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.counts.text() == nobody, timeout=15_000)
 
 
 def test_ignoring_a_column_drops_it_from_preview_and_import(
@@ -153,7 +153,7 @@ def test_import_reports_added_and_skipped_rows_and_lists_the_people(
     assert "Ada Lovelace" not in before
     dialog = _open(qtbot, people_window, _write(tmp_path, "google.csv", GOOGLE))
     model = people_window.people.page.view.model
-    with qtbot.waitSignal(model.loaded, timeout=5000):
+    with qtbot.waitSignal(model.loaded, timeout=15_000):
         _import(qtbot, dialog)
     assert dialog.title.text() == "Added 2 people."
     assert dialog.report.skipped_title.text() == "1 row was not imported"
@@ -179,7 +179,7 @@ def test_import_reports_added_and_skipped_rows_and_lists_the_people(
     assert third.report.people_rows() == [("Grace Hopper", "Updated")]
     third.report.people.setFocus()
     record = people_window.people.page.record
-    with qtbot.waitSignal(people_window.people.page.loader.loaded, timeout=5000):
+    with qtbot.waitSignal(people_window.people.page.loader.loaded, timeout=15_000):
         qtbot.keyClick(third.report.people, Qt.Key.Key_Return)
     assert not shiboken6.isValid(third)  # closed (and gone) when the person opened
     assert people_window.people.page.stack.currentWidget() is record
@@ -223,7 +223,7 @@ def test_vcard_has_no_mapping_step_and_the_same_report(
     assert dialog.table.isHidden()
     assert dialog.preview_names() == ["Linus Berg"]
     counts = "1 card to import, 1 card to skip (the report says why)."
-    qtbot.waitUntil(lambda: dialog.counts.text() == counts, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.counts.text() == counts, timeout=15_000)
     _import(qtbot, dialog)
     assert dialog.title.text() == "Added 1 person."
     assert dialog.report.skipped_rows() == [
@@ -345,8 +345,8 @@ def test_a_file_dropped_on_the_people_page_is_imported_and_people_shown(
     QApplication.sendEvent(page, QDropEvent(at, move, mime, buttons, none))
     dialog = people_window.people.contacts.last_dialog
     assert isinstance(dialog, ImportDialog)
-    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)
-    with qtbot.waitSignal(page.view.model.loaded, timeout=5000):
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=15_000)
+    with qtbot.waitSignal(page.view.model.loaded, timeout=15_000):
         _import(qtbot, dialog)
     assert people_window.people.mode == PEOPLE
     assert "Linus Berg" in _people(qtbot, people_window)
@@ -395,13 +395,13 @@ def test_the_keys_open_import_and_export_from_anywhere(
     qtbot.keyClick(people_window, Qt.Key.Key_M, ctrl_shift)  # from Mail
     dialog = people_window.people.contacts.last_dialog
     assert asked == ["Import contacts"] and isinstance(dialog, ImportDialog)
-    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=15_000)
     assert dialog.preview_names() == ["Linus Berg"]
     dialog.reject()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
     people_window.people.show(PEOPLE)
     people_window.activateWindow()  # no window manager gives it back under Xvfb
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is people_window, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is people_window, timeout=15_000)
     qtbot.keyClick(people_window, Qt.Key.Key_E, ctrl_shift)  # and from People
     export = people_window.people.contacts.last_dialog
     assert isinstance(export, ExportDialog) and export.isVisible()

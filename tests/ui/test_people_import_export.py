@@ -29,7 +29,7 @@ def test_export_everyone_reads_back_with_the_same_people(
     names = _people(qtbot, people_window)
     dialog = people_window.people.contacts.export()
     everyone = f"Everyone ({len(names)} people)"
-    qtbot.waitUntil(lambda: dialog.everyone.text() == everyone, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.everyone.text() == everyone, timeout=15_000)
     assert dialog.shown.isHidden()  # no search: the list shows everyone
     path = tmp_path / "everyone.vcf"
     sentence = _export(qtbot, dialog, path)
@@ -52,11 +52,11 @@ def test_export_the_people_shown_or_the_selected_one_as_vcard_3(
 ) -> None:
     _go_people(qtbot, people_window)
     view = people_window.people.page.view
-    with qtbot.waitSignal(view.model.loaded, timeout=5000):
+    with qtbot.waitSignal(view.model.loaded, timeout=15_000):
         qtbot.keyClicks(view.search, "Keystone")
     assert _people(qtbot, people_window) == ["Nadia Okafor"]
     dialog = people_window.people.contacts.export()
-    qtbot.waitUntil(lambda: dialog.everyone.text() != "Everyone", timeout=5000)
+    qtbot.waitUntil(lambda: dialog.everyone.text() != "Everyone", timeout=15_000)
     assert not dialog.shown.isHidden()
     assert dialog.shown.text() == "The 1 person shown in the list"
     assert dialog.selected.text() == "Only Nadia Okafor"

@@ -26,7 +26,7 @@ def _open(qtbot: Any, window: MainWindow, subject: str) -> None:
             window.message_view.content is not None
             and window.message_view.content.subject == subject
         ),
-        timeout=5000,
+        timeout=15_000,
     )
 
 
@@ -87,7 +87,7 @@ def test_save_and_open_an_attachment_under_its_safe_name(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     chip.chosen.emit("save")
-    qtbot.waitUntil(target.exists, timeout=5000)
+    qtbot.waitUntil(target.exists, timeout=15_000)
     assert target.read_bytes() == PDF
     assert Path(suggested[0]).name == "bashrcgpj.pdf"
     qtbot.waitUntil(lambda: "Saved “saved.pdf”" in window.statusBar().currentMessage())
@@ -100,7 +100,7 @@ def test_save_and_open_an_attachment_under_its_safe_name(
 
     monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     qtbot.mouseDClick(chip, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    qtbot.waitUntil(lambda: bool(opened), timeout=15_000)
     assert opened[0].name == "bashrcgpj.pdf"
     assert opened[0].read_bytes() == PDF
     assert stat.S_IMODE(opened[0].stat().st_mode) == 0o600
@@ -174,7 +174,7 @@ def test_inline_images_of_the_message_are_shown(qtbot: Any, window: MainWindow) 
     ingest_raw(window, raw, uid=932)
     _open(qtbot, window, "Our logo inline")
     body = window.message_view.body
-    qtbot.waitUntil(lambda: "cid:logo@brightwave" in body._images, timeout=5000)
+    qtbot.waitUntil(lambda: "cid:logo@brightwave" in body._images, timeout=15_000)
     assert body._images["cid:logo@brightwave"].size().width() == 40
     assert (
         not window.message_view.header.remote_notice.isVisible()

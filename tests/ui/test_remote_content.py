@@ -61,7 +61,7 @@ def test_hostile_mail_through_the_store_makes_no_request(qtbot: Any, window: Mai
         )
         changes = ingest_raw(window, raw, uid=901)
         (mid,) = changes.messages_added
-        qtbot.waitUntil(lambda: window.messages.row_of(mid) is not None, timeout=5000)
+        qtbot.waitUntil(lambda: window.messages.row_of(mid) is not None, timeout=15_000)
         row = window.messages.row_of(mid)
         assert row is not None
         window.message_list.select_row(row)
@@ -69,7 +69,7 @@ def test_hostile_mail_through_the_store_makes_no_request(qtbot: Any, window: Mai
             lambda: (
                 window.message_view.content is not None and window.message_view.content.id == mid
             ),
-            timeout=5000,
+            timeout=15_000,
         )
         assert window.message_list.currentIndex().data(Role.MESSAGE_ID) == mid
         _settle(qtbot, window)
@@ -131,14 +131,14 @@ def _anchor_point(view: MessageView, needle: str) -> QPointF:
 def test_hovering_a_deceptive_link_shows_where_it_really_goes(
     qtbot: Any, window: MainWindow
 ) -> None:
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         window.search.setText("mailbox is 98% full")
     qtbot.waitUntil(
         lambda: (
             window.message_view.content is not None
             and "98% full" in window.message_view.content.subject
         ),
-        timeout=5000,
+        timeout=15_000,
     )
     view = window.message_view
     point = _anchor_point(view, "hostwell-account-verify.test")
@@ -163,13 +163,13 @@ def test_hovering_a_deceptive_link_shows_where_it_really_goes(
 def _show_new(qtbot: Any, window: MainWindow, raw: bytes, uid: int) -> int:
     changes = ingest_raw(window, raw, uid=uid)
     (mid,) = changes.messages_added
-    qtbot.waitUntil(lambda: window.messages.row_of(mid) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.messages.row_of(mid) is not None, timeout=15_000)
     row = window.messages.row_of(mid)
     assert row is not None
     window.message_list.select_row(row)
     qtbot.waitUntil(
         lambda: window.message_view.content is not None and window.message_view.content.id == mid,
-        timeout=5000,
+        timeout=15_000,
     )
     return mid
 

@@ -149,7 +149,7 @@ def test_screenshot_sync_and_conversations(qtbot: Any, todays_demo: MainWindow) 
     from unibox.sync.mail import Progress
 
     window = todays_demo
-    with qtbot.waitSignal(window.messages.loaded, timeout=5000):
+    with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         window.group_action.trigger()
     _open(qtbot, window, "Re: Homepage v3 ready for review")
     qtbot.waitUntil(lambda: window.person_panel.card is not None)
@@ -235,7 +235,7 @@ def test_screenshot_people_and_a_person_record(qtbot: Any, todays_demo: MainWind
         add_task(s, zoe, "Send the revised hero image", due=now + timedelta(days=2))
         add_task(s, zoe, "Sign-off on the style guide", due=now + timedelta(days=6), owner="Zoë")
     people = window.people
-    with qtbot.waitSignal(people.page.view.model.loaded, timeout=5000):
+    with qtbot.waitSignal(people.page.view.model.loaded, timeout=15_000):
         people.show("people")
     model = people.page.view.model
     qtbot.waitUntil(lambda: all(model.cached(n) for n in range(min(15, model.rowCount()))))

@@ -60,7 +60,7 @@ def test_the_add_account_dialog_keeps_the_password_in_the_keyring_only(
     caplog.set_level(logging.DEBUG)
     window = open_window(qtbot, new_profile)
     try:
-        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=5000)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=15_000)
         qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
         dialog = window.account_dialog
         assert dialog is not None
@@ -91,7 +91,7 @@ def test_the_settings_password_field_keeps_it_in_the_keyring_only(
     _add_work_account(window)
     dialog = _accounts_dialog(qtbot, window, tmp_path, monkeypatch, "Work")
     page = dialog.accounts
-    with qtbot.waitSignal(page.password_changed, timeout=5000):
+    with qtbot.waitSignal(page.password_changed, timeout=15_000):
         qtbot.keyClicks(page.password, TYPED)
         qtbot.keyClick(page.password, Qt.Key.Key_Return)
     assert SecretStore().get("mail:Work") == TYPED

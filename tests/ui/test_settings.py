@@ -224,7 +224,7 @@ def test_a_new_password_goes_to_the_keyring_only(
     assert page.current is not None
     account = page.current.account
     assert "imap.work.example:993 (SSL/TLS)" in page.server.text()
-    with qtbot.waitSignal(page.password_changed, timeout=5000) as changed:
+    with qtbot.waitSignal(page.password_changed, timeout=15_000) as changed:
         qtbot.keyClicks(page.password, "n3w-Secret")
         qtbot.keyClick(page.password, Qt.Key.Key_Return)
     assert changed.args == [account.name]

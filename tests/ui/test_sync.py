@@ -76,7 +76,7 @@ def subjects(qtbot: Any, window: MainWindow) -> list[str]:
         model.index(n).data(Role.ROW)
     qtbot.waitUntil(
         lambda: all(model.cached_row(n) is not None for n in range(model.rowCount())),
-        timeout=5000,
+        timeout=15_000,
     )
     return [r.subject for n in range(model.rowCount()) if (r := model.cached_row(n))]
 
