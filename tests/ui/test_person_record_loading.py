@@ -87,7 +87,12 @@ def test_head_and_first_timeline_page_show_before_the_numbers(
     assert record.numbers.values["Messages"].text() == "3"
     assert record.numbers.values["From them / to them"].text() == "2 / 1"
     assert record.pending.looking is None
-    assert [b.text() for b in record.chips.buttons()] == ["All", "Mail", "Calls && notes"]
+    assert [b.text() for b in record.chips.buttons()] == [
+        "All",
+        "Mail",
+        "Calls && notes",
+        "Meetings",
+    ]
 
 
 def test_the_numbers_are_counted_only_once_the_head_is_in(
