@@ -20,10 +20,12 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from unibox.channels.sasl import (
     Credential,
+    TokenRefused,
     TokenSource,
     after_error,
     initial_response,
     mechanism,
+    with_renewal,
 )
 from unibox.channels.tls import (
     check_pin,
@@ -114,26 +116,12 @@ def connect(ep: ImapEndpoint, password: Credential) -> imapclient.IMAPClient:
     if isinstance(password, str):
         secret = password
         return _connect(ep, lambda client: client.login(ep.username, secret))
-    token = password.token()
-    try:
-        return _connect(ep, lambda client: _bearer_login(client, ep, token))
-    except _TokenRefused as first:
-        password.stale(token)
-        fresh = password.token()
-        if fresh == token:
-            raise _token_error(first.said, ep, password) from None
-        try:
-            return _connect(ep, lambda client: _bearer_login(client, ep, fresh))
-        except _TokenRefused as second:
-            raise _token_error(second.said, ep, password) from None
-
-
-class _TokenRefused(ChannelError):
-    """A bearer token was refused (a ChannelError, so `translated` lets it pass)."""
-
-    def __init__(self, said: str) -> None:
-        super().__init__(said, retryable=False)
-        self.said = said
+    source = password
+    return with_renewal(
+        source,
+        lambda token: _connect(ep, lambda client: _bearer_login(client, ep, token)),
+        lambda refused: _token_error(refused.said, ep, source),
+    )
 
 
 def _bearer_login(client: imapclient.IMAPClient, ep: ImapEndpoint, token: str) -> None:
@@ -155,7 +143,7 @@ def _bearer_login(client: imapclient.IMAPClient, ep: ImapEndpoint, token: str) -
     except imaplib.IMAP4.abort:
         raise
     except imaplib.IMAP4.error as exc:
-        raise _TokenRefused(_first_line(exc)) from None
+        raise TokenRefused(_first_line(exc)) from None
 
 
 def _token_error(said: str, ep: ImapEndpoint, source: TokenSource) -> ChannelError:

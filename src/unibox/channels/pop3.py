@@ -17,7 +17,15 @@ from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from types import TracebackType
 
-from unibox.channels.sasl import Credential, TokenSource, after_error, initial_response, mechanism
+from unibox.channels.sasl import (
+    Credential,
+    TokenRefused,
+    TokenSource,
+    after_error,
+    initial_response,
+    mechanism,
+    with_renewal,
+)
 from unibox.channels.tls import (
     check_pin,
     is_loopback,
@@ -185,24 +193,12 @@ def _connect(ep: Pop3Endpoint, password: Credential) -> _Pop3:
     if isinstance(password, str):
         secret = password
         return _connect_once(ep, lambda pop: _login(pop, ep, secret))
-    token = password.token()
-    try:
-        return _connect_once(ep, lambda pop: _bearer_login(pop, ep, token))
-    except _TokenRefused as first:
-        password.stale(token)
-        fresh = password.token()
-        if fresh == token:
-            raise _token_error(first.said, ep, password) from None
-        try:
-            return _connect_once(ep, lambda pop: _bearer_login(pop, ep, fresh))
-        except _TokenRefused as second:
-            raise _token_error(second.said, ep, password) from None
-
-
-class _TokenRefused(ChannelError):
-    def __init__(self, said: str) -> None:
-        super().__init__(said, retryable=False)
-        self.said = said
+    source = password
+    return with_renewal(
+        source,
+        lambda token: _connect_once(ep, lambda pop: _bearer_login(pop, ep, token)),
+        lambda refused: _token_error(refused.said, ep, source),
+    )
 
 
 def _bearer_login(pop: _Pop3, ep: Pop3Endpoint, token: str) -> None:
@@ -220,7 +216,7 @@ def _bearer_login(pop: _Pop3, ep: Pop3Endpoint, token: str) -> None:
         if said_text == "-ERR EOF":
             raise ConnectionLost(f"The connection to {ep.where} was lost.") from None
         reason = said_text[4:].strip() if said_text.startswith("-ERR") else said_text
-        raise _TokenRefused(reason) from None
+        raise TokenRefused(reason) from None
 
 
 def _token_error(said: str, ep: Pop3Endpoint, source: TokenSource) -> ChannelError:

@@ -10,8 +10,13 @@ once more with a renewed token.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
+
+from unibox.core.errors import ChannelError
+
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -68,3 +73,38 @@ def initial_response(mech: str, user: str, token: str) -> str:
 def after_error(mech: str) -> str:
     """The answer to a server's error challenge: it then says no (RFC 7628 §3.2.3)."""
     return "\x01" if mech == "OAUTHBEARER" else ""
+
+
+class TokenRefused(ChannelError):
+    """A server refused a bearer token; its words (and SMTP's code) kept for the sentence.
+
+    A ChannelError, so `translated` lets it pass to `with_renewal`.
+    """
+
+    def __init__(self, said: str, code: int = 0) -> None:
+        super().__init__(f"{code} {said}" if code else said, retryable=False)
+        self.said = said
+        self.code = code
+
+
+def with_renewal(
+    source: TokenSource,
+    sign_in: Callable[[str], T],
+    error: Callable[[TokenRefused], Exception],
+) -> T:
+    """`sign_in(token)`; a refused token is renewed and tried once more, else `error` says why.
+
+    Each try is a new connection: Dovecot closes the one whose sign-in failed.
+    """
+    token = source.token()
+    try:
+        return sign_in(token)
+    except TokenRefused as first:
+        source.stale(token)
+        fresh = source.token()
+        if fresh == token:
+            raise error(first) from None
+        try:
+            return sign_in(fresh)
+        except TokenRefused as second:
+            raise error(second) from None

@@ -25,7 +25,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from unibox.channels.imap_conn import is_loopback
-from unibox.channels.sasl import Credential, TokenSource, after_error, initial_response, mechanism
+from unibox.channels.sasl import (
+    Credential,
+    TokenRefused,
+    TokenSource,
+    after_error,
+    initial_response,
+    mechanism,
+    with_renewal,
+)
 from unibox.channels.tls import check_pin, tls_context, transport_error, unreachable
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError
 
@@ -112,27 +120,12 @@ def connect(ep: SmtpEndpoint, password: Credential) -> smtplib.SMTP:
     """
     if isinstance(password, str):
         return _connect(ep, password)
-    token = password.token()
-    try:
-        return _connect(ep, password, token)
-    except _TokenRefused as first:
-        password.stale(token)
-        fresh = password.token()
-        if fresh == token:
-            raise _token_error(first, ep, password) from None
-        try:
-            return _connect(ep, password, fresh)
-        except _TokenRefused as second:
-            raise _token_error(second, ep, password) from None
-
-
-class _TokenRefused(ChannelError):
-    """The server refused a bearer token (code and words kept for the sentence)."""
-
-    def __init__(self, code: int, said: str) -> None:
-        super().__init__(f"{code} {said}", retryable=False)
-        self.code = code
-        self.said = said
+    source = password
+    return with_renewal(
+        source,
+        lambda token: _connect(ep, source, token),
+        lambda refused: _token_error(refused, ep, source),
+    )
 
 
 def _bearer_login(smtp: smtplib.SMTP, ep: SmtpEndpoint, token: str) -> None:
@@ -148,10 +141,10 @@ def _bearer_login(smtp: smtplib.SMTP, ep: SmtpEndpoint, token: str) -> None:
     try:
         smtp.auth(mech, respond)
     except smtplib.SMTPAuthenticationError as exc:
-        raise _TokenRefused(exc.smtp_code, _reason(exc.smtp_error)) from None
+        raise TokenRefused(_reason(exc.smtp_error), exc.smtp_code) from None
 
 
-def _token_error(refused: _TokenRefused, ep: SmtpEndpoint, source: TokenSource) -> ChannelError:
+def _token_error(refused: TokenRefused, ep: SmtpEndpoint, source: TokenSource) -> ChannelError:
     if 400 <= refused.code < 500:
         return ChannelError(
             f"{ep.host} could not check the sign-in of {ep.username} just now, a temporary "
