@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from unibox.core.calendar import occurrence_starts, recurrence_key
+from unibox.store.occurrence_rows import (
+    OCCURRENCE_COLUMNS,
+    is_series,
+    occurrence_key,
+    replaced_occurrences,
+    series_starts,
+)
 from unibox.store.schema_events import Calendar, Event
 
 INVITATIONS = "Invitations"  # the events mail brought that are in no calendar
@@ -58,18 +64,7 @@ class Occurrence:
 
 
 _COLUMNS = (
-    Event.id,
-    Event.uid,
-    Event.recurrence_id,
-    Event.summary,
-    Event.location,
-    Event.starts_at,
-    Event.ends_at,
-    Event.all_day,
-    Event.timezone,
-    Event.rrule,
-    Event.exdates,
-    Event.rdates,
+    *OCCURRENCE_COLUMNS,
     Event.status,
     Event.source,
     Event.calendar_id,
@@ -77,14 +72,6 @@ _COLUMNS = (
     Calendar.display_name.label("calendar_title"),
     Calendar.color,
 )
-
-
-def _repeats(row: Any) -> bool:
-    return bool((row.rrule or row.rdates) and not row.recurrence_id)
-
-
-def _stamps(text: str) -> list[int]:
-    return [int(x) for x in text.split()]
 
 
 def occurrences_in_range(session: Session, start: int, end: int) -> list[Occurrence]:
@@ -110,29 +97,18 @@ def occurrences_in_range(session: Session, start: int, end: int) -> list[Occurre
         .outerjoin(Calendar, Calendar.id == Event.calendar_id)
         .where(or_(single, series), Event.local_state != "deleted")
     ).all()
-    replaced = _replaced(session, {r.uid for r in rows if _repeats(r)})
+    replaced = replaced_occurrences(session, {r.uid for r in rows if is_series(r)})
     found: list[Occurrence] = []
     for row in rows:
         if row.status == "cancelled":
             continue
-        if not _repeats(row):
+        if not is_series(row):
             found.append(_occurrence(row, row.starts_at, row.recurrence_id))
             continue
         length = row.ends_at - row.starts_at
         skip = replaced.get(row.uid, set())
-        for begin in occurrence_starts(
-            row.starts_at,
-            bool(row.all_day),
-            row.timezone,
-            row.rrule,
-            _stamps(row.exdates),
-            start - length + 1,
-            MAX_PER_SERIES,
-            rdates=_stamps(row.rdates),
-            before=end,
-        ):
-            when = datetime.fromtimestamp(begin, UTC)
-            key = recurrence_key(when.date() if row.all_day else when)
+        for begin in series_starts(row, start - length + 1, MAX_PER_SERIES, before=end):
+            key = occurrence_key(row, begin)
             if key not in skip:
                 found.append(_occurrence(row, begin, key))
     found.sort(key=lambda o: (o.starts_at, not o.all_day, o.summary))
@@ -153,20 +129,6 @@ def _occurrence(row: Any, begin: int, key: str) -> Occurrence:
         calendar=row.calendar_name or (INVITATIONS if row.source == "mail" else LOCAL),
         color=row.color or "",
         calendar_id=row.calendar_id,
-        repeats=_repeats(row) or bool(row.recurrence_id),
+        repeats=is_series(row) or bool(row.recurrence_id),
         timezone=row.timezone,
     )
-
-
-def _replaced(session: Session, uids: set[str]) -> dict[str, set[str]]:
-    """Per series, the occurrences that have a row of their own (moved or cancelled)."""
-    if not uids:
-        return {}
-    found: dict[str, set[str]] = {}
-    for uid, rid in session.execute(
-        select(Event.uid, Event.recurrence_id).where(
-            and_(Event.uid.in_(uids), Event.recurrence_id != "")
-        )
-    ):
-        found.setdefault(uid, set()).add(rid)
-    return found

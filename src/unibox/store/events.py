@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from unibox.core.calendar import occurrence_starts, recurrence_key
 from unibox.store.event_replies import my_place
+from unibox.store.occurrence_rows import (
+    OCCURRENCE_COLUMNS,
+    is_series,
+    occurrence_key,
+    replaced_occurrences,
+    series_starts,
+)
 from unibox.store.schema import Handle, Message
 from unibox.store.schema_events import Calendar, Event, EventAttendee, EventMessage
 
@@ -85,18 +91,7 @@ def _columns() -> tuple[Any, ...]:
         .label("calendar_name")
     )
     return (
-        Event.id,
-        Event.uid,
-        Event.recurrence_id,
-        Event.summary,
-        Event.location,
-        Event.starts_at,
-        Event.ends_at,
-        Event.all_day,
-        Event.timezone,
-        Event.rrule,
-        Event.exdates,
-        Event.rdates,
+        *OCCURRENCE_COLUMNS,
         Event.status,
         Event.message_id,
         Event.source,
@@ -164,58 +159,24 @@ def upcoming_meetings(
     if until is not None:
         query = query.where(Event.starts_at < until)
     rows = session.execute(query).all()
-    replaced = _replaced(session, [r.uid for r in rows if _series(r)])
+    replaced = replaced_occurrences(session, [r.uid for r in rows if is_series(r)])
     found: list[Meeting] = []
     for row in rows:
         if row.status == "cancelled" and not cancelled:
             continue
         length = row.ends_at - row.starts_at
-        if not _series(row):
+        if not is_series(row):
             if row.ends_at > now or (row.ends_at == row.starts_at and row.starts_at >= now):
                 found.append(_meeting(row))
             continue
         skip = replaced.get(row.uid, set())
-        exdates = [int(x) for x in row.exdates.split()]
-        for start in occurrence_starts(
-            row.starts_at,
-            bool(row.all_day),
-            row.timezone,
-            row.rrule,
-            exdates,
-            now - length + 1,
-            limit + len(skip),
-            rdates=_stamps(row.rdates),
-        ):
+        for start in series_starts(row, now - length + 1, limit + len(skip)):
             if until is not None and start >= until:
                 break
-            key = recurrence_key(_utc(start).date() if row.all_day else _utc(start))
-            if key not in skip:
+            if occurrence_key(row, start) not in skip:
                 found.append(_meeting(row, start))
     found.sort(key=lambda m: (m.starts, m.summary))
     return found[:limit]
-
-
-def _series(row: Any) -> bool:
-    """A row that repeats (by RRULE or RDATE), not one changed occurrence of a series."""
-    return bool((row.rrule or row.rdates) and not row.recurrence_id)
-
-
-def _stamps(text: str) -> list[int]:
-    return [int(x) for x in text.split()]
-
-
-def _replaced(session: Session, uids: list[str]) -> dict[str, set[str]]:
-    """Per series, the occurrences that have a row of their own (moved or cancelled)."""
-    if not uids:
-        return {}
-    found: dict[str, set[str]] = {}
-    for uid, rid in session.execute(
-        select(Event.uid, Event.recurrence_id).where(
-            and_(Event.uid.in_(set(uids)), Event.recurrence_id != "")
-        )
-    ):
-        found.setdefault(uid, set()).add(rid)
-    return found
 
 
 def message_invitation(session: Session, message_id: int, now: int) -> MessageInvitation | None:
@@ -237,19 +198,9 @@ def message_invitation(session: Session, message_id: int, now: int) -> MessageIn
         return None
     method, sequence, newest = row.method, row.message_sequence, row.event_sequence
     start = None
-    if _series(row):
-        exdates = _stamps(row.exdates)
+    if is_series(row):
         length = row.ends_at - row.starts_at
-        upcoming = occurrence_starts(
-            row.starts_at,
-            bool(row.all_day),
-            row.timezone,
-            row.rrule,
-            exdates,
-            now - length + 1,
-            1,
-            rdates=_stamps(row.rdates),
-        )
+        upcoming = series_starts(row, now - length + 1, 1)
         start = upcoming[0] if upcoming else None
     answer = None
     if method == "reply":

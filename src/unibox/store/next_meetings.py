@@ -9,14 +9,18 @@ that has no row of its own (core.calendar skips ahead to now).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from unibox.core.calendar import occurrence_starts, recurrence_key
 from unibox.store.events import Meeting, upcoming_meetings
+from unibox.store.occurrence_rows import (
+    is_series,
+    moved_occurrences,
+    occurrence_key,
+    series_starts,
+)
 from unibox.store.person_edit import live_person
 from unibox.store.persons import handle_ids
 from unibox.store.schema import Handle
@@ -39,10 +43,6 @@ def _live(now: int) -> Any:
         Event.status != "cancelled",
         Event.local_state != "deleted",
     )
-
-
-def _stamps(text: str) -> list[int]:
-    return [int(x) for x in text.split()]
 
 
 def next_meeting_starts(
@@ -87,18 +87,10 @@ _SERIES = (
 
 def _first_from(session: Session, row: Any, now: int) -> int | None:
     """The series' first occurrence not ended by `now` that no row of its own replaces."""
-    moved = set(
-        session.scalars(
-            select(Event.recurrence_id).where(Event.uid == row.uid, Event.recurrence_id != "")
-        )
-    )
+    moved = moved_occurrences(session, row.uid)
     length = row.ends_at - row.starts_at
-    for start in occurrence_starts(
-        row.starts_at, bool(row.all_day), row.timezone, row.rrule, _stamps(row.exdates),
-        now - length + 1, 1 + len(moved), rdates=_stamps(row.rdates),
-    ):  # fmt: skip
-        when = datetime.fromtimestamp(start, UTC)
-        if recurrence_key(when.date() if row.all_day else when) not in moved:
+    for start in series_starts(row, now - length + 1, 1 + len(moved)):
+        if occurrence_key(row, start) not in moved:
             return start
     return None
 
@@ -121,22 +113,14 @@ def past_occurrences(
     ).all()
     found: list[tuple[int, int, str, str, str]] = []
     for row in rows:
-        if not (row.rrule or row.rdates) or row.recurrence_id:
+        if not is_series(row):
             found.append((row.starts_at, row.id, row.summary, row.location, ""))
             continue
-        moved = set(
-            session.scalars(
-                select(Event.recurrence_id).where(Event.uid == row.uid, Event.recurrence_id != "")
-            )
-        )
+        moved = moved_occurrences(session, row.uid)
         since = max(row.starts_at, before - PAST_YEARS * 366 * 86400)
-        starts = occurrence_starts(
-            row.starts_at, bool(row.all_day), row.timezone, row.rrule, _stamps(row.exdates),
-            since, MAX_PAST, rdates=_stamps(row.rdates), before=before,
-        )  # fmt: skip
+        starts = series_starts(row, since, MAX_PAST, before=before)
         for start in starts[-limit - len(moved) :]:
-            when = datetime.fromtimestamp(start, UTC)
-            if recurrence_key(when.date() if row.all_day else when) not in moved:
+            if occurrence_key(row, start) not in moved:
                 found.append((start, row.id, row.summary, row.location, row.rrule))
     found.sort(reverse=True)
     return found[:limit]

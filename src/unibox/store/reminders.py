@@ -11,14 +11,18 @@ reminder is remembered (`reminder_fired`), so none shows twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from unibox.core.calendar import occurrence_starts, recurrence_key
 from unibox.core.reminders import Reminder, fire_time, lead, reminder_key
+from unibox.store.occurrence_rows import (
+    OCCURRENCE_COLUMNS,
+    is_series,
+    occurrence_key,
+    series_starts,
+)
 from unibox.store.schema_events import Event, ReminderFired
 from unibox.store.store import Store
 
@@ -31,21 +35,7 @@ MAX_PER_SERIES = 50
 def _rows(session: Session, since: int) -> list[Any]:
     return list(
         session.execute(
-            select(
-                Event.id,
-                Event.uid,
-                Event.recurrence_id,
-                Event.summary,
-                Event.location,
-                Event.starts_at,
-                Event.ends_at,
-                Event.all_day,
-                Event.timezone,
-                Event.rrule,
-                Event.exdates,
-                Event.rdates,
-                Event.alarms,
-            ).where(
+            select(*OCCURRENCE_COLUMNS, Event.alarms).where(
                 Event.alarms != "",
                 Event.status != "cancelled",
                 Event.local_state != "deleted",
@@ -55,29 +45,14 @@ def _rows(session: Session, since: int) -> list[Any]:
     )
 
 
-def _stamps(text: str) -> list[int]:
-    return [int(x) for x in text.split()]
-
-
 def _occurrences(row: Any, after: int, before: int, moved: set[str]) -> Iterator[int]:
     """Starts of the row's occurrences starting in [after, before)."""
-    if not (row.rrule or row.rdates) or row.recurrence_id:
+    if not is_series(row):
         if after <= row.starts_at < before:
             yield row.starts_at
         return
-    for start in occurrence_starts(
-        row.starts_at,
-        bool(row.all_day),
-        row.timezone,
-        row.rrule,
-        _stamps(row.exdates),
-        after,
-        MAX_PER_SERIES,
-        rdates=_stamps(row.rdates),
-        before=before,
-    ):
-        when = datetime.fromtimestamp(start, UTC)
-        if recurrence_key(when.date() if row.all_day else when) not in moved:
+    for start in series_starts(row, after, MAX_PER_SERIES, before=before):
+        if occurrence_key(row, start) not in moved:
             yield start
 
 
