@@ -12,6 +12,14 @@ dir: no federation, no presence, every rate limit at 1000/s unless
 ``rate_limited=True`` (then messages are limited to a few a second, to test
 backing off). Users are registered through the admin API with the
 registration shared secret (an HMAC, no extra process per user).
+
+Every start also registers one application service per common bridge
+(``BRIDGES``: mautrix-telegram, -whatsapp, …), as a bridge's registration file
+does: its ``as_token``, an exclusive namespace of puppets (``@telegram_.*``)
+and its bot (``@telegrambot``), and ``url: null`` (Synapse pushes no
+transactions; the tests post as the puppets and read as a client).
+``server.bridge("telegram")`` is that service (tests/helpers/matrix_bridge.py
+registers its puppets and posts as them).
 """
 
 from __future__ import annotations
@@ -44,6 +52,18 @@ DEFAULT_PASSWORD = "matrix-secret"
 _DIR_PREFIX = "unibox-synapse-"
 _user_counter = itertools.count(1)
 
+# network -> (puppet localpart prefix, bot localpart): the default username_template
+# ("<network>_{{.}}") and bot username ("<network>bot") of the mautrix bridges.
+BRIDGES = {
+    "telegram": ("telegram_", "telegrambot"),
+    "whatsapp": ("whatsapp_", "whatsappbot"),
+    "signal": ("signal_", "signalbot"),
+    "slack": ("slack_", "slackbot"),
+    "discord": ("discord_", "discordbot"),
+    "facebook": ("facebook_", "facebookbot"),
+    "instagram": ("instagram_", "instagrambot"),
+}
+
 _FAST = {"per_second": 1000, "burst_count": 1000}
 _RATE_LIMITS = (
     "rc_message",
@@ -71,6 +91,16 @@ class MatrixUser:
     @property
     def localpart(self) -> str:
         return self.user_id[1:].split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class AppService:
+    """One bridge's application-service registration with the homeserver."""
+
+    network: str
+    as_token: str
+    puppet_prefix: str
+    bot_localpart: str
 
 
 def _die_with_parent() -> None:  # in the child between fork and exec
@@ -102,6 +132,10 @@ class Synapse(ServerProcess):
         self._dir: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self.bridges = {
+            net: AppService(net, secrets.token_hex(16), prefix, bot)
+            for net, (prefix, bot) in BRIDGES.items()
+        }
 
     @property
     def directory(self) -> Path:
@@ -229,6 +263,10 @@ class Synapse(ServerProcess):
         data = response.json()
         return MatrixUser(data["user_id"], password, data["access_token"], data["device_id"])
 
+    def bridge(self, network: str) -> AppService:
+        """The application service standing in for that network's bridge."""
+        return self.bridges[network]
+
     def new_user(self, base: str = "user", password: str | None = None) -> MatrixUser:
         """Register a user no other test has."""
         return self.register(f"{base}{next(_user_counter)}".lower(), password)
@@ -304,8 +342,36 @@ class Synapse(ServerProcess):
             "rc_login": {k: dict(_FAST) for k in ("address", "account", "failed_attempts")},
             "rc_joins": {k: dict(_FAST) for k in ("local", "remote")},
             "rc_invites": {k: dict(_FAST) for k in ("per_room", "per_user", "per_issuer")},
+            "app_service_config_files": self._write_app_services(),
         }
         self.config_path.write_text(yaml.safe_dump(config))
+
+    def _write_app_services(self) -> list[str]:
+        import yaml
+
+        files = []
+        for service in self.bridges.values():
+            domain = self.domain.replace(".", "\\.")
+            registration = {
+                "id": service.network,
+                "url": None,  # no bridge process: Synapse pushes no transactions
+                "as_token": service.as_token,
+                "hs_token": secrets.token_hex(16),
+                "sender_localpart": service.bot_localpart,
+                "rate_limited": False,
+                "namespaces": {
+                    "users": [
+                        {"exclusive": True, "regex": f"@{service.puppet_prefix}.*:{domain}"},
+                        {"exclusive": True, "regex": f"@{service.bot_localpart}:{domain}"},
+                    ],
+                    "aliases": [],
+                    "rooms": [],
+                },
+            }
+            path = self.directory / f"appservice-{service.network}.yaml"
+            path.write_text(yaml.safe_dump(registration))
+            files.append(str(path))
+        return files
 
 
 def _remove_stale_dirs(root: Path) -> None:

@@ -75,3 +75,34 @@ def test_synapse_dies_with_its_owner() -> None:
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists(), "synapse outlived its owner"
+
+
+def test_a_bridge_posts_as_its_puppets_and_bot(
+    synapse: Synapse, matrix_user_factory: Callable[[str], MatrixUser]
+) -> None:
+    from tests.helpers.matrix_bridge import MatrixBridge
+
+    alice = matrix_user_factory("alice")
+    bridge = MatrixBridge(synapse, "telegram")
+    olga = bridge.puppet("700100200", "Olga Petrova (Telegram)")
+    assert olga.user_id == synapse.user_id("telegram_700100200")
+    room = olga.direct_chat(alice.user_id)
+    synapse.api(alice.access_token, "POST", f"/join/{room}", {})
+    olga.invite(room, bridge.bot.user_id)
+    bridge.bot.join(room)
+    olga.say(room, "Привет!")
+    bridge.bot.notice(room, "Telegram connection restored")
+    page = synapse.api(alice.access_token, "GET", f"/rooms/{room}/messages?dir=b&limit=20")
+    said = [
+        (e["sender"], e["content"]["msgtype"], e["content"]["body"])
+        for e in page["chunk"] if e["type"] == "m.room.message"
+    ]  # fmt: skip
+    assert said == [
+        (bridge.bot.user_id, "m.notice", "Telegram connection restored"),
+        (olga.user_id, "m.text", "Привет!"),
+    ]
+    profile = synapse.api(alice.access_token, "GET", f"/profile/{olga.user_id}")
+    assert profile["displayname"] == "Olga Petrova (Telegram)"
+    # The namespace is the bridge's: nobody else may register in it.
+    with pytest.raises(RuntimeError, match="M_EXCLUSIVE"):
+        synapse.register("telegram_555")
