@@ -8,20 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.imports import as_json, assert_history_only, run
+from tests.helpers.cli import as_json, run
+from tests.helpers.imports import assert_history_only
 from tests.helpers.messenger_export import mojibake, write_download
 from unibox.channels.importers.messenger import repair
 
 FB = Path(__file__).parent.parent / "data" / "messenger"
 IG = Path(__file__).parent.parent / "data" / "instagram"
-
-
-@pytest.fixture
-def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    return tmp_path / "profile"
 
 
 def test_latin1_escaped_utf8_is_repaired_and_right_text_left_alone() -> None:

@@ -3,45 +3,22 @@ timelines and search, the owner never a contact, and once only."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.helpers.cli import as_json, run
 from tests.helpers.linkedin_export import generate as generate_linkedin
 from tests.helpers.maildir_archive import deliver, make_maildir
 from tests.helpers.mailgen import simple_message
 from tests.helpers.whatsapp_export import write_export
-from unibox import cli
 from unibox.config import store_path
 from unibox.store.store import Store
 from unibox.store.views import View, ViewKind, view_ids
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 JONAS = "+4915123456789"
-
-
-@pytest.fixture
-def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    return tmp_path / "profile"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def test_sms_and_calls_join_the_vcard_and_whatsapp_person_once(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.helpers.cli import as_json, run
 from tests.helpers.items import new_store
 from tests.helpers.people import ME, Mailbox
-from unibox import cli
 from unibox.core.items import Address
 
 ANN = Address("ann@example.org", "Ann Example")
@@ -23,27 +22,6 @@ VCF = (
     "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Carla Card\r\nEMAIL:carla@example.org\r\n"
     "BDAY:--0229\r\nEND:VCARD\r\n"
 )
-
-
-@pytest.fixture
-def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    return tmp_path / "profile"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def test_people_show_merge_suggestions_and_undo(

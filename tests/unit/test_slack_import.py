@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.imports import as_json, assert_history_only, replies, run
+from tests.helpers.cli import as_json, run
+from tests.helpers.imports import assert_history_only, replies
 from tests.helpers.slack_export import write_export
 from unibox.config import store_path
 from unibox.store.people import claim_identity
@@ -16,14 +17,6 @@ from unibox.store.store import Store
 
 DATA = Path(__file__).parent.parent / "data" / "slack"
 THREAD = "slack:C01GEN:1709287260.000200"
-
-
-@pytest.fixture
-def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    return tmp_path / "profile"
 
 
 def test_an_unpacked_export_lands_once_with_dms_as_one_to_one_chats(

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.imports import as_json, assert_history_only, replies, run
+from tests.helpers.cli import as_json, run
+from tests.helpers.imports import assert_history_only, replies
 from tests.helpers.telegram_export import write_export
 from unibox.channels.importers.base import ChatMessage, ReadOptions
 from unibox.channels.importers.source import Source
@@ -17,14 +18,6 @@ from unibox.channels.importers.telegram import IMPORTER, flatten
 
 DATA = Path(__file__).parent.parent / "data" / "telegram"
 FULL = DATA / "result.json"
-
-
-@pytest.fixture
-def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    return tmp_path / "profile"
 
 
 def test_chats_groups_and_saved_messages_land_once_with_the_owner_as_the_user(

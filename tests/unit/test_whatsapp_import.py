@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import io
-import json
 import shutil
 import sys
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.helpers.cli import as_json, run
 from tests.helpers.whatsapp_export import write_export
 from unibox import cli
 from unibox.config import store_path
@@ -21,27 +20,6 @@ from unibox.store.views import View, ViewKind, view_ids
 
 DATA = Path(__file__).parent.parent / "data" / "whatsapp"
 OLGA = DATA / "WhatsApp Chat with Olga.txt"
-
-
-@pytest.fixture
-def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("UNIBOX_PROFILE", str(tmp_path / "profile"))
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    return tmp_path / "profile"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def test_a_chat_lands_in_search_and_the_persons_timeline_once(
