@@ -2,12 +2,13 @@
 
 Built on the `caldav` library's client (authentication, TLS, the principal
 and its calendar home); the sync-collection and calendar-multiget bodies are
-written here so one request answers for many events. A change is a PUT with
-If-Match (If-None-Match for a new event) and a DELETE with If-Match: an event
-changed on the server meanwhile answers 412 (`Conflict`) and is never
-overwritten. A refusal (403, 507) is `Rejected` for that event only; a
-calendar that is gone is `Gone`. TLS is verified (a CA file for self-hosted
-servers); plain HTTP only to loopback. Knows nothing of the store.
+our own (caldav_xml) so one request answers for many events. A change is a
+PUT with If-Match (If-None-Match for a new event) and a DELETE with If-Match:
+an event changed on the server meanwhile answers 412 (`Conflict`) and is
+never overwritten. A refusal (403, 507) is `Rejected` for that event only; a
+calendar that is gone is `Gone` (caldav_errors). TLS is verified (a CA file
+for self-hosted servers); plain HTTP only to loopback. Knows nothing of the
+store.
 """
 
 from __future__ import annotations
@@ -16,62 +17,40 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
+from unibox.channels.caldav_errors import CalDavError, Conflict, Gone, Rejected, check_status, short
+from unibox.channels.caldav_xml import (
+    LIST_PROPS,
+    NS,
+    STATE_PROPS,
+    RemoteCalendar,
+    href_path,
+    multiget_body,
+    propfind_body,
+    remote_calendar,
+    response_href,
+    response_size,
+    sync_collection_body,
+)
 from unibox.channels.carddav import DavAccount
 from unibox.channels.imap_conn import is_loopback
-from unibox.core.errors import UserError
 
 log = logging.getLogger("unibox.caldav")
 
-DAV, CAL = "DAV:", "urn:ietf:params:xml:ns:caldav"
-CS, ICAL = "http://calendarserver.org/ns/", "http://apple.com/ns/ical/"
-NS = {"d": DAV, "c": CAL, "cs": CS, "i": ICAL}
-_XMLNS = f'xmlns:d="{DAV}" xmlns:c="{CAL}" xmlns:cs="{CS}" xmlns:i="{ICAL}"'
 _MULTIGET_CHUNK = 200
-# Listing calendars leaves out the ctag and sync token: a server may compute them
-# from every event, and `state` asks for them when a calendar is synced.
-_LIST_PROPS = (
-    "<d:resourcetype/><d:displayname/><i:calendar-color/>"
-    "<d:current-user-privilege-set/><c:supported-calendar-component-set/>"
-)
-_STATE_PROPS = _LIST_PROPS + "<cs:getctag/>"
-__all__ = ["CalDavClient", "CalDavError", "Changes", "Conflict", "DavAccount", "Gone", "Rejected"]
-
-
-class CalDavError(UserError):
-    """The calendar server refused or could not be reached; said in words.
-
-    `retryable`: trying again later may help (the server is down), or not (a
-    refused password, a certificate, a wrong address).
-    """
-
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-
-
-class Conflict(CalDavError):
-    """The event changed on the server since we read it (412)."""
-
-
-class Rejected(CalDavError):
-    """The server refused this one change (403 forbidden, 507 out of space)."""
-
-
-class Gone(CalDavError):
-    """The calendar is no longer on the server (404)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteCalendar:
-    url: str
-    display_name: str
-    color: str = ""
-    ctag: str = ""
-    sync_token: str = ""
-    read_only: bool = False
-    events: bool = True  # it holds VEVENTs (not only tasks)
+__all__ = [
+    "CalDavClient",
+    "CalDavError",
+    "Changes",
+    "Conflict",
+    "DavAccount",
+    "Gone",
+    "Rejected",
+    "RemoteCalendar",
+    "RemoteEvent",
+    "href_path",
+]
 
 
 @dataclass(slots=True)
@@ -134,14 +113,14 @@ class CalDavClient:
                 "The calendar server refused the user name or password.", retryable=False
             ) from None
         except error.DAVError as exc:
-            raise CalDavError(f"{what} failed: {_short(exc)}.") from None
+            raise CalDavError(f"{what} failed: {short(exc)}.") from None
         except OSError as exc:
             raise CalDavError(f"{what}: {self._unreachable(exc)}") from None
         except Exception as exc:  # niquests' connection, timeout and TLS errors
             name = type(exc).__name__
             if "SSL" in name or "certificate" in str(exc).lower():
                 raise CalDavError(
-                    f"The server's certificate was not accepted: {_short(exc)}.", retryable=False
+                    f"The server's certificate was not accepted: {short(exc)}.", retryable=False
                 ) from None
             if "Connection" in name or "Timeout" in name:
                 raise CalDavError(f"{what}: {self._unreachable(exc)}") from None
@@ -150,7 +129,7 @@ class CalDavClient:
     def _unreachable(self, exc: BaseException) -> str:
         if "refused" in str(exc).lower():
             return f"the calendar server {self._host} refused the connection (is it running?)."
-        return f"the calendar server {self._host} is unreachable ({_short(exc)})."
+        return f"the calendar server {self._host} is unreachable ({short(exc)})."
 
     def _xml(self, what: str, method: str, url: str, body: str, depth: str) -> Any:
         response = self._call(
@@ -170,8 +149,7 @@ class CalDavClient:
         return response.tree
 
     def _propfind(self, url: str, depth: str, props: str) -> Any:
-        body = f"<d:propfind {_XMLNS}><d:prop>{props}</d:prop></d:propfind>"
-        return self._xml("Reading the calendar", "PROPFIND", url, body, depth)
+        return self._xml("Reading the calendar", "PROPFIND", url, propfind_body(props), depth)
 
     # -- calendars ---------------------------------------------------------
 
@@ -194,33 +172,33 @@ class CalDavClient:
             ) from None
         except (error.DAVError, KeyError, AttributeError) as exc:
             raise CalDavError(
-                f"No calendars were found at {self.account.url} ({_short(exc)}).", retryable=False
+                f"No calendars were found at {self.account.url} ({short(exc)}).", retryable=False
             ) from None
         except Exception as exc:
             self._call("Finding the calendars", "OPTIONS", self.account.url)  # says it in words
-            raise CalDavError(f"No calendars were found ({_short(exc)}).") from None
+            raise CalDavError(f"No calendars were found ({short(exc)}).") from None
 
     def _calendars_at(self, url: str, depth: str) -> list[RemoteCalendar]:
         try:
-            root = self._propfind(url, depth, _LIST_PROPS)
+            root = self._propfind(url, depth, LIST_PROPS)
         except Gone:
             return []
         found = []
         for response in root.iterfind("d:response", NS):
             if response.find(".//d:resourcetype/c:calendar", NS) is None:
                 continue
-            found.append(_remote_calendar(self._url(_href(response)), response))
+            found.append(remote_calendar(self._url(response_href(response)), response))
         return found
 
     def state(self, calendar_url: str, with_token: bool = False) -> RemoteCalendar:
         """The calendar's name and ctag now (and its sync token `with_token`, or when it
         has no ctag); `Gone` if it was deleted. A server may build a sync token from a
         history of every event (Radicale: 8 s for 5,000 the first time): not asked idly."""
-        props = _STATE_PROPS + ("<d:sync-token/>" if with_token else "")
+        props = STATE_PROPS + ("<d:sync-token/>" if with_token else "")
         root = self._propfind(calendar_url, "0", props)
         for response in root.iterfind("d:response", NS):
             if response.find(".//d:resourcetype/c:calendar", NS) is not None:
-                found = _remote_calendar(calendar_url, response)
+                found = remote_calendar(calendar_url, response)
                 if not found.ctag and not with_token:
                     return self.state(calendar_url, True)
                 return found
@@ -234,11 +212,7 @@ class CalDavClient:
         refuses the token."""
         if not sync_token and not want_token:
             return self._etags(calendar_url)
-        props = "<d:getetag/>"
-        body = (
-            f"<d:sync-collection {_XMLNS}><d:sync-token>{_esc(sync_token)}</d:sync-token>"
-            f"<d:sync-level>1</d:sync-level><d:prop>{props}</d:prop></d:sync-collection>"
-        )
+        body = sync_collection_body(sync_token, "<d:getetag/>")
         try:
             root = self._xml("Listing the events", "REPORT", calendar_url, body, "1")
         except Rejected:  # an expired token (403 valid-sync-token), or no sync-collection
@@ -251,11 +225,11 @@ class CalDavClient:
             return self._etags(calendar_url)
         found = Changes(root.findtext("d:sync-token", "", NS), complete=not sync_token)
         for response in root.iterfind("d:response", NS):
-            href = _href(response)
+            href = response_href(response)
             etag = response.findtext(".//d:getetag", "", NS)
             status = response.findtext("d:status", "", NS)
             if etag:
-                found.changed[href] = (etag, _size(response))
+                found.changed[href] = (etag, response_size(response))
             elif " 404 " in f"{status} " or not response.findall("d:propstat", NS):
                 found.deleted.add(href)
         return found
@@ -265,12 +239,12 @@ class CalDavClient:
         # events); the size is checked on what is fetched.
         root = self._propfind(calendar_url, "1", "<d:getetag/>")
         found = Changes("", complete=True)
-        base = _path(calendar_url)
+        base = href_path(calendar_url)
         for response in root.iterfind("d:response", NS):
-            href = _href(response)
+            href = response_href(response)
             etag = response.findtext(".//d:getetag", "", NS)
-            if etag and _path(href) != base:
-                found.changed[href] = (etag, _size(response))
+            if etag and href_path(href) != base:
+                found.changed[href] = (etag, response_size(response))
         return found
 
     def fetch(self, calendar_url: str, hrefs: list[str]) -> list[RemoteEvent]:
@@ -278,22 +252,18 @@ class CalDavClient:
         got: list[RemoteEvent] = []
         for start in range(0, len(hrefs), _MULTIGET_CHUNK):
             chunk = hrefs[start : start + _MULTIGET_CHUNK]
-            body = (
-                f"<c:calendar-multiget {_XMLNS}><d:prop><d:getetag/><c:calendar-data/></d:prop>"
-                + "".join(f"<d:href>{_esc(h)}</d:href>" for h in chunk)
-                + "</c:calendar-multiget>"
-            )
+            body = multiget_body(chunk)
             root = self._xml("Fetching events", "REPORT", calendar_url, body, "1")
             for response in root.iterfind("d:response", NS):
                 text = response.findtext(".//c:calendar-data", None, NS)
                 if text is not None:
                     etag = response.findtext(".//d:getetag", "", NS)
-                    got.append(RemoteEvent(_href(response), etag, text))
+                    got.append(RemoteEvent(response_href(response), etag, text))
         return got
 
     def new_href(self, calendar_url: str, uid: str) -> str:
         name = re.sub(r"[^A-Za-z0-9@._-]", "_", uid)[:200] or "event"
-        return _path(calendar_url.rstrip("/") + f"/{name}.ics")
+        return href_path(calendar_url.rstrip("/") + f"/{name}.ics")
 
     def put(self, href: str, ics: str, etag: str | None) -> str:
         """Write an event; `etag` None creates it (412 if one is there). Returns its ETag."""
@@ -306,7 +276,7 @@ class CalDavClient:
             **condition,
             **{"Content-Type": "text/calendar; charset=utf-8"},
         )
-        self._check(response.status, "Saving an event")
+        check_status(response.status, "Saving an event")
         new = response.headers.get("etag", "")
         if new:
             return str(new)
@@ -317,60 +287,7 @@ class CalDavClient:
         headers = {"If-Match": etag} if etag else {}
         response = self._call("Deleting an event", "DELETE", self._url(href), "", **headers)
         if response.status != 404:  # already gone is what we wanted
-            self._check(response.status, "Deleting an event")
-
-    def _check(self, status: int, what: str) -> None:
-        if status == 412:
-            raise Conflict(f"{what}: it changed on the server.")
-        if status in (403, 507):
-            reason = "the server is out of space" if status == 507 else "the server forbids it"
-            raise Rejected(f"{what}: {reason} ({status}).")
-        if status == 404:
-            raise Gone(f"{what}: the calendar is not on the server any more.")
-        if status >= 400:
-            raise CalDavError(f"{what} failed: the server answered {status}.")
+            check_status(response.status, "Deleting an event")
 
     def _url(self, href: str) -> str:
         return urljoin(self.account.url, href)
-
-
-def _remote_calendar(url: str, response: Any) -> RemoteCalendar:
-    comps = [c.get("name", "") for c in response.iterfind(".//c:comp", NS)]
-    privileges = {p.tag.split("}")[-1] for p in response.iterfind(".//d:privilege/*", NS)}
-    read_only = bool(privileges) and not privileges & {"all", "write", "write-content"}
-    return RemoteCalendar(
-        url=url,
-        display_name=response.findtext(".//d:displayname", "", NS) or _path(url).rstrip("/"),
-        color=(response.findtext(".//i:calendar-color", "", NS) or "")[:20],
-        ctag=response.findtext(".//cs:getctag", "", NS) or "",
-        sync_token=response.findtext(".//d:sync-token", "", NS) or "",
-        read_only=read_only,
-        events=not comps or "VEVENT" in comps,
-    )
-
-
-def _href(response: Any) -> str:
-    return _path(response.findtext("d:href", "", NS) or "")
-
-
-def href_path(url: str) -> str:
-    """The path of a calendar's URL, spelled as the hrefs of its events are."""
-    return _path(url)
-
-
-def _path(url: str) -> str:
-    """The path of a URL or href, quoted one way whatever the server's spelling."""
-    return quote(unquote(urlsplit(url).path), safe="/-_.~!$&'()*+,;=:@")
-
-
-def _size(response: Any) -> int:
-    text = response.findtext(".//d:getcontentlength", "", NS) or ""
-    return int(text) if text.strip().isdigit() else -1
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _short(exc: BaseException) -> str:
-    return (" ".join(str(exc).split()) or type(exc).__name__)[:200]
