@@ -14,6 +14,7 @@ from unibox.channels.caldav import CalDavClient, Gone, Rejected, RemoteEvent, hr
 from unibox.core.ics import NO_EVENT, read_ics
 from unibox.core.ics_edit import CONFLICT_SUFFIX, conflict_copy, edited_ics
 from unibox.core.ics_quick import quick_events
+from unibox.store import calendar_remote as cr
 from unibox.store import calendar_sync as cs
 from unibox.store.calendars import CalendarInfo
 from unibox.store.people import HandleResolver
@@ -71,7 +72,7 @@ def pull_changes(
             apply_fetched(store, cal, got, resolver, report)
     if gone:
         with store.write() as s:
-            kept = cs.forget(s.connection(), cal.id, gone)
+            kept = cr.forget(s.connection(), cal.id, gone)
         report.deleted_here += len(gone) - len(kept)
         report.conflicts.extend(
             f"“{title}” was deleted on the server but changed here: it is kept and sent again."
@@ -137,8 +138,8 @@ def apply_fetched(
         for remote, _events in parsed:
             for mine in ours.get(remote.href, []):
                 _keep_ours(conn, resolver, cal, mine, report, now)
-        batch = [cs.Resource(r.href, r.etag, r.ics, events) for r, events in parsed]
-        new = cs.apply_remote(conn, resolver, cal.id, batch, report.changes, now)
+        batch = [cr.Resource(r.href, r.etag, r.ics, events) for r, events in parsed]
+        new = cr.apply_remote(conn, resolver, cal.id, batch, report.changes, now)
     report.added_here += len(new)
     report.updated_here += len(parsed) - len(new)
 

@@ -23,6 +23,7 @@ import uuid
 
 from unibox.channels.caldav import CalDavClient, Conflict, Gone, Rejected
 from unibox.core.ics_edit import edited_ics, resource_uid
+from unibox.store import calendar_remote as cr
 from unibox.store import calendar_sync as cs
 from unibox.store.calendars import CalendarInfo
 from unibox.store.people import HandleResolver
@@ -39,7 +40,7 @@ def sync_calendar(store: Store, client: CalDavClient, cal: CalendarInfo) -> Cale
         state = client.state(cal.url)
     except Gone:
         with store.write() as s:
-            cs.make_local(s, cal.id)
+            cr.make_local(s, cal.id)
         report.gone = True
         return report
     with store.read() as s:
