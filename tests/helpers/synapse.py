@@ -136,6 +136,7 @@ class Synapse(ServerProcess):
             net: AppService(net, secrets.token_hex(16), prefix, bot)
             for net, (prefix, bot) in BRIDGES.items()
         }
+        self._admin: MatrixUser | None = None
 
     @property
     def directory(self) -> Path:
@@ -241,7 +242,9 @@ class Synapse(ServerProcess):
 
     # ------------------------------------------------------------------ users
 
-    def register(self, localpart: str, password: str | None = None) -> MatrixUser:
+    def register(
+        self, localpart: str, password: str | None = None, *, admin: bool = False
+    ) -> MatrixUser:
         """Create a user with the registration shared secret; it comes with a first login."""
         password = password if password is not None else self.password
         endpoint = f"{self.url}/_synapse/admin/v1/register"
@@ -249,12 +252,12 @@ class Synapse(ServerProcess):
             nonce = requests.get(endpoint, timeout=30).json()["nonce"]
             mac = hmac.new(self.shared_secret.encode(), digestmod=hashlib.sha1)
             mac.update(b"\x00".join([nonce.encode(), localpart.encode(), password.encode()]))
-            mac.update(b"\x00notadmin")
+            mac.update(b"\x00admin" if admin else b"\x00notadmin")
             body = {
                 "nonce": nonce,
                 "username": localpart,
                 "password": password,
-                "admin": False,
+                "admin": admin,
                 "mac": mac.hexdigest(),
             }
             response = requests.post(endpoint, json=body, timeout=30)
@@ -267,9 +270,24 @@ class Synapse(ServerProcess):
         """The application service standing in for that network's bridge."""
         return self.bridges[network]
 
-    def new_user(self, base: str = "user", password: str | None = None) -> MatrixUser:
+    def new_user(
+        self, base: str = "user", password: str | None = None, *, admin: bool = False
+    ) -> MatrixUser:
         """Register a user no other test has."""
-        return self.register(f"{base}{next(_user_counter)}".lower(), password)
+        return self.register(f"{base}{next(_user_counter)}".lower(), password, admin=admin)
+
+    def delete_media(self, uri: str) -> None:
+        """Delete an uploaded file as the server's admin does (it answers 404 from then on)."""
+        if self._admin is None:
+            self._admin = self.new_user("admin", admin=True)
+        server, _, media_id = uri.removeprefix("mxc://").partition("/")
+        response = requests.delete(
+            f"{self.url}/_synapse/admin/v1/media/{server}/{media_id}",
+            headers={"Authorization": f"Bearer {self._admin.access_token}"},
+            timeout=30,
+        )
+        if not response.ok:
+            raise RuntimeError(f"delete media: {response.status_code} {response.text}")
 
     def api(self, token: str, method: str, path: str, body: Any = None) -> Any:
         """One client-server API call as the token's user (for test set-up and checks)."""

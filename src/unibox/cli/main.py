@@ -53,6 +53,7 @@ COMMAND_MODULES: tuple[CommandModule, ...] = (
     importlib.import_module("unibox.cli.event_actions"),
     importlib.import_module("unibox.cli.calendars"),
     importlib.import_module("unibox.cli.store_care"),
+    importlib.import_module("unibox.cli.attachments"),
 )
 
 

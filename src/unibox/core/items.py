@@ -238,6 +238,23 @@ class ChatAddress:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatAttachment:
+    """A file, image, video or sound sent in a chat: its description and where it is.
+
+    The bytes stay on the server until the user opens it. `remote` is the
+    channel's own reference (a Matrix mxc:// URI); `details` is what the
+    channel needs to fetch and check it, as JSON (for an end-to-end encrypted
+    Matrix file: its key, iv and hash; a thumbnail's URI and the size).
+    """
+
+    filename: str  # already reduced to a safe base name
+    content_type: str
+    size: int  # as the sender announced it; 0 when not given
+    remote: str
+    details: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
     """One message of a chat or social conversation, as a channel or importer produced it.
 
@@ -265,6 +282,7 @@ class ChatMessage:
     archive: str = ""  # the history it came from: "" the account's own, else a room's
     via: str = ""  # the network behind a bridge (telegram, whatsapp, …), "" for none
     is_history: bool = False  # backfilled or imported: never a notification
+    attachments: tuple[ChatAttachment, ...] = ()  # files and images, not yet downloaded
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from unibox.core.items import ChangeSet, ChatAddress, ChatMessage
 from unibox.core.snippets import make_snippet
 from unibox.store.chat_handles import OCCUPANT, ChatHandleResolver
 from unibox.store.chat_identity import known_remote_ids, remote_key, take_echoes
+from unibox.store.chat_media import insert_media
 from unibox.store.schema import (
     Account,
     Conversation,
@@ -208,6 +209,7 @@ class ChatIngestor:
         participants: list[dict[str, Any]] = []
         bodies: list[dict[str, Any]] = []
         fts: list[tuple[Any, ...]] = []
+        media: list[tuple[int, ChatMessage]] = []
         for n in news:
             it = n.item
             sender_key = self._sender_key(n)
@@ -229,7 +231,7 @@ class ChatIngestor:
                     "direction": "out" if outgoing else "in",
                     "snippet": make_snippet(it.text),
                     "size": len(it.text.encode()),
-                    "has_attachments": False,
+                    "has_attachments": bool(it.attachments),
                     "parse_state": "complete",
                     "parse_error": "",
                     "is_seen": outgoing or (it.is_history and sent_at < added_at),
@@ -275,6 +277,8 @@ class ChatIngestor:
                 }
             )
             fts.append((mid, "", it.text, names_text, addresses_text))
+            if it.attachments:
+                media.append((mid, it))
             changes.messages_added.add(mid)
             changes.conversations.add(cid)
             mid += 1
@@ -286,6 +290,7 @@ class ChatIngestor:
             "INSERT INTO message_fts(rowid, subject, body, names, addresses) VALUES (?,?,?,?,?)",
             fts,
         )
+        insert_media(conn, media)
         refresh_chats(conn, {self._conversations[n.ref] for n in news})
 
     def _participants(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from unibox.core.identity import normalize_handle
 from unibox.core.items import ChangeSet, ChatUpdate
 from unibox.core.snippets import make_snippet
+from unibox.store.chat_media import forget_media
 from unibox.store.schema import Handle, Message, MessageBody
 from unibox.store.schema_chat import ChatChange, ChatCursor
 
@@ -121,6 +122,7 @@ def _settle(session: Session, account_id: int, targets: set[str], changes: Chang
             continue
         if any(action == "redact" for action, _s, _t in found):
             _set_text(session, mid, "")
+            forget_media(session, mid)
             session.execute(
                 update(Message).where(Message.id == mid).values(deleted_at=int(time.time()))
             )

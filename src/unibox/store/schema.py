@@ -362,6 +362,12 @@ from unibox.store import schema_actions as _schema_actions  # noqa: E402, F401
 
 def full_metadata() -> MetaData:
     """The metadata with every table of the store (for Alembic and the schema test)."""
-    from unibox.store import schema_chat, schema_events, schema_people, schema_pop3  # noqa: F401
+    from unibox.store import (  # noqa: F401
+        schema_chat,
+        schema_events,
+        schema_media,
+        schema_people,
+        schema_pop3,
+    )
 
     return Base.metadata

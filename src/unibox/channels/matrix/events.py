@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from unibox.channels.matrix import media
 from unibox.core.identity import MATRIX
 from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
 
 KIND = MATRIX
-FILE_TYPES = {"m.image": "image", "m.file": "file", "m.audio": "audio", "m.video": "video"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +55,15 @@ def strip_reply_fallback(body: str) -> str:
     return "\n".join(lines[i:])
 
 
-def message_text(content: Mapping[str, Any]) -> str:
+def message_text(content: Mapping[str, Any], event_type: str = "m.room.message") -> str:
     body = content.get("body")
     text = body if isinstance(body, str) else ""
     msgtype = content.get("msgtype")
-    if msgtype in FILE_TYPES:
-        name = content.get("filename") or text or FILE_TYPES[str(msgtype)]
-        return f"[{FILE_TYPES[str(msgtype)]}: {name}]"
+    kind = media.media_kind(event_type, content)
+    if kind:  # "[image: cat.png]" (what lists and search show), then the caption
+        caption = media.caption_of(content)
+        head = f"[{kind}: {media.safe_name(content, kind)}]"
+        return f"{head}\n{caption}" if caption else head
     if msgtype == "m.emote":
         return f"* {text}"
     return text
@@ -98,7 +100,7 @@ def read_event(
         return ChatUpdate(
             KIND, "reaction", target, room.ref, sender, str(key or ""), event_id, when(source)
         )
-    if kind != "m.room.message":
+    if kind not in ("m.room.message", "m.sticker"):
         return None
     if rel.get("rel_type") == "m.replace" and isinstance(rel.get("event_id"), str):
         new = content.get("m.new_content")
@@ -106,11 +108,12 @@ def read_event(
         return ChatUpdate(
             KIND, "edit", str(rel["event_id"]), room.ref, sender, text, event_id, when(source)
         )
-    if not isinstance(content.get("body"), str) and content.get("msgtype") not in FILE_TYPES:
+    attachment = media.attachment_of(str(kind), content)
+    if not isinstance(content.get("body"), str) and attachment is None:
         return None  # nothing a person wrote (a broken or half-redacted event)
     reply = rel.get("m.in_reply_to")
     reply_to = reply.get("event_id") if isinstance(reply, Mapping) else None
-    text = message_text(content)
+    text = message_text(content, str(kind))
     if isinstance(reply_to, str):
         text = strip_reply_fallback(text)
     unsigned = source.get("unsigned")
@@ -133,6 +136,7 @@ def read_event(
         reply_to=reply_to if isinstance(reply_to, str) else "",
         archive=room.room_id,
         is_history=is_history,
+        attachments=(attachment,) if attachment is not None else (),
     )
 
 

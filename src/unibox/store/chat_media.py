@@ -1,0 +1,180 @@
+"""Chat attachments in the store: their rows at ingest, what opening one needs, its kept bytes.
+
+An attachment of a chat message is an `attachment` row (as for mail) plus a
+`chat_media` row: its address on the server and, once opened, its bytes.
+Callers get dataclasses, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.orm import Session
+
+from unibox.core.items import ChatMessage
+from unibox.store.schema import Account, Attachment, Message, insert_rows, next_id, table
+from unibox.store.schema_media import ChatMedia
+
+_A = table(Attachment)
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRow:
+    """One attachment of a message as listed: position, name, type, size, and whether its
+    bytes are here (always for mail: they are in the message's source)."""
+
+    position: int
+    filename: str
+    content_type: str
+    size: int
+    kept: bool
+    remote: str = ""  # a chat attachment's address on its server
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "position": self.position,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "downloaded": self.kept,
+            "remote": self.remote,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMediaSource:
+    """What fetching one chat attachment needs (or its bytes, when they are kept)."""
+
+    attachment_id: int
+    account_id: int
+    account_name: str
+    account_kind: str
+    filename: str
+    content_type: str
+    size: int
+    remote: str
+    details: str
+    data: bytes | None
+
+
+def insert_media(conn: Connection, items: Sequence[tuple[int, ChatMessage]]) -> None:
+    """The attachment and chat_media rows of messages just inserted (message id, item)."""
+    if not items:
+        return
+    aid = next_id(conn, _A)
+    attachments: list[dict[str, Any]] = []
+    media: list[dict[str, Any]] = []
+    for mid, item in items:
+        for position, a in enumerate(item.attachments):
+            attachments.append(
+                {
+                    "id": aid,
+                    "message_id": mid,
+                    "position": position,
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "content_id": "",
+                    "inline": False,
+                }
+            )
+            media.append(
+                {
+                    "attachment_id": aid,
+                    "remote": a.remote,
+                    "details": a.details,
+                    "fetched_at": None,
+                    "data": None,
+                }
+            )
+            aid += 1
+    insert_rows(conn, _A, attachments)
+    insert_rows(conn, table(ChatMedia), media)
+
+
+def attachment_rows(session: Session, message_id: int) -> list[AttachmentRow]:
+    """A message's attachments in order, mail or chat."""
+    rows = session.execute(
+        select(
+            Attachment.position,
+            Attachment.filename,
+            Attachment.content_type,
+            Attachment.size,
+            ChatMedia.remote,
+            ChatMedia.fetched_at,
+        )
+        .outerjoin(ChatMedia, ChatMedia.attachment_id == Attachment.id)
+        .where(Attachment.message_id == message_id)
+        .order_by(Attachment.position)
+    )
+    return [
+        AttachmentRow(pos, name, ctype, size, remote is None or fetched is not None, remote or "")
+        for pos, name, ctype, size, remote, fetched in rows
+    ]
+
+
+def chat_media_source(session: Session, message_id: int, position: int) -> ChatMediaSource | None:
+    """The chat attachment at `position` of a message; None when it is not a chat's."""
+    row = session.execute(
+        select(
+            Attachment.id,
+            Message.account_id,
+            Account.name,
+            Account.kind,
+            Attachment.filename,
+            Attachment.content_type,
+            Attachment.size,
+            ChatMedia.remote,
+            ChatMedia.details,
+            ChatMedia.data,
+        )
+        .join(ChatMedia, ChatMedia.attachment_id == Attachment.id)
+        .join(Message, Message.id == Attachment.message_id)
+        .join(Account, Account.id == Message.account_id)
+        .where(Attachment.message_id == message_id, Attachment.position == position)
+    ).first()
+    if row is None:
+        return None
+    values: tuple[Any, ...] = tuple(row)
+    return ChatMediaSource(*values)
+
+
+def keep_media(session: Session, attachment_id: int, data: bytes) -> None:
+    """The bytes of a chat attachment, fetched: kept, so the next open needs no network."""
+    session.execute(
+        update(ChatMedia)
+        .where(ChatMedia.attachment_id == attachment_id)
+        .values(data=data, fetched_at=int(time.time()))
+    )
+
+
+def kept_images(session: Session, message_ids: Sequence[int]) -> dict[int, bytes]:
+    """The kept bytes of the first image of each of these messages (for a chat's bubbles)."""
+    found: dict[int, bytes] = {}
+    ids = list(message_ids)
+    for start in range(0, len(ids), 900):
+        for mid, data in session.execute(
+            select(Attachment.message_id, ChatMedia.data)
+            .join(ChatMedia, ChatMedia.attachment_id == Attachment.id)
+            .where(
+                Attachment.message_id.in_(ids[start : start + 900]),
+                Attachment.content_type.like("image/%"),
+                ChatMedia.data.is_not(None),
+            )
+            .order_by(Attachment.message_id, Attachment.position)
+        ):
+            if data is not None:
+                found.setdefault(mid, data)
+    return found
+
+
+def forget_media(session: Session, message_id: int) -> None:
+    """A redacted message's kept bytes go with its text."""
+    ids = select(Attachment.id).where(Attachment.message_id == message_id).scalar_subquery()
+    session.execute(
+        update(ChatMedia).where(ChatMedia.attachment_id.in_(ids)).values(data=None, fetched_at=None)
+    )
