@@ -114,7 +114,7 @@ def test_search_results_come_first_and_the_preview_once_typing_pauses(
     """Each letter's results show at once; reading the first one waits for a pause."""
     inbox = _rows(qtbot, window)
     qtbot.waitUntil(lambda: _shown_subject(window) == inbox[0].subject)
-    window.focus_search()
+    window.keys.focus_search()
     for text in ("no", "nor", "nord"):
         with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
             window.search.setText(text)
@@ -135,7 +135,7 @@ def test_search_results_come_first_and_the_preview_once_typing_pauses(
 
 
 def test_letters_typed_into_search_are_text_not_shortcuts(qtbot: Any, window: MainWindow) -> None:
-    window.focus_search()
+    window.keys.focus_search()
     current = window.message_list.currentIndex().row()
     with qtbot.waitSignal(window.messages.loaded, timeout=15_000):
         qtbot.keyClicks(window.search, "juergen ku")

@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 
 from unibox.config import Settings
 from unibox.core.triage import Clock, utc_now
-from unibox.store.chat_view import ChatThread
-from unibox.store.message_content import MessageContent
 from unibox.store.view_counts import Counts
 from unibox.store.views import View, ViewKind
 from unibox.ui.bridge import Bridge
@@ -39,6 +37,7 @@ from unibox.ui.models.sidebar import SidebarModel
 from unibox.ui.people.wiring import PEOPLE_SHORTCUTS, PeopleSide
 from unibox.ui.preferences import GROUP_CONVERSATIONS, PERSON_PANEL, Preferences
 from unibox.ui.reading import ReadingActions
+from unibox.ui.shown_item import ShownItem
 from unibox.ui.side_pane import SidePane
 from unibox.ui.snooze_waker import SnoozeWaker
 from unibox.ui.triage import Triage
@@ -51,8 +50,9 @@ from unibox.ui.widgets.sidebar_view import SidebarView
 from unibox.ui.widgets.snooze_picker import SnoozePicker
 from unibox.ui.widgets.sync_status import SyncStatus
 from unibox.ui.widgets.welcome import WelcomePage
+from unibox.ui.window_keys import WindowKeys
 from unibox.ui.window_menus import install_commands
-from unibox.ui.window_state import give_back_width, remember_widths, restore_layout, save_layout
+from unibox.ui.window_state import restore_layout, save_layout
 
 if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
     from unibox.store.accounts import AccountInfo
@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self.flow = ListFlow(
             bridge, self.messages, self.list_pane, self.reader, self.sidebar_model, self._now, self
         )
+        self.shown = ShownItem(self)
+        self.keys = WindowKeys(self)
         self.commands = install_commands(self)
         self._connect_signals()
         self.people = PeopleSide(self, self.mode_switcher)
@@ -125,7 +127,6 @@ class MainWindow(QMainWindow):
         self.calendar = CalendarSide(self, self.people)
         self.composer = install_compose(self)
         self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
-        self._shown_id: int | None = None
         self.account_dialog: AddAccountDialog | None = None
         # "Add account" clicked before the sync side was attached: open it then.
         self._add_account_asked = False
@@ -197,10 +198,10 @@ class MainWindow(QMainWindow):
         self.sidebar_model.loaded.connect(self._sidebar_loaded)
         self.sidebar_model.counts_changed.connect(self._show_totals)
         self.search.search_changed.connect(self.flow.search)
-        self.search.escape_pressed.connect(self.back_to_list)
-        self.search.down_pressed.connect(self._enter_results)
-        self.reader.loaded.connect(self._show_message)
-        self.reader.cleared.connect(self._nothing_shown)
+        self.search.escape_pressed.connect(self.keys.back_to_list)
+        self.search.down_pressed.connect(self.keys.enter_results)
+        self.reader.loaded.connect(self.shown.show_message)
+        self.reader.cleared.connect(self.shown.nothing_shown)
         self.bridge.changes.connect(self.messages.apply_changes)
         self.bridge.changes.connect(self.sidebar_model.apply_changes)
         self.bridge.changes.connect(self.reader.apply_changes)
@@ -213,13 +214,13 @@ class MainWindow(QMainWindow):
         self.welcome.add_account.connect(self.add_account)
         self.person.loaded.connect(self.person_panel.show_card)
         self.bridge.changes.connect(self.chat.apply_changes)
-        self.chat.opened.connect(self._chat_opened)
+        self.chat.opened.connect(self.shown.chat_opened)
         self.bridge.changes.connect(self.person.apply_changes)
         self.person_panel.conversation_chosen.connect(self.open_message)
         self.person_panel.show_all.connect(self._mail_with)
         self.triage.said.connect(self.notice.say)
         self.notice.undo_requested.connect(self.triage.undo)
-        self.snooze_picker.chosen.connect(self._snooze_chosen)
+        self.snooze_picker.chosen.connect(self.keys.snooze_chosen)
         self.snooze_picker.cancelled.connect(
             lambda: self.message_list.setFocus(Qt.FocusReason.PopupFocusReason)
         )
@@ -320,40 +321,6 @@ class MainWindow(QMainWindow):
     def _show_totals(self, counts: Counts) -> None:
         self.totals.setText(f"{counts.total:,} messages · {counts.unread:,} unread")
 
-    def _show_message(self, content: MessageContent) -> None:
-        if content.channel != "mail":  # a chat opens as a chat, not as a letter
-            self._shown_id = content.id
-            self.message_view.clear()
-            self.reading_pane.setCurrentWidget(self.chat_view)
-            self.chat.open(content.conversation_id)
-            return
-        self.chat.close()
-        self.reading_pane.setCurrentWidget(self.message_view)
-        self.reading.show(content)
-        # Read once it is opened; not when it is only shown again (it changed,
-        # say marked unread), nor when the list opened it by itself.
-        opened, self._shown_id = content.id != self._shown_id, content.id
-        if opened and not content.is_seen and content.id != self.flow.quiet_open:
-            self.triage.mark_seen_quietly(content.id)
-        # The other person: the sender, or for mail the user sent, whom it went to.
-        other = content.to[0] if content.outgoing and content.to else content.sender
-        if self.person_panel.isVisible():
-            self.person.load(other.email)
-
-    def _nothing_shown(self) -> None:
-        self.chat.close()
-        self.reading_pane.setCurrentWidget(self.message_view)
-        self.message_view.clear()
-
-    def _chat_opened(self, thread: ChatThread) -> None:
-        if not self.person_panel.isVisible():
-            return
-        if thread.kind == "chat":
-            self.person.load(thread.address)
-        else:  # a group: whoever wrote its newest line (that is not the user's)
-            theirs = [line for line in thread.lines if not line.outgoing]
-            self.person.load(theirs[-1].sender_address if theirs else "")
-
     def _local_now(self) -> datetime:
         return self.clock().astimezone()
 
@@ -362,20 +329,6 @@ class MainWindow(QMainWindow):
         self.prefs.set(GROUP_CONVERSATIONS, grouped)
         self.flow.select_first = True
         self.messages.set_grouped(grouped)
-
-    def toggle_person_panel(self) -> None:
-        shown = self.person_action.isChecked()
-        self.prefs.set(PERSON_PANEL, shown)
-        if not shown:
-            remember_widths(self.panes, self.prefs)
-        self.person_panel.setVisible(shown)
-        if shown:
-            give_back_width(self.panes, self.panes.indexOf(self.person_panel), self.prefs)
-        content = self.message_view.content
-        if shown and content is not None:
-            self._show_message(content)
-        elif shown and self.chat.view.shown is not None and self.chat.conversation_id:
-            self._chat_opened(self.chat.view.shown)
 
     def open_message(self, message_id: int) -> None:
         """Read this message: selected in the list when it is there, else in the pane only."""
@@ -388,55 +341,6 @@ class MainWindow(QMainWindow):
     def _mail_with(self, email: str) -> None:
         self.search.setText(email)
         self.search.flush()
-
-    # -- keyboard --------------------------------------------------------------
-
-    def go_to(self, view: View) -> None:
-        """Show a smart view (g then i, n, f, s, z), leaving any search."""
-        self.sidebar.select_view(view)
-        self.flow.show_view(view)
-        self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def open_snooze(self) -> None:
-        if not self.triage.selected_ids():
-            self.notice.say("Select a message first.", False)
-            return
-        count = len(self.triage.selected_ids())
-        title = "Snooze until…" if count == 1 else f"Snooze {count} messages until…"
-        self.snooze_picker.open(self.clock(), title)
-
-    def _snooze_chosen(self, when: datetime) -> None:
-        self.message_list.setFocus(Qt.FocusReason.PopupFocusReason)
-        self.triage.snooze(when)
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
-    def back_to_list(self) -> None:
-        if self.overlay.isVisible():
-            self.overlay.hide()
-        elif self.search.hasFocus() or self.message_list.hasFocus() is False:
-            self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        elif self.search.active:
-            self.flow.leave_search()
-        if not self.message_list.currentIndex().isValid():
-            self.message_list.step(1)
-
-    def _enter_results(self) -> None:
-        self.message_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if not self.message_list.currentIndex().isValid():
-            self.message_list.step(1)
-
-    def read(self) -> None:
-        if self.reading_pane.currentWidget() is self.chat_view:  # a chat: write in it
-            self.chat_view.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        elif self.message_view.content is not None:
-            self.message_view.body.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def scroll_body(self) -> None:
-        bar = self.message_view.body.verticalScrollBar()
-        bar.setValue(bar.value() + bar.pageStep())
 
     def quit(self) -> None:
         """File › Quit, the tray's Quit, SIGTERM: end unibox, even where closing keeps it in

@@ -36,7 +36,7 @@ def install_commands(w: MainWindow) -> Commands:
     c.add("message", Command("&Delete", ("#", "Del"), t.delete, "Move to Trash", ("#", "Del")))
     c.add("message", Command("&Junk", ("!",), t.junk, "Move to Junk", ("!",)))
     c.separator("message")
-    c.add("message", Command("&Snooze…", ("B",), w.open_snooze, "Snooze until…", ("b",)))
+    c.add("message", Command("&Snooze…", ("B",), w.keys.open_snooze, "Snooze until…", ("b",)))
     c.add(
         "message",
         Command("&Follow up", ("H",), t.toggle_followup, "Follow up in 3 days if no reply", ("h",)),
@@ -66,7 +66,7 @@ def install_commands(w: MainWindow) -> Commands:
             Command(title, (keys,), _go(w, View(kind)), f"Go to {title.replace('&', '')}", shown),
         )
     c.separator("go")
-    c.add("go", Command("&Search", ("/",), w.focus_search, "Search", ("/",)))
+    c.add("go", Command("&Search", ("/",), w.keys.focus_search, "Search", ("/",)))
 
     c.menu("view", "&View")
     w.plain_text_action = c.add(
@@ -94,7 +94,7 @@ def install_commands(w: MainWindow) -> Commands:
         Command(
             "P&erson panel",
             ("Ctrl+Shift+I",),
-            w.toggle_person_panel,
+            w.shown.toggle_person_panel,
             "Person panel",
             checkable=True,
         ),
@@ -114,17 +114,21 @@ def install_commands(w: MainWindow) -> Commands:
         ("K", lambda: w.message_list.step(-1)),
         ("Shift+J", lambda: w.message_list.extend(1)),
         ("Shift+K", lambda: w.message_list.extend(-1)),
-        ("U", w.back_to_list),
-        ("Escape", w.back_to_list),
+        ("U", w.keys.back_to_list),
+        ("Escape", w.keys.back_to_list),
     )
     for keys, slot in window_keys:
         bind(w, keys, slot, Qt.ShortcutContext.WindowShortcut)
     # Enter and Space belong to the search field when it has focus.
-    for keys, slot in (("Return", w.read), ("Enter", w.read), ("Space", w.scroll_body)):
+    for keys, slot in (
+        ("Return", w.keys.read),
+        ("Enter", w.keys.read),
+        ("Space", w.keys.scroll_body),
+    ):
         bind(w.message_list, keys, slot, Qt.ShortcutContext.WidgetShortcut)
     w.message_list.menu_requested.connect(c.show_context_menu)
     return c
 
 
 def _go(w: MainWindow, view: View) -> Callable[[], None]:
-    return lambda: w.go_to(view)
+    return lambda: w.keys.go_to(view)
