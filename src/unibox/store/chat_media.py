@@ -117,6 +117,34 @@ def attachment_rows(session: Session, message_id: int) -> list[AttachmentRow]:
     ]
 
 
+def line_attachments(
+    session: Session, message_ids: Sequence[int]
+) -> dict[int, tuple[AttachmentRow, ...]]:
+    """The attachments of these messages (of a chat's page), by message id."""
+    found: dict[int, list[AttachmentRow]] = {}
+    ids = list(message_ids)
+    for start in range(0, len(ids), 900):
+        for mid, pos, name, ctype, size, remote, fetched in session.execute(
+            select(
+                Attachment.message_id,
+                Attachment.position,
+                Attachment.filename,
+                Attachment.content_type,
+                Attachment.size,
+                ChatMedia.remote,
+                ChatMedia.fetched_at,
+            )
+            .outerjoin(ChatMedia, ChatMedia.attachment_id == Attachment.id)
+            .where(Attachment.message_id.in_(ids[start : start + 900]))
+            .order_by(Attachment.message_id, Attachment.position)
+        ):
+            kept = remote is None or fetched is not None
+            found.setdefault(mid, []).append(
+                AttachmentRow(pos, name, ctype, size, kept, remote or "")
+            )
+    return {mid: tuple(rows) for mid, rows in found.items()}
+
+
 def chat_media_source(session: Session, message_id: int, position: int) -> ChatMediaSource | None:
     """The chat attachment at `position` of a message; None when it is not a chat's."""
     row = session.execute(
@@ -150,26 +178,6 @@ def keep_media(session: Session, attachment_id: int, data: bytes) -> None:
         .where(ChatMedia.attachment_id == attachment_id)
         .values(data=data, fetched_at=int(time.time()))
     )
-
-
-def kept_images(session: Session, message_ids: Sequence[int]) -> dict[int, bytes]:
-    """The kept bytes of the first image of each of these messages (for a chat's bubbles)."""
-    found: dict[int, bytes] = {}
-    ids = list(message_ids)
-    for start in range(0, len(ids), 900):
-        for mid, data in session.execute(
-            select(Attachment.message_id, ChatMedia.data)
-            .join(ChatMedia, ChatMedia.attachment_id == Attachment.id)
-            .where(
-                Attachment.message_id.in_(ids[start : start + 900]),
-                Attachment.content_type.like("image/%"),
-                ChatMedia.data.is_not(None),
-            )
-            .order_by(Attachment.message_id, Attachment.position)
-        ):
-            if data is not None:
-                found.setdefault(mid, data)
-    return found
 
 
 def forget_media(session: Session, message_id: int) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from unibox.core.items import ChangeSet
+from unibox.store.chat_media import AttachmentRow, line_attachments
 from unibox.store.chat_outbox import chat_states
 from unibox.store.import_accounts import IMPORT_KIND
 from unibox.store.schema import (
@@ -41,6 +42,7 @@ class ChatLine:
     is_seen: bool
     delivery: str = ""  # the user's message written in unibox: queued, sent or failed
     error: str = ""  # why it failed
+    attachments: tuple[AttachmentRow, ...] = ()  # its files and images, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ def chat_thread(
             Message.is_seen,
             Message.channel,
             MessageBody.text,
+            Message.has_attachments,
         )
         .outerjoin(MessageBody, MessageBody.message_id == Message.id)
         .where(Message.conversation_id == conversation_id, Message.deleted_at.is_(None))
@@ -130,6 +133,7 @@ def chat_thread(
     ids = [r.id for r in rows]
     senders = _sender_names(session, ids)
     states = chat_states(session, [r.id for r in rows if r.direction == "out"])
+    files = line_attachments(session, [r.id for r in rows if r.has_attachments])
     lines = []
     for r in rows:
         name, address = senders.get(r.id, ("", ""))
@@ -145,6 +149,7 @@ def chat_thread(
                 is_seen=r.is_seen,
                 delivery=state.state if state else "",
                 error=state.error if state else "",
+                attachments=files.get(r.id, ()),
             )
         )
     channel = rows[-1].channel if rows else "xmpp"

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
 
 from unibox.core.items import ChangeSet
 from unibox.services import chat as chat_service
 from unibox.store.chat_view import PAGE, ChatThread, chat_thread
 from unibox.ui.bridge import Bridge
+from unibox.ui.widgets.chat_media import is_picture, scaled
 from unibox.ui.widgets.chat_view import ChatView
+
+if TYPE_CHECKING:
+    from unibox.secrets import SecretStore
+
+log = logging.getLogger("unibox.ui")
+# A chat's pictures load when it is shown (from the store, else from the server) up to
+# this size; a bigger one waits for a click on its chip, as every other file does.
+AUTO_PICTURE_BYTES = 8 * 1024 * 1024
+LOADING = "Loading image…"
 
 
 class ChatPane(QObject):
@@ -29,9 +42,12 @@ class ChatPane(QObject):
         view: ChatView,
         clock: Callable[[], datetime],
         parent: QObject | None = None,
+        secrets: Callable[[], SecretStore] | None = None,
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self._secrets = secrets
+        self._pictures: dict[tuple[int, int], QImage | str] = {}  # shown, or why not
         self.view = view
         self._clock = clock
         self._generation = 0
@@ -46,6 +62,10 @@ class ChatPane(QObject):
         self.conversation_id = conversation_id
         if fresh:
             self.limit = PAGE
+            # A picture that could not be fetched is tried again when its chat opens again.
+            self._pictures = {
+                k: v for k, v in self._pictures.items() if isinstance(v, QImage) or v == LOADING
+            }
         self._load()
         if fresh:
             store = self._bridge.store
@@ -96,4 +116,43 @@ class ChatPane(QObject):
         if generation != self._generation or thread is None:
             return
         self.view.show_thread(thread, self._clock())
+        self._show_pictures(thread)
         self.opened.emit(thread)
+
+    def _show_pictures(self, thread: ChatThread) -> None:
+        for line in thread.lines:
+            first = next((a for a in line.attachments if is_picture(a)), None)
+            if first is None:
+                continue
+            key = (line.id, first.position)
+            if key in self._pictures:
+                self.view.lines.set_picture(*key, self._pictures[key])
+            elif first.kept or (self._secrets is not None and first.size <= AUTO_PICTURE_BYTES):
+                self._pictures[key] = LOADING  # asked once, whatever comes of it
+                self._load_picture(*key)
+            else:
+                self.view.lines.set_picture(*key, "Open the file to see the image.")
+
+    def _load_picture(self, message_id: int, position: int) -> None:
+        from unibox.services.attachments import attachment_data
+
+        store, secrets = self._bridge.store, self._secrets
+
+        def load() -> QImage | str:
+            if secrets is None:
+                raise RuntimeError("no keyring")
+            data = attachment_data(store, secrets(), message_id, position).data
+            image = QImage()
+            if not image.loadFromData(data):
+                return "The image cannot be shown; open the file instead."
+            return scaled(image)
+
+        def shown(image: QImage | str) -> None:
+            self._pictures[(message_id, position)] = image
+            self.view.lines.set_picture(message_id, position, image)
+
+        def failed(exc: Exception) -> None:
+            log.info("chat picture %s/%s: %s", message_id, position, exc)
+            shown(f"Image not shown: {exc}")
+
+        self._bridge.run(load, shown, failed)

@@ -55,6 +55,7 @@ from unibox.ui.window_menus import install_commands
 from unibox.ui.window_state import restore_layout, save_layout
 
 if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
+    from unibox.secrets import SecretStore
     from unibox.store.accounts import AccountInfo
     from unibox.ui.settings.dialog import SettingsDialog
     from unibox.ui.sync_service import SyncService
@@ -106,11 +107,14 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self._build(demo)
         restore_layout(self, self.panes, self.prefs)
-        self.reading = ReadingActions(bridge, self.message_view, self.prefs, self)
+        self.reading = ReadingActions(
+            bridge, self.message_view, self.prefs, self, secrets=self._secrets
+        )
         self.answers = InvitationAnswers(
             bridge, self.message_view, self.prefs, lambda: self.syncs, self
         )
-        self.chat = ChatPane(bridge, self.chat_view, self._local_now, self)
+        self.chat = ChatPane(bridge, self.chat_view, self._local_now, self, self._secrets)
+        self.chat_view.attachment_requested.connect(self.reading.attachment_of)
         self.triage = Triage(
             bridge, self.messages, self.message_list, self._now, lambda: self.syncs, self
         )
@@ -320,6 +324,14 @@ class MainWindow(QMainWindow):
 
     def _show_totals(self, counts: Counts) -> None:
         self.totals.setText(f"{counts.total:,} messages · {counts.unread:,} unread")
+
+    def _secrets(self) -> SecretStore:
+        """The keyring the syncs read, or one of its own before they are attached."""
+        if self.syncs is not None:
+            return self.syncs.runner.secrets
+        from unibox.secrets import SecretStore
+
+        return SecretStore()
 
     def _local_now(self) -> datetime:
         return self.clock().astimezone()

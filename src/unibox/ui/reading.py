@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from unibox.ui.widgets.remote_notice import RemoteScope
 
 if TYPE_CHECKING:  # the MIME stack and urllib load on first use, not at start-up
     from unibox.core.attachments import AttachmentData
+    from unibox.secrets import SecretStore
 
 log = logging.getLogger("unibox.ui")
 
@@ -33,6 +35,12 @@ RISKY_EXTENSIONS = frozenset((
     "command", "run", "bin", "appimage", "desktop", "deb", "rpm", "apk", "app", "py", "pyw",
     "pl", "rb", "php", "dll", "so", "dylib", "iso", "img", "dmg",
 ))  # fmt: skip
+
+
+def _default_secrets() -> SecretStore:
+    from unibox.secrets import SecretStore
+
+    return SecretStore()
 
 
 def _images(found: dict[str, bytes]) -> dict[str, QImage]:
@@ -53,10 +61,16 @@ class ReadingActions(QObject):
     """
 
     def __init__(
-        self, bridge: Bridge, view: MessageView, prefs: Preferences, window: QWidget
+        self,
+        bridge: Bridge,
+        view: MessageView,
+        prefs: Preferences,
+        window: QWidget,
+        secrets: Callable[[], SecretStore] | None = None,
     ) -> None:
         super().__init__(window)
         self._bridge = bridge
+        self._secrets = secrets or _default_secrets
         self._view = view
         self._prefs = prefs
         self._window = window
@@ -121,7 +135,10 @@ class ReadingActions(QObject):
         content = self._view.content
         if content is None or content.id != message_id:
             return
-        name = content.attachments[position][0]
+        self.attachment_of(message_id, position, content.attachments[position][0], action)
+
+    def attachment_of(self, message_id: int, position: int, name: str, action: str) -> None:
+        """Open or save a message's attachment (mail, or a chat's: downloaded when not kept)."""
         if action == "open" and Path(name).suffix.lower().lstrip(".") in RISKY_EXTENSIONS:
             answer = QMessageBox.question(
                 self._window,
@@ -134,16 +151,13 @@ class ReadingActions(QObject):
                 return
             action = "save"
 
-        from unibox.core.attachments import extract_attachment
+        from unibox.services.attachments import attachment_data
 
-        def query(s: Session) -> AttachmentData:
-            raw = raw_source(s, message_id)
-            if raw is None:
-                raise UserError("This message has not been downloaded yet.")
-            return extract_attachment(raw, position, name)
-
+        store, secrets = self._bridge.store, self._secrets
         done = self._open if action == "open" else self._save
-        self._bridge.read(query, done)
+        self._bridge.run(
+            lambda: attachment_data(store, secrets(), message_id, position), done, self._failed
+        )
 
     def _say(self, text: str) -> None:
         window = self._window

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from unibox.store.chat_view import ChatLine
+from unibox.ui.widgets.chat_media import BubbleMedia, caption
 
 # Lines of one sender this close together share a bubble group (one name above them).
 GROUP_GAP = timedelta(minutes=5)
@@ -58,12 +60,18 @@ class Bubble(QFrame):
             sender = QLabel(name, self)
             sender.setObjectName("BubbleSender")
             col.addWidget(sender)
+        self.media: BubbleMedia | None = None
+        if line.attachments:
+            self.media = BubbleMedia(line.attachments, self)
+            col.addWidget(self.media)
+        self.shown_text = caption(line.text, line.attachments)
         self.text = QLabel(self)
         self.text.setObjectName("BubbleText")
         self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setText(line.text)
+        self.text.setText(self.shown_text)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setVisible(bool(self.shown_text))
         col.addWidget(self.text)
         local = line.sent_at.astimezone()
         status = delivery_text(line)
@@ -77,13 +85,23 @@ class Bubble(QFrame):
         """At most `width` wide; a short line keeps to one line, a long one wraps at it."""
         room = max(40, width - 24)
         metrics = self.text.fontMetrics()
-        widest = max((metrics.horizontalAdvance(t) for t in self.line.text.splitlines()), default=0)
+        lines = self.shown_text.splitlines()
+        widest = max((metrics.horizontalAdvance(t) for t in lines), default=0)
+        if self.media is not None:
+            widest = max(widest, self.media.widest())
         self.text.setFixedWidth(min(room, widest + 4))
         self.setMaximumWidth(width)
 
 
 class ChatLines(QWidget):
-    """A chat's lines, oldest at the top and newest at the bottom, with a title for each day."""
+    """A chat's lines, oldest at the top and newest at the bottom, with a title for each day.
+
+    Signals:
+        attachment_requested(int, int, str, str): message id, attachment position, its
+            file name, and "open" or "save".
+    """
+
+    attachment_requested = Signal(int, int, str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +150,13 @@ class ChatLines(QWidget):
         self._rows.append(widget)
 
     def _add_bubble(self, bubble: Bubble, gap: int) -> None:
+        if bubble.media is not None:
+            names = {a.position: a.filename for a in bubble.line.attachments}
+            bubble.media.requested.connect(
+                lambda pos, action, mid=bubble.line.id: self.attachment_requested.emit(
+                    mid, pos, names.get(pos, ""), action
+                )
+            )
         row = QWidget(self)
         box = QHBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
@@ -143,6 +168,20 @@ class ChatLines(QWidget):
             box.addStretch(1)
         self.bubbles.append(bubble)
         self._add(row, gap)
+
+    def set_picture(self, message_id: int, position: int, image: QImage | str) -> None:
+        """The picture of a line's image, or why it cannot be shown."""
+        for bubble in self.bubbles:
+            media = bubble.media
+            if bubble.line.id != message_id or media is None or media.picture is None:
+                continue
+            if media.picture_position != position:
+                continue
+            if isinstance(image, QImage):
+                media.picture.show_image(image)
+            else:
+                media.picture.show_problem(image)
+            bubble.fit(self.bubble_width)
 
     def set_bubble_width(self, width: int) -> None:
         """Bubbles take at most this much of the line (about 70% of the pane)."""

@@ -45,10 +45,13 @@ class ChatView(QWidget):
     Signals:
         reply_requested(str): the text the user wants to send into the shown chat.
         older_requested(): the user wants the lines before the first one shown.
+        attachment_requested(int, int, str, str): message id, attachment position, file
+            name, "open" or "save".
     """
 
     reply_requested = Signal(str)
     older_requested = Signal()
+    attachment_requested = Signal(int, int, str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +67,7 @@ class ChatView(QWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lines = ChatLines()
+        self.lines.attachment_requested.connect(self.attachment_requested)
         self.older = QPushButton("Show earlier messages", self.lines)
         self.older.setObjectName("LinkButton")
         self.older.clicked.connect(self._ask_older)
