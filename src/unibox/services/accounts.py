@@ -43,8 +43,12 @@ def create_mail_account(
 
 
 def remove_account(store: Store, secrets: SecretStore, name: str) -> None:
-    """The account, its local mail and its keyring entry."""
+    """The account, its local mail, its keyring entry (and a Matrix account's keys)."""
     with store.write() as s:
         info = accounts.remove_account(s, name)
     if info.secret_ref:  # the demo's account keeps no password
         secrets.delete(info.secret_ref)
+    if info.kind == "matrix":  # its end-to-end keys are of no use without the account
+        import shutil
+
+        shutil.rmtree(store.path.parent / "matrix-keys" / str(info.id), ignore_errors=True)

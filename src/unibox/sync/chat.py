@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from unibox.channels.base import Bounce, Channel, ChannelAccount, HistoryPage
@@ -42,7 +43,12 @@ class ChatFailure:
     retryable: bool
 
 
-def channel_account(account: ChatAccount, secret: str) -> ChannelAccount:
+def matrix_keys_dir(store: Store, account: ChatAccount) -> Path:
+    """Where a Matrix account's end-to-end keys live: its own folder in the profile."""
+    return Path(store.path).parent / "matrix-keys" / str(account.id)
+
+
+def channel_account(account: ChatAccount, secret: str, keys_dir: str = "") -> ChannelAccount:
     s = account.settings
     return ChannelAccount(
         name=account.name,
@@ -57,11 +63,12 @@ def channel_account(account: ChatAccount, secret: str) -> ChannelAccount:
             "nick": s.nick,
             "instance": s.instance,
             "homeserver": s.homeserver,
+            "keys_dir": keys_dir,
         },
     )
 
 
-def make_channel(account: ChatAccount, secret: str) -> Channel:
+def make_channel(account: ChatAccount, secret: str, *, keys_dir: str = "") -> Channel:
     """The channel for an account's kind."""
     if account.kind == "xmpp":
         from unibox.channels.xmpp import XmppChannel
@@ -74,7 +81,7 @@ def make_channel(account: ChatAccount, secret: str) -> Channel:
     if account.kind == "matrix":
         from unibox.channels.matrix import MatrixChannel
 
-        return MatrixChannel(channel_account(account, secret))
+        return MatrixChannel(channel_account(account, secret, keys_dir))
     raise ChannelError(f"unibox cannot sync “{account.kind}” accounts.", retryable=False)
 
 
@@ -91,7 +98,7 @@ class ChatAccountSync:
         on_changes: Callable[[ChangeSet], None] | None = None,
         on_error: Callable[[ChatFailure], None] | None = None,
         on_synced: Callable[[str], None] | None = None,
-        channel_factory: Callable[[ChatAccount, str], Channel] = make_channel,
+        channel_factory: Callable[[ChatAccount, str], Channel] | None = None,
     ) -> None:
         from unibox.store.chat import ChatIngestor
 
@@ -102,7 +109,7 @@ class ChatAccountSync:
         self.on_changes = on_changes or (lambda _c: None)
         self.on_error = on_error or (lambda _f: None)
         self.on_synced = on_synced or (lambda _name: None)  # up to date: the window says so
-        self.channel_factory = channel_factory
+        self.channel_factory = channel_factory or self._make_channel
         self.ingestor = ChatIngestor(account.id, [account.settings.address])
         self.kick = asyncio.Event()  # "sync now": drain the outbox at once
         self.stored = 0
@@ -145,10 +152,27 @@ class ChatAccountSync:
         finally:
             await channel.close()
 
+    def _make_channel(self, account: ChatAccount, secret: str) -> Channel:
+        if account.kind != "matrix":
+            return make_channel(account, secret)
+        return make_channel(account, secret, keys_dir=str(matrix_keys_dir(self.store, account)))
+
+    def _secret(self) -> str:
+        secret = self.secrets.get(self.account.secret_ref)
+        if self.account.kind == "matrix" and secret:
+            # A session from before end-to-end encryption: a key for its keys, kept beside it.
+            # (With keys already made, a missing key is a fault the channel reports.)
+            from unibox.channels.matrix.session import Session
+
+            session = Session.load(secret)
+            fresh = not matrix_keys_dir(self.store, self.account).exists()
+            if session.access_token and not session.pickle_key and fresh:
+                secret = session.with_pickle_key().dump()
+                self.secrets.set(self.account.secret_ref, secret)
+        return secret
+
     async def _connect(self) -> Channel:
-        secret = await asyncio.get_running_loop().run_in_executor(
-            None, self.secrets.get, self.account.secret_ref
-        )
+        secret = await asyncio.get_running_loop().run_in_executor(None, self._secret)
         channel = self.channel_factory(self.account, secret)
         try:
             await channel.connect()

@@ -13,13 +13,17 @@ room, read forward from its stored cursor (`newest`: a sync or pagination
 token) and, until complete, back from `oldest`. `live()` long-polls /sync.
 Sending uses the outbox row's origin id as the transaction id, so the
 homeserver takes a retried send once; into an invited room, it first accepts
-the invitation; to a person without a direct chat, it starts one.
+the invitation; to a person without a direct chat, it starts one. With a
+`keys_dir` setting it does end-to-end encryption (crypto.py): encrypted rooms
+are read and written, and each encrypted message comes with an "e2e" change
+saying how its sender's device is trusted.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from nio import AsyncClient, MatrixRoom, MessageDirection, RoomPreset, SyncResponse
@@ -34,6 +38,7 @@ from unibox.channels.base import (
     SendResult,
 )
 from unibox.channels.matrix import events as ev
+from unibox.channels.matrix.crypto import Encryption, ImportResult, keys_broken
 from unibox.channels.matrix.session import (
     Session,
     call,
@@ -73,6 +78,8 @@ class MatrixChannel:
         self._first_receipts: list[ChatUpdate] = []
         self._started: dict[str, str] = {}  # peer -> the direct chat started with them here
         self._closed = asyncio.Event()
+        keys_dir = account.settings.get("keys_dir", "")
+        self.e2e = Encryption(account.name, Path(keys_dir), self.me) if keys_dir else None
 
     # ------------------------------------------------------------------ session
 
@@ -89,12 +96,19 @@ class MatrixChannel:
             raise AuthError(
                 f"{self.account.name} is not signed in. " + relogin_hint(self.account.name)
             )
+        user, device, token = (self.session.user_id or self.me, self.session.device_id,
+                               self.session.access_token)  # fmt: skip
+        if self.e2e is not None and not self.session.pickle_key:
+            raise keys_broken(self.account.name, "the key protecting them is not in the keyring")
         client = make_client(
-            self.url, self.me, ca_file=self.account.ca_file, device_id=self.session.device_id
-        )
-        client.restore_login(self.session.user_id or self.me, self.session.device_id,
-                             self.session.access_token)  # fmt: skip
+            self.url, self.me, ca_file=self.account.ca_file, device_id=device,
+            keys_dir=self.e2e.prepare() if self.e2e else None, pickle_key=self.session.pickle_key,
+        )  # fmt: skip
         self._client = client
+        if self.e2e is not None:
+            self.e2e.restore(client, user, device, token)
+        else:
+            client.restore_login(user, device, token)
         who = await self._call(client.whoami(), "say who is signed in")
         if normalize_matrix(who.user_id) != self.me:
             raise ChannelError(
@@ -116,6 +130,10 @@ class MatrixChannel:
         client = self._require()
         response = await self._call(client.sync(since=self.next_batch or None, **kwargs), "sync")
         self.next_batch = response.next_batch
+        if self.e2e is not None:
+            await self.e2e.after_sync(client, self._call)
+            for info in response.rooms.join.values():
+                await self.e2e.request_keys(client, self._call, info.timeline.events)
         for rid in response.rooms.invite:
             room = client.invited_rooms.get(rid)
             if room is not None:
@@ -128,6 +146,8 @@ class MatrixChannel:
         self._closed.set()
         client, self._client = self._client, None
         if client is not None:
+            if self.e2e is not None and self.next_batch:
+                await self.e2e.acknowledge(client, self.next_batch)
             await client.close()
 
     def notice(self) -> str:
@@ -177,7 +197,9 @@ class MatrixChannel:
 
     def _items(self, sources: Iterable[Any], room_id: str, *, is_history: bool) -> list[Item]:
         view = self.view(room_id)
-        found = []
+        if self.e2e is not None:
+            return self.e2e.items(self._require(), sources, view, is_history=is_history)
+        found: list[Item] = []
         for event in sources:
             source = getattr(event, "source", event)
             if isinstance(source, dict):
@@ -191,6 +213,7 @@ class MatrixChannel:
     async def backfill(self, archive: str, cursor: HistoryCursor) -> AsyncIterator[HistoryPage]:
         if not archive:
             items: list[Item] = list(self._invites.values())
+            items += self.decrypted_later()
             for rid, (got, _prev) in self._first.items():
                 items += self._items(got, rid, is_history=True)
             items += self._first_receipts
@@ -240,6 +263,8 @@ class MatrixChannel:
                 raise
             for rid in set(self._invites) - known:
                 yield self._invites[rid]
+            for item in self.decrypted_later():
+                yield item
             for rid, info in response.rooms.join.items():
                 for item in self._items(info.timeline.events, rid, is_history=False):
                     yield item
@@ -287,11 +312,34 @@ class MatrixChannel:
         content: dict[str, Any] = {"msgtype": "m.text", "body": text}
         if reply_to.startswith("$"):
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        if self.e2e is not None and room_id not in client.rooms:
+            await self._learn_rooms()  # just made or joined: nio must know it to encrypt
         sent = await self._call(
-            client.room_send(room_id, "m.room.message", content, tx_id=origin_id or None),
-            "send the message",
-        )
+            client.room_send(room_id, "m.room.message", content, tx_id=origin_id or None,
+                             ignore_unverified_devices=True), "send the message")  # fmt: skip
         return SendResult(str(sent.event_id))
+
+    async def _learn_rooms(self) -> None:
+        """A sync that only updates nio's rooms: its events come again in the next one."""
+        client = self._require()
+        since = self.next_batch or None
+        await self._call(client.sync(timeout=0, since=since), "sync")
+        if self.e2e is not None:
+            await self.e2e.after_sync(client, self._call)
+
+    # ------------------------------------------------------------------ end-to-end
+
+    def decrypted_later(self) -> list[Item]:
+        """Messages stored as undecryptable whose keys are here now."""
+        if self.e2e is None:
+            return []
+        return self.e2e.retry(self._require(), self.view)
+
+    async def import_keys(self, path: Path, passphrase: str) -> ImportResult:
+        """Room keys from an export file, and the waiting messages they decrypt."""
+        if self.e2e is None:
+            raise ChannelError("This account keeps no end-to-end keys.", retryable=False)
+        return await self.e2e.import_keys(self._require(), path, passphrase, self.view)
 
     async def mark_read(self, conversation: str, remote_id: str) -> None:
         """The user read `conversation` up to `remote_id` here: tell the homeserver."""

@@ -1,7 +1,9 @@
 """A matrix-nio client for one account, its sign-in, and nio's answers as unibox's errors.
 
 The keyring holds the account's session, never its password: the access token
-and device id from one password login (`login`), as JSON (`Session.dump`). nio
+and device id from one password login (`login`), as JSON (`Session.dump`), and
+the random key that protects the device's end-to-end keys in the profile
+(`pickle_key`, made at login; see crypto.py). nio
 waits out a 429 itself (the homeserver's `retry_after_ms`) a few times, then
 the request fails as ConnectionLost, and the engine backs off.
 """
@@ -9,8 +11,10 @@ the request fails as ConnectionLost, and the engine backs off.
 from __future__ import annotations
 
 import json
+import secrets
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
@@ -30,15 +34,18 @@ class Session:
     user_id: str
     access_token: str
     device_id: str
+    pickle_key: str = ""  # encrypts the device's end-to-end keys in the profile
 
     def dump(self) -> str:
-        return json.dumps(
-            {
-                "user_id": self.user_id,
-                "access_token": self.access_token,
-                "device_id": self.device_id,
-            }
-        )
+        raw = {"user_id": self.user_id, "access_token": self.access_token,
+               "device_id": self.device_id}  # fmt: skip
+        if self.pickle_key:
+            raw["pickle_key"] = self.pickle_key
+        return json.dumps(raw)
+
+    def with_pickle_key(self) -> Session:
+        """This session, with a new random key for its end-to-end keys if it has none."""
+        return self if self.pickle_key else replace(self, pickle_key=new_pickle_key())
 
     @staticmethod
     def load(secret: str, user_id: str = "") -> Session:
@@ -49,8 +56,15 @@ class Session:
         if not isinstance(raw, dict) or not raw.get("access_token"):
             return Session(user_id, "", "")
         return Session(
-            str(raw.get("user_id") or user_id), str(raw["access_token"]), str(raw.get("device_id"))
+            str(raw.get("user_id") or user_id),
+            str(raw["access_token"]),
+            str(raw.get("device_id")),
+            str(raw.get("pickle_key") or ""),
         )
+
+
+def new_pickle_key() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def homeserver_url(raw: str) -> str:
@@ -61,7 +75,17 @@ def homeserver_url(raw: str) -> str:
     return url if "://" in url else f"https://{url}"
 
 
-def make_client(url: str, user_id: str, *, ca_file: str = "", device_id: str = "") -> AsyncClient:
+def make_client(
+    url: str,
+    user_id: str,
+    *,
+    ca_file: str = "",
+    device_id: str = "",
+    keys_dir: Path | None = None,
+    pickle_key: str = "",
+) -> AsyncClient:
+    """A client; with `keys_dir` (and the session's pickle key) one that does end-to-end
+    encryption, its olm account and room keys in nio's SQLite store in that folder."""
     context: ssl.SSLContext | bool | None = None
     if url.startswith("https://"):
         context = ssl.create_default_context(cafile=ca_file or None)
@@ -69,10 +93,14 @@ def make_client(url: str, user_id: str, *, ca_file: str = "", device_id: str = "
         max_limit_exceeded=RATE_LIMIT_RETRIES,
         max_timeouts=1,
         request_timeout=90,
-        encryption_enabled=False,
+        encryption_enabled=keys_dir is not None,
         store_sync_tokens=False,
+        pickle_key=pickle_key,
     )
-    return AsyncClient(url, user_id, device_id=device_id or None, ssl=context, config=config)
+    return AsyncClient(
+        url, user_id, device_id=device_id or None, ssl=context, config=config,
+        store_path=str(keys_dir) if keys_dir is not None else "",
+    )  # fmt: skip
 
 
 def relogin_hint(name: str) -> str:
@@ -130,6 +158,8 @@ async def login(
                 ) from exc
             raise
         assert isinstance(response, LoginResponse)
-        return Session(response.user_id, response.access_token, response.device_id)
+        return Session(
+            response.user_id, response.access_token, response.device_id, new_pickle_key()
+        )
     finally:
         await client.close()

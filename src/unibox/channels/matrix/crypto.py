@@ -1,0 +1,362 @@
+"""End-to-end encryption of one Matrix account: nio's olm machine (vodozemac), trust on
+first use, and encrypted events kept until their key arrives.
+
+Where the keys live: nio's SQLite store of the device (its olm account, the
+olm and megolm sessions, the devices it has seen) is in the profile, in the
+account's own folder (`keys_dir`); everything secret in it is pickled with a
+random key that only the keyring holds (`Session.pickle_key`). A store that
+cannot be opened (damaged, or its key gone from the keyring) is an error of
+this account alone, and signing in again starts a new device.
+
+Trust: a device seen for the first time is trusted on first use (nio's
+"ignored": it gets the room keys, it is not "verified"). A message is marked
+with how its sender's device stands: "verified", "tofu", "changed" (the keys
+it was sent with are not the ones first seen for that device: never trusted
+silently), "unknown" (a device not yet seen), "own" (this device), or
+"undecrypted".
+
+An event that cannot be decrypted yet is stored as a placeholder saying so,
+and kept here (pending.sqlite3 beside the keys: it is still encrypted) with a
+key request to the user's other devices. When its key comes (a to-device
+room key, a forwarded key, an imported export) it is decrypted and reported
+as changes of the placeholder: its real text (an "edit" of its own id), or,
+when it was an edit or reaction, that change and the placeholder's removal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nio import AsyncClient, MegolmEvent
+from nio.crypto import TrustState
+from nio.exceptions import EncryptionError, LocalProtocolError
+
+from unibox.channels.matrix import events as ev
+from unibox.core.errors import ChannelError
+from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
+
+log = logging.getLogger("unibox.channels.matrix")
+Item = ChatMessage | ChatUpdate
+Call = Callable[[Any, str], Awaitable[Any]]
+
+E2E = "e2e"  # the ChatUpdate action that says how a message was encrypted
+NO_ROOMS = {"room": {"rooms": []}, "presence": {"not_types": ["*"]},
+            "account_data": {"not_types": ["*"]}}  # fmt: skip
+ACK_SECONDS = 10
+DECRYPTED = "decrypted:"  # remote id prefix of the changes a late decryption makes
+TRUST_WORDS = {
+    "verified": "End-to-end encrypted, from a verified device.",
+    "tofu": "End-to-end encrypted, from a device trusted on first use (not verified).",
+    "changed": "End-to-end encrypted, but the keys of the sender's device changed since "
+    "unibox first saw it: not trusted.",
+    "unknown": "End-to-end encrypted, from a device unibox has not seen yet.",
+    "own": "End-to-end encrypted, sent from this device.",
+    "undecrypted": "Encrypted, and not decrypted yet: its key has not arrived.",
+}
+
+
+def waiting_text(sender: str) -> str:
+    return (
+        f"🔒 This message could not be decrypted yet: waiting for its key from {sender}'s device."
+    )
+
+
+def keys_broken(name: str, why: str) -> ChannelError:
+    return ChannelError(
+        f"The end-to-end encryption keys of {name} cannot be opened ({why}). Start a new "
+        f"device session: unibox account login-matrix {name} --password-stdin. Messages "
+        "encrypted before may stay unreadable unless you import a room-key export "
+        "(unibox account import-matrix-keys).",
+        retryable=False,
+    )
+
+
+class PendingEvents:
+    """Encrypted events that could not be decrypted yet, kept to try again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with closing(self._db()) as db, db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS pending (event_id TEXT PRIMARY KEY, room_id TEXT,"
+                " session_id TEXT, source TEXT, kept_at INTEGER)"
+            )
+
+    def _db(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def keep(self, room_id: str, source: dict[str, Any]) -> None:
+        content = source.get("content") or {}
+        with closing(self._db()) as db, db:
+            db.execute(
+                "INSERT OR IGNORE INTO pending VALUES (?, ?, ?, ?, ?)",
+                (str(source.get("event_id")), room_id, str(content.get("session_id") or ""),
+                 json.dumps(source), int(time.time())),
+            )  # fmt: skip
+
+    def ids(self) -> set[str]:
+        with closing(self._db()) as db:
+            return {r[0] for r in db.execute("SELECT event_id FROM pending")}
+
+    def all(self) -> list[tuple[str, dict[str, Any]]]:
+        with closing(self._db()) as db:
+            rows = db.execute("SELECT room_id, source FROM pending ORDER BY kept_at").fetchall()
+        return [(room_id, json.loads(source)) for room_id, source in rows]
+
+    def drop(self, event_ids: Iterable[str]) -> None:
+        with closing(self._db()) as db, db:
+            db.executemany("DELETE FROM pending WHERE event_id = ?", [(e,) for e in event_ids])
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    imported: int  # room keys new to this device
+    decrypted: int  # waiting messages now readable
+    items: tuple[Item, ...] = ()
+
+
+class Encryption:
+    """The end-to-end side of one account's client: keys around each sync, trust, retries."""
+
+    def __init__(self, name: str, keys_dir: Path, me: str) -> None:
+        self.name = name
+        self.keys_dir = keys_dir
+        self.me = me
+        self.pending: PendingEvents | None = None
+        self._pending_ids: set[str] = set()
+        self.decrypted_now = 0  # how many kept events the last retry decrypted
+
+    def prepare(self) -> Path:
+        """The folder for nio's store (made private); before the client is made."""
+        try:
+            self.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.pending = PendingEvents(self.keys_dir / "pending.sqlite3")
+            self._pending_ids = self.pending.ids()
+        except (OSError, sqlite3.Error) as exc:
+            raise keys_broken(self.name, str(exc)) from exc
+        return self.keys_dir
+
+    def restore(self, client: AsyncClient, user_id: str, device_id: str, token: str) -> None:
+        """restore_login, which opens the store: a store that will not open is said in words."""
+        try:
+            client.restore_login(user_id, device_id, token)
+        except Exception as exc:  # vodozemac's pickle errors, peewee's, sqlite3's
+            raise keys_broken(self.name, f"{type(exc).__name__}: {exc}") from exc
+        if client.olm is None:
+            raise keys_broken(self.name, "nio did not load them")
+
+    # ------------------------------------------------------------------ around a sync
+
+    async def after_sync(self, client: AsyncClient, call: Call) -> None:
+        """Publish, fetch and claim keys as nio asks, trust new devices, send its to-device."""
+        if client.should_upload_keys:
+            await call(client.keys_upload(), "publish this device's encryption keys")
+        if client.should_query_keys:
+            await call(client.keys_query(), "fetch the encryption keys of the chat's people")
+        if client.should_claim_keys:
+            users = client.get_users_for_key_claiming()
+            await call(client.keys_claim(users), "claim encryption keys")
+        self.trust_new_devices(client)
+        if client.outgoing_to_device_messages:
+            await client.send_to_device_messages()
+
+    async def acknowledge(self, client: AsyncClient, since: str) -> None:
+        """One last sync of no room: the homeserver drops the to-device messages (room keys)
+        read so far, which a next first sync would otherwise bring again."""
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(
+                client.sync(timeout=0, since=since, sync_filter=NO_ROOMS), ACK_SECONDS
+            )
+
+    def trust_new_devices(self, client: AsyncClient) -> None:
+        """Trust on first use: a device never seen before gets room keys (nio's "ignored")."""
+        store = client.device_store
+        for user in list(store.users):
+            for device in store.active_user_devices(user):
+                if device.trust_state == TrustState.unset and device.id != client.device_id:
+                    client.ignore_device(device)
+
+    # ------------------------------------------------------------------ reading events
+
+    def items(
+        self, client: AsyncClient, events: Iterable[Any], view: ev.RoomView, *, is_history: bool
+    ) -> list[Item]:
+        found: list[Item] = []
+        for event in events:
+            source = getattr(event, "source", event)
+            if not isinstance(source, dict):
+                continue
+            if isinstance(event, MegolmEvent):
+                found += self._undecrypted(event, source, view)
+                continue
+            item = ev.read_event(source, view, me=self.me, is_history=is_history)
+            if not getattr(event, "decrypted", False):
+                if item is not None:
+                    found.append(item)
+                continue
+            event_id = str(source.get("event_id") or "")
+            trust = self.trust(client, event)
+            if event_id in self._pending_ids:  # stored as waiting: it is readable now
+                found += self._late(event_id, item, view, trust)
+                self._forget([event_id])
+            elif isinstance(item, ChatMessage):
+                found += [item, self._mark(item, trust)]
+            elif item is not None:
+                found.append(item)
+        return found
+
+    def _undecrypted(
+        self, event: MegolmEvent, source: dict[str, Any], view: ev.RoomView
+    ) -> list[Item]:
+        event_id, sender_id = source.get("event_id"), source.get("sender")
+        if not isinstance(event_id, str) or not isinstance(sender_id, str):
+            return []
+        if self.pending is not None and event_id not in self._pending_ids:
+            source = {**source, "room_id": view.room_id}
+            self.pending.keep(view.room_id, source)
+            self._pending_ids.add(event_id)
+        sender = ChatAddress(ev.KIND, sender_id, view.names.get(sender_id, ""))
+        others = tuple(
+            ChatAddress(ev.KIND, m, view.names.get(m, "")) for m in view.members if m != sender_id
+        )
+        message = ChatMessage(
+            channel=ev.KIND, remote_id=event_id, conversation=view.ref, sender=sender,
+            sent_at=ev.when(source), text=waiting_text(sender.name or sender_id),
+            direction="out" if sender_id == self.me else "in", conversation_name=view.name,
+            is_group=view.is_group, participants=others if view.is_group and len(others) <= 50
+            else (), archive=view.room_id, is_history=True,
+        )  # fmt: skip
+        return [message, self._mark(message, "undecrypted")]
+
+    def _mark(self, item: ChatMessage, trust: str, *, later: bool = False) -> ChatUpdate:
+        target = item.remote_id
+        prefix = DECRYPTED if later else ""
+        return ChatUpdate(ev.KIND, E2E, target, item.conversation, item.sender, trust,
+                          f"{prefix}{E2E}:{target}", item.sent_at)  # fmt: skip
+
+    def _late(self, event_id: str, item: Item | None, view: ev.RoomView, trust: str) -> list[Item]:
+        """The changes that turn a stored placeholder into what it was."""
+        if isinstance(item, ChatMessage):
+            text = ChatUpdate(ev.KIND, "edit", event_id, view.ref, item.sender, item.text,
+                              DECRYPTED + event_id, item.sent_at)  # fmt: skip
+            return [text, self._mark(item, trust, later=True)]
+        gone = ChatUpdate(ev.KIND, "redact", event_id, view.ref, None, "", DECRYPTED + event_id)
+        return [item, gone] if item is not None else [gone]
+
+    def trust(self, client: AsyncClient, event: Any) -> str:
+        """How the device that encrypted `event` stands: verified, tofu, changed, unknown, own."""
+        sender, key = str(getattr(event, "sender", "")), getattr(event, "sender_key", "")
+        olm = client.olm
+        if olm is None:
+            return "unknown"
+        if sender == client.user_id and key == olm.account.identity_keys["curve25519"]:
+            return "own"
+        devices = client.device_store.active_user_devices(sender)
+        for device in devices:
+            if device.curve25519 == key:
+                if device.trust_state == TrustState.verified:
+                    return "verified"
+                if device.trust_state == TrustState.blacklisted:
+                    return "changed"
+                return "tofu"
+        device_id = str(
+            ((getattr(event, "source", {}) or {}).get("content") or {}).get("device_id") or ""
+        )
+        if device_id and any(
+            d.id == device_id for d in client.device_store.active_user_devices(sender)
+        ):
+            return "changed"
+        return "unknown"
+
+    def _forget(self, event_ids: Iterable[str]) -> None:
+        ids = list(event_ids)
+        if self.pending is not None and ids:
+            self.pending.drop(ids)
+        self._pending_ids -= set(ids)
+
+    # ------------------------------------------------------------------ keys later
+
+    async def request_keys(self, client: AsyncClient, call: Call, events: Iterable[Any]) -> None:
+        """Ask the user's other devices for the keys of events that did not decrypt."""
+        asked: set[str] = set()
+        for event in events:
+            if not isinstance(event, MegolmEvent) or event.session_id in asked:
+                continue
+            asked.add(event.session_id)
+            if event.session_id in client.outgoing_key_requests:
+                continue
+            try:
+                await call(client.request_room_key(event), "ask for a room key")
+            except (ChannelError, LocalProtocolError) as exc:
+                log.info("%s: no key request for %s: %s", self.name, event.event_id, exc)
+
+    def retry(self, client: AsyncClient, views: Callable[[str], ev.RoomView]) -> list[Item]:
+        """Every kept event whose key is here now, decrypted: the changes of its placeholder."""
+        olm = client.olm
+        if self.pending is None or olm is None or not self._pending_ids:
+            return []
+        found: list[Item] = []
+        done: list[str] = []
+        for room_id, source in self.pending.all():
+            event = MegolmEvent.from_dict(source)
+            if not isinstance(event, MegolmEvent):
+                done.append(str(source.get("event_id")))  # not one nio can ever read
+                continue
+            event.room_id = room_id
+            if olm.inbound_group_store.get(room_id, event.sender_key, event.session_id) is None:
+                continue  # its key is still missing
+            try:
+                decrypted = client.decrypt_event(event)
+            except EncryptionError as exc:
+                log.info("%s: %s stays encrypted: %s", self.name, event.event_id, exc)
+                continue
+            view = views(room_id)
+            item = ev.read_event(decrypted.source, view, me=self.me, is_history=True)
+            found += self._late(event.event_id, item, view, self.trust(client, decrypted))
+            done.append(event.event_id)
+        self._forget(done)
+        self.decrypted_now = len(done)
+        return found
+
+    async def import_keys(
+        self, client: AsyncClient, path: Path, passphrase: str,
+        views: Callable[[str], ev.RoomView],
+    ) -> ImportResult:  # fmt: skip
+        """Room keys from an export file (Element's "Export E2E room keys", nio's export_keys)."""
+        olm, store = client.olm, client.store
+        assert olm is not None and store is not None
+        try:
+            sessions = olm.import_keys_static(str(path), passphrase)
+        except EncryptionError as exc:
+            raise ChannelError(_import_problem(str(exc)), retryable=False) from exc
+        except OSError as exc:
+            raise ChannelError(
+                f"Cannot read {path}: {exc.strerror or exc}.", retryable=False
+            ) from exc
+        new = 0
+        for session in sessions:
+            if olm.inbound_group_store.add(session):
+                store.save_inbound_group_session(session)
+                new += 1
+        items = self.retry(client, views)
+        return ImportResult(new, self.decrypted_now if items else 0, tuple(items))
+
+
+def _import_problem(why: str) -> str:
+    if "HMAC" in why:
+        return "The passphrase is wrong for this room-key file (nothing was imported)."
+    if "format" in why or "version" in why or "parsing" in why.lower():
+        return (
+            f"This is not a room-key export file, or it is damaged ({why}); nothing was imported."
+        )
+    return f"The room keys could not be read ({why}); nothing was imported."

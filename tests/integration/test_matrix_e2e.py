@@ -1,0 +1,192 @@
+"""End-to-end encrypted Matrix rooms against a real Synapse: unibox and a second real nio
+client (its own device and keys) exchange encrypted messages; the homeserver sees only
+ciphertext; a message whose key comes late is stored as waiting and then read in clear."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.matrix_e2e_peer import E2EPeer
+from tests.helpers.matrix_peer import MatrixPeer
+from tests.helpers.synapse import MatrixUser, Synapse
+from tests.integration.cli_helpers import run
+from tests.integration.test_matrix_sync import add_matrix, json_out, stored
+from unibox.channels.matrix.session import Session
+from unibox.config import store_path
+from unibox.secrets import SecretStore
+from unibox.store.chat_e2e import e2e_states
+from unibox.store.store import Store
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+Factory = Callable[[str], MatrixUser]
+
+
+@pytest.fixture
+def bob_e2e(synapse: Synapse, matrix_user_factory: Factory, tmp_path: Path) -> Iterator[E2EPeer]:
+    peer = E2EPeer(synapse, matrix_user_factory("bob"), tmp_path / "bob-keys")
+    try:
+        yield peer
+    finally:
+        peer.close()
+
+
+def encrypted_chat(synapse: Synapse, alice: MatrixUser, bob: E2EPeer) -> str:
+    """Bob (with encryption) opens an encrypted direct chat; Alice joins it elsewhere."""
+    room = bob.encrypted_room(alice.user_id)
+    MatrixPeer(synapse, alice).join(room)
+    return room
+
+
+def states(profile: Path) -> dict[str, str]:
+    """{body: how it was encrypted} of the account's stored messages."""
+    rows = stored(profile)
+    with Store(store_path(profile)).read() as s:
+        found = e2e_states(s, [r["id"] for r in rows])
+    return {r["body"]: found.get(r["id"], "") for r in rows}
+
+
+def raw_events(synapse: Synapse, user: MatrixUser, room: str) -> list[dict[str, object]]:
+    page = synapse.api(user.access_token, "GET", f"/rooms/{room}/messages?dir=b&limit=50")
+    return [e for e in page["chunk"] if e["type"] in ("m.room.message", "m.room.encrypted")]
+
+
+def test_two_clients_exchange_encrypted_messages_and_synapse_sees_only_ciphertext(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alice = matrix_user_factory("alice")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    assert run("sync") == 0  # unibox's new device publishes its keys
+    bob_e2e.say(room, "the vault code is 4711")
+    assert run("sync") == 0
+    assert states(profile) == {"the vault code is 4711": "tofu"}
+    hits = json_out(capsys, "search", "vault", "--json")
+    assert [h["snippet"] for h in hits] == ["the vault code is 4711"]
+
+    (row,) = stored(profile)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("got it, 4711"))
+    assert run("reply", str(row["id"])) == 0
+    assert bob_e2e.texts(room)[-2:] == ["the vault code is 4711", "got it, 4711"]
+    assert run("sync") == 0
+    assert states(profile) == {"the vault code is 4711": "tofu", "got it, 4711": "own"}
+
+    events = raw_events(synapse, alice, room)
+    assert [e["type"] for e in events] == ["m.room.encrypted"] * 2
+    dump = b"".join(p.read_bytes() for p in profile.glob("unibox.sqlite3*"))
+    homeserver = b"".join(p.read_bytes() for p in synapse.directory.glob("homeserver.db*"))
+    for plain in (b"4711",):
+        assert plain in dump and plain not in homeserver  # clear here, never on the server
+    # The keys are in the profile, and what protects them only in the keyring.
+    keys = list((profile / "matrix-keys").rglob("*.db"))
+    assert keys and all(b"4711" not in k.read_bytes() for k in keys)
+    session = Session.load(SecretStore().get("matrix:Mx"))
+    assert session.pickle_key and all(session.pickle_key.encode() not in k.read_bytes()
+                                      for k in keys)  # fmt: skip
+
+
+def test_a_message_whose_key_comes_late_says_so_then_reads_in_clear(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alice = matrix_user_factory("alice")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    assert run("sync") == 0
+    device = Session.load(SecretStore().get("matrix:Mx")).device_id
+    _event, send_key = bob_e2e.say_with_late_key(
+        room, "the harbour meeting moved to 3", alice.user_id, device
+    )
+    assert run("sync") == 0
+    (waiting,) = stored(profile)
+    assert waiting["body"].startswith("🔒 This message could not be decrypted yet")
+    assert f"{bob_e2e.user.localpart}'s device" in waiting["body"]
+    assert states(profile) == {waiting["body"]: "undecrypted"}
+    assert json_out(capsys, "search", "harbour", "--json") == []
+
+    send_key()
+    assert run("sync") == 0
+    (now,) = stored(profile)
+    assert (now["id"], now["body"]) == (waiting["id"], "the harbour meeting moved to 3")
+    assert states(profile) == {"the harbour meeting moved to 3": "tofu"}
+    hits = json_out(capsys, "search", "harbour", "--json")
+    assert [h["snippet"] for h in hits] == ["the harbour meeting moved to 3"]
+    assert run("sync") == 0
+    assert [r["body"] for r in stored(profile)] == ["the harbour meeting moved to 3"]
+
+
+@pytest.mark.parametrize("fault", ["damaged", "key gone from the keyring"])
+def test_keys_that_cannot_be_opened_fail_only_their_account_and_a_new_device_goes_on(
+    fault: str,
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alice, carol = matrix_user_factory("alice"), matrix_user_factory("carol")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    assert add_matrix(synapse, carol, monkeypatch, name="Other") == 0
+    assert run("sync") == 0
+    bob_e2e.say(room, "first, readable")
+    assert run("sync") == 0
+    secrets = SecretStore()
+    if fault == "damaged":
+        for db in (profile / "matrix-keys").rglob("@alice*.db"):
+            db.write_bytes(b"\0garbage" * 100)
+    else:
+        session = Session.load(secrets.get("matrix:Mx"))
+        secrets.set("matrix:Mx", Session(session.user_id, session.access_token,
+                                         session.device_id).dump())  # fmt: skip
+    capsys.readouterr()
+    assert run("sync") == 1
+    err = capsys.readouterr().err
+    assert "end-to-end encryption keys of Mx cannot be opened" in err
+    assert "login-matrix Mx" in err and "Other" not in err
+    assert [r["body"] for r in stored(profile)] == ["first, readable"]  # nothing lost
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(alice.password + "\n"))
+    assert run("account", "login-matrix", "Mx", "--password-stdin") == 0
+    assert run("sync") == 0  # the new device publishes its keys
+    bob_e2e.say(room, "second, for the new device")
+    assert run("sync") == 0
+    assert [r["body"] for r in stored(profile)] == ["first, readable", "second, for the new device"]
+
+
+def test_a_session_from_before_encryption_gets_its_key_in_the_keyring(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice = matrix_user_factory("alice")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    secrets = SecretStore()
+    old = Session.load(secrets.get("matrix:Mx"))
+    secrets.set("matrix:Mx", Session(old.user_id, old.access_token, old.device_id).dump())
+    assert run("sync") == 0
+    assert Session.load(secrets.get("matrix:Mx")).pickle_key
+    bob_e2e.say(room, "encrypted for the upgraded device")
+    assert run("sync") == 0
+    assert [r["body"] for r in stored(profile)] == ["encrypted for the upgraded device"]
