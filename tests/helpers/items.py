@@ -109,6 +109,7 @@ def add_folders(store: Store, account_id: int, *names: str) -> dict[str, int]:
 _NEWER_COLUMNS = (
     ("message", "content_key", "VARCHAR(80) NOT NULL DEFAULT ''"),  # 0011
     ("person", "listed", "BOOLEAN NOT NULL DEFAULT 1"),  # 0012
+    ("message", "via", "VARCHAR(20) NOT NULL DEFAULT ''"),  # 0021
 )
 
 

@@ -85,12 +85,15 @@ class BridgedUser:
     def join(self, room_id: str) -> None:
         self.api("POST", f"/join/{room_id}", {})
 
-    def send(self, room_id: str, content: dict[str, Any]) -> str:
+    def send(self, room_id: str, content: dict[str, Any], *, ts: int = 0) -> str:
+        """Post a message; `ts` (Unix ms) dates it, as a bridge dates what it relays."""
         path = f"/rooms/{room_id}/send/m.room.message/bridge{next(_txn)}"
+        if ts:
+            path += f"?ts={ts}"
         return str(self.api("PUT", path, content)["event_id"])
 
-    def say(self, room_id: str, text: str) -> str:
-        return self.send(room_id, {"msgtype": "m.text", "body": text})
+    def say(self, room_id: str, text: str, *, ts: int = 0) -> str:
+        return self.send(room_id, {"msgtype": "m.text", "body": text}, ts=ts)
 
-    def notice(self, room_id: str, text: str) -> str:
-        return self.send(room_id, {"msgtype": "m.notice", "body": text})
+    def notice(self, room_id: str, text: str, *, ts: int = 0) -> str:
+        return self.send(room_id, {"msgtype": "m.notice", "body": text}, ts=ts)

@@ -49,7 +49,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
         return 0
     for r in results:
         sender = r.from_name or r.from_email
-        title = r.subject if r.channel == "mail" else f"[{r.channel}] {r.subject or r.snippet}"
+        where = f"{r.channel} via {r.via}" if r.via else r.channel
+        title = r.subject if r.channel == "mail" else f"[{where}] {r.subject or r.snippet}"
         print(f"{r.id:>7}  {r.date:%Y-%m-%d}  {sender[:24]:<24}  {title}")
     return 0
 

@@ -101,4 +101,5 @@ def print_record(record: Any, timeline: Sequence[Any], out: TextIO) -> None:
         w("\nLatest\n")
         for e in timeline:
             arrow = {"in": "←", "out": "→"}.get(e.direction, "•")
-            w(f"  {_day(e.at)} {arrow} {e.channel:<7} {e.title or e.snippet}\n")
+            where = f"{e.channel} via {e.via}" if getattr(e, "via", "") else e.channel
+            w(f"  {_day(e.at)} {arrow} {where:<7} {e.title or e.snippet}\n")

@@ -5,6 +5,12 @@ JID that a person's card already carries is that person's handle, so the chat
 lands in the same record. A JID nobody has yet that one person's own signature
 lists (a pending card suggestion) joins that person the moment it writes: the
 suggestion is taken. The user's own addresses join the person who is the user.
+
+A Matrix user that a bridge puppets (core/bridges.py) brings the handles it
+stands for: its network's ("telegram", "user123456") and, for a WhatsApp or
+Signal puppet, its phone. They are one person: new ones join whoever already
+has one of them (the phone first, so a WhatsApp puppet joins the person of
+that number's SMS or card), or are made one new person together.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, select
 
-from unibox.core.identity import normalize_handle
+from unibox.core.bridges import bridged
+from unibox.core.identity import MATRIX, PHONE, normalize_handle
 from unibox.store.people import HandleRef
 from unibox.store.schema import Handle, Person, next_id, table
 
@@ -54,9 +61,17 @@ class ChatHandleResolver:
     def prefetch(self, conn: Connection, keyed: Iterable[tuple[tuple[str, str], str]]) -> None:
         """Look up (or create) handles for ((kind, value), name) pairs."""
         names: dict[tuple[str, str], str] = {}
+        groups: list[tuple[Key, ...]] = []
         for key, name in keyed:
             if key[1] and key not in self._cache and not names.get(key):
                 names[key] = name
+        for key in [k for k in names if k[0] == MATRIX]:
+            group = bridged_handles(key[1], names[key])
+            if group:
+                groups.append(group)
+                for linked in group:
+                    if linked not in self._cache and not names.get(linked):
+                        names[linked] = names[key]
         for key in self._mine - set(self._cache):
             names.setdefault(key, "")
         if not names:
@@ -84,7 +99,13 @@ class ChatHandleResolver:
         if mine:  # the account's address was first seen as someone else's handle
             conn.execute(_P.update().where(_P.c.id.in_(mine)).values(is_me=True))
         self._name(conn, unnamed, names)
-        self._create(conn, {k: n for k, n in names.items() if k not in self._cache})
+        owners: dict[Key, int | Key] = {}  # a new handle -> its person, or its group's first
+        for group in groups:
+            known = next((self._cache[k].person_id for k in group if k in self._cache), None)
+            for k in group:
+                if k not in self._cache:
+                    owners[k] = group[0] if known is None else known
+        self._create(conn, {k: n for k, n in names.items() if k not in self._cache}, owners)
 
     def resolve(self, key: tuple[str, str]) -> HandleRef | None:
         return self._cache.get(key)
@@ -119,9 +140,19 @@ class ChatHandleResolver:
         ).scalar()
         return int(found) if found is not None else None
 
-    def _create(self, conn: Connection, names: dict[tuple[str, str], str]) -> None:
+    def _create(
+        self,
+        conn: Connection,
+        names: dict[tuple[str, str], str],
+        owners: dict[Key, int | Key] | None = None,
+    ) -> None:
         if not names:
             return
+        owners = owners or {}
+        made: dict[Key, int] = {}  # the person each new handle got
+        # A linked group's first handle is made first: the others join its person.
+        firsts = {o for o in owners.values() if isinstance(o, tuple)}
+        names = dict(sorted(names.items(), key=lambda kn: kn[0] not in firsts))
         now = int(time.time())
         pid = next_id(conn, _P)
         hid = next_id(conn, _H)
@@ -131,6 +162,9 @@ class ChatHandleResolver:
         for key, name in names.items():
             is_me = key in self._mine
             owner = me if is_me else listed.get(key)
+            linked = owners.get(key)
+            if owner is None and linked is not None:
+                owner = made.get(linked) if isinstance(linked, tuple) else linked
             if owner is None:
                 owner = pid
                 people.append(
@@ -149,6 +183,7 @@ class ChatHandleResolver:
                 }
             )
             self._cache[key] = HandleRef(hid, owner, is_me)
+            made[key] = owner
             hid += 1
         if people:
             conn.execute(_P.insert(), people)
@@ -202,3 +237,15 @@ def _accept_listed(conn: Connection, listed: dict[Key, int], now: int) -> None:
         .values(state="accepted", decided_at=now),
         [{"pid": pid, "k": k, "v": v} for (k, v), pid in listed.items()],
     )
+
+
+def bridged_handles(user_id: str, name: str) -> tuple[Key, ...]:
+    """The handles a bridged Matrix user stands for, with it, the phone first; () for others."""
+    found = bridged(user_id, name)
+    if found is None:
+        return ()
+    phone = normalize_handle(PHONE, found.phone) if found.phone else ""
+    keys = [(PHONE, phone)] if phone else []
+    keys.append((found.network, normalize_handle(found.network, found.value)))
+    keys.append((MATRIX, user_id))
+    return tuple(dict.fromkeys(k for k in keys if k[1]))

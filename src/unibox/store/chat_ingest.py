@@ -241,6 +241,7 @@ class ChatIngestor:
                     "keywords": "",
                     "deleted_at": None,
                     "channel": it.channel,
+                    "via": it.via,
                     "remote_id": n.remote_id,
                 }
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +45,7 @@ class MessageSummary:
     has_attachments: bool
     conversation_id: int
     channel: str = MAIL  # mail, xmpp, …
+    via: str = ""  # the network behind a bridge (telegram, whatsapp, …), "" for none
 
     def as_json(self) -> dict[str, Any]:
         sender = f"{self.from_name} <{self.from_email}>" if self.from_name else self.from_email
@@ -61,6 +63,7 @@ class MessageSummary:
             "has_attachments": self.has_attachments,
             "conversation_id": self.conversation_id,
             "channel": self.channel,
+            "via": self.via,
         }
 
 
@@ -148,22 +151,7 @@ def search(session: Session, q: SearchQuery, limit: int = 50) -> list[MessageSum
 
 
 def _replace_snippet(s: MessageSummary, snippet: str) -> MessageSummary:
-    return MessageSummary(
-        s.id,
-        s.account,
-        s.folder,
-        s.from_name,
-        s.from_email,
-        s.to,
-        s.subject,
-        s.date,
-        " ".join(snippet.split()),
-        s.is_seen,
-        s.is_flagged,
-        s.has_attachments,
-        s.conversation_id,
-        s.channel,
-    )
+    return dataclasses.replace(s, snippet=" ".join(snippet.split()))
 
 
 def summaries_for(session: Session, ids: list[int]) -> list[MessageSummary]:
@@ -201,6 +189,7 @@ def summaries_for(session: Session, ids: list[int]) -> list[MessageSummary]:
             Message.has_attachments,
             Message.conversation_id,
             Message.channel,
+            Message.via,
         )
         .join(Account, Account.id == Message.account_id)
         .outerjoin(sender, sender.id == Message.sender_handle_id)
@@ -231,6 +220,7 @@ def summaries_for(session: Session, ids: list[int]) -> list[MessageSummary]:
             has_attachments=r[11],
             conversation_id=r[12],
             channel=r[13],
+            via=r[14],
         )
         for r in rows
     }

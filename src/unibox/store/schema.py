@@ -232,6 +232,7 @@ class Message(Base):
     keywords: Mapped[str] = mapped_column(Text, default="")
     deleted_at: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(20), default="mail", server_default="mail")
+    via: Mapped[str] = mapped_column(String(20), default="", server_default="")  # bridged network
     remote_id: Mapped[str | None] = mapped_column(String(400))
     # Header block and size (core.content_key): the same for copies of one message,
     # so a move or a renumbered folder finds it again. "" for rows from before it.

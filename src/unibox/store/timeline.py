@@ -47,6 +47,7 @@ class TimelineEntry:
     snippet: str  # preview line, or the note's text
     by: str  # who sent it / who did it ("" for the user's own)
     conversation_id: int | None
+    via: str = ""  # for a bridged chat line: the network behind the bridge (telegram, …)
 
     @property
     def cursor(self) -> TimelineCursor:
@@ -118,6 +119,7 @@ def _messages(
         from_name,
         sender.scalar_subquery(),
         Message.conversation_id,
+        Message.via,
     )
     if channels is None and _dense(session, hids, limit):
         # Many messages with them: walk all messages newest first (ix_message_sent)
@@ -160,9 +162,10 @@ def _messages(
             snippet,
             "" if direction == "out" else (name or handle_name or ""),
             cid,
+            via,
         )
-        for mid, at, kind, direction, subject, snippet, name, handle_name, cid in session.execute(
-            stmt
+        for mid, at, kind, direction, subject, snippet, name, handle_name, cid, via in (
+            session.execute(stmt)
         )
     ]
 

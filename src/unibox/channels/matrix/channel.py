@@ -46,6 +46,7 @@ from unibox.channels.matrix.session import (
     make_client,
     relogin_hint,
 )
+from unibox.core.bridges import bridge_bot, display_name
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost
 from unibox.core.identity import normalize_matrix
 from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
@@ -163,9 +164,12 @@ class MatrixChannel:
 
     def _view(self, room: MatrixRoom) -> ev.RoomView:
         members = [*room.users, *(u for u in room.invited_users if u not in room.users)]
-        others = [u for u in members if u != self.me]
-        names = {uid: u.display_name or "" for uid, u in room.users.items()}
-        names.update({uid: u.display_name or "" for uid, u in room.invited_users.items()})
+        # A bridge's bot sits in the rooms it bridges: a chat with one puppet is still direct.
+        others = [u for u in members if u != self.me and bridge_bot(u) is None]
+        names = {uid: display_name(uid, u.display_name or "") for uid, u in room.users.items()}
+        names.update(
+            {uid: display_name(uid, u.display_name or "") for uid, u in room.invited_users.items()}
+        )
         if not (room.name or room.canonical_alias) and len(others) == 1:
             peer = others[0]
             return ev.RoomView(room.room_id, peer, False, names.get(peer, ""), names)
@@ -175,6 +179,9 @@ class MatrixChannel:
     def _invitation(self, room: Any) -> ChatMessage:
         inviter = str(getattr(room, "inviter", "") or "")
         name = str(room.name or "")
+        bot = bridge_bot(inviter)
+        if bot is not None:  # a bridge opens a chat: the bot is no one to talk to
+            return ev.invitation(room.room_id, room.room_id, "", f"{bot.title} bridge", name)
         ref = inviter if inviter and not name else room.room_id
         return ev.invitation(room.room_id, ref, inviter, "", name)
 

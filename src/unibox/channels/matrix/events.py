@@ -5,8 +5,9 @@ and emotes as written, files and images by their name (the media stays on
 the homeserver until asked for); a reply names the answered event
 (`m.in_reply_to`) and loses the quoted fallback that older clients put
 before it. An edit (`m.replace`), a redaction and a reaction (`m.reaction`)
-become `ChatUpdate`s of the event they change. Any other event type, and an
-event already redacted, is nothing to show: None.
+become `ChatUpdate`s of the event they change. Any other event type, an
+event already redacted, and a bridge bot's message, is nothing to show: None.
+A bridged sender's message says the network it came `via` (core/bridges.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from unibox.channels.matrix import media
+from unibox.core.bridges import bridge_bot, bridged
 from unibox.core.identity import MATRIX
 from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
 
@@ -102,6 +104,8 @@ def read_event(
         )
     if kind not in ("m.room.message", "m.sticker"):
         return None
+    if bridge_bot(sender_id) is not None:
+        return None  # the bridge talking about itself (logins, connection state): no one's line
     if rel.get("rel_type") == "m.replace" and isinstance(rel.get("event_id"), str):
         new = content.get("m.new_content")
         text = message_text(new if isinstance(new, Mapping) else content)
@@ -135,9 +139,17 @@ def read_event(
         origin_id=txn if isinstance(txn, str) else "",
         reply_to=reply_to if isinstance(reply_to, str) else "",
         archive=room.room_id,
+        via=via(sender_id, room),
         is_history=is_history,
         attachments=(attachment,) if attachment is not None else (),
     )
+
+
+def via(sender_id: str, room: RoomView) -> str:
+    """The network behind the bridge that carried it: the sender's, or in a direct chat with
+    a puppet, the peer's (the user's own lines went that way too); "" when none did."""
+    found = bridged(sender_id) or (None if room.is_group else bridged(room.ref))
+    return found.network if found else ""
 
 
 def invitation(room_id: str, ref: str, inviter: str, inviter_name: str, name: str) -> ChatMessage:
