@@ -124,7 +124,7 @@ def start_syncing(window: MainWindow, store: Store, secrets: SecretStore | None 
     with store.read() as s:
         accounts = list_accounts(s)
     syncs.start(accounts)
-    window.show_syncing(syncs.account_names + syncs.start_books())
+    window.accounts.show_syncing(syncs.account_names + syncs.start_books())
 
 
 def read_stored_invitations(window: MainWindow) -> None:

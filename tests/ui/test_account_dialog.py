@@ -59,10 +59,13 @@ def test_first_run_add_account_then_mail_appears(
         # On a busy machine the click may come before the sync side is loaded: the
         # dialog then opens once it is.
         qtbot.waitUntil(
-            lambda: window.account_dialog is not None and window.account_dialog.isVisible(),
+            lambda: (
+                window.accounts.account_dialog is not None
+                and window.accounts.account_dialog.isVisible()
+            ),
             timeout=10_000,
         )
-        dialog = window.account_dialog
+        dialog = window.accounts.account_dialog
         assert dialog is not None
 
         # A wrong password: said in words, nothing stored, the dialog stays.

@@ -28,10 +28,13 @@ def test_a_pop3_account_is_added_in_the_dialog_and_its_mail_appears(
         qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
         qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
-            lambda: window.account_dialog is not None and window.account_dialog.isVisible(),
+            lambda: (
+                window.accounts.account_dialog is not None
+                and window.accounts.account_dialog.isVisible()
+            ),
             timeout=10_000,
         )
-        dialog = window.account_dialog
+        dialog = window.accounts.account_dialog
         assert dialog is not None
         assert not dialog.delete_after.isVisibleTo(dialog)  # IMAP first: nothing to delete
         qtbot.keyClicks(dialog.email, f"{mail_user}@example.com")

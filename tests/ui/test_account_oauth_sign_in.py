@@ -99,11 +99,14 @@ def open_dialog(qtbot: Any, window: MainWindow) -> AddAccountDialog:
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
     qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: window.account_dialog is not None and window.account_dialog.isVisible(),
+        lambda: (
+            window.accounts.account_dialog is not None
+            and window.accounts.account_dialog.isVisible()
+        ),
         timeout=10_000,
     )
-    assert window.account_dialog is not None
-    return window.account_dialog
+    assert window.accounts.account_dialog is not None
+    return window.accounts.account_dialog
 
 
 def fill(qtbot: Any, d: AddAccountDialog, email: str, issuer: Issuer, dovecot: Dovecot) -> None:
@@ -249,7 +252,7 @@ def test_a_revoked_sign_in_is_renewed_from_settings_and_mail_flows_again(
     try:
         qtbot.waitUntil(lambda: window.messages.rowCount() == 1, timeout=30_000)
         issuer.revoke(email)  # "remove access" at the provider: every token of it is void
-        window.sync_now()
+        window.accounts.sync_now()
 
         def last_error() -> str:
             with empty_profile.read() as s:

@@ -177,7 +177,7 @@ def test_screenshot_first_run_and_add_account(
     try:
         qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome)
         _save(qtbot, window, "first_run.png")
-        dialog = window.add_account()
+        dialog = window.accounts.add_account()
         assert dialog is not None
         dialog.display_name.setText("Mira Castell")
         dialog.email.setText("mira@castell-studio.example")

@@ -62,7 +62,7 @@ def test_the_add_account_dialog_keeps_the_password_in_the_keyring_only(
     try:
         qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=15_000)
         qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
-        dialog = window.account_dialog
+        dialog = window.accounts.account_dialog
         assert dialog is not None
         fill(dialog, qtbot, dovecot, mail_user, WRONG)
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)

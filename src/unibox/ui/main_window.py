@@ -50,16 +50,15 @@ from unibox.ui.widgets.sidebar_view import SidebarView
 from unibox.ui.widgets.snooze_picker import SnoozePicker
 from unibox.ui.widgets.sync_status import SyncStatus
 from unibox.ui.widgets.welcome import WelcomePage
+from unibox.ui.window_accounts import AccountsSide
 from unibox.ui.window_keys import WindowKeys
 from unibox.ui.window_menus import install_commands
 from unibox.ui.window_state import restore_layout, save_layout
 
 if TYPE_CHECKING:  # loaded only once syncing starts, after the first paint
     from unibox.secrets import SecretStore
-    from unibox.store.accounts import AccountInfo
     from unibox.ui.settings.dialog import SettingsDialog
     from unibox.ui.sync_service import SyncService
-    from unibox.ui.widgets.account_dialog import AddAccountDialog
 
 
 class MainWindow(QMainWindow):
@@ -68,8 +67,9 @@ class MainWindow(QMainWindow):
     `syncs` keeps real accounts syncing (None for the demo and most tests);
     `settings` are the profile's (None: defaults, nothing remembered);
     `clock` is "now" for snoozes and follow-ups (tests replace `window.clock`).
-    Menus and keys are in window_menus.py (`commands` adds more), triage
-    actions in triage.py.
+    Menus and keys are in window_menus.py (`commands` adds more), what the
+    keys do in window_keys.py, triage actions in triage.py, what the reading
+    pane shows in shown_item.py and the accounts' actions in window_accounts.py.
     """
 
     sync_action: QAction
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
             bridge, self.messages, self.list_pane, self.reader, self.sidebar_model, self._now, self
         )
         self.shown = ShownItem(self)
+        self.accounts = AccountsSide(self)
         self.keys = WindowKeys(self)
         self.commands = install_commands(self)
         self._connect_signals()
@@ -131,9 +132,6 @@ class MainWindow(QMainWindow):
         self.calendar = CalendarSide(self, self.people)
         self.composer = install_compose(self)
         self.commands.add_help((*COMPOSE_SHORTCUTS, *PEOPLE_SHORTCUTS))
-        self.account_dialog: AddAccountDialog | None = None
-        # "Add account" clicked before the sync side was attached: open it then.
-        self._add_account_asked = False
         self.settings_dialog: SettingsDialog | None = None
 
     # -- building --------------------------------------------------------------
@@ -212,10 +210,10 @@ class MainWindow(QMainWindow):
         self.bridge.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.bridge.sync_progress.connect(self.sync_status.on_progress)
         self.bridge.sync_failed.connect(self.sync_status.on_failure)
-        self.sync_status.retry_requested.connect(self.retry_sync)
-        self.sync_status.reauth_requested.connect(self.sign_in_again)
+        self.sync_status.retry_requested.connect(self.accounts.retry_sync)
+        self.sync_status.reauth_requested.connect(self.accounts.sign_in_again)
         self.help_button.clicked.connect(self.overlay.toggle)
-        self.welcome.add_account.connect(self.add_account)
+        self.welcome.add_account.connect(self.accounts.add_account)
         self.person.loaded.connect(self.person_panel.show_card)
         self.bridge.changes.connect(self.chat.apply_changes)
         self.chat.opened.connect(self.shown.chat_opened)
@@ -245,10 +243,6 @@ class MainWindow(QMainWindow):
         self._first_list_asked = False
         self.waker.arm()
 
-    def show_syncing(self, names: list[str]) -> None:
-        """These accounts have started syncing."""
-        self.sync_status.watch(names, self.syncs.chat_names if self.syncs is not None else ())
-
     def attach_syncs(self, syncs: SyncService) -> None:
         """Real accounts sync from now on: enable the actions that need it."""
         self.syncs = syncs
@@ -256,59 +250,12 @@ class MainWindow(QMainWindow):
         self.add_account_action.setEnabled(True)
         if self.sidebar_model.loaded_once:
             self._sidebar_loaded()
-        if self._add_account_asked:
-            self.add_account()
-
-    def add_account(self) -> AddAccountDialog | None:
-        """Open the add-account dialog (one at a time); it reports back when stored.
-
-        The welcome page's button may be clicked before the sync side is loaded
-        (it loads after the first list has painted): the dialog opens once it is.
-        """
-        if self.syncs is None:
-            self._add_account_asked = True
-            return None
-        self._add_account_asked = False
-        from unibox.ui.widgets.account_dialog import AddAccountDialog
-
-        if self.account_dialog is None:
-            self.account_dialog = AddAccountDialog(
-                self.bridge, self.syncs.runner.secrets, self, prefs=self.prefs
-            )
-            self.account_dialog.account_added.connect(self._account_added)
-        self.account_dialog.show()
-        self.account_dialog.raise_()
-        self.account_dialog.activateWindow()
-        return self.account_dialog
+        self.accounts.syncs_attached()
 
     def open_settings(self, page: str = "") -> SettingsDialog:
         from unibox.ui.settings.live import open_settings
 
         return open_settings(self, page)
-
-    def _account_added(self, account: AccountInfo) -> None:
-        self.account_dialog = None  # the next one starts with an empty form
-        self.sidebar_model.reload()
-        if self.syncs is not None and self.syncs.add(account):
-            self.sync_status.watch([account.name], self.syncs.chat_names)
-        self.statusBar().showMessage(f"“{account.name}” was added; its mail is on its way.", 8000)
-
-    def sync_now(self) -> None:
-        if self.syncs is None:
-            return
-        names = self.syncs.sync_now()
-        if names:
-            self.sync_status.kicked(names)
-        else:
-            self.statusBar().showMessage("There is no mail account to sync yet.", 6000)
-
-    def sign_in_again(self, name: str) -> None:
-        """Settings › Accounts on this account, where its "Sign in again" is."""
-        self.open_settings("Accounts").accounts.show_account(name)
-
-    def retry_sync(self, name: str) -> None:
-        if self.syncs is not None:
-            self.sync_status.kicked(self.syncs.retry(name))
 
     # -- reactions -------------------------------------------------------------
 

@@ -198,7 +198,7 @@ def attach_tray(window: MainWindow, presenter: TrayPresenter | None = None) -> T
     )
     tray.open_requested.connect(lambda: _raise(window))
     tray.message_requested.connect(lambda mid: _open(window, mid))
-    tray.sync_requested.connect(window.sync_now)
+    tray.sync_requested.connect(window.accounts.sync_now)
     tray.quit_requested.connect(window.quit)
     # Closing the window may keep unibox in the tray; its place and panes are kept first.
     KeepInTray(window, tray, window.prefs, lambda: save_layout(window, window.panes, window.prefs))

@@ -20,9 +20,9 @@ def install_commands(w: MainWindow) -> Commands:
     c = Commands(w)
     t = w.triage
     c.menu("mail", "&Mail")
-    w.sync_action = c.add("mail", Command("&Sync now", ("F5",), w.sync_now, "Sync now"))
+    w.sync_action = c.add("mail", Command("&Sync now", ("F5",), w.accounts.sync_now, "Sync now"))
     w.sync_action.setEnabled(w.syncs is not None)
-    w.add_account_action = c.add("mail", Command("&Add account…", (), w.add_account))
+    w.add_account_action = c.add("mail", Command("&Add account…", (), w.accounts.add_account))
     w.add_account_action.setEnabled(w.syncs is not None)
     c.separator("mail")
     settings = c.add("mail", Command("Se&ttings…", ("Ctrl+,",), w.open_settings, "Settings"))

@@ -38,14 +38,14 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
         )
         dialog.changed.connect(lambda key: apply_setting(window, key))
         dialog.accounts.add_requested.connect(lambda: _add_account(window, dialog))
-        dialog.accounts.password_changed.connect(window.retry_sync)
+        dialog.accounts.password_changed.connect(window.accounts.retry_sync)
         dialog.accounts.account_changed.connect(lambda info: _account_changed(window, info))
         dialog.accounts.removed.connect(lambda name: _account_removed(window, name))
         section = dialog.accounts.books
         section.stop_book = lambda name: syncs.books.remove(name) if syncs is not None else None
         section.added.connect(lambda book: _book_added(window, book))
         section.removed.connect(lambda name: window.sync_status.forget(book_label(name)))
-        section.password_changed.connect(lambda name: window.retry_sync(book_label(name)))
+        section.password_changed.connect(lambda name: window.accounts.retry_sync(book_label(name)))
         window.settings_dialog = dialog
     if page:
         dialog.show_page(page)
@@ -57,7 +57,7 @@ def open_settings(window: MainWindow, page: str = "") -> SettingsDialog:
 
 def _add_account(window: MainWindow, dialog: SettingsDialog) -> None:
     """The window's add-account dialog; the Accounts page lists the account once it is stored."""
-    added = window.add_account()
+    added = window.accounts.add_account()
     if added is not None:
         added.account_added.connect(lambda _account: dialog.accounts.reload())
 
