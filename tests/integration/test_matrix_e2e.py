@@ -190,3 +190,66 @@ def test_a_session_from_before_encryption_gets_its_key_in_the_keyring(
     bob_e2e.say(room, "encrypted for the upgraded device")
     assert run("sync") == 0
     assert [r["body"] for r in stored(profile)] == ["encrypted for the upgraded device"]
+
+
+def test_a_room_key_export_opens_the_history_unibox_could_not_decrypt(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alice = matrix_user_factory("alice")
+    room = bob_e2e.encrypted_room(alice.user_id)
+    MatrixPeer(synapse, alice).join(room)
+    element = E2EPeer(synapse, alice, tmp_path / "alice-element")  # Alice's other client
+    try:
+        bob_e2e.say(room, "the lighthouse key is under the mat")
+        bob_e2e.say(room, "and the boat leaves at six")
+        assert element.texts(room)[-2:] == [
+            "the lighthouse key is under the mat",
+            "and the boat leaves at six",
+        ]
+        export = tmp_path / "element-keys.txt"
+        element.export_keys(export, "correct horse")
+    finally:
+        element.close()
+    assert add_matrix(synapse, alice, monkeypatch) == 0  # a new device: it never got the keys
+    assert run("sync") == 0
+    before = stored(profile)
+    assert len(before) == 2 and all("could not be decrypted yet" in r["body"] for r in before)
+
+    def import_keys(path: Path, passphrase: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(passphrase + "\n"))
+        capsys.readouterr()
+        code = run("account", "import-matrix-keys", "Mx", str(path), "--passphrase-stdin")
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, _out, err = import_keys(export, "wrong horse")
+    assert code == 1 and "passphrase is wrong" in err
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text(export.read_text()[:200])
+    code, _out, err = import_keys(damaged, "correct horse")
+    assert code == 1 and "not a room-key export file, or it is damaged" in err
+    assert stored(profile) == before  # nothing lost, nothing changed
+
+    code, out, _err = import_keys(export, "correct horse")
+    assert code == 0
+    assert out.strip() == (
+        "1 room key imported; 2 messages that could not be decrypted now read in clear."
+    )
+    after = stored(profile)
+    assert [r["id"] for r in after] == [r["id"] for r in before]
+    assert [r["body"] for r in after] == [
+        "the lighthouse key is under the mat",
+        "and the boat leaves at six",
+    ]
+    assert set(states(profile).values()) == {"tofu"}
+    hits = json_out(capsys, "search", "lighthouse", "--json")
+    assert [h["snippet"] for h in hits] == ["the lighthouse key is under the mat"]
+    assert run("sync") == 0
+    assert stored(profile) == after

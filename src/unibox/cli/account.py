@@ -149,6 +149,8 @@ def _cmd_account(args: argparse.Namespace) -> int:
         return matrix.add_matrix(args, store)
     if args.account_command == "login-matrix":
         return matrix.login_matrix(args, store)
+    if args.account_command == "import-matrix-keys":
+        return matrix.import_matrix_keys(args, store)
     if args.account_command == "remove":
         from unibox.services.accounts import remove_account
 

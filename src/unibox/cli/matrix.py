@@ -1,4 +1,5 @@
-"""Matrix accounts on the command line: `account add-matrix` and `account login-matrix`.
+"""Matrix accounts on the command line: `account add-matrix`, `account login-matrix` and
+`account import-matrix-keys`.
 
 Sending, replying, syncing and listing are chat's (cli/chat.py). Light to import.
 """
@@ -30,12 +31,22 @@ def add_parsers(acc: Any) -> None:
     )
     again.add_argument("name")
     again.add_argument("--password-stdin", action="store_true", required=True)
+    keys = acc.add_parser(
+        "import-matrix-keys",
+        help="import a room-key export (Element's “Export E2E room keys”) for encrypted history",
+        description="Imports the room keys of FILE into the account's device (the passphrase "
+        "that encrypts the file is read from standard input); messages stored as not yet "
+        "decrypted that they open read in clear.",
+    )
+    keys.add_argument("name")
+    keys.add_argument("file")
+    keys.add_argument("--passphrase-stdin", action="store_true", required=True)
 
 
-def _password() -> str:
+def _password(what: str = "password") -> str:
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        raise UserError("No password was given on standard input.")
+        raise UserError(f"No {what} was given on standard input.")
     return password
 
 
@@ -62,4 +73,17 @@ def login_matrix(args: argparse.Namespace, store: Any) -> int:
 
     account = login_again(store, SecretStore(), args.name, _password())
     print(f"{account.name} is signed in again; unibox sync reads what it missed.")
+    return 0
+
+
+def import_matrix_keys(args: argparse.Namespace, store: Any) -> int:
+    from pathlib import Path
+
+    from unibox.secrets import SecretStore
+    from unibox.services.matrix import import_room_keys
+
+    result = import_room_keys(
+        store, SecretStore(), args.name, Path(args.file), _password("passphrase")
+    )
+    print(result.words())
     return 0

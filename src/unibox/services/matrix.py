@@ -1,5 +1,6 @@
 """Matrix use cases the CLI and the window share: add an account (one password login),
-and sign an account in again after its session expired or was signed out elsewhere.
+sign an account in again after its session expired or was signed out elsewhere, and
+import a room-key export for the history of encrypted rooms.
 
 The password is used once and kept nowhere; the keyring gets the session (access
 token and device id) that the login gave.
@@ -20,7 +21,10 @@ from unibox.store.schema import Account
 from unibox.store.store import Store
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from unibox.secrets import SecretStore
+    from unibox.sync.matrix_keys import KeyImport
 
 
 def matrix_settings(homeserver: str, user: str, *, ca_file: str = "") -> ChatSettings:
@@ -89,12 +93,28 @@ def create_matrix_account(
 def login_again(store: Store, secrets: SecretStore, name: str, password: str) -> ChatAccount:
     """A new session for an account whose old one the homeserver no longer takes; nothing
     stored is lost (the next sync reads on from the stored cursors)."""
-    with store.read() as s:
-        found = [a for a in chat_accounts(s, name) if a.kind == "matrix"]
-    if not found:
-        raise UserError(f"There is no Matrix account named “{name}”.")
-    account = found[0]
+    account = matrix_account(store, name)
     secrets.set(account.secret_ref, _login(account.settings, password, name))
     with store.write() as s:
         s.execute(update(Account).where(Account.id == account.id).values(last_error=""))
     return account
+
+
+def matrix_account(store: Store, name: str) -> ChatAccount:
+    with store.read() as s:
+        found = [a for a in chat_accounts(s, name) if a.kind == "matrix"]
+    if not found:
+        raise UserError(f"There is no Matrix account named “{name}”.")
+    return found[0]
+
+
+def import_room_keys(
+    store: Store, secrets: SecretStore, name: str, path: Path, passphrase: str
+) -> KeyImport:
+    """Element's "Export E2E room keys" file into the account's device; the waiting messages
+    it opens read in clear. A wrong passphrase or a damaged file changes nothing."""
+    from unibox.sync.matrix_keys import import_room_keys as run_import
+
+    if not passphrase:
+        raise UserError("No passphrase was given.")
+    return run_import(store, secrets, matrix_account(store, name), path, passphrase)

@@ -48,6 +48,22 @@ def matrix_keys_dir(store: Store, account: ChatAccount) -> Path:
     return Path(store.path).parent / "matrix-keys" / str(account.id)
 
 
+def account_secret(store: Store, secrets: SecretStore, account: ChatAccount) -> str:
+    """The account's secret from the keyring; a Matrix session from before end-to-end
+    encryption gets its key for its keys, kept beside it. (With keys already made, a
+    missing key is a fault the channel reports.)"""
+    secret = secrets.get(account.secret_ref)
+    if account.kind == "matrix" and secret:
+        from unibox.channels.matrix.session import Session
+
+        session = Session.load(secret)
+        fresh = not matrix_keys_dir(store, account).exists()
+        if session.access_token and not session.pickle_key and fresh:
+            secret = session.with_pickle_key().dump()
+            secrets.set(account.secret_ref, secret)
+    return secret
+
+
 def channel_account(account: ChatAccount, secret: str, keys_dir: str = "") -> ChannelAccount:
     s = account.settings
     return ChannelAccount(
@@ -158,18 +174,7 @@ class ChatAccountSync:
         return make_channel(account, secret, keys_dir=str(matrix_keys_dir(self.store, account)))
 
     def _secret(self) -> str:
-        secret = self.secrets.get(self.account.secret_ref)
-        if self.account.kind == "matrix" and secret:
-            # A session from before end-to-end encryption: a key for its keys, kept beside it.
-            # (With keys already made, a missing key is a fault the channel reports.)
-            from unibox.channels.matrix.session import Session
-
-            session = Session.load(secret)
-            fresh = not matrix_keys_dir(self.store, self.account).exists()
-            if session.access_token and not session.pickle_key and fresh:
-                secret = session.with_pickle_key().dump()
-                self.secrets.set(self.account.secret_ref, secret)
-        return secret
+        return account_secret(self.store, self.secrets, self.account)
 
     async def _connect(self) -> Channel:
         secret = await asyncio.get_running_loop().run_in_executor(None, self._secret)

@@ -92,7 +92,8 @@ class MatrixChannel:
     async def _call(self, coro: Any, what: str) -> Any:
         return await call(coro, what, name=self.account.name, url=self.url)
 
-    async def connect(self) -> None:
+    def _open(self) -> AsyncClient:
+        """The client, signed in from the keyring's session (and its keys opened): no request."""
         if not self.session.access_token:
             raise AuthError(
                 f"{self.account.name} is not signed in. " + relogin_hint(self.account.name)
@@ -110,6 +111,14 @@ class MatrixChannel:
             self.e2e.restore(client, user, device, token)
         else:
             client.restore_login(user, device, token)
+        return client
+
+    async def open_keys(self) -> None:
+        """Only the device's keys, offline (to import room keys)."""
+        self._open()
+
+    async def connect(self) -> None:
+        client = self._open()
         who = await self._call(client.whoami(), "say who is signed in")
         if normalize_matrix(who.user_id) != self.me:
             raise ChannelError(
