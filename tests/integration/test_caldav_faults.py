@@ -169,3 +169,37 @@ def test_a_watching_sync_picks_up_events_made_on_the_server(
         stop.set()
         thread.join(timeout=30)
     assert not thread.is_alive() and said == []
+
+
+def test_sync_watch_of_one_caldav_account_keeps_watching(
+    radicale_server: Radicale, tmp_path: Path, test_keyring: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.integration.conftest import subprocess_env
+
+    u = caldav_user(radicale_server, tmp_path)
+    u.put(u.path("work", "good.ics"), vcalendar(GOOD))
+    env = subprocess_env(u.store.path.parent, test_keyring)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(__file__).parents[2] / "src"), env.get("PYTHONPATH", "")]
+    )
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "unibox", "sync", "--watch", "--account", "Work"],
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120  # a hang guard: the event is what is waited for
+        while "Review" not in u.summaries("Work"):
+            assert watch.poll() is None, watch.stderr.read() if watch.stderr else ""
+            assert time.monotonic() < deadline, "the watch never brought the event"
+            time.sleep(0.1)
+        assert watch.poll() is None  # still watching, not a one-shot sync
+    finally:
+        watch.send_signal(signal.SIGINT)
+        code = watch.wait(30)
+    assert code in (0, 130)

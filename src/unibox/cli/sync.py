@@ -61,13 +61,9 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     from unibox.cli.sync_calendars import CalendarSync
     from unibox.config import store_path
 
-    if args.watch:
-        # A raw sqlite connection opened and closed before the watch's store kept the chat
-        # watch from ever storing a message (test_sync_watch_stores_a_message_as_it_arrives):
-        # a watch reads its calendars through the store it keeps open.
-        store = store_for(args)
-        return _sync(args, CalendarSync(None, lambda: store, args.account))
     calendars = CalendarSync(store_path(profile(args)), lambda: store_for(args), args.account)
+    if args.watch:
+        return _sync(args, calendars)
     calendars.start()  # beside the mail, on its own thread
     try:
         code = _sync(args, calendars)
@@ -80,7 +76,8 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace, calendars: Any) -> int:
     """Mail and chat (the calendars run beside them)."""
-    if args.account and calendars:  # the name is a CalDAV account's: nothing else to do
+    only_calendars = bool(args.account and calendars)  # the name is a CalDAV account's
+    if only_calendars and not args.watch:  # its calendars run beside: nothing else to do
         return 0
     unchanged: list[str] = []
     check = None
@@ -102,16 +99,19 @@ def _sync(args: argparse.Namespace, calendars: Any) -> int:
 
     store = store_for(args)
     with store.read() as s:
-        targets = (
-            [accounts.get_account(s, args.account)] if args.account else accounts.list_accounts(s)
-        )
+        if only_calendars:  # a watch of one CalDAV account: its calendars, nothing else
+            targets = []
+        elif args.account:
+            targets = [accounts.get_account(s, args.account)]
+        else:
+            targets = accounts.list_accounts(s)
         chats = [c for c in chat_accounts(s) if c.name in {a.name for a in targets}]
     targets = [
         a
         for a in targets
         if not is_chat_kind(a.kind) and a.kind != "import" and a.name not in unchanged
     ]
-    book_watch = _book_watch(args, store) if args.watch else None
+    book_watch = _book_watch(args, store) if args.watch and not only_calendars else None
     if not targets and not chats and book_watch is None and not calendars:
         raise UserError("There are no accounts yet; add one with “unibox account add-mail”.")
     progress: Any = None

@@ -14,21 +14,10 @@ from typing import Any
 
 
 class CalendarSync:
-    def __init__(
-        self, store_file: Path | None, open_store: Callable[[], Any], only: str | None
-    ) -> None:
-        """`store_file` read without the ORM (a one-shot run, before anything else opens it);
-        None: the names are read through `open_store()`'s store (a watch, which keeps it open).
-        """
-        if store_file is not None:
-            from unibox.store.sync_state import caldav_names
+    def __init__(self, store_file: Path, open_store: Callable[[], Any], only: str | None) -> None:
+        from unibox.store.sync_state import caldav_names
 
-            names = caldav_names(store_file)
-        else:
-            from unibox.store.caldav_accounts import caldav_accounts
-
-            with open_store().read() as s:
-                names = [a.name for a in caldav_accounts(s)]
+        names = caldav_names(store_file)
         self.names = [n for n in names if only in (None, n)]
         self._open_store = open_store
         self._only = only

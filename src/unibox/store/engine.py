@@ -14,6 +14,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
+from unibox.store import file_locks
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -46,6 +48,22 @@ def open_engine(path: Path) -> Engine:
         max_overflow=4,
         connect_args={"check_same_thread": False, "timeout": 30},
     )
+
+    # Counted in before SQLite opens the file and out when it closes it: the header check
+    # must not drop SQLite's locks (file_locks).
+    @event.listens_for(engine, "do_connect")
+    def _do_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        file_locks.opening(path)
+        try:
+            return dialect.loaded_dbapi.connect(*cargs, **cparams)
+        except BaseException:
+            file_locks.closed(path)
+            raise
+
+    @event.listens_for(engine, "close")
+    @event.listens_for(engine, "close_detached")
+    def _on_close(_dbapi_conn: Any, *_record: Any) -> None:
+        file_locks.closed(path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

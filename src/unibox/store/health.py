@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from unibox.core.errors import UserError
+from unibox.store import file_locks
 
 MAGIC = b"SQLite format 3\x00"
 HEADER_BYTES = 100
@@ -65,9 +66,8 @@ def _wal_has_frames(path: Path) -> bool:
 def header_problem(path: Path) -> str | None:
     """What is wrong with the file as its header tells (None: whole, or absent)."""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            header = f.read(HEADER_BYTES)
+        # Never a plain open and close while SQLite has the file open here: see file_locks.
+        size, header = file_locks.read_head(path, HEADER_BYTES)
     except FileNotFoundError:
         return None
     if size == 0:
