@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import keyring
@@ -95,3 +97,14 @@ class SecretStore:
             pass
         except keyring.errors.KeyringError as exc:
             log.warning("could not delete a keyring entry: %s", type(exc).__name__)
+
+    @contextmanager
+    def kept_for(self, ref: str, secret: str) -> Iterator[None]:
+        """Keep `secret` under `ref` for what the block stores, and delete it again when
+        the block fails: the secret and what refers to it are kept both or neither."""
+        self.set(ref, secret)
+        try:
+            yield
+        except BaseException:
+            self.delete(ref)
+            raise

@@ -25,21 +25,16 @@ def create_mail_account(
         # Checked before the keyring is touched: the reference belongs to that account.
         if any(a.name == name for a in accounts.list_accounts(s)):
             raise UserError(f"An account named “{name}” already exists.")
-    secrets.set(ref, password)
-    try:
-        with store.write() as s:
-            return accounts.add_account(
-                s,
-                name=name,
-                kind="pop3" if settings.pop3 is not None else "imap",
-                email=email,
-                display_name=display_name,
-                settings=settings,
-                secret_ref=ref,
-            )
-    except BaseException:
-        secrets.delete(ref)
-        raise
+    with secrets.kept_for(ref, password), store.write() as s:
+        return accounts.add_account(
+            s,
+            name=name,
+            kind="pop3" if settings.pop3 is not None else "imap",
+            email=email,
+            display_name=display_name,
+            settings=settings,
+            secret_ref=ref,
+        )
 
 
 def remove_account(store: Store, secrets: SecretStore, name: str) -> None:

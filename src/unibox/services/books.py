@@ -73,15 +73,10 @@ def add_address_book(
     ca = ca_file
     remote_name, book_url = find_book(url, username, password, ca)
     ref = secret_ref(name)
-    secrets.set(ref, password)
-    try:
-        with intent_write(store) as s:
-            info = books.add_book(
-                s, name=name, url=book_url, username=username, secret_ref=ref, ca_file=ca
-            )
-    except BaseException:
-        secrets.delete(ref)
-        raise
+    with secrets.kept_for(ref, password), intent_write(store) as s:
+        info = books.add_book(
+            s, name=name, url=book_url, username=username, secret_ref=ref, ca_file=ca
+        )
     return info, remote_name
 
 

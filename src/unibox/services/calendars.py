@@ -70,27 +70,22 @@ def add_caldav(
     if not found:
         raise UserError(f"No calendar of events was found at {url}.")
     ref = secret_ref(name)
-    secrets.set(ref, password)
-    try:
-        with intent_write(store) as s:
-            account = accounts.add_caldav_account(
-                s, name=name, url=url, username=username, secret_ref=ref, ca_file=ca_file
+    with secrets.kept_for(ref, password), intent_write(store) as s:
+        account = accounts.add_caldav_account(
+            s, name=name, url=url, username=username, secret_ref=ref, ca_file=ca_file
+        )
+        added = [
+            accounts.add_server_calendar(
+                s,
+                account,
+                url=c.url,
+                display_name=c.display_name,
+                color=c.color,
+                read_only=c.read_only,
+                alone=len(found) == 1,
             )
-            added = [
-                accounts.add_server_calendar(
-                    s,
-                    account,
-                    url=c.url,
-                    display_name=c.display_name,
-                    color=c.color,
-                    read_only=c.read_only,
-                    alone=len(found) == 1,
-                )
-                for c in found
-            ]
-    except BaseException:
-        secrets.delete(ref)
-        raise
+            for c in found
+        ]
     return added
 
 

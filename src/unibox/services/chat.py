@@ -77,20 +77,15 @@ def create_xmpp_account(
     if check:
         check_login(settings, password, name)
     ref = f"xmpp:{name}"
-    secrets.set(ref, password)
-    try:
-        with store.write() as s:
-            return add_chat_account(
-                s,
-                name=name,
-                kind="xmpp",
-                display_name=display_name,
-                settings=settings,
-                secret_ref=ref,
-            )
-    except BaseException:
-        secrets.delete(ref)
-        raise
+    with secrets.kept_for(ref, password), store.write() as s:
+        return add_chat_account(
+            s,
+            name=name,
+            kind="xmpp",
+            display_name=display_name,
+            settings=settings,
+            secret_ref=ref,
+        )
 
 
 def chat_account(store: Store, name: str) -> ChatAccount | None:

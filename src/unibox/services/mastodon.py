@@ -98,20 +98,15 @@ def create_mastodon_account(
         instance=settings.instance,
     )
     ref = f"mastodon:{name}"
-    secrets.set(ref, token)
-    try:
-        with store.write() as s:
-            return add_chat_account(
-                s,
-                name=name,
-                kind="mastodon",
-                display_name=display_name,
-                settings=settings,
-                secret_ref=ref,
-            )
-    except BaseException:
-        secrets.delete(ref)
-        raise
+    with secrets.kept_for(ref, token), store.write() as s:
+        return add_chat_account(
+            s,
+            name=name,
+            kind="mastodon",
+            display_name=display_name,
+            settings=settings,
+            secret_ref=ref,
+        )
 
 
 def set_mastodon_token(store: Store, secrets: SecretStore, name: str, token: str) -> None:
