@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from unibox.channels.endpoint import ServerEndpoint
 from unibox.channels.sasl import (
     Credential,
     TokenRefused,
@@ -25,6 +26,7 @@ from unibox.channels.sasl import (
     after_error,
     initial_response,
     mechanism,
+    token_not_accepted,
     with_renewal,
 )
 from unibox.channels.tls import (
@@ -49,19 +51,8 @@ _BAD_CREDENTIALS = ("AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED")
 
 
 @dataclass(frozen=True, slots=True)
-class ImapEndpoint:
+class ImapEndpoint(ServerEndpoint):
     """Where and how to reach an IMAP server (the password travels separately)."""
-
-    host: str
-    port: int
-    security: str  # "ssl" | "starttls" | "plain"
-    username: str
-    ca_file: str = ""
-    fingerprint: str = ""  # SHA-256 of the server certificate, hex (colons allowed)
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 def translate(exc: BaseException, ep: ImapEndpoint) -> ChannelError:
@@ -149,17 +140,9 @@ def _bearer_login(client: imapclient.IMAPClient, ep: ImapEndpoint, token: str) -
 def _token_error(said: str, ep: ImapEndpoint, source: TokenSource) -> ChannelError:
     said = said.strip()[:200]
     code = (said[1:].split("]", 1)[0].split() or [""])[0].upper() if said[:1] == "[" else ""
-    if code == "UNAVAILABLE":
-        # Dovecot says this when the token cannot be checked, an expired one included.
-        return ChannelError(
-            f"{ep.host} could not check the sign-in of {ep.username} just now, a temporary "
-            f"failure on its side: {said}",
-            retryable=True,
-        )
-    return AuthError(
-        f"{ep.host} did not accept the sign-in of {ep.username}, even with a renewed "
-        f"token ({said or 'no reason given'}). {source.reauth_hint}"
-    )
+    # UNAVAILABLE: Dovecot says this when the token cannot be checked, an expired one included.
+    temporary = code == "UNAVAILABLE"
+    return token_not_accepted(ep.host, ep.username, said, source, temporary=temporary)
 
 
 def _connect(

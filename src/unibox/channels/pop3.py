@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from types import TracebackType
 
+from unibox.channels.endpoint import ServerEndpoint
 from unibox.channels.sasl import (
     Credential,
     TokenRefused,
@@ -24,6 +25,7 @@ from unibox.channels.sasl import (
     after_error,
     initial_response,
     mechanism,
+    token_not_accepted,
     with_renewal,
 )
 from unibox.channels.tls import (
@@ -48,19 +50,8 @@ _TEMPORARY = ("[IN-USE]", "[SYS/TEMP]", "[LOGIN-DELAY]")
 
 
 @dataclass(frozen=True, slots=True)
-class Pop3Endpoint:
+class Pop3Endpoint(ServerEndpoint):
     """Where and how to reach a POP3 server (the password travels separately)."""
-
-    host: str
-    port: int
-    security: str  # "ssl" | "starttls" | "plain"
-    username: str
-    ca_file: str = ""
-    fingerprint: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 class _Pop3(poplib.POP3):
@@ -220,16 +211,8 @@ def _bearer_login(pop: _Pop3, ep: Pop3Endpoint, token: str) -> None:
 
 
 def _token_error(said: str, ep: Pop3Endpoint, source: TokenSource) -> ChannelError:
-    if any(said.upper().startswith(code) for code in _TEMPORARY):
-        return ChannelError(
-            f"{ep.host} could not check the sign-in of {ep.username} just now, a temporary "
-            f"failure on its side: {said}",
-            retryable=True,
-        )
-    return AuthError(
-        f"{ep.host} did not accept the sign-in of {ep.username}, even with a renewed "
-        f"token ({said or 'no reason given'}). {source.reauth_hint}"
-    )
+    temporary = any(said.upper().startswith(code) for code in _TEMPORARY)
+    return token_not_accepted(ep.host, ep.username, said, source, temporary=temporary)
 
 
 def _connect_once(ep: Pop3Endpoint, login: Callable[[_Pop3], None]) -> _Pop3:

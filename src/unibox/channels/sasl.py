@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, runtime_checkable
 
-from unibox.core.errors import ChannelError
+from unibox.core.errors import AuthError, ChannelError
 
 T = TypeVar("T")
 
@@ -108,3 +108,20 @@ def with_renewal(
             return sign_in(fresh)
         except TokenRefused as second:
             raise error(second) from None
+
+
+def token_not_accepted(
+    host: str, username: str, said: str, source: TokenSource, *, temporary: bool
+) -> ChannelError:
+    """A token refused even once renewed, in words: the server could not check it just
+    now (`temporary`: trying later may work), or it refuses the sign-in (sign in again)."""
+    if temporary:
+        return ChannelError(
+            f"{host} could not check the sign-in of {username} just now, a temporary "
+            f"failure on its side: {said}",
+            retryable=True,
+        )
+    return AuthError(
+        f"{host} did not accept the sign-in of {username}, even with a renewed "
+        f"token ({said or 'no reason given'}). {source.reauth_hint}"
+    )

@@ -24,6 +24,7 @@ import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from unibox.channels.endpoint import ServerEndpoint
 from unibox.channels.imap_conn import is_loopback
 from unibox.channels.sasl import (
     Credential,
@@ -32,6 +33,7 @@ from unibox.channels.sasl import (
     after_error,
     initial_response,
     mechanism,
+    token_not_accepted,
     with_renewal,
 )
 from unibox.channels.tls import check_pin, tls_context, transport_error, unreachable
@@ -47,19 +49,8 @@ EHLO_NAME = "[127.0.0.1]"
 
 
 @dataclass(frozen=True, slots=True)
-class SmtpEndpoint:
+class SmtpEndpoint(ServerEndpoint):
     """Where and how to reach a submission server (the password travels separately)."""
-
-    host: str
-    port: int
-    security: str  # "ssl" | "starttls" | "plain"
-    username: str
-    ca_file: str = ""
-    fingerprint: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 class RecipientsRejected(ChannelError):
@@ -145,16 +136,8 @@ def _bearer_login(smtp: smtplib.SMTP, ep: SmtpEndpoint, token: str) -> None:
 
 
 def _token_error(refused: TokenRefused, ep: SmtpEndpoint, source: TokenSource) -> ChannelError:
-    if 400 <= refused.code < 500:
-        return ChannelError(
-            f"{ep.host} could not check the sign-in of {ep.username} just now, a temporary "
-            f"failure on its side: {refused.code} {refused.said}",
-            retryable=True,
-        )
-    return AuthError(
-        f"{ep.host} did not accept the sign-in of {ep.username}, even with a renewed token "
-        f"({refused.code} {refused.said}). {source.reauth_hint}"
-    )
+    said, temporary = f"{refused.code} {refused.said}", 400 <= refused.code < 500
+    return token_not_accepted(ep.host, ep.username, said, source, temporary=temporary)
 
 
 def _connect(ep: SmtpEndpoint, password: Credential, token: str = "") -> smtplib.SMTP:
