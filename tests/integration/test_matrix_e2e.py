@@ -114,7 +114,7 @@ def test_a_message_whose_key_comes_late_says_so_then_reads_in_clear(
     )
     assert run("sync") == 0
     (waiting,) = stored(profile)
-    assert waiting["body"].startswith("🔒 This message could not be decrypted yet")
+    assert waiting["body"].startswith("This message could not be decrypted yet")
     assert f"{bob_e2e.user.localpart}'s device" in waiting["body"]
     assert states(profile) == {waiting["body"]: "undecrypted"}
     assert json_out(capsys, "search", "harbour", "--json") == []

@@ -106,11 +106,18 @@ def _settle(session: Session, account_id: int, targets: set[str], changes: Chang
     if not targets:
         return
     rows = session.execute(
-        select(Message.id, Message.remote_id, Message.deleted_at, Handle.kind, Handle.value)
+        select(
+            Message.id,
+            Message.remote_id,
+            Message.deleted_at,
+            Handle.kind,
+            Handle.value,
+            Message.conversation_id,
+        )
         .outerjoin(Handle, Handle.id == Message.sender_handle_id)
         .where(Message.account_id == account_id, Message.remote_id.in_(list(targets)))
     ).all()
-    for mid, rid, deleted_at, kind, sender in rows:
+    for mid, rid, deleted_at, kind, sender, cid in rows:
         found: list[Any] = list(
             session.execute(
                 select(ChatChange.action, ChatChange.sender, ChatChange.text)
@@ -127,6 +134,7 @@ def _settle(session: Session, account_id: int, targets: set[str], changes: Chang
                 update(Message).where(Message.id == mid).values(deleted_at=int(time.time()))
             )
             changes.messages_removed.add(mid)
+            changes.conversations.add(cid)  # an open chat shows it gone
             continue
         edits = [
             t for action, who, t in found
@@ -135,6 +143,7 @@ def _settle(session: Session, account_id: int, targets: set[str], changes: Chang
         if edits:
             _set_text(session, mid, edits[-1])
             changes.messages_changed.add(mid)
+            changes.conversations.add(cid)  # an open chat shows the new text
         elif any(action == "reaction" for action, _s, _t in found):
             changes.messages_changed.add(mid)
 

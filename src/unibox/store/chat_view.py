@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from unibox.core.items import ChangeSet
+from unibox.store.chat_e2e import e2e_states
 from unibox.store.chat_media import AttachmentRow, line_attachments
 from unibox.store.chat_outbox import chat_states
 from unibox.store.import_accounts import IMPORT_KIND
@@ -43,6 +44,7 @@ class ChatLine:
     delivery: str = ""  # the user's message written in unibox: queued, sent or failed
     error: str = ""  # why it failed
     attachments: tuple[AttachmentRow, ...] = ()  # its files and images, in order
+    e2e: str = ""  # end-to-end encrypted: the sender device's trust (store/chat_e2e.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ def chat_thread(
     senders = _sender_names(session, ids)
     states = chat_states(session, [r.id for r in rows if r.direction == "out"])
     files = line_attachments(session, [r.id for r in rows if r.has_attachments])
+    encrypted = e2e_states(session, ids) if rows and rows[-1].channel == "matrix" else {}
     lines = []
     for r in rows:
         name, address = senders.get(r.id, ("", ""))
@@ -150,6 +153,7 @@ def chat_thread(
                 delivery=state.state if state else "",
                 error=state.error if state else "",
                 attachments=files.get(r.id, ()),
+                e2e=encrypted.get(r.id, ""),
             )
         )
     channel = rows[-1].channel if rows else "xmpp"

@@ -29,8 +29,9 @@ class KeyImport:
             keys = "No new room keys (this device had them all)"
         if not self.decrypted:
             return f"{keys}; no waiting message needed them."
-        many = "message" if self.decrypted == 1 else "messages"
-        return f"{keys}; {self.decrypted} {many} that could not be decrypted now read in clear."
+        if self.decrypted == 1:
+            return f"{keys}; 1 message that could not be decrypted now reads in clear."
+        return f"{keys}; {self.decrypted} messages that could not be decrypted now read in clear."
 
 
 def import_room_keys(

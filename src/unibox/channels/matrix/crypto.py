@@ -54,21 +54,10 @@ NO_ROOMS = {"room": {"rooms": []}, "presence": {"not_types": ["*"]},
             "account_data": {"not_types": ["*"]}}  # fmt: skip
 ACK_SECONDS = 10
 DECRYPTED = "decrypted:"  # remote id prefix of the changes a late decryption makes
-TRUST_WORDS = {
-    "verified": "End-to-end encrypted, from a verified device.",
-    "tofu": "End-to-end encrypted, from a device trusted on first use (not verified).",
-    "changed": "End-to-end encrypted, but the keys of the sender's device changed since "
-    "unibox first saw it: not trusted.",
-    "unknown": "End-to-end encrypted, from a device unibox has not seen yet.",
-    "own": "End-to-end encrypted, sent from this device.",
-    "undecrypted": "Encrypted, and not decrypted yet: its key has not arrived.",
-}
 
 
 def waiting_text(sender: str) -> str:
-    return (
-        f"🔒 This message could not be decrypted yet: waiting for its key from {sender}'s device."
-    )
+    return f"This message could not be decrypted yet: waiting for its key from {sender}'s device."
 
 
 def keys_broken(name: str, why: str) -> ChannelError:

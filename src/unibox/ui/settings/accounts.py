@@ -34,6 +34,7 @@ from unibox.ui.preferences import QUIET_ACCOUNTS, Preferences
 from unibox.ui.settings.books import AddressBooksSection
 from unibox.ui.settings.page import SettingsPage, ask_to_remove
 from unibox.ui.settings.reauth import ReauthButton, signs_in_by_browser, state_words
+from unibox.ui.settings.room_keys import RoomKeysButton
 
 if TYPE_CHECKING:
     from unibox.ui.widgets.account_edit import EditAccountDialog
@@ -168,6 +169,8 @@ class AccountsPage(SettingsPage):
         self.reauth = ReauthButton(self.bridge, self.secrets, self.details)
         self.reauth.said.connect(self.say)
         self.reauth.signed_in.connect(self._signed_in_again)
+        self.room_keys = RoomKeysButton(self.bridge, self.secrets, self.details)
+        self.room_keys.said.connect(self.say)
         self.display_name = QLineEdit(self.details)
         self.display_name.setPlaceholderText("Your name on mail you send")
         self.display_name.editingFinished.connect(self._save_display_name)
@@ -193,6 +196,7 @@ class AccountsPage(SettingsPage):
         server_row.addWidget(self.server, 1)
         server_row.addWidget(self.edit, 0, Qt.AlignmentFlag.AlignTop)
         server_row.addWidget(self.reauth, 0, Qt.AlignmentFlag.AlignTop)
+        server_row.addWidget(self.room_keys, 0, Qt.AlignmentFlag.AlignTop)
         col.addLayout(server_row)
         col.addWidget(self.state)
         col.addWidget(self._label("Your &name", self.display_name))
@@ -243,6 +247,7 @@ class AccountsPage(SettingsPage):
         if not found:
             self.current = None
             self.reauth.show_for(None)
+            self.room_keys.show_for(None)
             self.details.setEnabled(False)
             self.address.setText("No account yet: add one to see its settings here.")
             self.server.clear()
@@ -317,6 +322,7 @@ class AccountsPage(SettingsPage):
         self.password.setVisible(not browser)
         self.change_password.setVisible(not browser)
         self.reauth.show_for(a)
+        self.room_keys.show_for(a)
 
     # -- changes ---------------------------------------------------------------
 

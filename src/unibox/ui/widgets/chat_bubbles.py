@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from unibox.store.chat_view import ChatLine
+from unibox.ui.icons import pixmap
 from unibox.ui.widgets.chat_media import BubbleMedia, caption
 
 # Lines of one sender this close together share a bubble group (one name above them).
@@ -28,6 +29,23 @@ def day_title(day: date, today: date) -> str:
         if day.year != today.year
         else f"{day:%A} {day.day} {day:%B}"
     )
+
+
+# How an end-to-end encrypted line's sender device stands (ChatLine.e2e), for its lock.
+E2E_TIPS = {
+    "verified": "End-to-end encrypted, from a verified device.",
+    "tofu": "End-to-end encrypted. The sender's device is trusted on first use: it is the one "
+    "unibox first saw for them, not verified.",
+    "changed": "End-to-end encrypted, but the keys of the sender's device changed since unibox "
+    "first saw it: it is not trusted. Check with them another way.",
+    "unknown": "End-to-end encrypted, from a device unibox has not seen yet: not trusted.",
+    "own": "End-to-end encrypted, sent from this device.",
+    "undecrypted": "End-to-end encrypted, and not decrypted yet: its key has not arrived. It is "
+    "decrypted when the key comes (or import a room-key export in Settings › Accounts).",
+}
+E2E_WARN = ("changed", "unknown")
+WARN_COLOUR = "#d9822b"
+MUTED_COLOUR = "#6b7383"  # readable on both bubble colours, light and dark
 
 
 def delivery_text(line: ChatLine) -> str:
@@ -78,8 +96,30 @@ class Bubble(QFrame):
         self.when = QLabel(" · ".join(p for p in (f"{local:%H:%M}", status) if p), self)
         self.when.setObjectName("BubbleFailed" if line.delivery == "failed" else "BubbleTime")
         self.when.setAlignment(Qt.AlignmentFlag.AlignRight)
-        col.addWidget(self.when)
+        self.lock: QLabel | None = None
+        if line.e2e:
+            self.lock = self._lock(line.e2e)
+            footer = QHBoxLayout()
+            footer.setSpacing(4)
+            footer.addStretch(1)
+            footer.addWidget(self.lock)
+            footer.addWidget(self.when)
+            col.addLayout(footer)
+        else:
+            col.addWidget(self.when)
         self.setToolTip(f"{local:%A %d %B %Y, %H:%M}")
+
+    def _lock(self, state: str) -> QLabel:
+        """The small lock of an encrypted line; its tooltip says how far it is trusted."""
+        lock = QLabel(self)
+        lock.setObjectName("BubbleLock")
+        warn = state in E2E_WARN
+        colour = QColor(WARN_COLOUR if warn else MUTED_COLOUR)
+        lock.setPixmap(pixmap("warning" if warn else "lock", colour, 12))
+        tip = E2E_TIPS.get(state, "End-to-end encrypted.")
+        lock.setToolTip(tip)
+        lock.setAccessibleName(tip)
+        return lock
 
     def fit(self, width: int) -> None:
         """At most `width` wide; a short line keeps to one line, a long one wraps at it."""
