@@ -18,6 +18,7 @@ from unibox.secrets import SecretStore, SecretStoreError
 from unibox.store import accounts
 from unibox.store.store import Store
 from unibox.ui.account_setup import MailAccountForm, settings_for
+from unibox.ui.main_window import MainWindow
 from unibox.ui.widgets.account_dialog import AddAccountDialog
 
 pytestmark = pytest.mark.integration
@@ -47,6 +48,22 @@ def fill(dialog: AddAccountDialog, qtbot: Any, dovecot: Dovecot, user: str, pass
     dialog.ca_file.setText(str(dovecot.ca_file))
 
 
+def open_dialog(qtbot: Any, window: MainWindow) -> AddAccountDialog:
+    """Add account clicked on the first-run page; the dialog once it shows. On a busy
+    machine the click may come before the sync side is loaded: it opens once it is."""
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
+    qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            window.accounts.account_dialog is not None
+            and window.accounts.account_dialog.isVisible()
+        ),
+        timeout=10_000,
+    )
+    assert window.accounts.account_dialog is not None
+    return window.accounts.account_dialog
+
+
 def test_first_run_add_account_then_mail_appears(
     qtbot: Any, dovecot: Dovecot, mail_user: str, empty_profile: Store
 ) -> None:
@@ -54,19 +71,7 @@ def test_first_run_add_account_then_mail_appears(
     dovecot.deliver(mail_user, simple_message("Second note", "Another one."))
     window = open_window(qtbot, empty_profile)
     try:
-        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
-        qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
-        # On a busy machine the click may come before the sync side is loaded: the
-        # dialog then opens once it is.
-        qtbot.waitUntil(
-            lambda: (
-                window.accounts.account_dialog is not None
-                and window.accounts.account_dialog.isVisible()
-            ),
-            timeout=10_000,
-        )
-        dialog = window.accounts.account_dialog
-        assert dialog is not None
+        dialog = open_dialog(qtbot, window)
 
         # A wrong password: said in words, nothing stored, the dialog stays.
         fill(dialog, qtbot, dovecot, mail_user, "wrong-password")

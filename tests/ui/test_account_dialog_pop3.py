@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import simple_message
-from tests.ui.test_account_dialog import empty_profile
+from tests.ui.test_account_dialog import empty_profile, open_dialog
 from tests.ui.test_sync import close_window, open_window, subjects
 from unibox.store import accounts
 from unibox.store.store import Store
@@ -25,17 +25,7 @@ def test_a_pop3_account_is_added_in_the_dialog_and_its_mail_appears(
     dovecot.deliver(mail_user, simple_message("Downloaded again", "Also POP3."))
     window = open_window(qtbot, empty_profile)
     try:
-        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
-        qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(
-            lambda: (
-                window.accounts.account_dialog is not None
-                and window.accounts.account_dialog.isVisible()
-            ),
-            timeout=10_000,
-        )
-        dialog = window.accounts.account_dialog
-        assert dialog is not None
+        dialog = open_dialog(qtbot, window)
         assert not dialog.delete_after.isVisibleTo(dialog)  # IMAP first: nothing to delete
         qtbot.keyClicks(dialog.email, f"{mail_user}@example.com")
         dialog.incoming_kind.setCurrentIndex(dialog.incoming_kind.findData("pop3"))

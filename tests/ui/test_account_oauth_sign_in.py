@@ -8,7 +8,6 @@ import socket
 import threading
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,15 +18,14 @@ from tests.helpers.dovecot import Dovecot
 from tests.helpers.mailgen import simple_message
 from tests.helpers.oidc import CLIENT_ID, CLIENT_SECRET, Browser, Issuer
 from tests.helpers.tls import TlsFiles
+from tests.ui.test_account_dialog import empty_profile, open_dialog
 from tests.ui.test_sync import close_window, open_window, subjects
 from unibox.channels.oauth import custom
-from unibox.config import store_path
 from unibox.secrets import SecretStore
 from unibox.services.oauth import create_oauth_account, mail_settings_for, sign_in
 from unibox.store import accounts
 from unibox.store.accounts import MailServer
 from unibox.store.store import Store
-from unibox.ui.main_window import MainWindow
 from unibox.ui.widgets.account_dialog import AddAccountDialog
 
 pytestmark = [
@@ -36,6 +34,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:authlib"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning:oidc_provider_mock"),
 ]
+__all__ = ["empty_profile"]
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +52,6 @@ def oauth_dovecot(issuer: Issuer, tls_files: TlsFiles) -> Iterator[Dovecot]:
         yield server
     finally:
         server.stop(graceful=False)
-
-
-@pytest.fixture
-def empty_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    monkeypatch.setenv("UNIBOX_INSECURE_TEST_KEYRING", str(tmp_path / "keyring.cfg"))
-    store = Store(store_path(tmp_path / "profile"))
-    yield store
-    store.close()
 
 
 class SystemBrowser(QObject):
@@ -93,20 +84,6 @@ def install(installed: list[SystemBrowser], browser: SystemBrowser) -> SystemBro
     installed.append(browser)
     QDesktopServices.setUrlHandler("http", browser, "open")
     return browser
-
-
-def open_dialog(qtbot: Any, window: MainWindow) -> AddAccountDialog:
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
-    qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: (
-            window.accounts.account_dialog is not None
-            and window.accounts.account_dialog.isVisible()
-        ),
-        timeout=10_000,
-    )
-    assert window.accounts.account_dialog is not None
-    return window.accounts.account_dialog
 
 
 def fill(qtbot: Any, d: AddAccountDialog, email: str, issuer: Issuer, dovecot: Dovecot) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from tests.helpers.dovecot import Dovecot
-from tests.ui.test_account_dialog import fill
+from tests.ui.test_account_dialog import fill, open_dialog
 from tests.ui.test_settings import _accounts_dialog, _add_work_account
 from tests.ui.test_sync import close_window, open_window
 from unibox.config import store_path
@@ -60,10 +60,7 @@ def test_the_add_account_dialog_keeps_the_password_in_the_keyring_only(
     caplog.set_level(logging.DEBUG)
     window = open_window(qtbot, new_profile)
     try:
-        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=15_000)
-        qtbot.mouseClick(window.welcome.button, Qt.MouseButton.LeftButton)
-        dialog = window.accounts.account_dialog
-        assert dialog is not None
+        dialog = open_dialog(qtbot, window)
         fill(dialog, qtbot, dovecot, mail_user, WRONG)
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.message.property("problem") is True, timeout=20_000)
