@@ -61,17 +61,20 @@ class ChatHandleResolver:
     def prefetch(self, conn: Connection, keyed: Iterable[tuple[tuple[str, str], str]]) -> None:
         """Look up (or create) handles for ((kind, value), name) pairs."""
         names: dict[tuple[str, str], str] = {}
-        groups: list[tuple[Key, ...]] = []
+        matrix: dict[Key, str] = {}
         for key, name in keyed:
             if key[1] and key not in self._cache and not names.get(key):
                 names[key] = name
-        for key in [k for k in names if k[0] == MATRIX]:
-            group = bridged_handles(key[1], names[key])
-            if group:
+            if key[0] == MATRIX and key[1] and not matrix.get(key):
+                matrix[key] = name
+        groups: list[tuple[Key, ...]] = []
+        for key, name in matrix.items():  # known ones too: a handle added to a card by hand
+            group = bridged_handles(key[1], name)
+            if group and any(k not in self._cache for k in group):
                 groups.append(group)
                 for linked in group:
                     if linked not in self._cache and not names.get(linked):
-                        names[linked] = names[key]
+                        names[linked] = name
         for key in self._mine - set(self._cache):
             names.setdefault(key, "")
         if not names:
