@@ -106,7 +106,7 @@ def build_demo_profile(
     if chats and chat_file.exists():  # chat history of several of the same people (an XMPP account)
         from unibox.demo_chats import add_demo_chats
 
-        for path in (chat_file, source / "mastodon.json"):  # XMPP, then Mastodon chats
+        for path in (chat_file, source / "mastodon.json", source / "matrix.json"):
             if not path.exists():
                 continue
             added, chat_changes = add_demo_chats(store, path, shift, DEMO_NAME)

@@ -1,5 +1,6 @@
-"""The demo's chats: an XMPP account (resources/demo/chats.json) and a Mastodon one
-(mastodon.json) filled through chat ingest.
+"""The demo's chats: an XMPP account (resources/demo/chats.json), a Mastodon one
+(mastodon.json) and a Matrix one with bridged Telegram and WhatsApp people
+(matrix.json), filled through chat ingest.
 
 No server: the lines are stored as a backfill would store them (history,
 read), but for those marked unread, which arrive as new. Their people get
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from unibox.core.bridges import bridged
 from unibox.core.items import ChangeSet, ChatAddress, ChatMessage
 from unibox.store.chat import ChatIngestor
 from unibox.store.chat_accounts import ChatSettings, add_chat_account
@@ -78,6 +80,7 @@ def _items(
             sender = ChatAddress(kind, me, my_name) if mine else peer
             others = ()
         conversation = room or chat["with"]
+        puppet = bridged(chat.get("with", "")) if kind == "matrix" else None
         found.append(
             ChatMessage(
                 channel=kind,
@@ -91,6 +94,7 @@ def _items(
                 is_group=bool(room),
                 participants=others,
                 archive=room,
+                via=puppet.network if puppet else "",
                 is_history="unread" not in marks,
             )
         )

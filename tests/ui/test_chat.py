@@ -220,6 +220,7 @@ def test_a_channel_in_the_sidebar_counts_and_lists_its_own_conversations_only(
         "Email",
         "XMPP",
         "Mastodon",
+        "Matrix",  # the demo's bridged Telegram and WhatsApp chats
     ]
     counts: dict[str, int] = {}
     for view in (xmpp, email):

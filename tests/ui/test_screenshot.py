@@ -295,3 +295,37 @@ def test_screenshot_chats_light_and_dark(qtbot: Any, todays_demo: MainWindow) ->
         target = SHOTS / "chat_xvfb.png"
         subprocess.run(["import", "-window", "root", str(target)], check=True, timeout=30)
         assert target.stat().st_size > 10_000
+
+
+def test_screenshot_a_chat_bridged_from_telegram(qtbot: Any, todays_demo: MainWindow) -> None:
+    """A Matrix chat with a Telegram puppet: the header says which network it came via."""
+    window = todays_demo
+    _open_chat(qtbot, window, "Aoife O'Brien")
+    subtitle = window.chat_view.subtitle.text()
+    assert subtitle.startswith("Chat on Matrix · via Telegram · @telegram_5120447731:")
+    assert window.chat_view.shown is not None and window.chat_view.shown.kind == "chat"
+    assert window.messages.cached_row(window.message_list.currentIndex().row()).snippet == (
+        "Chat · Matrix · via Telegram"
+    )
+    image = _save(qtbot, window, "chat_bridged.png")
+    assert _colourful(image) > 40
+    if os.environ.get("QT_QPA_PLATFORM") == "xcb" and shutil.which("import"):
+        qtbot.wait(300)
+        target = SHOTS / "chat_bridged_xvfb.png"
+        subprocess.run(["import", "-window", "root", str(target)], check=True, timeout=30)
+        assert target.stat().st_size > 10_000
+
+    # Her record: the Telegram lines beside her mail, each saying where it came from.
+    from unibox.store.person_edit import find_person
+    from unibox.ui.people.timeline_model import ENTRY_ROLE
+
+    with window.bridge.store.read() as s:
+        aoife = find_person(s, "aoife@greenleaf.example")
+    assert aoife is not None
+    window.people.open_person(aoife)
+    record = window.people.page.record
+    timeline = record.timeline
+    qtbot.waitUntil(lambda: record.record is not None and timeline.rowCount() > 0)
+    entries = [timeline.index(n, 0).data(ENTRY_ROLE) for n in range(timeline.rowCount())]
+    assert {(e.channel, e.via) for e in entries if e.channel != "mail"} >= {("matrix", "telegram")}
+    _save(qtbot, window, "person_record_bridged.png")

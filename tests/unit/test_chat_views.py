@@ -44,6 +44,8 @@ def test_the_inbox_shows_each_chat_once_beside_the_mail(demo: Store) -> None:
         "Brightwave launch",
         "Yuki Tanaka",  # the two on Mastodon
         "Søren Kjær",
+        "Aoife O'Brien",  # the two on Matrix, bridged from Telegram and WhatsApp
+        "Jonas Weber",
     }
     group = chats["Brightwave launch"]
     assert group.chat == "group" and group.channel == "xmpp"  # type: ignore[attr-defined]
@@ -52,7 +54,7 @@ def test_the_inbox_shows_each_chat_once_beside_the_mail(demo: Store) -> None:
     assert chats["Zoë Müller"].thread_size == 9  # type: ignore[attr-defined]
     assert not chats["Zoë Müller"].is_seen  # type: ignore[attr-defined]
     xmpp = set(_chat_rows(demo, View(ViewKind.CHANNEL, channel="xmpp")))
-    assert xmpp == set(chats) - {"Yuki Tanaka", "Søren Kjær"}
+    assert xmpp == set(chats) - {"Yuki Tanaka", "Søren Kjær", "Aoife O'Brien", "Jonas Weber"}
     mastodon = _chat_rows(demo, View(ViewKind.CHANNEL, channel="mastodon"))
     assert set(mastodon) == {"Yuki Tanaka", "Søren Kjær"}
     assert not mastodon["Søren Kjær"].is_seen  # type: ignore[attr-defined]
@@ -61,7 +63,8 @@ def test_the_inbox_shows_each_chat_once_beside_the_mail(demo: Store) -> None:
 
 def test_needs_reply_holds_the_chats_that_asked_the_user_something(demo: Store) -> None:
     waiting = set(_chat_rows(demo, View(ViewKind.NEEDS_REPLY)))
-    assert waiting == {"Zoë Müller"}  # "… Shall I send them the final PDFs?"
+    # "… Shall I send them the final PDFs?"; "Would a square and a story version …?"
+    assert waiting == {"Zoë Müller", "Aoife O'Brien"}
     # Not Marcus ("Invoice … no rush") nor Hannah ("I'll update the contract"): their
     # newest lines ask nothing; not Leo: the user wrote last; not the group chat.
 
@@ -93,3 +96,17 @@ def test_the_chat_joins_the_person_of_the_mail(demo: Store) -> None:
         chats = chats_with(s, handle_ids(s, person))
     assert [c.title for c in chats] == ["Brightwave launch", "Zoë Müller"]  # newest first
     assert chats[1].count == 9 and chats[1].channel == "xmpp" and chats[1].kind == "chat"
+
+
+def test_a_bridged_chat_says_its_network_and_joins_the_person_of_the_mail(demo: Store) -> None:
+    aoife = _chat_rows(demo, View(ViewKind.INBOX))["Aoife O'Brien"]
+    with demo.read() as s:
+        thread = chat_thread(s, aoife.conversation_id)  # type: ignore[attr-defined]
+        assert thread is not None
+        person = s.scalar(select(Handle.person_id).where(Handle.value == "aoife@greenleaf.example"))
+        kinds = {
+            (h.kind, h.value) for h in s.scalars(select(Handle).where(Handle.person_id == person))
+        }
+    assert (thread.channel, thread.via, thread.kind) == ("matrix", "telegram", "chat")
+    assert ("telegram", "user5120447731") in kinds  # beside her mail address and Matrix id
+    assert ("matrix", thread.address) in kinds

@@ -175,9 +175,10 @@ def test_demo_profile_lands_today_with_folders_and_flags(tmp_path: Path) -> None
         counts = view_counts.counts(s)
         newest = view_rows.rows_for(s, inbox[:1])[0]
     store.close()
-    assert profile.messages == 153 + 34 + 6  # mail; five XMPP chats, two Mastodon ones
-    assert (len(inbox), len(sent), len(archive)) == (69 + 7, 43, 41)  # a chat is one row
-    assert counts.unread == 15 + 5 and counts.views[views.ViewKind.FLAGGED] == 7
+    # mail; five XMPP chats, two Mastodon ones, two Matrix ones (bridged)
+    assert profile.messages == 153 + 34 + 6 + 7
+    assert (len(inbox), len(sent), len(archive)) == (69 + 9, 43, 41)  # a chat is one row
+    assert counts.unread == 15 + 6 and counts.views[views.ViewKind.FLAGGED] == 7
     assert newest.date.astimezone(now.tzinfo).date() == now.date()
     assert newest.date <= now
     assert set(profile.folder_ids) == {"INBOX", "Sent", "Archive", "Trash", "Junk"}

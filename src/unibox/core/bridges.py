@@ -153,3 +153,8 @@ def display_name(user_id: str, name: str) -> str:
     """A Matrix user's display name as unibox shows it: a puppet's without its network."""
     found = _puppet(_localpart(user_id))
     return strip_suffix(name, found[0]) if found else name
+
+
+def via_title(network: str) -> str:
+    """A bridged network's name as the user reads it ("telegram" -> "Telegram")."""
+    return TITLES.get(network, network.capitalize())

@@ -17,6 +17,7 @@ CHANNELS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("xmpp", "XMPP", "chat", ("xmpp",)),
     ("whatsapp", "WhatsApp", "chat", ()),  # imported exports only (an "import" account)
     ("mastodon", "Mastodon", "at", ("mastodon",)),
+    ("matrix", "Matrix", "chat", ("matrix",)),
     ("linkedin", "LinkedIn", "chat", ()),  # imported too
     ("x", "X", "chat", ()),
     ("sms", "SMS", "chat", ()),

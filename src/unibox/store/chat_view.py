@@ -60,6 +60,7 @@ class ChatThread:
     lines: tuple[ChatLine, ...]  # oldest first: the newest is the last
     has_older: bool  # more lines before the first one
     imported: bool = False  # history from an export: nothing can be sent from here
+    via: str = ""  # the network behind the bridge it goes through (telegram, …), "" for none
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ def chat_thread(
             Message.channel,
             MessageBody.text,
             Message.has_attachments,
+            Message.via,
         )
         .outerjoin(MessageBody, MessageBody.message_id == Message.id)
         .where(Message.conversation_id == conversation_id, Message.deleted_at.is_(None))
@@ -168,6 +170,7 @@ def chat_thread(
         has_older=has_older,
         imported=session.scalar(select(Account.kind).where(Account.id == head.account_id))
         == IMPORT_KIND,
+        via=next((r.via for r in reversed(rows) if r.via), ""),
     )
 
 

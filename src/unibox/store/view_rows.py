@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from unibox.core.bridges import via_title
 from unibox.store.channels import CHANNELS, channel_of
 from unibox.store.schema import Account, Conversation, Handle, Message, Participant
 from unibox.store.schema_actions import MessageTriage
@@ -84,6 +85,7 @@ def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> lis
             Conversation.kind,
             Conversation.subject,
             Conversation.remote_ref,
+            Message.via,
         )
         .outerjoin(Handle, Handle.id == Message.sender_handle_id)
         .join(Conversation, Conversation.id == Message.conversation_id)
@@ -109,7 +111,8 @@ def rows_for(session: Session, ids: list[int], *, now: int | None = None) -> lis
     by_id = {}
     for r in rows:
         row = _row(r, recipients, channels, now)
-        by_id[r[0]] = _chat_row(row, r[17], r[18], r[19]) if r[17] in ("chat", "group") else row
+        chat = r[17] in ("chat", "group")
+        by_id[r[0]] = _chat_row(row, r[17], r[18], r[19], r[20]) if chat else row
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -137,7 +140,9 @@ def _row(
     )
 
 
-def _chat_row(row: MessageRow, kind: str, title: str, address: str | None) -> MessageRow:
+def _chat_row(
+    row: MessageRow, kind: str, title: str, address: str | None, via: str = ""
+) -> MessageRow:
     """A chat's row: the chat's name, its newest line (whose it is), the kind of chat."""
     said = row.snippet
     if row.outgoing:
@@ -145,6 +150,8 @@ def _chat_row(row: MessageRow, kind: str, title: str, address: str | None) -> Me
     elif kind == "group" and row.sender_name:
         said = f"{row.sender_name}: {said}"
     network = CHANNEL_TITLES.get(row.channel, row.channel)
+    if via:  # "Chat · Matrix · via Telegram"
+        network = f"{network} · via {via_title(via)}"
     return dataclasses.replace(
         row,
         sender_name=title or address or row.sender_name,

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from unibox.core.bridges import via_title
 from unibox.store.people_list import PersonRow
 from unibox.store.timeline import EVENT, MESSAGE, TimelineEntry
 from unibox.store.view_rows import CHANNEL_TITLES
@@ -163,7 +164,10 @@ class TimelineDelegate(QStyledItemDelegate):
             who = "You" if entry.direction == "out" else (entry.by or "Them")
             if entry.channel != "mail":  # a chat line has no subject: say where it was
                 network = CHANNEL_TITLES.get(entry.channel, entry.channel)
-                title = f"{who} · {entry.title or f'{network} chat'}"
+                where = f"{network} chat"
+                if entry.via:  # "Matrix chat · via Telegram"
+                    where = f"{where} · via {via_title(entry.via)}"
+                title = f"{who} · {entry.title or where}"
             else:
                 title = f"{who} · {entry.title or '(no subject)'}"
         title = QFontMetrics(bold).elidedText(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from unibox.core.bridges import via_title
 from unibox.store.chat_view import ChatThread
 from unibox.store.view_rows import CHANNEL_TITLES
 from unibox.ui.widgets.avatar import Avatar
@@ -138,10 +139,11 @@ class ChatView(QWidget):
         group = thread.kind == "group"
         network = CHANNEL_TITLES.get(thread.channel, thread.channel)
         self.title.setText(thread.title)
+        where = f"{network} · via {via_title(thread.via)}" if thread.via else network
         if group:
-            self.subtitle.setText(f"Group chat on {network} · {thread.address}")
+            self.subtitle.setText(f"Group chat on {where} · {thread.address}")
         else:
-            self.subtitle.setText(f"Chat on {network} · {thread.address}")
+            self.subtitle.setText(f"Chat on {where} · {thread.address}")
         self.avatar.set_person(thread.title, thread.address)
         first = thread.title.split()[0] if thread.title and not group else thread.title
         self.input.setPlaceholderText(f"Write to {first or thread.address}… (Enter sends)")
