@@ -17,6 +17,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from unibox.core.calendar import address_of, attendees_of, clean_text, recurrence_key
+from unibox.core.content_lines import unescape_text
 from unibox.core.items import CalendarEvent
 from unibox.core.reminders import MAX_ALARMS
 
@@ -166,22 +167,6 @@ def _split(head: str) -> list[str]:
     return parts
 
 
-def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    out, i = [], 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\" and i + 1 < len(value):
-            nxt = value[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
     if name.upper() in ("UTC", "Z", "GMT", "ETC/UTC", "ETC/GMT") or "/" not in name:
@@ -247,7 +232,7 @@ def _event(props: _Props, alarms: list[_Props]) -> CalendarEvent:
     uid_prop, start_prop = _one(props, "UID"), _one(props, "DTSTART")
     if uid_prop is None or start_prop is None:
         raise _Unusual
-    uid = clean_text(_unescape(uid_prop))
+    uid = clean_text(unescape_text(uid_prop))
     if not uid:
         raise _Unusual
     start = _when(start_prop)
@@ -255,7 +240,7 @@ def _event(props: _Props, alarms: list[_Props]) -> CalendarEvent:
     starts_at = _epoch(start)
     end_prop = _one(props, "DTEND")
     ends_at = _epoch(_when(end_prop)) if end_prop is not None else starts_at + (86400 * all_day)
-    status = clean_text(_unescape(_one(props, "STATUS") or "")).lower()
+    status = clean_text(unescape_text(_one(props, "STATUS") or "")).lower()
     if status not in ("cancelled", "tentative"):
         status = "confirmed"
     recurrence = _one(props, "RECURRENCE-ID")
@@ -276,8 +261,8 @@ def _event(props: _Props, alarms: list[_Props]) -> CalendarEvent:
         recurrence_id=recurrence_key(_when(recurrence)) if recurrence is not None else "",
         sequence=max(0, min(int(sequence or 0), 1_000_000)),
         stamp=_epoch(_when(stamp)) if stamp is not None else 0,
-        summary=clean_text(_unescape(_one(props, "SUMMARY") or ""))[:_TEXT],
-        location=clean_text(_unescape(_one(props, "LOCATION") or ""))[:_TEXT],
+        summary=clean_text(unescape_text(_one(props, "SUMMARY") or ""))[:_TEXT],
+        location=clean_text(unescape_text(_one(props, "LOCATION") or ""))[:_TEXT],
         starts_at=starts_at,
         ends_at=max(ends_at, starts_at),
         all_day=all_day,

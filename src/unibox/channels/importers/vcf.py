@@ -21,6 +21,7 @@ from vobject import base as vbase
 
 from unibox.core.card_merge import parse_birthday
 from unibox.core.contacts import CardHandle, ContactCard, PostalAddress
+from unibox.core.content_lines import unescape_text as unescape
 from unibox.core.identity import EMAIL, MASTODON, MATRIX, PHONE, XMPP
 
 _META = {"VERSION", "PRODID", "REV", "BEGIN", "END", "X-ABLABEL", "KIND", "SOURCE"}
@@ -59,20 +60,6 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
-
-
-def unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 def split_unescaped(text: str, sep: str) -> list[str]:
