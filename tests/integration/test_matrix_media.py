@@ -168,3 +168,63 @@ def test_a_revoked_sign_in_says_to_sign_in_again_before_a_download(
     MatrixPeer(synapse, alice).api("POST", "/logout/all", {})
     code, err = save(capsys, stored(profile)[0]["id"], 1, tmp_path)
     assert code == 1 and "no longer accepts the sign-in" in err and "login-matrix" in err
+
+
+def test_send_and_reply_with_a_file_through_the_outbox(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    profile: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+    import sys
+
+    import requests
+
+    alice, bob = matrix_user_factory("alice"), matrix_user_factory("bob")
+    peer, room = talk(synapse, alice, bob)
+    question = peer.say(room, "can you send the floor plan?")
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    assert run("sync") == 0
+    plan, photo = tmp_path / "floor plan.pdf", tmp_path / "site.png"
+    plan.write_bytes(os.urandom(70_000))
+    photo.write_bytes(png(40, 30))
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert run("send", "--account", "Mx", "--to", bob.user_id, "--attach", str(plan)) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("the site this morning"))
+    asked = by_text(profile)["can you send the floor plan?"]["id"]
+    assert run("reply", str(asked), "--attach", str(photo)) == 0
+
+    got = list(reversed(peer.messages(room)))[-2:]
+    assert [(e["content"]["msgtype"], e["content"]["body"]) for e in got] == [
+        ("m.file", "floor plan.pdf"), ("m.image", "the site this morning"),
+    ]  # fmt: skip
+    assert got[1]["content"]["filename"] == "site.png"
+    assert got[1]["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == question
+    for event, sent in zip(got, (plan, photo), strict=True):
+        server, _, media_id = event["content"]["url"].removeprefix("mxc://").partition("/")
+        fetched = requests.get(
+            f"{synapse.url}/_matrix/client/v1/media/download/{server}/{media_id}",
+            headers={"Authorization": f"Bearer {bob.access_token}"}, timeout=30,
+        )  # fmt: skip
+        assert fetched.content == sent.read_bytes()
+        assert event["content"]["info"]["size"] == sent.stat().st_size
+
+    assert run("sync") == 0
+    mine = [r for r in stored(profile) if r["direction"] == "out"]
+    assert [r["body"] for r in mine] == [
+        "[file: floor plan.pdf]",
+        "[image: site.png]\nthe site this morning",
+    ]  # fmt: skip — the homeserver's copies became these, not new messages
+    assert all(r["remote_id"].startswith("$") for r in mine)
+    listed = json_out(capsys, "attachments", str(mine[0]["id"]), "--json")
+    assert [(a["filename"], a["downloaded"], a["remote"][:6]) for a in listed] == [
+        ("floor plan.pdf", True, "mxc://")
+    ]
+    capsys.readouterr()
+    two = ("--attach", str(plan), "--attach", str(photo))
+    assert run("send", "--account", "Mx", "--to", bob.user_id, *two) == 2
+    assert "one file" in capsys.readouterr().err

@@ -70,3 +70,22 @@ def test_decrypt_checks_the_hash() -> None:
     with pytest.raises(SecurityError, match=r"“plan\.txt” was altered"):
         media.decrypt(ciphertext[:-1] + b"?", details, "plan.txt")
     assert media.decrypt(b"plain bytes", '{"kind":"file"}', "a") == b"plain bytes"
+
+
+def test_a_file_sent_into_an_encrypted_room_is_read_back_as_it_was() -> None:
+    ciphertext, details = media.encrypt(b"floor plan")
+    content = media.file_content(
+        filename="plan.pdf", content_type="application/pdf", size=10,
+        remote="mxc://localhost/up", details=details, caption="",
+    )  # fmt: skip
+    assert "url" not in content and content["file"]["url"] == "mxc://localhost/up"
+    (a,) = event(content).attachments
+    assert (a.filename, a.content_type, a.size) == ("plan.pdf", "application/pdf", 10)
+    assert media.decrypt(ciphertext, a.details, "plan.pdf") == b"floor plan"
+    plain = media.file_content(
+        filename="site.png", content_type="image/png", size=3, remote="mxc://localhost/s",
+        details='{"kind":"image"}', caption="the site",
+    )  # fmt: skip
+    assert (plain["msgtype"], plain["body"], plain["url"]) == (
+        "m.image", "the site", "mxc://localhost/s"
+    )  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from unibox.core.errors import UserError
@@ -87,15 +88,16 @@ def usage(message: str) -> int:
     return USAGE
 
 
-def mail_only_options(args: argparse.Namespace, *, what: str) -> str:
-    """The mail options given to a chat command, said as a usage error ("" for none)."""
+def mail_only_options(args: argparse.Namespace, *, what: str, files: bool = False) -> str:
+    """The mail options given to a chat command, said as a usage error ("" for none);
+    `files`: the chat takes --attach (Matrix)."""
     given = [
         flag
         for flag, value in (
             ("--subject", getattr(args, "subject", None)),
             ("--cc", getattr(args, "cc", None)),
             ("--bcc", getattr(args, "bcc", None)),
-            ("--attach", getattr(args, "attach", None)),
+            ("--attach", None if files else getattr(args, "attach", None)),
             ("--at", getattr(args, "at", None)),
             ("--all", getattr(args, "all", None)),
         )
@@ -109,22 +111,29 @@ def mail_only_options(args: argparse.Namespace, *, what: str) -> str:
 def send(args: argparse.Namespace, store: Any, account: Any, text: str) -> int:
     from unibox.services.chat import queue_message
 
-    problem = mail_only_options(args, what=f"“{account.name}”")
+    problem = mail_only_options(args, what=f"“{account.name}”", files=account.kind == "matrix")
     if problem:
         return usage(problem)
     if len(args.to) != 1:
         return usage("A chat message goes to one address (--to once).")
-    outbox_id = queue_message(store, account, args.to[0], text)
+    files = [Path(a) for a in getattr(args, "attach", None) or ()]
+    if len(files) > 1:
+        return usage("A chat message carries one file (--attach once); send each on its own.")
+    outbox_id = queue_message(store, account, args.to[0], text, files=files)
     return deliver(store, account, outbox_id)
 
 
 def reply(args: argparse.Namespace, store: Any, origin: Any, text: str) -> int:
     from unibox.services.chat import queue_reply
 
-    problem = mail_only_options(args, what=f"message {args.message_id}")
+    matrix = origin.account.kind == "matrix"
+    problem = mail_only_options(args, what=f"message {args.message_id}", files=matrix)
     if problem:
         return usage(problem)
-    account, outbox_id = queue_reply(store, args.message_id, text)
+    files = [Path(a) for a in getattr(args, "attach", None) or ()]
+    if len(files) > 1:
+        return usage("A chat message carries one file (--attach once); send each on its own.")
+    account, outbox_id = queue_reply(store, args.message_id, text, files=files)
     return deliver(store, account, outbox_id)
 
 

@@ -10,6 +10,9 @@ store, so a second open needs no network.
 from __future__ import annotations
 
 import asyncio
+import mimetypes
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unibox.core.errors import UserError
@@ -19,6 +22,27 @@ from unibox.store.store import Store
 if TYPE_CHECKING:
     from unibox.core.attachments import AttachmentData
     from unibox.secrets import SecretStore
+
+
+CHAT_FILE_MAX_BYTES = 100 * 1024 * 1024
+
+
+def read_chat_files(paths: Sequence[Path]) -> list[tuple[str, str, bytes]]:
+    """Files to send in a chat: (safe name, type, bytes) each; UserError in words otherwise."""
+    from unibox.core.filenames import safe_filename
+
+    found = []
+    for path in paths:
+        try:
+            size = path.stat().st_size
+            if size > CHAT_FILE_MAX_BYTES:
+                raise UserError(f"“{path.name}” is larger than 100 MB; share it as a link.")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"“{path}” could not be read: {exc.strerror or exc}.") from None
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        found.append((safe_filename(path.name, content_type), content_type, data))
+    return found
 
 
 def list_attachments(store: Store, message_id: int) -> list[AttachmentRow]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -94,11 +96,15 @@ def chat_account(store: Store, name: str) -> ChatAccount | None:
     return found[0] if found else None
 
 
-def queue_message(store: Store, account: ChatAccount, to: str, text: str) -> int:
+def queue_message(
+    store: Store, account: ChatAccount, to: str, text: str, *, files: Sequence[Path] = ()
+) -> int:
+    from unibox.services.attachments import read_chat_files
     from unibox.store.chat import queue_chat
 
+    found = read_chat_files(files)
     with intent_write(store) as s:
-        return queue_chat(s, account.id, to, text)
+        return queue_chat(s, account.id, to, text, files=found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,16 +136,21 @@ def chat_origin(store: Store, message_id: int) -> ChatOrigin | None:
     return ChatOrigin(found[0], ref)
 
 
-def queue_reply(store: Store, message_id: int, text: str) -> tuple[ChatAccount, int]:
+def queue_reply(
+    store: Store, message_id: int, text: str, *, files: Sequence[Path] = ()
+) -> tuple[ChatAccount, int]:
+    from unibox.services.attachments import read_chat_files
     from unibox.store.chat import queue_chat
 
     origin = chat_origin(store, message_id)
     if origin is None:
         raise UserError(f"Message {message_id} is not a chat message.")
+    found = read_chat_files(files)
     with intent_write(store) as s:
         outbox_id = queue_chat(
-            s, origin.account.id, origin.conversation, text, reply_to_message_id=message_id
-        )
+            s, origin.account.id, origin.conversation, text, reply_to_message_id=message_id,
+            files=found,
+        )  # fmt: skip
     return origin.account, outbox_id
 
 
@@ -212,13 +223,18 @@ def outbox_state(store: Store, outbox_id: int) -> ChatOutboxRow:
     raise UserError(f"There is no chat message {outbox_id} in the outbox.")
 
 
-def reply_in_chat(store: Store, account_id: int, address: str, text: str) -> ChangeSet:
-    """The window's reply box: queue `text` into the chat with `address` (peer or room)."""
+def reply_in_chat(
+    store: Store, account_id: int, address: str, text: str, *, files: Sequence[Path] = ()
+) -> ChangeSet:
+    """The window's reply box: queue `text` (and a file, `text` its caption) into the chat
+    with `address` (peer or room)."""
+    from unibox.services.attachments import read_chat_files
     from unibox.store.chat import queue_chat
     from unibox.store.schema_chat import ChatOutbox
 
+    found = read_chat_files(files)
     with intent_write(store) as s:
-        outbox_id = queue_chat(s, account_id, address, text)
+        outbox_id = queue_chat(s, account_id, address, text, files=found)
         message_id, conversation_id = s.execute(
             select(ChatOutbox.message_id, ChatOutbox.conversation_id).where(
                 ChatOutbox.id == outbox_id

@@ -7,6 +7,7 @@ Callers get dataclasses, never ORM objects.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
-from unibox.core.items import ChatMessage
+from unibox.core.items import ChatAttachment, ChatMessage
 from unibox.store.schema import Account, Attachment, Message, insert_rows, next_id, table
 from unibox.store.schema_media import ChatMedia
 
@@ -186,3 +187,97 @@ def forget_media(session: Session, message_id: int) -> None:
     session.execute(
         update(ChatMedia).where(ChatMedia.attachment_id.in_(ids)).values(data=None, fetched_at=None)
     )
+
+
+# ---------------------------------------------------------------------- sending
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMedia:
+    """A file the user sends: its bytes, and its address on the server once uploaded."""
+
+    attachment_id: int
+    filename: str
+    content_type: str
+    data: bytes
+    remote: str  # "" until uploaded
+    details: str  # the channel's JSON: the kind, and for an encrypted room its keys
+
+
+def media_kind(content_type: str) -> str:
+    """image, video, audio or file: how a chat shows a file of this type."""
+    major = content_type.partition("/")[0]
+    return major if major in ("image", "video", "audio") else "file"
+
+
+def local_text(caption: str, filename: str, content_type: str) -> str:
+    """The stored text of a file the user sends, as a received one's reads."""
+    head = f"[{media_kind(content_type)}: {filename}]"
+    return f"{head}\n{caption}" if caption.strip() else head
+
+
+def local_attachment(filename: str, content_type: str, data: bytes) -> ChatAttachment:
+    details = json.dumps({"kind": media_kind(content_type)}, separators=(",", ":"))
+    return ChatAttachment(filename, content_type, len(data), "", details)
+
+
+def keep_local_media(session: Session, message_id: int, blobs: Sequence[bytes]) -> None:
+    """The bytes of the files of a message the user wrote here, kept from the start."""
+    ids = session.scalars(
+        select(Attachment.id)
+        .where(Attachment.message_id == message_id)
+        .order_by(Attachment.position)
+    ).all()
+    for aid, data in zip(ids, blobs, strict=False):
+        keep_media(session, aid, data)
+
+
+def outgoing_media(
+    session: Session, message_ids: Sequence[int]
+) -> dict[int, tuple[OutgoingMedia, ...]]:
+    """The files of these queued messages, by message id."""
+    found: dict[int, list[OutgoingMedia]] = {}
+    ids = list(message_ids)
+    for start in range(0, len(ids), 900):
+        for mid, aid, name, ctype, data, remote, details in session.execute(
+            select(
+                Attachment.message_id,
+                Attachment.id,
+                Attachment.filename,
+                Attachment.content_type,
+                ChatMedia.data,
+                ChatMedia.remote,
+                ChatMedia.details,
+            )
+            .join(ChatMedia, ChatMedia.attachment_id == Attachment.id)
+            .where(Attachment.message_id.in_(ids[start : start + 900]))
+            .order_by(Attachment.message_id, Attachment.position)
+        ):
+            found.setdefault(mid, []).append(
+                OutgoingMedia(aid, name, ctype, data or b"", remote, details)
+            )
+    return {mid: tuple(files) for mid, files in found.items()}
+
+
+def media_uploaded(session: Session, attachment_id: int, remote: str, details: str) -> str:
+    """A file the user sends is on the server: a retry sends this address, not the bytes again.
+
+    `details` (the channel's JSON, such as an encrypted file's keys) joins what is there;
+    all of it is returned.
+    """
+    old = session.scalar(select(ChatMedia.details).where(ChatMedia.attachment_id == attachment_id))
+    merged = json.dumps({**_json(old or ""), **_json(details)}, separators=(",", ":"))
+    session.execute(
+        update(ChatMedia)
+        .where(ChatMedia.attachment_id == attachment_id)
+        .values(remote=remote, details=merged)
+    )
+    return merged
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

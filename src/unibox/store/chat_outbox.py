@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +23,13 @@ from sqlalchemy.orm import Session
 from unibox.core.errors import UserError
 from unibox.core.identity import normalize_handle
 from unibox.core.items import ChatAddress, ChatMessage
+from unibox.store.chat_media import (
+    OutgoingMedia,
+    keep_local_media,
+    local_attachment,
+    local_text,
+    outgoing_media,
+)
 from unibox.store.schema import Account, Conversation, Message
 from unibox.store.schema_chat import ChatOutbox
 
@@ -39,6 +47,7 @@ class QueuedChat:
     text: str
     origin_id: str
     reply_to: str  # the answered message's remote id, "" for none
+    files: tuple[OutgoingMedia, ...] = ()  # a file sent with `text` as its caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +78,22 @@ def queue_chat(
     text: str,
     *,
     reply_to_message_id: int | None = None,
+    files: Sequence[tuple[str, str, bytes]] = (),
 ) -> int:
-    """Queue a message into a conversation (found or started by its address); its outbox id."""
+    """Queue a message into a conversation (found or started by its address); its outbox id.
+
+    `files` (name, content type, bytes; one at most) go with it, `text` as their caption;
+    their bytes are kept with the stored message, so it shows them at once.
+    """
     from unibox.store.chat_ingest import ChatIngestor, conversation_ref
 
     account = session.get(Account, account_id)
     if account is None:
         raise UserError(f"There is no account {account_id}.")
-    if not text.strip():
+    if not text.strip() and not files:
         raise UserError("The message is empty.")
+    if len(files) > 1:
+        raise UserError("A chat message carries one file; send each in a message of its own.")
     kind = account.kind
     ref = conversation_ref(kind, conversation)
     if not ref:
@@ -103,13 +119,15 @@ def queue_chat(
         conversation=ref,
         sender=ChatAddress(kind, me, account.display_name),
         sent_at=datetime.fromtimestamp(now, UTC),
-        text=text,
+        text=local_text(text, files[0][0], files[0][1]) if files else text,
         direction="out",
         is_group=found is not None and found[0] == "group",
         origin_id=origin_id,
         reply_to=reply_to,
+        attachments=tuple(local_attachment(name, ctype, data) for name, ctype, data in files),
     )
     message_id, conversation_id = ChatIngestor(account_id, [me]).insert_local(session, local)
+    keep_local_media(session, message_id, [data for _name, _ctype, data in files])
     row = ChatOutbox(
         account_id=account_id,
         conversation_id=conversation_id,
@@ -139,6 +157,7 @@ def due_chats(session: Session, account_id: int, *, now: int | None = None) -> l
             ChatOutbox.text,
             ChatOutbox.origin_id,
             ChatOutbox.reply_to,
+            ChatOutbox.message_id,
         )
         .join(Conversation, Conversation.id == ChatOutbox.conversation_id)
         .where(
@@ -148,8 +167,10 @@ def due_chats(session: Session, account_id: int, *, now: int | None = None) -> l
         )
         .order_by(ChatOutbox.id)
     ).all()
+    files = outgoing_media(session, [r.message_id for r in rows if r.message_id is not None])
     return [
-        QueuedChat(oid, ref or "", text, origin, reply) for oid, ref, text, origin, reply in rows
+        QueuedChat(oid, ref or "", text, origin, reply, files.get(mid or 0, ()))
+        for oid, ref, text, origin, reply, mid in rows
     ]
 
 

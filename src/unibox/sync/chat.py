@@ -279,9 +279,15 @@ class ChatAccountSync:
 
         for item in await self._write(due):
             try:
-                result = await channel.send(
-                    item.conversation, item.text, origin_id=item.origin_id, reply_to=item.reply_to
-                )
+                if item.files:
+                    from unibox.sync.chat_files import send_with_file
+
+                    result = await send_with_file(channel, item, self.store, self._write)
+                else:
+                    result = await channel.send(
+                        item.conversation, item.text, origin_id=item.origin_id,
+                        reply_to=item.reply_to,
+                    )  # fmt: skip
             except ChannelError as exc:
                 error = str(exc)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -54,6 +55,7 @@ class ChatPane(QObject):
         self.conversation_id: int | None = None
         self.limit = PAGE  # how many of the newest lines are shown
         view.reply_requested.connect(self.reply)
+        view.file_requested.connect(self.send_file)
         view.older_requested.connect(self.show_older)
 
     def open(self, conversation_id: int) -> None:
@@ -87,7 +89,7 @@ class ChatPane(QObject):
         if self.conversation_id is not None and self.conversation_id in changes.conversations:
             self._load()
 
-    def reply(self, text: str) -> None:
+    def reply(self, text: str, files: tuple[Path, ...] = ()) -> None:
         thread = self.view.shown
         if thread is None:
             return
@@ -97,10 +99,16 @@ class ChatPane(QObject):
             self._bridge.error.emit(f"The message could not be queued: {exc}")
 
         self._bridge.run(
-            lambda: chat_service.reply_in_chat(store, thread.account_id, thread.address, text),
+            lambda: chat_service.reply_in_chat(
+                store, thread.account_id, thread.address, text, files=files
+            ),
             self._bridge.post_changes,
             failed,
         )
+
+    def send_file(self, caption: str, path: str) -> None:
+        """A file into the shown chat, `caption` with it (through the outbox, as a reply)."""
+        self.reply(caption, (Path(path),))
 
     def _load(self) -> None:
         self._generation += 1

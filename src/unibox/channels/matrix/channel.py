@@ -63,7 +63,7 @@ class MatrixChannel:
     kind: ClassVar[str] = "matrix"
     capabilities: ClassVar[Capabilities] = Capabilities(
         group_chats=True, history=True, threads=True, read_markers=True, edits=True,
-        reactions=True,
+        reactions=True, attachments=True,
     )  # fmt: skip
 
     def __init__(self, account: ChannelAccount, *, page: int = PAGE) -> None:
@@ -356,6 +356,50 @@ class MatrixChannel:
         if self.e2e is None:
             raise ChannelError("This account keeps no end-to-end keys.", retryable=False)
         return await self.e2e.import_keys(self._require(), path, passphrase, self.view)
+
+    async def upload_file(
+        self, conversation: str, filename: str, content_type: str, data: bytes
+    ) -> tuple[str, str]:
+        """Put a file on the homeserver for `conversation`: its mxc URI and `details` (for an
+        encrypted room the file is encrypted first and `details` holds its keys)."""
+        from unibox.channels.matrix import media
+
+        client = self._require()
+        room_id = await self._room_for(conversation)
+        if self.e2e is not None and room_id not in client.rooms:
+            await self._learn_rooms()  # just made or joined: is it encrypted?
+        room = client.rooms.get(room_id)
+        details = ""
+        if room is not None and room.encrypted:
+            data, details = media.encrypt(data)
+            content_type = "application/octet-stream"
+        uri = await media.upload(
+            self.url, self.session.access_token, data, filename=filename,
+            content_type=content_type, account=self.account.name, ca_file=self.account.ca_file,
+        )  # fmt: skip
+        return uri, details
+
+    async def send_file(
+        self, conversation: str, *, filename: str, content_type: str, size: int, remote: str,
+        details: str, caption: str, origin_id: str, reply_to: str = "",
+    ) -> SendResult:  # fmt: skip
+        """Send a file already uploaded (`remote`, from upload_file) as an m.file/m.image/…"""
+        from unibox.channels.matrix import media
+
+        client = self._require()
+        room_id = await self._room_for(conversation)
+        content = media.file_content(
+            filename=filename, content_type=content_type, size=size, remote=remote,
+            details=details, caption=caption,
+        )  # fmt: skip
+        if reply_to.startswith("$"):
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        if self.e2e is not None and room_id not in client.rooms:
+            await self._learn_rooms()
+        sent = await self._call(
+            client.room_send(room_id, "m.room.message", content, tx_id=origin_id or None,
+                             ignore_unverified_devices=True), "send the file")  # fmt: skip
+        return SendResult(str(sent.event_id))
 
     async def mark_read(self, conversation: str, remote_id: str) -> None:
         """The user read `conversation` up to `remote_id` here: tell the homeserver."""

@@ -279,6 +279,48 @@ def decrypt(data: bytes, details: str, name: str) -> bytes:
 
 # ---------------------------------------------------------------------- upload
 
+_MSGTYPES = {"image": "m.image", "video": "m.video", "audio": "m.audio"}
+
+
+def encrypt(data: bytes) -> tuple[bytes, str]:
+    """Bytes for an end-to-end encrypted room: the ciphertext, and the keys as `details`."""
+    from nio.crypto.attachments import encrypt_attachment
+
+    ciphertext, keys = encrypt_attachment(data)
+    file = {"k": keys["key"]["k"], "iv": keys["iv"], "sha256": keys["hashes"]["sha256"]}
+    return ciphertext, json.dumps({"file": file}, separators=(",", ":"))
+
+
+def file_content(
+    *, filename: str, content_type: str, size: int, remote: str, details: str, caption: str
+) -> dict[str, Any]:
+    """The m.room.message content of a file sent: m.image, m.video, m.audio or m.file; an
+    encrypted file (its keys in `details`) as `content.file` instead of `content.url`."""
+    try:
+        info = json.loads(details or "{}")
+    except ValueError:
+        info = {}
+    kind = content_type.partition("/")[0]
+    content: dict[str, Any] = {
+        "msgtype": _MSGTYPES.get(kind, "m.file"),
+        "body": caption.strip() or filename,
+        "filename": filename,
+        "info": {"mimetype": content_type, "size": size},
+    }
+    file = info.get("file") if isinstance(info, dict) else None
+    if isinstance(file, dict):
+        content["file"] = {
+            "v": "v2",
+            "url": remote,
+            "key": {"kty": "oct", "alg": "A256CTR", "ext": True, "k": file["k"],
+                    "key_ops": ["encrypt", "decrypt"]},
+            "iv": file["iv"],
+            "hashes": {"sha256": file["sha256"]},
+        }  # fmt: skip
+    else:
+        content["url"] = remote
+    return content
+
 
 async def upload(
     homeserver: str, token: str, data: bytes, *, filename: str, content_type: str,

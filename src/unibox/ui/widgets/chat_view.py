@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -21,6 +22,8 @@ from unibox.store.chat_view import ChatThread
 from unibox.store.view_rows import CHANNEL_TITLES
 from unibox.ui.widgets.avatar import Avatar
 from unibox.ui.widgets.chat_bubbles import ChatLines
+
+FILE_CHANNELS = frozenset({"matrix"})  # the chats unibox can send a file into
 
 
 class ChatInput(QPlainTextEdit):
@@ -48,11 +51,14 @@ class ChatView(QWidget):
         older_requested(): the user wants the lines before the first one shown.
         attachment_requested(int, int, str, str): message id, attachment position, file
             name, "open" or "save".
+        file_requested(str, str): a file to send (its path) with the text written as its
+            caption.
     """
 
     reply_requested = Signal(str)
     older_requested = Signal()
     attachment_requested = Signal(int, int, str, str)
+    file_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,11 +127,16 @@ class ChatView(QWidget):
         self.send_button.setObjectName("ChatSend")
         self.send_button.setToolTip("Send (Enter; Shift+Enter for a new line)")
         self.send_button.clicked.connect(self._send)
+        self.attach_button = QPushButton("Attach…", box)
+        self.attach_button.setObjectName("ChatAttach")
+        self.attach_button.setToolTip("Send a file; what you wrote goes with it as its caption")
+        self.attach_button.clicked.connect(self._choose_file)
         self.imported_note = QLabel(box)
         self.imported_note.setObjectName("Muted")
         self.imported_note.setWordWrap(True)
         self.imported_note.hide()
         row.addWidget(self.input, 1)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.imported_note, 1)
         return box
@@ -150,6 +161,7 @@ class ChatView(QWidget):
         # Imported history: unibox has no way to send there, so it offers none.
         self.input.setVisible(not thread.imported)
         self.send_button.setVisible(not thread.imported)
+        self.attach_button.setVisible(not thread.imported and thread.channel in FILE_CHANNELS)
         self.imported_note.setVisible(thread.imported)
         self.imported_note.setText(
             f"Imported {network} history: answer in {network} itself." if thread.imported else ""
@@ -173,6 +185,17 @@ class ChatView(QWidget):
         self.input.clear()
         self._stick = True
         self.reply_requested.emit(text)
+
+    def _choose_file(self) -> None:
+        if self.shown is None or self.shown.imported:
+            return
+        path, _filter = QFileDialog.getOpenFileName(self, "Send a file")
+        if not path:
+            return
+        caption = self.input.toPlainText().strip()
+        self.input.clear()
+        self._stick = True
+        self.file_requested.emit(caption, path)
 
     def _range_changed(self, _low: int, _high: int) -> None:
         self._to_bottom_if_stuck()
