@@ -233,6 +233,13 @@ def matrix_user_factory(
     return make
 
 
+@pytest.fixture(scope="module")
+def radicale() -> Iterator[Radicale]:
+    """A Radicale of the test module's own (its tests share it), for address books."""
+    with Radicale() as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def radicale_server() -> Iterator[Radicale]:
     """One Radicale for the session (each test adds its own user); calendars whose

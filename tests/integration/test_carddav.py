@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,12 +47,6 @@ ANN = ContactCard(
     photo_type="image/jpeg",
 )
 BOB = ContactCard(full_name="Bob Builder", handles=(CardHandle("email", "bob@example.org"),))
-
-
-@pytest.fixture(scope="module")
-def radicale() -> Iterator[Radicale]:
-    with Radicale() as server:
-        yield server
 
 
 @pytest.fixture

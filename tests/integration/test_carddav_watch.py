@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,12 +41,6 @@ CAROL = ContactCard(
     full_name="Carol Jones",
     handles=(CardHandle("email", "carol@example.org"),),
 )
-
-
-@pytest.fixture(scope="module")
-def radicale() -> Iterator[Radicale]:
-    with Radicale() as server:
-        yield server
 
 
 @pytest.fixture

@@ -31,12 +31,6 @@ def _card(uid: str, name: str, email: str) -> ContactCard:
     return ContactCard(uid=uid, full_name=name, handles=(CardHandle("email", email),))
 
 
-@pytest.fixture(scope="module")
-def radicale() -> Iterator[Radicale]:
-    with Radicale() as server:
-        yield server
-
-
 @pytest.fixture
 def profile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("UNIBOX_INSECURE_TEST_KEYRING", str(tmp_path / "keyring.cfg"))

@@ -33,12 +33,6 @@ pytestmark = pytest.mark.integration
 _users = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def radicale() -> Iterator[Radicale]:
-    with Radicale() as server:
-        yield server
-
-
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("UNIBOX_INSECURE_TEST_KEYRING", str(tmp_path / "keyring.cfg"))
