@@ -111,11 +111,15 @@ class E2EPeer:
         return self._run(make())
 
     def say(self, room_id: str, text: str) -> str:
+        return self.send_content(room_id, {"msgtype": "m.text", "body": text})
+
+    def send_content(self, room_id: str, content: dict[str, Any]) -> str:
+        """Any m.room.message content (a file's, say), encrypted like `say`'s text."""
+
         async def send() -> str:
             await self._sync()
             await self.client.joined_members(room_id)
             await self._keys()
-            content = {"msgtype": "m.text", "body": text}
             sent = self._ok(
                 await self.client.room_send(
                     room_id, "m.room.message", content, ignore_unverified_devices=True
@@ -179,6 +183,21 @@ class E2EPeer:
                 elif isinstance(event, MegolmEvent):
                     found.append("<undecrypted>")
             return found
+
+        return self._run(read())
+
+    def messages(self, room_id: str) -> list[dict[str, Any]]:
+        """The m.room.message events this device decrypted (their JSON), oldest first."""
+
+        async def read() -> list[dict[str, Any]]:
+            await self._sync()
+            page = self._ok(
+                await self.client.room_messages(room_id, start=self.client.next_batch, limit=100)
+            )
+            return [
+                e.source for e in reversed(page.chunk)
+                if not isinstance(e, MegolmEvent) and e.source.get("type") == "m.room.message"
+            ]  # fmt: skip
 
         return self._run(read())
 
