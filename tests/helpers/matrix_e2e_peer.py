@@ -44,9 +44,15 @@ ENCRYPTION = {
 class E2EPeer:
     """A registered user's own device, with encryption, acting through nio."""
 
-    def __init__(self, server: Synapse, user: MatrixUser, store_dir: Path) -> None:
+    def __init__(
+        self, server: Synapse, user: MatrixUser, store_dir: Path, *, reinstalled: bool = False
+    ) -> None:
+        """`reinstalled`: the user's device id with new keys (a fresh store), as a device
+        wiped or taken over would have: Synapse takes its new device keys, not its one-time
+        keys (their ids are the old ones')."""
         self.server = server
         self.user = user
+        self.reinstalled = reinstalled
         store_dir.mkdir(parents=True, exist_ok=True)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -79,7 +85,12 @@ class E2EPeer:
     async def _keys(self) -> None:
         c = self.client
         if c.should_upload_keys:
-            self._ok(await c.keys_upload())
+            answer = await c.keys_upload()
+            if self.reinstalled and isinstance(answer, ErrorResponse) and c.olm is not None:
+                c.olm.account.shared = True  # the device keys went up; the rest cannot
+                c.olm.uploaded_key_count = c.olm.account.max_one_time_keys
+            else:
+                self._ok(answer)
         if c.should_query_keys:
             self._ok(await c.keys_query())
         if c.should_claim_keys:

@@ -5,6 +5,7 @@ ciphertext; a message whose key comes late is stored as waiting and then read in
 from __future__ import annotations
 
 import io
+import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -253,3 +254,44 @@ def test_a_room_key_export_opens_the_history_unibox_could_not_decrypt(
     assert [h["snippet"] for h in hits] == ["the lighthouse key is under the mat"]
     assert run("sync") == 0
     assert stored(profile) == after
+
+
+def test_a_device_whose_keys_change_is_not_trusted_and_the_account_says_so(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alice = matrix_user_factory("alice")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    assert run("sync") == 0
+    bob_e2e.say(room, "hello from my phone")
+    assert run("sync") == 0
+    (listed,) = json_out(capsys, "account", "list", "--json")
+    assert "changed" not in json.dumps(listed)
+
+    # The same device id comes back with other keys (wiped, or someone else's).
+    other = E2EPeer(synapse, bob_e2e.user, tmp_path / "bob-again", reinstalled=True)
+    try:
+        other.say(room, "it is really me, trust me")
+        assert run("sync") == 0
+        assert states(profile) == {
+            "hello from my phone": "tofu",
+            "it is really me, trust me": "changed",
+        }
+        (listed,) = json_out(capsys, "account", "list", "--json")
+        said = json.dumps(listed, ensure_ascii=False)
+        assert f"{bob_e2e.user_id}'s device {bob_e2e.device_id} changed" in said
+        assert "not trusted" in said
+        # What unibox sends is not for the changed device: it cannot read it.
+        (_hello, claim) = stored(profile)
+        monkeypatch.setattr(sys, "stdin", io.StringIO("prove it"))
+        assert run("reply", str(claim["id"])) == 0
+        assert other.texts(room)[-1] == "<undecrypted>"
+    finally:
+        other.close()

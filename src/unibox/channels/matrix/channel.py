@@ -38,7 +38,7 @@ from unibox.channels.base import (
     SendResult,
 )
 from unibox.channels.matrix import events as ev
-from unibox.channels.matrix.crypto import Encryption, ImportResult, keys_broken
+from unibox.channels.matrix.crypto import Encryption, ImportResult, changed_words, keys_broken
 from unibox.channels.matrix.session import (
     Session,
     call,
@@ -79,6 +79,7 @@ class MatrixChannel:
         self._first_receipts: list[ChatUpdate] = []
         self._started: dict[str, str] = {}  # peer -> the direct chat started with them here
         self._closed = asyncio.Event()
+        self._notice = ""  # devices whose keys changed: said on the account
         keys_dir = account.settings.get("keys_dir", "")
         self.e2e = Encryption(account.name, Path(keys_dir), self.me) if keys_dir else None
 
@@ -142,6 +143,7 @@ class MatrixChannel:
         self.next_batch = response.next_batch
         if self.e2e is not None:
             await self.e2e.after_sync(client, self._call)
+            self._notice = changed_words(self.e2e.changed_devices())
             for info in response.rooms.join.values():
                 await self.e2e.request_keys(client, self._call, info.timeline.events)
         for rid in response.rooms.invite:
@@ -161,7 +163,7 @@ class MatrixChannel:
             await client.close()
 
     def notice(self) -> str:
-        return ""
+        return self._notice
 
     # ------------------------------------------------------------------ rooms
 

@@ -48,6 +48,7 @@ from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
 log = logging.getLogger("unibox.channels.matrix")
 Item = ChatMessage | ChatUpdate
 Call = Callable[[Any, str], Awaitable[Any]]
+Keys = tuple[str | None, str | None]  # a device's ed25519 and curve25519 keys
 
 E2E = "e2e"  # the ChatUpdate action that says how a message was encrypted
 NO_ROOMS = {"room": {"rooms": []}, "presence": {"not_types": ["*"]},
@@ -80,6 +81,20 @@ class PendingEvents:
                 "CREATE TABLE IF NOT EXISTS pending (event_id TEXT PRIMARY KEY, room_id TEXT,"
                 " session_id TEXT, source TEXT, kept_at INTEGER)"
             )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS changed_keys (user_id TEXT, device_id TEXT,"
+                " ed25519 TEXT, curve25519 TEXT, PRIMARY KEY (user_id, device_id, curve25519))"
+            )
+
+    def changed(self, user: str, device_id: str, keys: Keys) -> None:
+        """Keys a known device came back with, other than those first seen."""
+        with closing(self._db()) as db, db:
+            db.execute("INSERT OR IGNORE INTO changed_keys VALUES (?, ?, ?, ?)",
+                       (user, device_id, keys[0] or "", keys[1] or ""))  # fmt: skip
+
+    def changed_keys(self) -> list[tuple[str, str, str, str]]:
+        with closing(self._db()) as db:
+            return db.execute("SELECT * FROM changed_keys ORDER BY user_id, device_id").fetchall()
 
     def _db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
@@ -124,6 +139,7 @@ class Encryption:
         self.pending: PendingEvents | None = None
         self._pending_ids: set[str] = set()
         self.decrypted_now = 0  # how many kept events the last retry decrypted
+        self._changed: list[tuple[str, str, str, str]] = []  # user, device, ed25519, curve
 
     def prepare(self) -> Path:
         """The folder for nio's store (made private); before the client is made."""
@@ -131,6 +147,7 @@ class Encryption:
             self.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.pending = PendingEvents(self.keys_dir / "pending.sqlite3")
             self._pending_ids = self.pending.ids()
+            self._changed = self.pending.changed_keys()
         except (OSError, sqlite3.Error) as exc:
             raise keys_broken(self.name, str(exc)) from exc
         return self.keys_dir
@@ -151,7 +168,9 @@ class Encryption:
         if client.should_upload_keys:
             await call(client.keys_upload(), "publish this device's encryption keys")
         if client.should_query_keys:
-            await call(client.keys_query(), "fetch the encryption keys of the chat's people")
+            before = _device_keys(client)
+            got = await call(client.keys_query(), "fetch the encryption keys of the chat's people")
+            self._distrust_changed(client, got.device_keys, before)
         if client.should_claim_keys:
             users = client.get_users_for_key_claiming()
             await call(client.keys_claim(users), "claim encryption keys")
@@ -166,6 +185,29 @@ class Encryption:
             await asyncio.wait_for(
                 client.sync(timeout=0, since=since, sync_filter=NO_ROOMS), ACK_SECONDS
             )
+
+    def _distrust_changed(
+        self, client: AsyncClient, answer: dict[str, Any], before: dict[tuple[str, str], Keys]
+    ) -> None:
+        """A known device whose keys are not the ones first seen is never trusted silently:
+        it is blocked (no room keys from here) and its messages say "changed"."""
+        for user, devices in answer.items():
+            for device_id, payload in (devices or {}).items():
+                keys = (payload or {}).get("keys") or {}
+                now = (keys.get(f"ed25519:{device_id}"), keys.get(f"curve25519:{device_id}"))
+                first = before.get((user, device_id))
+                device = client.device_store[user].get(device_id)
+                if first is None or now == first or device is None:
+                    continue
+                log.warning("%s: the keys of %s's device %s changed", self.name, user, device_id)
+                if self.pending is not None:
+                    self.pending.changed(user, device_id, now)
+                client.blacklist_device(device)
+        self._changed = self.pending.changed_keys() if self.pending is not None else []
+
+    def changed_devices(self) -> list[tuple[str, str]]:
+        """(user, device id) of the devices whose keys changed (blocked, see above)."""
+        return sorted({(user, device) for user, device, _ed, _curve in self._changed})
 
     def trust_new_devices(self, client: AsyncClient) -> None:
         """Trust on first use: a device never seen before gets room keys (nio's "ignored")."""
@@ -250,6 +292,8 @@ class Encryption:
             return "unknown"
         if sender == client.user_id and key == olm.account.identity_keys["curve25519"]:
             return "own"
+        if any(u == sender and key == curve for u, _d, _ed, curve in self._changed):
+            return "changed"
         devices = client.device_store.active_user_devices(sender)
         for device in devices:
             if device.curve25519 == key:
@@ -258,13 +302,6 @@ class Encryption:
                 if device.trust_state == TrustState.blacklisted:
                     return "changed"
                 return "tofu"
-        device_id = str(
-            ((getattr(event, "source", {}) or {}).get("content") or {}).get("device_id") or ""
-        )
-        if device_id and any(
-            d.id == device_id for d in client.device_store.active_user_devices(sender)
-        ):
-            return "changed"
         return "unknown"
 
     def _forget(self, event_ids: Iterable[str]) -> None:
@@ -339,6 +376,22 @@ class Encryption:
                 new += 1
         items = self.retry(client, views)
         return ImportResult(new, self.decrypted_now if items else 0, tuple(items))
+
+
+def _device_keys(client: AsyncClient) -> dict[tuple[str, str], Keys]:
+    store = client.device_store
+    return {(u, d.id): (d.ed25519, d.curve25519) for u in store.users
+            for d in store.active_user_devices(u)}  # fmt: skip
+
+
+def changed_words(changed: list[tuple[str, str]]) -> str:
+    if not changed:
+        return ""
+    which = ", ".join(f"{user}'s device {device}" for user, device in changed)
+    return (
+        f"The encryption keys of {which} changed since unibox first saw it: it is not "
+        "trusted (it gets no keys from here, and its messages are marked). Check with them."
+    )
 
 
 def _import_problem(why: str) -> str:
