@@ -118,6 +118,39 @@ def test_files_and_images_list_at_sync_and_download_once_when_opened(
     assert run("sync") == 0
     assert len(stored(profile)) == 4  # a re-sync adds nothing
 
+    # Redacted by its sender: the message goes, and its kept bytes with it.
+    peer.redact(room, _image_event(peer, room))
+    assert run("sync") == 0
+    assert len(stored(profile)) == 3
+    assert kept_bytes(profile) == len(report)
+
+
+def _image_event(peer: MatrixPeer, room: str) -> str:
+    return next(
+        e["event_id"] for e in peer.messages(room) if e["content"].get("msgtype") == "m.image"
+    )
+
+
+def test_media_larger_than_the_limit_is_refused_in_words(
+    synapse: Synapse, matrix_user_factory: Factory
+) -> None:
+    import asyncio
+
+    from unibox.channels.matrix import media
+    from unibox.core.errors import ChannelError
+
+    bob = matrix_user_factory("bob")
+    uri = MatrixPeer(synapse, bob).upload(os.urandom(5000), "application/octet-stream")
+    got = asyncio.run(media.download(synapse.url, bob.access_token, uri, name="a", account="Mx"))
+    assert len(got) == 5000
+    with pytest.raises(ChannelError, match="too large to open here") as caught:
+        asyncio.run(
+            media.download(
+                synapse.url, bob.access_token, uri, name="big.iso", account="Mx", limit=4096
+            )
+        )
+    assert "“big.iso”" in str(caught.value) and not caught.value.retryable
+
 
 def test_an_encrypted_file_is_decrypted_on_open_and_a_wrong_hash_refused(
     synapse: Synapse,

@@ -167,9 +167,12 @@ async def _read_capped(response: aiohttp.ClientResponse, limit: int, name: str) 
 
 
 def too_large(name: str, size: int, limit: int) -> ChannelError:
+    """`size` is as much as is known: the announced size, or what arrived before the limit."""
+    mb = 1024 * 1024
+    most = f"{limit // mb} MB" if limit >= mb else f"{limit:,} bytes"
+    known = f"{size / mb:.1f} MB" if size >= mb else f"{size:,} bytes"
     return ChannelError(
-        f"“{name}” is too large to open here ({size // (1024 * 1024)} MB or more; "
-        f"at most {limit // (1024 * 1024)} MB).",
+        f"“{name}” is too large to open here ({known} or more; at most {most}).",
         retryable=False,
     )
 
