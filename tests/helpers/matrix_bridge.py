@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import requests
 
-from .synapse import AppService, Synapse
+from .synapse import AppService, MatrixUser, Synapse
 
 _txn = itertools.count(1)
 
@@ -27,7 +27,7 @@ class MatrixBridge:
     def __init__(self, server: Synapse, network: str) -> None:
         self.server = server
         self.service: AppService = server.bridge(network)
-        self.bot = BridgedUser(self, server.user_id(self.service.bot_localpart))
+        self.bot = self._register(self.service.bot_localpart)  # as a bridge does on start
 
     def api(self, user_id: str, method: str, path: str, body: Any = None) -> Any:
         """One client-server call as `user_id` (a puppet or the bot), with the AS token."""
@@ -43,9 +43,32 @@ class MatrixBridge:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
         return response.json()
 
+    def device(self, user: BridgedUser) -> MatrixUser:
+        """A device of its own for a puppet or the bot (AS login), as a bridge that encrypts
+        has: hand it to E2EPeer."""
+        body = {
+            "type": "m.login.application_service",
+            "identifier": {"type": "m.id.user", "user": user.user_id},
+        }
+        response = requests.post(
+            f"{self.server.url}/_matrix/client/v3/login",
+            json=body,
+            headers={"Authorization": f"Bearer {self.service.as_token}"},
+            timeout=30,
+        )
+        if not response.ok:
+            raise RuntimeError(f"logging in {user.user_id}: {response.status_code} {response.text}")
+        data = response.json()
+        return MatrixUser(data["user_id"], "", data["access_token"], data["device_id"])
+
     def puppet(self, remote_id: str, display_name: str = "") -> BridgedUser:
         """Register `<prefix><remote_id>` (as the bridge does on first sight) and name it."""
-        localpart = self.service.puppet_prefix + remote_id
+        user = self._register(self.service.puppet_prefix + remote_id)
+        if display_name:
+            user.set_name(display_name)
+        return user
+
+    def _register(self, localpart: str) -> BridgedUser:
         body = {"type": "m.login.application_service", "username": localpart}
         response = requests.post(
             f"{self.server.url}/_matrix/client/v3/register",
@@ -55,10 +78,7 @@ class MatrixBridge:
         )
         if not response.ok and response.json().get("errcode") != "M_USER_IN_USE":
             raise RuntimeError(f"registering {localpart}: {response.status_code} {response.text}")
-        user = BridgedUser(self, self.server.user_id(localpart))
-        if display_name:
-            user.set_name(display_name)
-        return user
+        return BridgedUser(self, self.server.user_id(localpart))
 
 
 class BridgedUser:

@@ -128,3 +128,46 @@ def test_bridged_senders_are_people_of_their_network_and_the_bot_is_nobody(
     assert run("sync") == 0
     assert stored(profile) == rows  # nothing twice, and nobody new
     assert len(json_out(capsys, "people", "--json")) == len(people)
+
+
+def test_an_encrypted_bridged_chat_keeps_the_puppet_and_never_the_bot(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    profile: Path,
+    tmp_path: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.helpers.matrix_e2e_peer import E2EPeer
+
+    alice = matrix_user_factory("alice")
+    telegram = MatrixBridge(synapse, "telegram")
+    olga = telegram.puppet("700100300", "Olga Petrova (Telegram)")
+    olga_device = E2EPeer(synapse, telegram.device(olga), tmp_path / "olga")
+    try:
+        room = olga_device.encrypted_room(alice.user_id)
+        MatrixPeer(synapse, alice).join(room)
+        olga.invite(room, telegram.bot.user_id)
+        telegram.bot.join(room)
+        assert add_matrix(synapse, alice, monkeypatch) == 0
+        assert run("sync") == 0  # unibox's device publishes its keys
+        olga_device.say(room, "the ferry leaves at 9")
+        # A line of the bot's that nobody can read (its key never comes): no "could not
+        # be decrypted yet" row of the bot's either.
+        sealed = {
+            "algorithm": "m.megolm.v1.aes-sha2",
+            "ciphertext": "AwgAEnACgAkLmt6qF84IK++J7UDH2Za1YVchHyprqTqsg",
+            "device_id": "BRIDGEBOT",
+            "sender_key": "c7y1BNSaEPsxOJ3x0Bif0oR1dXyGfw8tHlDjuzXo2Hk",
+            "session_id": "X3lUlvLELLYxeTx4yOVu6UDpasGEVO0Jbu+QFnm0cKQ",
+        }
+        telegram.bot.api("PUT", f"/rooms/{room}/send/m.room.encrypted/sealed1", sealed)
+        assert run("sync") == 0
+    finally:
+        olga_device.close()
+    assert [r["body"] for r in stored(profile)] == ["the ferry leaves at 9"]
+    (hit,) = json_out(capsys, "search", "ferry", "--json")
+    assert (hit["via"], hit["from"]) == ("telegram", f"Olga Petrova <{olga.user_id}>")
+    names = {p["name"] for p in json_out(capsys, "people", "--json")}
+    assert names == {"Olga Petrova"}

@@ -42,6 +42,7 @@ from nio.crypto import TrustState
 from nio.exceptions import EncryptionError, LocalProtocolError
 
 from unibox.channels.matrix import events as ev
+from unibox.core.bridges import bridge_bot
 from unibox.core.errors import ChannelError
 from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
 
@@ -252,6 +253,8 @@ class Encryption:
         event_id, sender_id = source.get("event_id"), source.get("sender")
         if not isinstance(event_id, str) or not isinstance(sender_id, str):
             return []
+        if bridge_bot(sender_id) is not None:
+            return []  # a bridge bot's line is dropped once readable too (events.read_event)
         if self.pending is not None and event_id not in self._pending_ids:
             source = {**source, "room_id": view.room_id}
             self.pending.keep(view.room_id, source)
@@ -265,7 +268,7 @@ class Encryption:
             sent_at=ev.when(source), text=waiting_text(sender.name or sender_id),
             direction="out" if sender_id == self.me else "in", conversation_name=view.name,
             is_group=view.is_group, participants=others if view.is_group and len(others) <= 50
-            else (), archive=view.room_id, is_history=True,
+            else (), archive=view.room_id, via=ev.via(sender_id, view), is_history=True,
         )  # fmt: skip
         return [message, self._mark(message, "undecrypted")]
 
