@@ -8,7 +8,7 @@ import json
 import pytest
 from nio.crypto.attachments import encrypt_attachment
 
-from unibox.channels.matrix import media
+from unibox.channels.matrix import media, media_send
 from unibox.channels.matrix.events import RoomView, read_event
 from unibox.core.errors import SecurityError
 from unibox.core.items import ChatMessage
@@ -73,8 +73,8 @@ def test_decrypt_checks_the_hash() -> None:
 
 
 def test_a_file_sent_into_an_encrypted_room_is_read_back_as_it_was() -> None:
-    ciphertext, details = media.encrypt(b"floor plan")
-    content = media.file_content(
+    ciphertext, details = media_send.encrypt(b"floor plan")
+    content = media_send.file_content(
         filename="plan.pdf", content_type="application/pdf", size=10,
         remote="mxc://localhost/up", details=details, caption="",
     )  # fmt: skip
@@ -82,7 +82,7 @@ def test_a_file_sent_into_an_encrypted_room_is_read_back_as_it_was() -> None:
     (a,) = event(content).attachments
     assert (a.filename, a.content_type, a.size) == ("plan.pdf", "application/pdf", 10)
     assert media.decrypt(ciphertext, a.details, "plan.pdf") == b"floor plan"
-    plain = media.file_content(
+    plain = media_send.file_content(
         filename="site.png", content_type="image/png", size=3, remote="mxc://localhost/s",
         details='{"kind":"image"}', caption="the site",
     )  # fmt: skip

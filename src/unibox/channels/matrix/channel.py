@@ -364,7 +364,7 @@ class MatrixChannel:
     ) -> tuple[str, str]:
         """Put a file on the homeserver for `conversation`: its mxc URI and `details` (for an
         encrypted room the file is encrypted first and `details` holds its keys)."""
-        from unibox.channels.matrix import media
+        from unibox.channels.matrix import media_send as media
 
         client = self._require()
         room_id = await self._room_for(conversation)
@@ -386,7 +386,7 @@ class MatrixChannel:
         details: str, caption: str, origin_id: str, reply_to: str = "",
     ) -> SendResult:  # fmt: skip
         """Send a file already uploaded (`remote`, from upload_file) as an m.file/m.image/…"""
-        from unibox.channels.matrix import media
+        from unibox.channels.matrix import media_send as media
 
         client = self._require()
         room_id = await self._room_for(conversation)
