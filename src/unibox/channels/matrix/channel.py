@@ -53,6 +53,11 @@ from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
 
 PAGE = 100
 FIRST_TIMELINE = 20  # the newest events of each room that the first sync brings
+# A room's members come with the events they sent (a room of 10,000 is its speakers, not 10,000
+# member events); the summary gives the counts and, for a room without a name, who is in it.
+LAZY = {"lazy_load_members": True}
+HISTORY_FILTER = {**LAZY, "not_types": ["m.room.member"]}  # joins and leaves are no messages
+LISTED_MEMBERS = 50  # a group up to this size has its members on each message (events.py)
 LIVE_TIMEOUT_MS = 25_000
 Item = ChatMessage | ChatUpdate
 
@@ -126,7 +131,7 @@ class MatrixChannel:
                 f"The sign-in of {self.account.name} is for {who.user_id}, not {self.me}.",
                 retryable=False,
             )
-        first = {"room": {"timeline": {"limit": FIRST_TIMELINE}}}
+        first = {"room": {"state": LAZY, "timeline": {"limit": FIRST_TIMELINE}}}
         response = await self._sync(sync_filter=first, full_state=True)
         self._first = {
             rid: (list(info.timeline.events), info.timeline.prev_batch or "")
@@ -181,11 +186,23 @@ class MatrixChannel:
         names.update(
             {uid: display_name(uid, u.display_name or "") for uid, u in room.invited_users.items()}
         )
-        if not (room.name or room.canonical_alias) and len(others) == 1:
-            peer = others[0]
+        if not (room.name or room.canonical_alias) and self._is_direct(room, others):
+            peer = others[0] if others else self._heroes(room)[0]
             return ev.RoomView(room.room_id, peer, False, names.get(peer, ""), names)
-        return ev.RoomView(room.room_id, room.room_id, True, room.display_name, names,
-                           tuple(members))  # fmt: skip
+        listed = tuple(members) if room.member_count <= LISTED_MEMBERS else ()
+        return ev.RoomView(room.room_id, room.room_id, True, room.display_name, names, listed)
+
+    def _heroes(self, room: MatrixRoom) -> list[str]:
+        heroes = room.summary.heroes if room.summary is not None else None
+        return [h for h in heroes or () if h != self.me and bridge_bot(h) is None]
+
+    def _is_direct(self, room: MatrixRoom, others: list[str]) -> bool:
+        """The user and one other person (a bridge's bot aside), also when only some of the
+        members are loaded: the summary counts them all and names a few (its heroes)."""
+        people = {*others, *self._heroes(room)}
+        bots = {u for u in [*room.users, *(room.summary.heroes or [] if room.summary else [])]
+                if bridge_bot(u) is not None}  # fmt: skip
+        return len(people) == 1 and room.member_count - len(bots) <= 2
 
     def _invitation(self, room: Any) -> ChatMessage:
         inviter = str(getattr(room, "inviter", "") or "")
@@ -233,22 +250,26 @@ class MatrixChannel:
             items: list[Item] = list(self._invites.values())
             items += self.decrypted_later()
             for rid, (got, _prev) in self._first.items():
+                await self._whole_members(rid)
                 items += self._items(got, rid, is_history=True)
             items += self._first_receipts
             yield page(items, HistoryCursor(self.next_batch, "", True))
             return
         client = self._require()
+        await self._whole_members(archive)
         newest = cursor.newest
         if newest:
             token = newest
             while True:
                 got = await self._call(
                     client.room_messages(archive, start=token, direction=MessageDirection.front,
-                                         limit=self.page), "read the room's history")  # fmt: skip
+                                         limit=self.page, message_filter=HISTORY_FILTER),
+                    "read the room's history")  # fmt: skip
                 if not got.chunk:
                     break
                 token = got.end or token
                 newest = token
+                await self._learn_senders(archive, got.chunk)
                 items = self._items(got.chunk, archive, is_history=True)
                 yield page(items, HistoryCursor(newest, cursor.oldest, cursor.complete))
         if cursor.complete:
@@ -260,13 +281,39 @@ class MatrixChannel:
         while True:
             got = await self._call(
                 client.room_messages(archive, start=token, direction=MessageDirection.back,
-                                     limit=self.page), "read the room's history")  # fmt: skip
+                                     limit=self.page, message_filter=HISTORY_FILTER),
+                "read the room's history")  # fmt: skip
             done = not got.chunk or not got.end or got.end == token
             token = got.end or token
+            await self._learn_senders(archive, got.chunk)
             items = self._items(got.chunk, archive, is_history=True)
             yield page(items, HistoryCursor(newest, token, done))
             if done:
                 return
+
+    async def _whole_members(self, room_id: str) -> None:
+        """A small group's members, all of them (lazy loading brings only the speakers)."""
+        client = self._require()
+        room = client.rooms.get(room_id)
+        if room is None or room.members_synced or room.member_count > LISTED_MEMBERS:
+            return
+        if self._view(room).is_group:
+            await self._call(client.joined_members(room_id), "list the room's members")
+
+    async def _learn_senders(self, room_id: str, events: Iterable[Any]) -> None:
+        """The names of a page's senders that the lazy member list does not have yet."""
+        client = self._require()
+        room = client.rooms.get(room_id)
+        if room is None:
+            return
+        unknown = list({getattr(e, "sender", "") for e in events} - set(room.users) - {""})
+        got = await asyncio.gather(
+            *(client.room_get_state_event(room_id, "m.room.member", u) for u in unknown)
+        )
+        for user_id, answer in zip(unknown, got, strict=True):
+            content = getattr(answer, "content", None)  # None: an error, the id is the name
+            if isinstance(content, dict) and content.get("membership") in ("join", "invite"):
+                room.add_member(user_id, content.get("displayname"), content.get("avatar_url"))
 
     # ------------------------------------------------------------------ live
 
@@ -274,7 +321,9 @@ class MatrixChannel:
         while not self._closed.is_set():
             known = set(self._invites)
             try:
-                response = await self._sync(timeout=LIVE_TIMEOUT_MS)
+                response = await self._sync(
+                    timeout=LIVE_TIMEOUT_MS, sync_filter={"room": {"state": LAZY}}
+                )
             except ChannelError:
                 if self._closed.is_set():
                     return
@@ -284,6 +333,8 @@ class MatrixChannel:
             for item in self.decrypted_later():
                 yield item
             for rid, info in response.rooms.join.items():
+                if info.timeline.events:
+                    await self._whole_members(rid)
                 for item in self._items(info.timeline.events, rid, is_history=False):
                     yield item
                 for update in self._receipts(info.ephemeral, rid):
