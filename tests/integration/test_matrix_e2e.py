@@ -295,3 +295,61 @@ def test_a_device_whose_keys_change_is_not_trusted_and_the_account_says_so(
         assert other.texts(room)[-1] == "<undecrypted>"
     finally:
         other.close()
+
+
+def test_the_watch_decrypts_live_and_a_late_key_updates_the_stored_line(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.integration.test_matrix_watch import wait_for
+    from unibox.store.chat_accounts import chat_accounts
+    from unibox.sync.chat_engine import ChatEngine
+
+    alice = matrix_user_factory("alice")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    store = Store(store_path(profile))
+    with store.read() as s:
+        (account,) = chat_accounts(s)
+    engine = ChatEngine(store, SecretStore())
+    assert engine.watch(account)
+    try:
+        device = Session.load(SecretStore().get("matrix:Mx")).device_id
+        wait_for("the device's keys did not go up", lambda: bool(
+            synapse.api(bob_e2e.user.access_token, "POST", "/keys/query",
+                        {"device_keys": {alice.user_id: []}})["device_keys"][alice.user_id]
+            .get(device)))  # fmt: skip
+        bob_e2e.say(room, "live and encrypted")
+        wait_for("the live message", lambda: states(profile) == {"live and encrypted": "tofu"})
+        _event, send_key = bob_e2e.say_with_late_key(room, "late key", alice.user_id, device)
+        wait_for("the waiting line", lambda: len(stored(store)) == 2)
+        assert "could not be decrypted yet" in stored(store)[1]["body"]
+        send_key()
+        wait_for("the late key", lambda: [r["body"] for r in stored(store)][1:] == ["late key"])
+    finally:
+        engine.stop()
+    assert states(profile) == {"live and encrypted": "tofu", "late key": "tofu"}
+
+
+def test_a_reply_to_an_invitation_into_an_encrypted_room_is_encrypted(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice = matrix_user_factory("alice")
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    room = bob_e2e.encrypted_room(alice.user_id)  # Alice is invited, not joined
+    assert run("sync") == 0
+    (invitation,) = stored(profile)
+    assert "Invitation" in invitation["body"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("glad to join, quietly"))
+    assert run("reply", str(invitation["id"])) == 0
+    assert bob_e2e.texts(room)[-1] == "glad to join, quietly"
+    assert [e["type"] for e in raw_events(synapse, alice, room)] == ["m.room.encrypted"]

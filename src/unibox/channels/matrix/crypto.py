@@ -43,7 +43,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError
 
 from unibox.channels.matrix import events as ev
 from unibox.core.bridges import bridge_bot
-from unibox.core.errors import ChannelError
+from unibox.core.errors import AuthError, ChannelError, ConnectionLost
 from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
 
 log = logging.getLogger("unibox.channels.matrix")
@@ -165,16 +165,24 @@ class Encryption:
     # ------------------------------------------------------------------ around a sync
 
     async def after_sync(self, client: AsyncClient, call: Call) -> None:
-        """Publish, fetch and claim keys as nio asks, trust new devices, send its to-device."""
+        """Publish, fetch and claim keys as nio asks, trust new devices, send its to-device.
+
+        A refusal is logged, not raised: the sync and what is already decrypted go on (two
+        processes on one device, a window and `unibox send`, may race to publish the same
+        one-time keys); a lost connection or sign-in is raised as for any request.
+        """
         if client.should_upload_keys:
-            await call(client.keys_upload(), "publish this device's encryption keys")
+            await _refusal_logged(call(client.keys_upload(), "publish this device's keys"))
         if client.should_query_keys:
             before = _device_keys(client)
-            got = await call(client.keys_query(), "fetch the encryption keys of the chat's people")
-            self._distrust_changed(client, got.device_keys, before)
+            got = await _refusal_logged(
+                call(client.keys_query(), "fetch the encryption keys of the chat's people")
+            )
+            if got is not None:
+                self._distrust_changed(client, got.device_keys, before)
         if client.should_claim_keys:
             users = client.get_users_for_key_claiming()
-            await call(client.keys_claim(users), "claim encryption keys")
+            await _refusal_logged(call(client.keys_claim(users), "claim encryption keys"))
         self.trust_new_devices(client)
         if client.outgoing_to_device_messages:
             await client.send_to_device_messages()
@@ -379,6 +387,16 @@ class Encryption:
                 new += 1
         items = self.retry(client, views)
         return ImportResult(new, self.decrypted_now if items else 0, tuple(items))
+
+
+async def _refusal_logged(request: Awaitable[Any]) -> Any:
+    try:
+        return await request
+    except (AuthError, ConnectionLost):
+        raise
+    except ChannelError as exc:
+        log.warning("matrix keys: %s", exc)
+        return None
 
 
 def _device_keys(client: AsyncClient) -> dict[tuple[str, str], Keys]:
