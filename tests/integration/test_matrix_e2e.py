@@ -353,3 +353,47 @@ def test_a_reply_to_an_invitation_into_an_encrypted_room_is_encrypted(
     assert run("reply", str(invitation["id"])) == 0
     assert bob_e2e.texts(room)[-1] == "glad to join, quietly"
     assert [e["type"] for e in raw_events(synapse, alice, room)] == ["m.room.encrypted"]
+
+
+def test_a_device_verified_by_its_fingerprint_marks_its_messages_verified(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alice = matrix_user_factory("alice")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    assert run("sync") == 0
+    bob_e2e.say(room, "before you checked")
+    assert run("sync") == 0
+    devices = json_out(capsys, "account", "matrix-devices", "Mx", "--json")
+    (bob_device,) = [d for d in devices if d["user_id"] == bob_e2e.user_id]
+    assert bob_device["device_id"] == bob_e2e.device_id
+    assert bob_device["trust"] == "trusted on first use"
+    key = bob_e2e.client.olm.account.identity_keys["ed25519"]  # what Bob's Element shows
+    assert bob_device["fingerprint"].replace(" ", "") == key
+
+    def verify(seen: str) -> tuple[int, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(seen + "\n"))
+        capsys.readouterr()
+        code = run("account", "matrix-devices", "Mx", "--verify", bob_e2e.user_id,
+                   bob_e2e.device_id)  # fmt: skip
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    code, said = verify(key[::-1])
+    assert code == 1 and "not the one of" in said
+    code, said = verify(bob_device["fingerprint"])
+    assert code == 0 and "is verified" in said
+    (bob_device,) = [
+        d for d in json_out(capsys, "account", "matrix-devices", "Mx", "--json")
+        if d["user_id"] == bob_e2e.user_id
+    ]  # fmt: skip
+    assert bob_device["trust"] == "verified"
+    bob_e2e.say(room, "after you checked")
+    assert run("sync") == 0
+    assert states(profile) == {"before you checked": "tofu", "after you checked": "verified"}

@@ -151,6 +151,8 @@ def _cmd_account(args: argparse.Namespace) -> int:
         return matrix.login_matrix(args, store)
     if args.account_command == "import-matrix-keys":
         return matrix.import_matrix_keys(args, store)
+    if args.account_command == "matrix-devices":
+        return matrix.matrix_devices(args, store)
     if args.account_command == "remove":
         from unibox.services.accounts import remove_account
 

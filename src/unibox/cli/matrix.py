@@ -1,5 +1,5 @@
-"""Matrix accounts on the command line: `account add-matrix`, `account login-matrix` and
-`account import-matrix-keys`.
+"""Matrix accounts on the command line: `account add-matrix`, `account login-matrix`,
+`account import-matrix-keys` and `account matrix-devices`.
 
 Sending, replying, syncing and listing are chat's (cli/chat.py). Light to import.
 """
@@ -41,6 +41,16 @@ def add_parsers(acc: Any) -> None:
     keys.add_argument("name")
     keys.add_argument("file")
     keys.add_argument("--passphrase-stdin", action="store_true", required=True)
+    devices = acc.add_parser(
+        "matrix-devices",
+        help="the devices of encrypted chats, their fingerprints and trust; verify one",
+        description="Lists the devices the account's encryption has seen. With --verify, "
+        "marks one verified if the fingerprint read on standard input (as Element shows it "
+        "in the session's details on that device) is its key.",
+    )
+    devices.add_argument("name")
+    devices.add_argument("--verify", nargs=2, metavar=("USER", "DEVICE"))
+    devices.add_argument("--json", action="store_true")
 
 
 def _password(what: str = "password") -> str:
@@ -86,4 +96,26 @@ def import_matrix_keys(args: argparse.Namespace, store: Any) -> int:
         store, SecretStore(), args.name, Path(args.file), _password("passphrase")
     )
     print(result.words())
+    return 0
+
+
+def matrix_devices(args: argparse.Namespace, store: Any) -> int:
+    import json
+    from dataclasses import asdict
+
+    from unibox.secrets import SecretStore
+    from unibox.services.matrix import devices, verify_device
+
+    if args.verify:
+        user, device = args.verify
+        seen = _password("fingerprint")
+        done = verify_device(store, SecretStore(), args.name, user, device, seen)
+        print(f"{done.user_id}'s device {done.device_id} is verified.")
+        return 0
+    found = devices(store, SecretStore(), args.name)
+    if args.json:
+        print(json.dumps([asdict(d) for d in found], indent=2))
+        return 0
+    for d in found:
+        print(f"{d.user_id}\t{d.device_id}\t{d.trust}\t{d.fingerprint}\t{d.name}")
     return 0

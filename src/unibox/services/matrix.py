@@ -23,6 +23,7 @@ from unibox.store.store import Store
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from unibox.channels.matrix.devices import DeviceView
     from unibox.secrets import SecretStore
     from unibox.sync.matrix_keys import KeyImport
 
@@ -118,3 +119,17 @@ def import_room_keys(
     if not passphrase:
         raise UserError("No passphrase was given.")
     return run_import(store, secrets, matrix_account(store, name), path, passphrase)
+
+
+def devices(store: Store, secrets: SecretStore, name: str) -> list[DeviceView]:
+    from unibox.sync.matrix_keys import matrix_devices
+
+    return matrix_devices(store, secrets, matrix_account(store, name))
+
+
+def verify_device(
+    store: Store, secrets: SecretStore, name: str, user: str, device: str, seen: str
+) -> DeviceView:
+    from unibox.sync.matrix_keys import verify_matrix_device
+
+    return verify_matrix_device(store, secrets, matrix_account(store, name), user, device, seen)

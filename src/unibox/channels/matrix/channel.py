@@ -39,6 +39,7 @@ from unibox.channels.base import (
 )
 from unibox.channels.matrix import events as ev
 from unibox.channels.matrix.crypto import Encryption, ImportResult, changed_words, keys_broken
+from unibox.channels.matrix.devices import DeviceView, list_devices, verify_device
 from unibox.channels.matrix.session import (
     Session,
     call,
@@ -409,6 +410,13 @@ class MatrixChannel:
         if self.e2e is None:
             raise ChannelError("This account keeps no end-to-end keys.", retryable=False)
         return await self.e2e.import_keys(self._require(), path, passphrase, self.view)
+
+    def devices(self) -> list[DeviceView]:
+        """The devices this account's encryption knows, with their trust."""
+        return list_devices(self._require())
+
+    def verify_device(self, user: str, device_id: str, seen: str) -> DeviceView:
+        return verify_device(self._require(), user, device_id, seen)
 
     async def upload_file(
         self, conversation: str, filename: str, content_type: str, data: bytes
