@@ -99,6 +99,11 @@ class BridgedUser:
         body = {"invite": [other], "is_direct": True, "preset": "trusted_private_chat"}
         return str(self.api("POST", "/createRoom", body)["room_id"])
 
+    def room(self, name: str, invite: list[str]) -> str:
+        """A named group, as a bridge makes one for a remote group chat."""
+        body = {"name": name, "invite": invite, "preset": "private_chat"}
+        return str(self.api("POST", "/createRoom", body)["room_id"])
+
     def invite(self, room_id: str, user_id: str) -> None:
         self.api("POST", f"/rooms/{room_id}/invite", {"user_id": user_id})
 

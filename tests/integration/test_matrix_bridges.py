@@ -70,6 +70,14 @@ def test_bridged_senders_are_people_of_their_network_and_the_bot_is_nobody(
     jonas.say(wa_room, "Running late, ten minutes")
     me.say(wa_room, "No problem, see you at the harbour")
 
+    # A Telegram group, bridged: its members are the puppets (and the bot).
+    anna = telegram.puppet("700100201", "Anna Sokolova (Telegram)")
+    group = olga.room("Book club", [alice.user_id, anna.user_id, telegram.bot.user_id])
+    me.join(group)
+    anna.join(group)
+    telegram.bot.join(group)
+    anna.say(group, "Chapter four for Thursday")
+
     signal = MatrixBridge(synapse, "signal")
     mara = signal.puppet("6e1a2b3c-0000-4000-8000-00000000abcd", "+46701234567")
     sg_room = mara.direct_chat(alice.user_id)
@@ -84,8 +92,12 @@ def test_bridged_senders_are_people_of_their_network_and_the_bot_is_nobody(
     olga_record = json_out(capsys, "person", "show", olga.user_id, "--json")
     assert olga_record["display_name"] == "Olga Petrova"
     assert handles(olga_record) == {("telegram", "user700100200"), ("matrix", olga.user_id)}
-    lines = [(e["channel"], e["via"], e["by"]) for e in olga_record["timeline"]]
-    assert lines == [("matrix", "telegram", "Olga Petrova"), ("matrix", "telegram", "")]
+    lines = {(e["channel"], e["via"], e["by"]) for e in olga_record["timeline"]}
+    assert lines == {  # her chat both ways, and the group she is in
+        ("matrix", "telegram", "Olga Petrova"),
+        ("matrix", "telegram", ""),
+        ("matrix", "telegram", "Anna Sokolova"),
+    }
 
     # Jonas: the WhatsApp puppet's number joins the person of the imported card.
     jonas_record = json_out(capsys, "person", "show", "+4915112345678", "--json")
@@ -114,7 +126,9 @@ def test_bridged_senders_are_people_of_their_network_and_the_bot_is_nobody(
     # stays a one-to-one chat named after her, though the bot is in the room.
     people = json_out(capsys, "people", "--json")
     names = {p["name"] for p in people}
-    assert not any("bot" in n or "(" in n for n in names), names
+    assert names == {"Olga Petrova", "Anna Sokolova", "Jonas Weber", "Mara Lind"}
+    (said,) = json_out(capsys, "search", "Chapter", "--json")
+    assert (said["via"], said["from"]) == ("telegram", f"Anna Sokolova <{anna.user_id}>")
     assert run("person", "show", telegram.bot.user_id) == 1
     rows = stored(profile)
     assert "Telegram connection lost. Reconnect?" not in {r["body"] for r in rows}

@@ -181,8 +181,10 @@ class MatrixChannel:
 
     def _view(self, room: MatrixRoom) -> ev.RoomView:
         members = [*room.users, *(u for u in room.invited_users if u not in room.users)]
-        # A bridge's bot sits in the rooms it bridges: a chat with one puppet is still direct.
-        others = [u for u in members if u != self.me and bridge_bot(u) is None]
+        # A bridge's bot sits in the rooms it bridges: no member (a person) of them, and a
+        # chat with one puppet is still direct.
+        members = [u for u in members if bridge_bot(u) is None]
+        others = [u for u in members if u != self.me]
         names = {uid: display_name(uid, u.display_name or "") for uid, u in room.users.items()}
         names.update(
             {uid: display_name(uid, u.display_name or "") for uid, u in room.invited_users.items()}
