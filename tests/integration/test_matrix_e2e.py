@@ -397,3 +397,7 @@ def test_a_device_verified_by_its_fingerprint_marks_its_messages_verified(
     bob_e2e.say(room, "after you checked")
     assert run("sync") == 0
     assert states(profile) == {"before you checked": "tofu", "after you checked": "verified"}
+    keys = list((profile / "matrix-keys").iterdir())
+    assert len(keys) == 1 and any(keys[0].glob("*.db"))
+    assert run("account", "remove", "Mx") == 0
+    assert not keys[0].exists()  # the device's keys go with the account
