@@ -302,3 +302,11 @@ def test_stray_letters_in_the_list_do_not_jump_around(qtbot: Any, window: MainWi
     for key in (Qt.Key.Key_Z, Qt.Key.Key_S, Qt.Key.Key_P):
         qtbot.keyClick(window.message_list, key)
     assert window.message_list.currentIndex().row() == 3
+
+
+def test_the_mode_switcher_shows_its_labels_whole(qtbot: Any, window: MainWindow) -> None:
+    # "Calendar" was drawn as "Ca…ar": the side pane's fixed minimum was narrower than the labels.
+    window.panes.setSizes([1, 400, 560, 230])  # the user drags the sidebar as narrow as it goes
+    qtbot.waitUntil(lambda: window.mode_switcher.isVisible())
+    for button in window.mode_switcher.buttons.values():
+        assert button.width() >= button.sizeHint().width(), button.text()

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         self.reading_pane.setMinimumWidth(360)
         self.person_panel.setMinimumWidth(200)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([210, 400, 560, 230])
+        splitter.setSizes([226, 400, 560, 230])
         self.person_panel.setVisible(self.prefs.get(PERSON_PANEL))
         self.welcome = WelcomePage()
         self.panes = splitter

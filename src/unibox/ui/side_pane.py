@@ -36,4 +36,4 @@ class SidePane(QWidget):
         col.addWidget(body, 1 if stretch else 0)
         if not stretch:
             col.addStretch(1)
-        self.setMinimumWidth(180)
+        # No fixed minimum: the switcher's three labels set it, so none is elided.

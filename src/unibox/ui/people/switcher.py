@@ -38,7 +38,7 @@ class ModeSwitcher(QWidget):
             b.setCheckable(True)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
-            b.setSizePolicy(b.sizePolicy().Policy.Expanding, b.sizePolicy().Policy.Fixed)
+            b.setSizePolicy(b.sizePolicy().Policy.Minimum, b.sizePolicy().Policy.Fixed)
             b.clicked.connect(lambda _c=False, m=mode: self.chosen.emit(m))
             self._group.addButton(b)
             row.addWidget(b, 1)
@@ -53,7 +53,7 @@ def switcher_row(parent: QWidget | None = None) -> tuple[QWidget, ModeSwitcher]:
     """The switcher with the sidebar's margins around it."""
     holder = QWidget(parent)
     row = QHBoxLayout(holder)
-    row.setContentsMargins(14, 2, 14, 10)
+    row.setContentsMargins(12, 2, 12, 10)
     switcher = ModeSwitcher(holder)
     row.addWidget(switcher)
     return holder, switcher
