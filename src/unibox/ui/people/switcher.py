@@ -53,7 +53,7 @@ def switcher_row(parent: QWidget | None = None) -> tuple[QWidget, ModeSwitcher]:
     """The switcher with the sidebar's margins around it."""
     holder = QWidget(parent)
     row = QHBoxLayout(holder)
-    row.setContentsMargins(12, 2, 12, 10)
+    row.setContentsMargins(10, 2, 10, 10)
     switcher = ModeSwitcher(holder)
     row.addWidget(switcher)
     return holder, switcher
