@@ -6,6 +6,8 @@ import html
 import zlib
 from datetime import datetime
 
+from unibox.store.view_rows import CHANNEL_TITLES
+
 # Avatar backgrounds: saturated enough to tell apart, dark enough for white initials.
 AVATAR_COLOURS = (
     "#e0655a", "#d9822b", "#c9a227", "#5c9e4a", "#2f9d8f", "#2e8bc0",
@@ -89,3 +91,15 @@ def tooltip_text(text: str) -> str:
     if "<" not in text and "&" not in text:
         return text
     return '<p style="white-space: pre-wrap">' + html.escape(text) + "</p>"
+
+
+# Handles that read as addresses by themselves; any other kind is said with its network's name.
+_SELF_EVIDENT = frozenset({"email", "phone", "xmpp", "matrix", "mastodon"})
+
+
+def handle_text(kind: str, value: str) -> str:
+    """A handle as a person's record shows it: "Telegram: user5120447731", an address as is."""
+    if kind in _SELF_EVIDENT or not kind:
+        return value
+    title = CHANNEL_TITLES.get(kind, kind.capitalize())
+    return f"{title}: {value}"

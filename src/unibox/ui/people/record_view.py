@@ -26,6 +26,7 @@ from unibox.store.persons import PersonHead, PersonRecord
 from unibox.store.timeline import CALENDAR, EVENT, MESSAGE
 from unibox.store.view_rows import CHANNEL_TITLES
 from unibox.ui.bridge import Bridge
+from unibox.ui.format import handle_text
 from unibox.ui.people.card_editor import CardEditor
 from unibox.ui.people.delegates import TimelineDelegate
 from unibox.ui.people.record_loader import RecordLoader
@@ -322,7 +323,7 @@ class PersonRecordView(QWidget):
         role = " · ".join(p for p in (card.title, card.company) if p)
         self.role.setText(role)
         self.role.setVisible(bool(role))
-        handles = [h.value for h in head.handles]
+        handles = [handle_text(h.kind, h.value) for h in head.handles]
         shown = "   ".join(handles[:4]) + (
             f"   +{len(handles) - 4} more" if len(handles) > 4 else ""
         )

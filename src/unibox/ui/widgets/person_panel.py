@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from unibox.store.person_pending import PendingItem
 from unibox.store.sender_card import ConversationEntry, PersonCard
-from unibox.ui.format import list_time, snooze_time, tooltip_text
+from unibox.ui.format import handle_text, list_time, snooze_time, tooltip_text
 from unibox.ui.icons import pixmap
 from unibox.ui.widgets.avatar import Avatar
 from unibox.ui.widgets.meetings import MeetingEntry
@@ -200,7 +200,7 @@ class PersonPanel(QFrame):
         # An address longer than the panel is elided, never pushing the panel wider.
         metrics = self.handles.fontMetrics()
         room = max(120, self.width() - 48)
-        values = [value for _kind, value in card.handles]
+        values = [handle_text(kind, value) for kind, value in card.handles]
         shown = [metrics.elidedText(v, Qt.TextElideMode.ElideMiddle, room) for v in values]
         self.handles.setText("\n".join(shown))
         self.handles.setToolTip("\n".join(values) if shown != values else "")
