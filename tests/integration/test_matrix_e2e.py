@@ -238,6 +238,8 @@ def test_a_room_key_export_opens_the_history_unibox_could_not_decrypt(
     assert code == 1 and "not a room-key export file, or it is damaged" in err
     assert stored(profile) == before  # nothing lost, nothing changed
 
+    # As saved on Windows, with a line end after the last line.
+    export.write_bytes(export.read_bytes().replace(b"\n", b"\r\n") + b"\r\n")
     code, out, _err = import_keys(export, "correct horse")
     assert code == 0
     assert out.strip() == (
@@ -401,3 +403,24 @@ def test_a_device_verified_by_its_fingerprint_marks_its_messages_verified(
     assert len(keys) == 1 and any(keys[0].glob("*.db"))
     assert run("account", "remove", "Mx") == 0
     assert not keys[0].exists()  # the device's keys go with the account
+
+
+def test_an_event_encrypted_in_an_unknown_way_says_it_cannot_be_read(
+    synapse: Synapse,
+    matrix_user_factory: Factory,
+    bob_e2e: E2EPeer,
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice = matrix_user_factory("alice")
+    room = encrypted_chat(synapse, alice, bob_e2e)
+    assert add_matrix(synapse, alice, monkeypatch) == 0
+    odd = {"algorithm": "org.example.future.v9", "ciphertext": "c2VjcmV0"}
+    MatrixPeer(synapse, bob_e2e.user).send_event(room, "m.room.encrypted", odd)
+    assert run("sync") == 0
+    assert states(profile) == {
+        "This message is encrypted in a way unibox cannot read (org.example.future.v9).": (
+            "unreadable"
+        )
+    }

@@ -2,7 +2,8 @@
 
 The channel reports it as a chat change of action "e2e" (kept in `chat_change`
 like edits and reactions): its text is the trust of the sender's device
-("verified", "tofu", "changed", "unknown", "own") or "undecrypted". A message
+("verified", "tofu", "changed", "unknown", "own"), "undecrypted" (its key has not come)
+or "unreadable" (encrypted some way unibox cannot decrypt). A message
 decrypted later gets a newer one; the newest counts.
 """
 

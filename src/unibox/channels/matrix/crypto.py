@@ -62,6 +62,13 @@ def waiting_text(sender: str) -> str:
     return f"This message could not be decrypted yet: waiting for its key from {sender}'s device."
 
 
+def unreadable_text(source: dict[str, Any]) -> str:
+    content = source.get("content")
+    algorithm = content.get("algorithm") if isinstance(content, dict) else None
+    how = f" ({algorithm})" if isinstance(algorithm, str) and algorithm else ""
+    return f"This message is encrypted in a way unibox cannot read{how}."
+
+
 def keys_broken(name: str, why: str) -> ChannelError:
     return ChannelError(
         f"The end-to-end encryption keys of {name} cannot be opened ({why}). Start a new "
@@ -239,6 +246,9 @@ class Encryption:
             if isinstance(event, MegolmEvent):
                 found += self._undecrypted(event, source, view)
                 continue
+            if source.get("type") == "m.room.encrypted":  # of a kind nio cannot decrypt
+                found += self._undecrypted(None, source, view)
+                continue
             item = ev.read_event(source, view, me=self.me, is_history=is_history)
             if not getattr(event, "decrypted", False):
                 if item is not None:
@@ -256,14 +266,16 @@ class Encryption:
         return found
 
     def _undecrypted(
-        self, event: MegolmEvent, source: dict[str, Any], view: ev.RoomView
+        self, event: MegolmEvent | None, source: dict[str, Any], view: ev.RoomView
     ) -> list[Item]:
+        """A placeholder for an event not decrypted: kept to retry when it is megolm (`event`),
+        said to be unreadable when it is encrypted some other way."""
         event_id, sender_id = source.get("event_id"), source.get("sender")
         if not isinstance(event_id, str) or not isinstance(sender_id, str):
             return []
         if bridge_bot(sender_id) is not None:
             return []  # a bridge bot's line is dropped once readable too (events.read_event)
-        if self.pending is not None and event_id not in self._pending_ids:
+        if event is not None and self.pending is not None and event_id not in self._pending_ids:
             source = {**source, "room_id": view.room_id}
             self.pending.keep(view.room_id, source)
             self._pending_ids.add(event_id)
@@ -273,12 +285,13 @@ class Encryption:
         )
         message = ChatMessage(
             channel=ev.KIND, remote_id=event_id, conversation=view.ref, sender=sender,
-            sent_at=ev.when(source), text=waiting_text(sender.name or sender_id),
+            sent_at=ev.when(source), text=waiting_text(sender.name or sender_id) if event
+            else unreadable_text(source),
             direction="out" if sender_id == self.me else "in", conversation_name=view.name,
             is_group=view.is_group, participants=others if view.is_group and len(others) <= 50
             else (), archive=view.room_id, via=ev.via(sender_id, view), is_history=True,
         )  # fmt: skip
-        return [message, self._mark(message, "undecrypted")]
+        return [message, self._mark(message, "undecrypted" if event else "unreadable")]
 
     def _mark(self, item: ChatMessage, trust: str, *, later: bool = False) -> ChatUpdate:
         target = item.remote_id
@@ -372,14 +385,20 @@ class Encryption:
         """Room keys from an export file (Element's "Export E2E room keys", nio's export_keys)."""
         olm, store = client.olm, client.store
         assert olm is not None and store is not None
+        # nio reads the file with "\n" line ends only: one saved on Windows ends in "\r\n".
+        plain = self.keys_dir / "import.tmp"
         try:
-            sessions = olm.import_keys_static(str(path), passphrase)
+            raw = path.read_bytes()
+            plain.write_bytes(raw.replace(b"\r", b"").strip() + b"\n")
+            sessions = olm.import_keys_static(str(plain), passphrase)
         except EncryptionError as exc:
             raise ChannelError(_import_problem(str(exc)), retryable=False) from exc
         except OSError as exc:
             raise ChannelError(
                 f"Cannot read {path}: {exc.strerror or exc}.", retryable=False
             ) from exc
+        finally:
+            plain.unlink(missing_ok=True)
         new = 0
         for session in sessions:
             if olm.inbound_group_store.add(session):

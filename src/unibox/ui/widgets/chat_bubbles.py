@@ -40,6 +40,7 @@ E2E_TIPS = {
     "first saw it: it is not trusted. Check with them another way.",
     "unknown": "End-to-end encrypted, from a device unibox has not seen yet: not trusted.",
     "own": "End-to-end encrypted, sent from this device.",
+    "unreadable": "Encrypted in a way unibox cannot read.",
     "undecrypted": "End-to-end encrypted, and not decrypted yet: its key has not arrived. It is "
     "decrypted when the key comes (or import a room-key export in Settings › Accounts).",
 }
