@@ -34,7 +34,7 @@ def encrypted_store(
     matrix_user_factory: Callable[[str], MatrixUser],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[tuple[Store, Path]]:
+) -> Iterator[tuple[Store, Path, str]]:
     """A profile whose Matrix account has synced an encrypted chat: one line it could read,
     one whose key never came; and the sender's room-key export."""
     from unibox.services.matrix import create_matrix_account, matrix_settings
@@ -65,19 +65,19 @@ def encrypted_store(
     finally:
         bob.close()
     assert run_once(store, SecretStore(), accounts) == {}
-    yield store, export
+    yield store, export, alice.password
     store.close()
 
 
 def test_locks_say_how_lines_were_encrypted_and_an_import_opens_the_waiting_one(
     qtbot: Any,
-    encrypted_store: tuple[Store, Path],
+    encrypted_store: tuple[Store, Path, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from unibox.app import build_window
     from unibox.ui.theme import apply_theme
 
-    store, export = encrypted_store
+    store, export, password = encrypted_store
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app, dark=False)
@@ -117,6 +117,15 @@ def test_locks_say_how_lines_were_encrypted_and_an_import_opens_the_waiting_one(
         qtbot.waitUntil(lambda: "imported" in page.problem.text(), timeout=30_000)
         assert "1 message that could not be decrypted now reads in clear" in page.problem.text()
         dialog.grab().toImage().save(str(SHOTS / "matrix-room-keys.png"))
+
+        # The password field signs a Matrix account in again (a new device, its own keys);
+        # it never puts the password where the session and the keys' key are kept.
+        before = Session.load(SecretStore().get("matrix:Mx"))
+        page.password.setText(password)
+        page.change_password.click()
+        qtbot.waitUntil(lambda: "signed in again" in page.problem.text(), timeout=30_000)
+        after = Session.load(SecretStore().get("matrix:Mx"))
+        assert after.access_token and after.pickle_key and after.device_id != before.device_id
         dialog.close()
 
         qtbot.waitUntil(

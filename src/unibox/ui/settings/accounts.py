@@ -416,11 +416,18 @@ class AccountsPage(SettingsPage):
                 from unibox.services.mastodon import set_mastodon_token
 
                 set_mastodon_token(store, secrets, account.name, password)
+            elif account.kind == "matrix":  # the keyring keeps a session, never the password
+                from unibox.services.matrix import login_again
+
+                login_again(store, secrets, account.name, password)
             else:
                 secrets.set(account.secret_ref, password)
 
         def saved(_r: object) -> None:
-            self.say(f"The new {what} of “{account.name}” is in the keyring; syncing again.")
+            if account.kind == "matrix":
+                self.say(f"“{account.name}” is signed in again, as a new device; syncing again.")
+            else:
+                self.say(f"The new {what} of “{account.name}” is in the keyring; syncing again.")
             self.password_changed.emit(account.name)
 
         self.bridge.run(save, saved, lambda exc: self.say(f"The {what} was not saved: {exc}"))
