@@ -69,28 +69,35 @@ def test_two_clients_exchange_encrypted_messages_and_synapse_sees_only_ciphertex
     room = encrypted_chat(synapse, alice, bob_e2e)
     assert add_matrix(synapse, alice, monkeypatch) == 0
     assert run("sync") == 0  # unibox's new device publishes its keys
-    bob_e2e.say(room, "the vault code is 4711")
+    bob_e2e.say(room, "the vault code is quokka-4711")
     assert run("sync") == 0
-    assert states(profile) == {"the vault code is 4711": "tofu"}
+    assert states(profile) == {"the vault code is quokka-4711": "tofu"}
     hits = json_out(capsys, "search", "vault", "--json")
-    assert [h["snippet"] for h in hits] == ["the vault code is 4711"]
+    assert [h["snippet"] for h in hits] == ["the vault code is quokka-4711"]
 
     (row,) = stored(profile)
-    monkeypatch.setattr(sys, "stdin", io.StringIO("got it, 4711"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("got it, quokka-4711 it is"))
     assert run("reply", str(row["id"])) == 0
-    assert bob_e2e.texts(room)[-2:] == ["the vault code is 4711", "got it, 4711"]
+    assert bob_e2e.texts(room)[-2:] == [
+        "the vault code is quokka-4711",
+        "got it, quokka-4711 it is",
+    ]
     assert run("sync") == 0
-    assert states(profile) == {"the vault code is 4711": "tofu", "got it, 4711": "own"}
+    assert states(profile) == {
+        "the vault code is quokka-4711": "tofu",
+        "got it, quokka-4711 it is": "own",
+    }
 
     events = raw_events(synapse, alice, room)
     assert [e["type"] for e in events] == ["m.room.encrypted"] * 2
     dump = b"".join(p.read_bytes() for p in profile.glob("unibox.sqlite3*"))
     homeserver = b"".join(p.read_bytes() for p in synapse.directory.glob("homeserver.db*"))
-    for plain in (b"4711",):
+    # (A plain "4711" could be in any hex or base64 string: the words are what is looked for.)
+    for plain in (b"vault code is quokka-4711", b"got it, quokka-4711 it is"):
         assert plain in dump and plain not in homeserver  # clear here, never on the server
     # The keys are in the profile, and what protects them only in the keyring.
     keys = list((profile / "matrix-keys").rglob("*.db"))
-    assert keys and all(b"4711" not in k.read_bytes() for k in keys)
+    assert keys and all(b"quokka-4711" not in k.read_bytes() for k in keys)
     session = Session.load(SecretStore().get("matrix:Mx"))
     assert session.pickle_key and all(session.pickle_key.encode() not in k.read_bytes()
                                       for k in keys)  # fmt: skip
