@@ -4,6 +4,7 @@ the people who wrote in it become people and the members who never did do not.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +12,12 @@ import pytest
 from sqlalchemy import text
 
 from tests.helpers.matrix_crowd import crowd_synapse, fill_room
-from tests.helpers.matrix_peer import MatrixPeer
-from tests.helpers.synapse import Synapse, synapse_available
+from tests.helpers.matrix_peer import MatrixPeer, matrix_account
+from tests.helpers.synapse import MatrixUser, Synapse, synapse_available
 from tests.integration.cli_helpers import run
 from tests.integration.test_matrix_sync import add_matrix, stored
+from unibox.channels.matrix import MatrixChannel
+from unibox.channels.matrix.channel import FIRST_TIMELINE
 from unibox.config import store_path
 from unibox.store.store import Store
 
@@ -40,6 +43,16 @@ def _matrix_handles(profile: Path) -> dict[str, str]:
     with Store(store_path(profile)).read() as s:
         rows = s.execute(text("SELECT value, display_name FROM handle WHERE kind = 'matrix'"))
         return {value: name for value, name in rows}
+
+
+async def _loaded_members(server: Synapse, user: MatrixUser, room: str) -> int:
+    """How many members a connected channel holds of the room (memory grows with them)."""
+    channel = MatrixChannel(matrix_account(server, user))
+    try:
+        await channel.connect()
+        return len(channel._require().rooms[room].users)
+    finally:
+        await channel.close()
 
 
 def test_a_room_of_hundreds_is_one_room_and_only_its_speakers_are_people(
@@ -82,6 +95,8 @@ def test_a_room_of_hundreds_is_one_room_and_only_its_speakers_are_people(
 
     assert run("sync") == 0
     assert stored(profile) == got  # nothing twice
+    # The speakers and the joins among the newest events the first sync brings, not all 600.
+    assert asyncio.run(_loaded_members(crowded, alice, room)) <= 3 + FIRST_TIMELINE
     bob_peer.say(room, "one more")
     assert run("sync") == 0
     assert [r["body"] for r in stored(profile)][len(got) :] == ["one more"]
