@@ -27,12 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sqlite3
-import time
 from collections.abc import Awaitable, Callable, Iterable
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +39,7 @@ from nio.crypto import TrustState
 from nio.exceptions import EncryptionError, LocalProtocolError
 
 from unibox.channels.matrix import events as ev
+from unibox.channels.matrix.pending import Keys, PendingEvents
 from unibox.core.bridges import bridge_bot
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost
 from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
@@ -49,7 +47,6 @@ from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
 log = logging.getLogger("unibox.channels.matrix")
 Item = ChatMessage | ChatUpdate
 Call = Callable[[Any, str], Awaitable[Any]]
-Keys = tuple[str | None, str | None]  # a device's ed25519 and curve25519 keys
 
 E2E = "e2e"  # the ChatUpdate action that says how a message was encrypted
 NO_ROOMS = {"room": {"rooms": []}, "presence": {"not_types": ["*"]},
@@ -77,57 +74,6 @@ def keys_broken(name: str, why: str) -> ChannelError:
         "(unibox account import-matrix-keys).",
         retryable=False,
     )
-
-
-class PendingEvents:
-    """Encrypted events that could not be decrypted yet, kept to try again."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with closing(self._db()) as db, db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS pending (event_id TEXT PRIMARY KEY, room_id TEXT,"
-                " session_id TEXT, source TEXT, kept_at INTEGER)"
-            )
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS changed_keys (user_id TEXT, device_id TEXT,"
-                " ed25519 TEXT, curve25519 TEXT, PRIMARY KEY (user_id, device_id, curve25519))"
-            )
-
-    def changed(self, user: str, device_id: str, keys: Keys) -> None:
-        """Keys a known device came back with, other than those first seen."""
-        with closing(self._db()) as db, db:
-            db.execute("INSERT OR IGNORE INTO changed_keys VALUES (?, ?, ?, ?)",
-                       (user, device_id, keys[0] or "", keys[1] or ""))  # fmt: skip
-
-    def changed_keys(self) -> list[tuple[str, str, str, str]]:
-        with closing(self._db()) as db:
-            return db.execute("SELECT * FROM changed_keys ORDER BY user_id, device_id").fetchall()
-
-    def _db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
-
-    def keep(self, room_id: str, source: dict[str, Any]) -> None:
-        content = source.get("content") or {}
-        with closing(self._db()) as db, db:
-            db.execute(
-                "INSERT OR IGNORE INTO pending VALUES (?, ?, ?, ?, ?)",
-                (str(source.get("event_id")), room_id, str(content.get("session_id") or ""),
-                 json.dumps(source), int(time.time())),
-            )  # fmt: skip
-
-    def ids(self) -> set[str]:
-        with closing(self._db()) as db:
-            return {r[0] for r in db.execute("SELECT event_id FROM pending")}
-
-    def all(self) -> list[tuple[str, dict[str, Any]]]:
-        with closing(self._db()) as db:
-            rows = db.execute("SELECT room_id, source FROM pending ORDER BY kept_at").fetchall()
-        return [(room_id, json.loads(source)) for room_id, source in rows]
-
-    def drop(self, event_ids: Iterable[str]) -> None:
-        with closing(self._db()) as db, db:
-            db.executemany("DELETE FROM pending WHERE event_id = ?", [(e,) for e in event_ids])
 
 
 @dataclass(frozen=True, slots=True)
