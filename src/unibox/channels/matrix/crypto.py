@@ -91,7 +91,7 @@ class Encryption:
         self.keys_dir = keys_dir
         self.me = me
         self.pending: PendingEvents | None = None
-        self._pending_ids: set[str] = set()
+        self._waiting: dict[str, tuple[str, str, str]] = {}  # event -> room, sender key, session
         self.decrypted_now = 0  # how many kept events the last retry decrypted
         self._changed: list[tuple[str, str, str, str]] = []  # user, device, ed25519, curve
 
@@ -100,7 +100,7 @@ class Encryption:
         try:
             self.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.pending = PendingEvents(self.keys_dir / "pending.sqlite3")
-            self._pending_ids = self.pending.ids()
+            self._waiting = self.pending.waiting()
             self._changed = self.pending.changed_keys()
         except (OSError, sqlite3.Error) as exc:
             raise keys_broken(self.name, str(exc)) from exc
@@ -202,7 +202,7 @@ class Encryption:
                 continue
             event_id = str(source.get("event_id") or "")
             trust = self.trust(client, event)
-            if event_id in self._pending_ids:  # stored as waiting: it is readable now
+            if event_id in self._waiting:  # stored as waiting: it is readable now
                 found += self._late(event_id, item, view, trust)
                 self._forget([event_id])
             elif isinstance(item, ChatMessage):
@@ -221,10 +221,10 @@ class Encryption:
             return []
         if bridge_bot(sender_id) is not None:
             return []  # a bridge bot's line is dropped once readable too (events.read_event)
-        if event is not None and self.pending is not None and event_id not in self._pending_ids:
+        if event is not None and self.pending is not None and event_id not in self._waiting:
             source = {**source, "room_id": view.room_id}
             self.pending.keep(view.room_id, source)
-            self._pending_ids.add(event_id)
+            self._waiting[event_id] = (view.room_id, event.sender_key, event.session_id)
         sender = ChatAddress(ev.KIND, sender_id, view.names.get(sender_id, ""))
         others = tuple(
             ChatAddress(ev.KIND, m, view.names.get(m, "")) for m in view.members if m != sender_id
@@ -278,7 +278,8 @@ class Encryption:
         ids = list(event_ids)
         if self.pending is not None and ids:
             self.pending.drop(ids)
-        self._pending_ids -= set(ids)
+        for event_id in ids:
+            self._waiting.pop(event_id, None)
 
     # ------------------------------------------------------------------ keys later
 
@@ -299,11 +300,14 @@ class Encryption:
     def retry(self, client: AsyncClient, views: Callable[[str], ev.RoomView]) -> list[Item]:
         """Every kept event whose key is here now, decrypted: the changes of its placeholder."""
         olm = client.olm
-        if self.pending is None or olm is None or not self._pending_ids:
+        if self.pending is None or olm is None or not self._waiting:
             return []
         found: list[Item] = []
         done: list[str] = []
-        for room_id, source in self.pending.all():
+        keys = olm.inbound_group_store
+        ready = [e for e, (room, sender, session) in self._waiting.items()
+                 if keys.get(room, sender, session) is not None]  # fmt: skip
+        for room_id, source in self.pending.sources(ready) if ready else ():
             event = MegolmEvent.from_dict(source)
             if not isinstance(event, MegolmEvent):
                 done.append(str(source.get("event_id")))  # not one nio can ever read

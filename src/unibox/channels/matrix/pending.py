@@ -52,13 +52,33 @@ class PendingEvents:
                  json.dumps(source), int(time.time())),
             )  # fmt: skip
 
-    def ids(self) -> set[str]:
-        with closing(self._db()) as db:
-            return {r[0] for r in db.execute("SELECT event_id FROM pending")}
-
     def all(self) -> list[tuple[str, dict[str, Any]]]:
         with closing(self._db()) as db:
             rows = db.execute("SELECT room_id, source FROM pending ORDER BY kept_at").fetchall()
+        return [(room_id, json.loads(source)) for room_id, source in rows]
+
+    def waiting(self) -> dict[str, tuple[str, str, str]]:
+        """{event id: (room id, sender key, session id)}: what says which key each awaits."""
+        found = {}
+        for room_id, source in self.all():
+            content = source.get("content") or {}
+            found[str(source.get("event_id"))] = (
+                room_id, str(content.get("sender_key") or ""), str(content.get("session_id") or "")
+            )  # fmt: skip
+        return found
+
+    def sources(self, event_ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        ids = list(event_ids)
+        with closing(self._db()) as db:
+            rows = [
+                row
+                for start in range(0, len(ids), 500)
+                for row in db.execute(
+                    "SELECT room_id, source FROM pending WHERE event_id IN "
+                    f"({','.join('?' * len(ids[start : start + 500]))}) ORDER BY kept_at",
+                    ids[start : start + 500],
+                )
+            ]
         return [(room_id, json.loads(source)) for room_id, source in rows]
 
     def drop(self, event_ids: Iterable[str]) -> None:
