@@ -48,7 +48,7 @@ def xmpp_settings(
 
 def check_login(settings: ChatSettings, password: str, name: str = "check") -> None:
     """Log in once and out again; raises the channel's error in words."""
-    from unibox.sync.chat import make_channel
+    from unibox.sync.chat_channels import make_channel
 
     account = ChatAccount(0, name, "xmpp", "", "", settings, None, "")
 

@@ -7,6 +7,9 @@ another: its error goes on its account row (`last_error`) and to `on_error`,
 and it tries again with backoff. Store writes run on one writer thread, so
 the loop keeps reading the network while SQLite commits. ChangeSets are
 announced after their commit.
+
+Its parts: chat_channels.py (the channel for an account), chat_outbox.py
+(sending what the outbox holds), chat_live.py (staying live).
 """
 
 from __future__ import annotations
@@ -17,23 +20,28 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
-from unibox.channels.base import Bounce, Channel, ChannelAccount, HistoryPage
+from unibox.channels.base import Bounce, Channel, HistoryPage
 from unibox.core.errors import ChannelError, Unreachable, UserError
 from unibox.core.items import ChangeSet, ChatMessage, ChatUpdate
 from unibox.secrets import SecretStore
 from unibox.store.chat_accounts import ChatAccount, record_chat_sync
 from unibox.store.store import Store
+from unibox.sync.chat_channels import account_secret, channel_account, make_channel, matrix_keys_dir
+from unibox.sync.chat_live import LIVE_BATCH, OUTBOX_CHECK_SECONDS, stay_live
+from unibox.sync.chat_outbox import drain_outbox
+
+__all__ = [
+    "LIVE_BATCH", "ONE_SHOT_BACKOFF", "OUTBOX_CHECK_SECONDS", "WATCH_BACKOFF", "ChatAccountSync",
+    "ChatFailure", "account_secret", "channel_account", "make_channel", "matrix_keys_dir",
+]  # fmt: skip
 
 log = logging.getLogger("unibox.sync.chat")
 T = TypeVar("T")
 
 WATCH_BACKOFF = (2.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
 ONE_SHOT_BACKOFF = (1.0, 3.0)
-OUTBOX_CHECK_SECONDS = 2.0  # a message queued by another process (the CLI) goes within this
-LIVE_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,64 +49,6 @@ class ChatFailure:
     account: str
     message: str
     retryable: bool
-
-
-def matrix_keys_dir(store: Store, account: ChatAccount) -> Path:
-    """Where a Matrix account's end-to-end keys live: its own folder in the profile."""
-    return Path(store.path).parent / "matrix-keys" / str(account.id)
-
-
-def account_secret(store: Store, secrets: SecretStore, account: ChatAccount) -> str:
-    """The account's secret from the keyring; a Matrix session from before end-to-end
-    encryption gets its key for its keys, kept beside it. (With keys already made, a
-    missing key is a fault the channel reports.)"""
-    secret = secrets.get(account.secret_ref)
-    if account.kind == "matrix" and secret:
-        from unibox.channels.matrix.session import Session
-
-        session = Session.load(secret)
-        fresh = not matrix_keys_dir(store, account).exists()
-        if session.access_token and not session.pickle_key and fresh:
-            secret = session.with_pickle_key().dump()
-            secrets.set(account.secret_ref, secret)
-    return secret
-
-
-def channel_account(account: ChatAccount, secret: str, keys_dir: str = "") -> ChannelAccount:
-    s = account.settings
-    return ChannelAccount(
-        name=account.name,
-        address=s.address,
-        host=s.host,
-        port=s.port,
-        security=s.security,
-        ca_file=s.ca_file,
-        secret=secret,
-        settings={
-            "rooms": s.rooms,
-            "nick": s.nick,
-            "instance": s.instance,
-            "homeserver": s.homeserver,
-            "keys_dir": keys_dir,
-        },
-    )
-
-
-def make_channel(account: ChatAccount, secret: str, *, keys_dir: str = "") -> Channel:
-    """The channel for an account's kind."""
-    if account.kind == "xmpp":
-        from unibox.channels.xmpp import XmppChannel
-
-        return XmppChannel(channel_account(account, secret))
-    if account.kind == "mastodon":
-        from unibox.channels.mastodon import MastodonChannel
-
-        return MastodonChannel(channel_account(account, secret))
-    if account.kind == "matrix":
-        from unibox.channels.matrix import MatrixChannel
-
-        return MatrixChannel(channel_account(account, secret, keys_dir))
-    raise ChannelError(f"unibox cannot sync “{account.kind}” accounts.", retryable=False)
 
 
 class ChatAccountSync:
@@ -269,69 +219,7 @@ class ChatAccountSync:
 
     async def drain_outbox(self, channel: Channel) -> None:
         """Send every due chat message; a refusal goes on its row, a lost connection ends it."""
-        from unibox.store.chat import chat_failed, chat_sent, due_chats
-        from unibox.store.chat_view import delivery_changes
-        from unibox.store.intent import intent_write
-
-        def due() -> Any:
-            with self.store.read() as s:
-                return due_chats(s, self.account.id)
-
-        for item in await self._write(due):
-            try:
-                if item.files:
-                    from unibox.sync.chat_files import send_with_file
-
-                    result = await send_with_file(channel, item, self.store, self._write)
-                else:
-                    result = await channel.send(
-                        item.conversation, item.text, origin_id=item.origin_id,
-                        reply_to=item.reply_to,
-                    )  # fmt: skip
-            except ChannelError as exc:
-                error = str(exc)
-
-                final = not exc.retryable
-
-                def failed(
-                    oid: int = item.id, error: str = error, final: bool = final
-                ) -> ChangeSet:
-                    with intent_write(self.store) as s:
-                        chat_failed(s, oid, error, final=final)
-                        return delivery_changes(s, oid)
-
-                self.on_changes(await self._write(failed))  # the window says "Not sent: why"
-                if exc.retryable:
-                    raise
-                continue
-
-            def sent(oid: int = item.id, remote: str = result.remote_id) -> ChangeSet:
-                with intent_write(self.store) as s:
-                    chat_sent(s, oid, remote)
-                    return delivery_changes(s, oid)
-
-            self.on_changes(await self._write(sent))  # "Sending…" goes from its bubble
-        await self._tell_reads(channel)
-
-    async def _tell_reads(self, channel: Channel) -> None:
-        """Chats the user read here: their read markers to the server (Matrix)."""
-        mark = getattr(channel, "mark_read", None)
-        if mark is None:
-            return
-        from unibox.store.chat_updates import read_told, reads_to_tell
-
-        def due() -> list[tuple[str, str]]:
-            with self.store.read() as s:
-                return reads_to_tell(s, self.account.id)
-
-        for conversation, event_id in await self._write(due):
-            await mark(conversation, event_id)
-
-            def told(c: str = conversation, e: str = event_id) -> None:
-                with self.store.write() as s:
-                    read_told(s, self.account.id, c, e)
-
-            await self._write(told)
+        await drain_outbox(channel, self.store, self.account.id, self._write, self.on_changes)
 
     # ------------------------------------------------------------------ watch
 
@@ -368,56 +256,10 @@ class ChatAccountSync:
                 await channel.close()
 
     async def _stay_live(self, channel: Channel, stop: asyncio.Event) -> None:
-        queue: asyncio.Queue[Any] = asyncio.Queue()
-        ended = object()
-
-        async def pump() -> None:
-            try:
-                async for item in channel.live():
-                    await queue.put(item)
-            except BaseException as exc:
-                await queue.put(exc)
-                return
-            await queue.put(ended)
-
-        pumping = asyncio.create_task(pump())
-        try:
-            while not stop.is_set():
-                getting = asyncio.ensure_future(queue.get())
-                stopping = asyncio.ensure_future(stop.wait())
-                kicked = asyncio.ensure_future(self.kick.wait())
-                done, _ = await asyncio.wait(
-                    {getting, stopping, kicked},
-                    timeout=OUTBOX_CHECK_SECONDS,
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-                for waiter in (stopping, kicked):
-                    waiter.cancel()
-                if getting not in done:
-                    getting.cancel()
-                    self.kick.clear()
-                    await self.drain_outbox(channel)
-                    continue
-                batch: list[ChatMessage | ChatUpdate] = []
-                item = getting.result()
-                while True:
-                    if item is ended:
-                        raise ChannelError("The chat connection ended.", retryable=True)
-                    if isinstance(item, BaseException):
-                        raise item
-                    if isinstance(item, Bounce):
-                        await self.store_bounce(item)
-                    else:
-                        batch.append(item)
-                    if len(batch) >= LIVE_BATCH or queue.empty():
-                        break
-                    item = queue.get_nowait()
-                if batch:
-                    await self.store_live(batch)
-        finally:
-            pumping.cancel()
-            with contextlib.suppress(BaseException):
-                await pumping
+        await stay_live(
+            channel, stop, self.kick, drain=self.drain_outbox, store_bounce=self.store_bounce,
+            store_live=self.store_live,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ state
 

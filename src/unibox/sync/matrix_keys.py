@@ -16,7 +16,7 @@ from unibox.core.items import ChangeSet, ChatUpdate
 from unibox.secrets import SecretStore
 from unibox.store.chat_accounts import ChatAccount
 from unibox.store.store import Store
-from unibox.sync.chat import account_secret, channel_account, matrix_keys_dir
+from unibox.sync.chat_channels import account_secret, channel_account, matrix_keys_dir
 
 if TYPE_CHECKING:
     from unibox.channels.matrix import MatrixChannel
