@@ -4,6 +4,7 @@ end-to-end encryption (its own device and key store), driven from synchronous te
     peer = E2EPeer(synapse, bob, tmp_path / "bob")
     room = peer.encrypted_room(alice.user_id)     # m.room.encryption on, as Element makes them
     peer.say(room, "hello")                        # encrypted for every device it knows
+    peer.join_invited()                            # the rooms others started with it
     peer.texts(room)                               # what it can decrypt, oldest first
     peer.export_keys(path, "passphrase")           # Element's room-key export format
     peer.close()
@@ -120,6 +121,19 @@ class E2EPeer:
             return str(room.room_id)
 
         return self._run(make())
+
+    def join_invited(self) -> list[str]:
+        """Accept every room this user is invited to (after a sync); their ids."""
+
+        async def join() -> list[str]:
+            await self._sync()
+            rooms = list(self.client.invited_rooms)
+            for room_id in rooms:
+                self._ok(await self.client.join(room_id))
+            await self._sync()
+            return rooms
+
+        return self._run(join())
 
     def say(self, room_id: str, text: str) -> str:
         return self.send_content(room_id, {"msgtype": "m.text", "body": text})

@@ -12,7 +12,7 @@ from tests.helpers.matrix_peer import MatrixPeer, matrix_account
 from tests.helpers.synapse import MatrixUser, Synapse
 from unibox.channels.base import HistoryCursor, HistoryPage
 from unibox.channels.matrix import MatrixChannel
-from unibox.core.errors import AuthError
+from unibox.core.errors import AuthError, ChannelError
 from unibox.core.items import ChatMessage, ChatUpdate
 
 pytestmark = pytest.mark.timeout(180)
@@ -100,17 +100,21 @@ def test_send_is_taken_once_and_a_reply_threads(
     synapse: Synapse, matrix_user_factory: Factory
 ) -> None:
     alice, bob = matrix_user_factory("alice"), MatrixPeer(synapse, matrix_user_factory("bob"))
-    account = matrix_account(synapse, alice)
+    carol = MatrixPeer(synapse, matrix_user_factory("carol"))
+    account = matrix_account(synapse, alice)  # no end-to-end keys: a chat in clear (Bob's)
+    room = bob.direct_chat(alice.user_id)
+    MatrixPeer(synapse, alice).join(room)
 
     async def write(channel: MatrixChannel) -> list[str]:
         a = await channel.send(bob.user_id, "a new chat", origin_id="txn-1")
         again = await channel.send(bob.user_id, "a new chat", origin_id="txn-1")  # a retry
+        with pytest.raises(ChannelError, match="cannot start an encrypted chat with @carol"):
+            await channel.send(carol.user_id, "in clear?", origin_id="txn-3")
         return [a.remote_id, again.remote_id]
 
     first, retried = run(with_channel(account, write))
     assert first == retried  # the homeserver took the transaction once
-    (room,) = bob.api("GET", "/sync?timeout=0")["rooms"]["invite"]
-    bob.join(room)
+    assert not carol.api("GET", "/sync?timeout=0").get("rooms", {}).get("invite")  # none started
     question = bob.say(room, "a question")
 
     async def answer(channel: MatrixChannel) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.helpers.matrix_e2e_peer import E2EPeer
 from tests.helpers.matrix_peer import MatrixPeer
 from tests.helpers.synapse import MatrixUser, Synapse
 from tests.integration.cli_helpers import run
@@ -117,17 +118,20 @@ def test_send_reply_and_the_homeserver_copies_are_not_new_messages(
     synapse: Synapse,
     matrix_user_factory: Factory,
     profile: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     alice, bob, carol = (matrix_user_factory(r) for r in ("alice", "bob", "carol"))
     assert add_matrix(synapse, alice, monkeypatch) == 0
-    monkeypatch.setattr(sys, "stdin", io.StringIO("Hello Carol"))
-    assert run("send", "--account", "Mx", "--to", carol.user_id) == 0  # a new direct chat
-    carol_peer = MatrixPeer(synapse, carol)
-    (invited,) = carol_peer.api("GET", "/sync?timeout=0")["rooms"]["invite"]
-    carol_peer.join(invited)
-    assert [e["content"]["body"] for e in carol_peer.messages(invited)] == ["Hello Carol"]
+    carol_peer = E2EPeer(synapse, carol, tmp_path / "carol-keys")  # a new chat is encrypted
+    try:
+        monkeypatch.setattr(sys, "stdin", io.StringIO("Hello Carol"))
+        assert run("send", "--account", "Mx", "--to", carol.user_id) == 0  # a new direct chat
+        (invited,) = carol_peer.join_invited()
+        assert carol_peer.texts(invited) == ["Hello Carol"]
+    finally:
+        carol_peer.close()
 
     peer, room = talk(synapse, alice, bob)
     question = peer.say(room, "are you coming?")

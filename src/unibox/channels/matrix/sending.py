@@ -2,7 +2,8 @@
 
 Sending uses the outbox row's origin id as the transaction id, so the
 homeserver takes a retried send once; into an invited room, it first accepts
-the invitation; to a person without a direct chat, it starts one.
+the invitation; to a person without a direct chat, it starts one, encrypted
+(an account without end-to-end keys starts none: it is said, not sent in clear).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from unibox.channels.base import SendResult
 from unibox.channels.matrix.connection import Connection
 from unibox.core.errors import ChannelError
 from unibox.core.identity import normalize_matrix
+
+# A chat unibox starts is end-to-end encrypted, as Element's are (a state event at creation).
+ENCRYPTED_ROOM = {"type": "m.room.encryption", "state_key": "",
+                  "content": {"algorithm": "m.megolm.v1.aes-sha2"}}  # fmt: skip
 
 
 class Sending(Connection):
@@ -36,9 +41,16 @@ class Sending(Connection):
             if self._view(room).ref == peer:
                 return str(room.room_id)
         if peer not in self._started:
+            if self.e2e is None:  # never a new chat in clear text (docs/decisions.md)
+                raise ChannelError(
+                    f"{self.account.name} cannot start an encrypted chat with {peer}: it keeps "
+                    "no end-to-end keys. unibox starts no unencrypted chats.", retryable=False
+                )  # fmt: skip
             created = await self._call(
                 client.room_create(is_direct=True, preset=RoomPreset.trusted_private_chat,
-                                   invite=[peer]), "start a chat")  # fmt: skip
+                                   invite=[peer], initial_state=[ENCRYPTED_ROOM]),
+                "start an encrypted chat (unibox starts no unencrypted chats)",
+            )  # fmt: skip
             self._started[peer] = str(created.room_id)
         return self._started[peer]
 
