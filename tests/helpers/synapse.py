@@ -50,6 +50,18 @@ from .server_process import ServerProcess
 DOMAIN = "localhost"
 DEFAULT_PASSWORD = "matrix-secret"
 _DIR_PREFIX = "unibox-synapse-"
+_REFUSE_ENCRYPTION = """\
+class RefuseEncryption:
+    def __init__(self, config, api):
+        api.register_third_party_rules_callbacks(check_event_allowed=self.check)
+
+    @staticmethod
+    def parse_config(config):
+        return config
+
+    async def check(self, event, state):
+        return event.type != "m.room.encryption", None
+"""
 _user_counter = itertools.count(1)
 
 # network -> (puppet localpart prefix, bot localpart): the default username_template
@@ -123,8 +135,14 @@ class Synapse(ServerProcess):
     host = LOOPBACK
     domain = DOMAIN
 
-    def __init__(self, *, rate_limited: bool = False, max_upload_size: str = "10M") -> None:
+    def __init__(
+        self, *, rate_limited: bool = False, max_upload_size: str = "10M",
+        refuse_encryption: bool = False,
+    ) -> None:  # fmt: skip
+        """`refuse_encryption`: a module refuses every m.room.encryption event, as a
+        homeserver whose admin disabled encryption does."""
         self.rate_limited = rate_limited
+        self.refuse_encryption = refuse_encryption
         self.max_upload_size = max_upload_size
         self.shared_secret = secrets.token_hex(16)
         self.password = DEFAULT_PASSWORD
@@ -362,6 +380,9 @@ class Synapse(ServerProcess):
             "rc_invites": {k: dict(_FAST) for k in ("per_room", "per_user", "per_issuer")},
             "app_service_config_files": self._write_app_services(),
         }
+        if self.refuse_encryption:  # the module is in Synapse's working directory: on its path
+            (d / "refuse_encryption.py").write_text(_REFUSE_ENCRYPTION)
+            config["modules"] = [{"module": "refuse_encryption.RefuseEncryption", "config": {}}]
         self.config_path.write_text(yaml.safe_dump(config))
 
     def _write_app_services(self) -> list[str]:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.matrix_e2e_peer import E2EPeer
-from tests.helpers.synapse import MatrixUser, Synapse
+from tests.helpers.synapse import MatrixUser, Synapse, synapse_available
 from tests.integration.cli_helpers import run
-from tests.integration.test_matrix_sync import add_matrix, stored
+from tests.integration.test_matrix_sync import add_matrix, json_out, stored
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 Factory = Callable[[str], MatrixUser]
@@ -58,3 +58,26 @@ def test_a_chat_unibox_starts_is_encrypted_and_the_invitee_reads_the_first_messa
         "the spare key is under the heron",
         "thanks, found it",
     ]
+
+
+def test_a_homeserver_that_refuses_encrypted_rooms_gets_no_chat_in_clear(
+    profile: Path,
+    test_keyring: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if not synapse_available():
+        pytest.skip("matrix-synapse is not installed")
+    with Synapse(refuse_encryption=True) as server:
+        alice, bob = server.new_user("alice"), server.new_user("bob")
+        assert add_matrix(server, alice, monkeypatch) == 0
+        monkeypatch.setattr(sys, "stdin", io.StringIO("is this private?"))
+        capsys.readouterr()
+        assert run("send", "--account", "Mx", "--to", bob.user_id) == 1
+        err = capsys.readouterr().err
+        assert "refused to start an encrypted chat" in err
+        assert "unibox starts no unencrypted chats" in err
+        (row,) = json_out(capsys, "outbox", "--all", "--json")
+        assert row["state"] == "failed" and "encrypted chat" in str(row["last_error"])
+        invites = server.api(bob.access_token, "GET", "/sync?timeout=0").get("rooms", {})
+        assert not invites.get("invite")  # Bob got no chat, in clear or otherwise
