@@ -19,7 +19,7 @@ from nio import AsyncClient, MatrixRoom, SyncResponse
 from unibox.channels.base import ChannelAccount, ConversationInfo
 from unibox.channels.matrix import events as ev
 from unibox.channels.matrix import rooms
-from unibox.channels.matrix.crypto import Encryption, changed_words, keys_broken
+from unibox.channels.matrix.crypto import Encryption, keys_broken
 from unibox.channels.matrix.rooms import LISTED_MEMBERS
 from unibox.channels.matrix.session import (
     Session,
@@ -28,6 +28,7 @@ from unibox.channels.matrix.session import (
     make_client,
     relogin_hint,
 )
+from unibox.channels.matrix.trust import changed_words
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost
 from unibox.core.identity import normalize_matrix
 from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate

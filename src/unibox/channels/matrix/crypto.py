@@ -8,19 +8,15 @@ random key that only the keyring holds (`Session.pickle_key`). A store that
 cannot be opened (damaged, or its key gone from the keyring) is an error of
 this account alone, and signing in again starts a new device.
 
-Trust: a device seen for the first time is trusted on first use (nio's
-"ignored": it gets the room keys, it is not "verified"). A message is marked
-with how its sender's device stands: "verified", "tofu", "changed" (the keys
-it was sent with are not the ones first seen for that device: never trusted
-silently), "unknown" (a device not yet seen), "own" (this device), or
-"undecrypted".
+Trust: a device seen for the first time is trusted on first use, one whose
+keys changed never silently; each message is marked with how its sender's
+device stands (trust.py).
 
 An event that cannot be decrypted yet is stored as a placeholder saying so,
 and kept here (pending.sqlite3 beside the keys: it is still encrypted) with a
 key request to the user's other devices. When its key comes (a to-device
-room key, a forwarded key, an imported export) it is decrypted and reported
-as changes of the placeholder: its real text (an "edit" of its own id), or,
-when it was an edit or reaction, that change and the placeholder's removal.
+room key, a forwarded key, an imported export, key_import.py) it is decrypted
+and reported as changes of the placeholder (placeholders.py).
 """
 
 from __future__ import annotations
@@ -35,35 +31,38 @@ from pathlib import Path
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent
-from nio.crypto import TrustState
 from nio.exceptions import EncryptionError, LocalProtocolError
 
 from unibox.channels.matrix import events as ev
-from unibox.channels.matrix.pending import Keys, PendingEvents
+from unibox.channels.matrix.key_import import import_export
+from unibox.channels.matrix.pending import PendingEvents
+from unibox.channels.matrix.placeholders import (
+    DECRYPTED,
+    E2E,
+    late,
+    mark,
+    placeholder,
+    unreadable_text,
+    waiting_text,
+)
+from unibox.channels.matrix.trust import changed_words, device_keys, distrust_changed, trust_of
+from unibox.channels.matrix.trust import trust_new_devices as _trust_new_devices
 from unibox.core.bridges import bridge_bot
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost
-from unibox.core.items import ChatAddress, ChatMessage, ChatUpdate
+from unibox.core.items import ChatMessage, ChatUpdate
+
+__all__ = [
+    "DECRYPTED", "E2E", "Encryption", "ImportResult", "changed_words", "keys_broken",
+    "unreadable_text", "waiting_text",
+]  # fmt: skip
 
 log = logging.getLogger("unibox.channels.matrix")
 Item = ChatMessage | ChatUpdate
 Call = Callable[[Any, str], Awaitable[Any]]
 
-E2E = "e2e"  # the ChatUpdate action that says how a message was encrypted
 NO_ROOMS = {"room": {"rooms": []}, "presence": {"not_types": ["*"]},
             "account_data": {"not_types": ["*"]}}  # fmt: skip
 ACK_SECONDS = 10
-DECRYPTED = "decrypted:"  # remote id prefix of the changes a late decryption makes
-
-
-def waiting_text(sender: str) -> str:
-    return f"This message could not be decrypted yet: waiting for its key from {sender}'s device."
-
-
-def unreadable_text(source: dict[str, Any]) -> str:
-    content = source.get("content")
-    algorithm = content.get("algorithm") if isinstance(content, dict) else None
-    how = f" ({algorithm})" if isinstance(algorithm, str) and algorithm else ""
-    return f"This message is encrypted in a way unibox cannot read{how}."
 
 
 def keys_broken(name: str, why: str) -> ChannelError:
@@ -127,12 +126,14 @@ class Encryption:
         if client.should_upload_keys:
             await _refusal_logged(call(client.keys_upload(), "publish this device's keys"))
         if client.should_query_keys:
-            before = _device_keys(client)
+            before = device_keys(client)
             got = await _refusal_logged(
                 call(client.keys_query(), "fetch the encryption keys of the chat's people")
             )
             if got is not None:
-                self._distrust_changed(client, got.device_keys, before)
+                distrust_changed(client, got.device_keys, before, name=self.name,
+                                 pending=self.pending)  # fmt: skip
+                self._changed = self.pending.changed_keys() if self.pending is not None else []
         if client.should_claim_keys:
             users = client.get_users_for_key_claiming()
             await _refusal_logged(call(client.keys_claim(users), "claim encryption keys"))
@@ -148,36 +149,13 @@ class Encryption:
                 client.sync(timeout=0, since=since, sync_filter=NO_ROOMS), ACK_SECONDS
             )
 
-    def _distrust_changed(
-        self, client: AsyncClient, answer: dict[str, Any], before: dict[tuple[str, str], Keys]
-    ) -> None:
-        """A known device whose keys are not the ones first seen is never trusted silently:
-        it is blocked (no room keys from here) and its messages say "changed"."""
-        for user, devices in answer.items():
-            for device_id, payload in (devices or {}).items():
-                keys = (payload or {}).get("keys") or {}
-                now = (keys.get(f"ed25519:{device_id}"), keys.get(f"curve25519:{device_id}"))
-                first = before.get((user, device_id))
-                device = client.device_store[user].get(device_id)
-                if first is None or now == first or device is None:
-                    continue
-                log.warning("%s: the keys of %s's device %s changed", self.name, user, device_id)
-                if self.pending is not None:
-                    self.pending.changed(user, device_id, now)
-                client.blacklist_device(device)
-        self._changed = self.pending.changed_keys() if self.pending is not None else []
-
     def changed_devices(self) -> list[tuple[str, str]]:
         """(user, device id) of the devices whose keys changed (blocked, see above)."""
         return sorted({(user, device) for user, device, _ed, _curve in self._changed})
 
     def trust_new_devices(self, client: AsyncClient) -> None:
         """Trust on first use: a device never seen before gets room keys (nio's "ignored")."""
-        store = client.device_store
-        for user in list(store.users):
-            for device in store.active_user_devices(user):
-                if device.trust_state == TrustState.unset and device.id != client.device_id:
-                    client.ignore_device(device)
+        _trust_new_devices(client)
 
     # ------------------------------------------------------------------ reading events
 
@@ -203,10 +181,10 @@ class Encryption:
             event_id = str(source.get("event_id") or "")
             trust = self.trust(client, event)
             if event_id in self._waiting:  # stored as waiting: it is readable now
-                found += self._late(event_id, item, view, trust)
+                found += late(event_id, item, view, trust)
                 self._forget([event_id])
             elif isinstance(item, ChatMessage):
-                found += [item, self._mark(item, trust)]
+                found += [item, mark(item, trust)]
             elif item is not None:
                 found.append(item)
         return found
@@ -225,54 +203,11 @@ class Encryption:
             source = {**source, "room_id": view.room_id}
             self.pending.keep(view.room_id, source)
             self._waiting[event_id] = (view.room_id, event.sender_key, event.session_id)
-        sender = ChatAddress(ev.KIND, sender_id, view.names.get(sender_id, ""))
-        others = tuple(
-            ChatAddress(ev.KIND, m, view.names.get(m, "")) for m in view.members if m != sender_id
-        )
-        message = ChatMessage(
-            channel=ev.KIND, remote_id=event_id, conversation=view.ref, sender=sender,
-            sent_at=ev.when(source), text=waiting_text(sender.name or sender_id) if event
-            else unreadable_text(source),
-            direction="out" if sender_id == self.me else "in", conversation_name=view.name,
-            is_group=view.is_group, participants=others if view.is_group and len(others) <= 50
-            else (), archive=view.room_id, via=ev.via(sender_id, view), is_history=True,
-        )  # fmt: skip
-        return [message, self._mark(message, "undecrypted" if event else "unreadable")]
-
-    def _mark(self, item: ChatMessage, trust: str, *, later: bool = False) -> ChatUpdate:
-        target = item.remote_id
-        prefix = DECRYPTED if later else ""
-        return ChatUpdate(ev.KIND, E2E, target, item.conversation, item.sender, trust,
-                          f"{prefix}{E2E}:{target}", item.sent_at)  # fmt: skip
-
-    def _late(self, event_id: str, item: Item | None, view: ev.RoomView, trust: str) -> list[Item]:
-        """The changes that turn a stored placeholder into what it was."""
-        if isinstance(item, ChatMessage):
-            text = ChatUpdate(ev.KIND, "edit", event_id, view.ref, item.sender, item.text,
-                              DECRYPTED + event_id, item.sent_at)  # fmt: skip
-            return [text, self._mark(item, trust, later=True)]
-        gone = ChatUpdate(ev.KIND, "redact", event_id, view.ref, None, "", DECRYPTED + event_id)
-        return [item, gone] if item is not None else [gone]
+        return placeholder(source, view, self.me, waiting=event is not None)
 
     def trust(self, client: AsyncClient, event: Any) -> str:
         """How the device that encrypted `event` stands: verified, tofu, changed, unknown, own."""
-        sender, key = str(getattr(event, "sender", "")), getattr(event, "sender_key", "")
-        olm = client.olm
-        if olm is None:
-            return "unknown"
-        if sender == client.user_id and key == olm.account.identity_keys["curve25519"]:
-            return "own"
-        if any(u == sender and key == curve for u, _d, _ed, curve in self._changed):
-            return "changed"
-        devices = client.device_store.active_user_devices(sender)
-        for device in devices:
-            if device.curve25519 == key:
-                if device.trust_state == TrustState.verified:
-                    return "verified"
-                if device.trust_state == TrustState.blacklisted:
-                    return "changed"
-                return "tofu"
-        return "unknown"
+        return trust_of(client, event, self._changed)
 
     def _forget(self, event_ids: Iterable[str]) -> None:
         ids = list(event_ids)
@@ -322,7 +257,7 @@ class Encryption:
                 continue
             view = views(room_id)
             item = ev.read_event(decrypted.source, view, me=self.me, is_history=True)
-            found += self._late(event.event_id, item, view, self.trust(client, decrypted))
+            found += late(event.event_id, item, view, self.trust(client, decrypted))
             done.append(event.event_id)
         self._forget(done)
         self.decrypted_now = len(done)
@@ -333,27 +268,7 @@ class Encryption:
         views: Callable[[str], ev.RoomView],
     ) -> ImportResult:  # fmt: skip
         """Room keys from an export file (Element's "Export E2E room keys", nio's export_keys)."""
-        olm, store = client.olm, client.store
-        assert olm is not None and store is not None
-        # nio reads the file with "\n" line ends only: one saved on Windows ends in "\r\n".
-        plain = self.keys_dir / "import.tmp"
-        try:
-            raw = path.read_bytes()
-            plain.write_bytes(raw.replace(b"\r", b"").strip() + b"\n")
-            sessions = olm.import_keys_static(str(plain), passphrase)
-        except EncryptionError as exc:
-            raise ChannelError(_import_problem(str(exc)), retryable=False) from exc
-        except OSError as exc:
-            raise ChannelError(
-                f"Cannot read {path}: {exc.strerror or exc}.", retryable=False
-            ) from exc
-        finally:
-            plain.unlink(missing_ok=True)
-        new = 0
-        for session in sessions:
-            if olm.inbound_group_store.add(session):
-                store.save_inbound_group_session(session)
-                new += 1
+        new = import_export(client, path, passphrase, self.keys_dir / "import.tmp")
         items = self.retry(client, views)
         return ImportResult(new, self.decrypted_now if items else 0, tuple(items))
 
@@ -366,29 +281,3 @@ async def _refusal_logged(request: Awaitable[Any]) -> Any:
     except ChannelError as exc:
         log.warning("matrix keys: %s", exc)
         return None
-
-
-def _device_keys(client: AsyncClient) -> dict[tuple[str, str], Keys]:
-    store = client.device_store
-    return {(u, d.id): (d.ed25519, d.curve25519) for u in store.users
-            for d in store.active_user_devices(u)}  # fmt: skip
-
-
-def changed_words(changed: list[tuple[str, str]]) -> str:
-    if not changed:
-        return ""
-    which = ", ".join(f"{user}'s device {device}" for user, device in changed)
-    return (
-        f"The encryption keys of {which} changed since unibox first saw it: it is not "
-        "trusted (it gets no keys from here, and its messages are marked). Check with them."
-    )
-
-
-def _import_problem(why: str) -> str:
-    if "HMAC" in why:
-        return "The passphrase is wrong for this room-key file (nothing was imported)."
-    if "format" in why or "version" in why or "parsing" in why.lower():
-        return (
-            f"This is not a room-key export file, or it is damaged ({why}); nothing was imported."
-        )
-    return f"The room keys could not be read ({why}); nothing was imported."
