@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import aiohttp
 from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LoginResponse
 
+from unibox.channels.matrix.keystore import KeyStore
 from unibox.core.errors import AuthError, ChannelError, ConnectionLost, SecurityError, Unreachable
 
 T = TypeVar("T")
@@ -96,6 +97,7 @@ def make_client(
         encryption_enabled=keys_dir is not None,
         store_sync_tokens=False,
         pickle_key=pickle_key,
+        store=KeyStore,
     )
     return AsyncClient(
         url, user_id, device_id=device_id or None, ssl=context, config=config,
